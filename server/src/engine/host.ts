@@ -1,0 +1,92 @@
+/**
+ * The engine reads the file system only through this interface, so the language server can
+ * overlay the editor's unsaved documents and tests can use an in-memory tree.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+export interface FileHost {
+  /** File names (not paths) in a directory, or [] when it cannot be read. */
+  readDir(dir: string): string[];
+  /** The text of a file, or undefined when it does not exist or cannot be read. */
+  readFile(filePath: string): string | undefined;
+  exists(filePath: string): boolean;
+}
+
+export class NodeFileHost implements FileHost {
+  readDir(dir: string): string[] {
+    try {
+      return fs.readdirSync(dir, { withFileTypes: true }).filter((d) => d.isFile()).map((d) => d.name);
+    } catch {
+      return [];
+    }
+  }
+
+  readFile(filePath: string): string | undefined {
+    try {
+      return fs.readFileSync(filePath, 'utf8');
+    } catch {
+      return undefined;
+    }
+  }
+
+  exists(filePath: string): boolean {
+    return fs.existsSync(filePath);
+  }
+}
+
+/** A host whose open documents take precedence over the disk. */
+export class OverlayFileHost implements FileHost {
+  private readonly overlay = new Map<string, string>();
+
+  constructor(private readonly base: FileHost = new NodeFileHost()) {}
+
+  set(filePath: string, text: string): void {
+    this.overlay.set(path.resolve(filePath), text);
+  }
+
+  delete(filePath: string): void {
+    this.overlay.delete(path.resolve(filePath));
+  }
+
+  readDir(dir: string): string[] {
+    const names = new Set(this.base.readDir(dir));
+    const resolved = path.resolve(dir);
+    for (const p of this.overlay.keys()) if (path.dirname(p) === resolved) names.add(path.basename(p));
+    return [...names].sort();
+  }
+
+  readFile(filePath: string): string | undefined {
+    return this.overlay.get(path.resolve(filePath)) ?? this.base.readFile(filePath);
+  }
+
+  exists(filePath: string): boolean {
+    return this.overlay.has(path.resolve(filePath)) || this.base.exists(filePath);
+  }
+}
+
+/** An in-memory tree for tests: `{ '/m/1_a.up.sql': 'CREATE TABLE a();' }`. */
+export class MemoryFileHost implements FileHost {
+  private readonly files = new Map<string, string>();
+
+  constructor(files: Record<string, string> = {}) {
+    for (const [p, t] of Object.entries(files)) this.files.set(path.resolve(p), t);
+  }
+
+  write(filePath: string, text: string): void {
+    this.files.set(path.resolve(filePath), text);
+  }
+
+  readDir(dir: string): string[] {
+    const resolved = path.resolve(dir);
+    return [...this.files.keys()].filter((p) => path.dirname(p) === resolved).map((p) => path.basename(p)).sort();
+  }
+
+  readFile(filePath: string): string | undefined {
+    return this.files.get(path.resolve(filePath));
+  }
+
+  exists(filePath: string): boolean {
+    return this.files.has(path.resolve(filePath));
+  }
+}

@@ -1,0 +1,170 @@
+/**
+ * The only module that knows libpg-query. A file becomes statements with exact spans (UTF-16
+ * offsets), one AST per statement, comments, and syntax errors at the position PostgreSQL reports.
+ *
+ * Units: libpg-query reports statement and node locations as UTF-8 byte offsets and error cursors
+ * as 0-based code-point indexes. Both are converted here, once.
+ */
+import * as pg from 'libpg-query';
+import type { Node } from '@pgsql/types';
+import { ByteOffsetMap, LineIndex, codePointToOffset, type Span } from '../text';
+import { lex, type Comment } from './lexer';
+
+export type { Node } from '@pgsql/types';
+export type { Comment } from './lexer';
+
+export interface SyntaxError {
+  message: string;
+  /** The token PostgreSQL pointed at (zero-width at the end of input). */
+  span: Span;
+}
+
+export interface Statement {
+  index: number;
+  /** From the first significant character to the end of the last token, without the `;`. */
+  span: Span;
+  text: string;
+  /** The parsed statement (`{ CreateStmt: ... }`), or undefined when it does not parse. */
+  ast: Node | undefined;
+  error?: SyntaxError;
+  /** Converts a node `location` of this statement's AST to a UTF-16 offset in the file. */
+  offsetOf(location: number | undefined): number;
+}
+
+export interface ParsedFile {
+  text: string;
+  statements: Statement[];
+  comments: Comment[];
+  errors: SyntaxError[];
+  lines: LineIndex;
+}
+
+let loaded: Promise<void> | undefined;
+let ready = false;
+
+/** Loads the WASM parser once. Every other function here needs it done. */
+export function loadParser(): Promise<void> {
+  if (!loaded) {
+    loaded = pg.loadModule().then(() => {
+      ready = true;
+    });
+  }
+  return loaded;
+}
+
+export function isParserLoaded(): boolean {
+  return ready;
+}
+
+function ensureLoaded(): void {
+  if (!ready) throw new Error('Migration Guard: the SQL parser is not loaded yet (await loadParser() first)');
+}
+
+interface PgErrorLike {
+  message?: string;
+  sqlDetails?: { message?: string; cursorPosition?: number };
+}
+
+/** Parses one SQL file. Never throws on any input text. */
+export function parseSql(text: string): ParsedFile {
+  ensureLoaded();
+  const lines = new LineIndex(text);
+  const lexed = lex(text);
+  const statements: Statement[] = [];
+  const errors: SyntaxError[] = [];
+  const result: ParsedFile = { text, statements, comments: lexed.comments, errors, lines };
+  if (lexed.statements.length === 0) return result;
+
+  // Fast path: the whole file parses. Spans come from the parser, cut to their significant text.
+  const whole = tryParse(text);
+  if (whole.ok) {
+    const fileMap = new ByteOffsetMap(text);
+    const offsetOf = (loc: number | undefined): number => fileMap.toOffset(loc ?? 0);
+    const raws = whole.result.stmts ?? [];
+    raws.forEach((raw, index) => {
+      const start = fileMap.toOffset(raw.stmt_location ?? 0);
+      const end = raw.stmt_len ? fileMap.toOffset((raw.stmt_location ?? 0) + raw.stmt_len) : text.length;
+      const inner = lex(text, start, end).statements;
+      const span = inner.length > 0 ? { start: inner[0]!.start, end: inner[inner.length - 1]!.end } : { start, end };
+      statements.push({ index, span, text: text.slice(span.start, span.end), ast: raw.stmt, offsetOf });
+    });
+    return result;
+  }
+
+  // Slow path: parse statement by statement so that one bad statement hides nothing after it.
+  lexed.statements.forEach((span, index) => {
+    const stmtText = text.slice(span.start, span.end);
+    const map = new ByteOffsetMap(stmtText);
+    const offsetOf = (loc: number | undefined): number => span.start + map.toOffset(loc ?? 0);
+    const parsed = tryParse(stmtText);
+    if (parsed.ok) {
+      const raws = parsed.result.stmts ?? [];
+      statements.push({ index, span, text: stmtText, ast: raws[0]?.stmt, offsetOf });
+      return;
+    }
+    const at = span.start + codePointToOffset(stmtText, parsed.cursor);
+    const error: SyntaxError = { message: parsed.message, span: tokenSpanAt(text, at, span.end) };
+    errors.push(error);
+    statements.push({ index, span, text: stmtText, ast: undefined, error, offsetOf });
+  });
+  return result;
+}
+
+type TryParse =
+  | { ok: true; result: { stmts?: { stmt?: Node; stmt_location?: number; stmt_len?: number }[] } }
+  | { ok: false; message: string; cursor: number };
+
+function tryParse(sql: string): TryParse {
+  try {
+    return { ok: true, result: pg.parseSync(sql) };
+  } catch (e) {
+    const err = e as PgErrorLike;
+    const message = err.sqlDetails?.message ?? err.message ?? String(e);
+    const cursor = err.sqlDetails?.cursorPosition ?? 0;
+    return { ok: false, message, cursor: Math.max(0, cursor) };
+  }
+}
+
+const TOKEN = /"(?:[^"]|"")*"|'(?:[^']|'')*'|[\p{L}\p{N}_$]+|\S/uy;
+
+/** The span of the token starting at `at`, or a zero-width span at the end of the statement. */
+function tokenSpanAt(text: string, at: number, limit: number): Span {
+  if (at >= limit) return { start: limit, end: limit };
+  TOKEN.lastIndex = at;
+  const m = TOKEN.exec(text);
+  const end = m ? Math.min(at + m[0].length, limit) : at + 1;
+  return { start: at, end: Math.max(end, at + 1) };
+}
+
+/** The name of a statement's AST node, e.g. `CreateStmt`, or undefined when it did not parse. */
+export function nodeKind(node: Node | undefined): string | undefined {
+  if (!node) return undefined;
+  const keys = Object.keys(node);
+  return keys.length === 1 ? keys[0] : undefined;
+}
+
+/** Parses a PL/pgSQL-free SQL text and returns whether it is valid SQL (used by tests and generators). */
+export function isValidSql(sql: string): boolean {
+  ensureLoaded();
+  if (lex(sql).statements.length === 0) return true;
+  return tryParse(sql).ok;
+}
+
+const keywordCache = new Map<string, string>();
+
+/** PostgreSQL's keyword category of a word: `NO_KEYWORD`, `UNRESERVED_KEYWORD`, `COL_NAME_KEYWORD`, ... */
+export function keywordKind(word: string): string {
+  ensureLoaded();
+  const key = word.toLowerCase();
+  let kind = keywordCache.get(key);
+  if (kind === undefined) {
+    try {
+      const tokens = pg.scanSync(key).tokens;
+      kind = tokens.length === 1 ? tokens[0]!.keywordName : 'NO_KEYWORD';
+    } catch {
+      kind = 'NO_KEYWORD';
+    }
+    keywordCache.set(key, kind);
+  }
+  return kind;
+}

@@ -1,0 +1,21 @@
+/**
+ * Every rule, in the order the README's table lists them. A rule that is not here does not run;
+ * `test/unit/rules-check.test.ts` fails when a rule file, its docs page or its tests are missing.
+ */
+import { FILE_RULES } from './all/file-rules';
+import { STATEMENT_RULES } from './all/statement-rules';
+import type { Rule } from './types';
+
+export const RULES: readonly Rule[] = [...STATEMENT_RULES, ...FILE_RULES];
+
+const byId = new Map<string, Rule>();
+for (const r of RULES) byId.set(r.meta.id, r);
+
+export function ruleById(id: string): Rule | undefined {
+  return byId.get(id);
+}
+
+/** Where a rule's documentation lives, relative to the package root. */
+export function ruleDocsPath(id: string): string {
+  return `docs/rules/${id}.md`;
+}

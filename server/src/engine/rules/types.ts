@@ -1,0 +1,80 @@
+/**
+ * The rule contract. A rule is one file in `rules/all/` exporting a `Rule`: its metadata (the
+ * public id, default severity, message templates) and a `check` that reports findings with spans.
+ * Rules never compute positions, severities or suppressions: `analyze.ts` does that, once.
+ */
+import type { FileHost } from '../host';
+import type { Convention, MigrationFile } from '../migrations/convention';
+import type { MigrationDirectory } from '../migrations/directory';
+import type { ParsedFile, Statement } from '../parsing/parser';
+import type { Range, Span } from '../text';
+
+export type Severity = 'error' | 'warning' | 'info' | 'hint';
+export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info', 'hint'];
+
+export type RuleCategory = 'destructive' | 'migration-files' | 'correctness' | 'locking';
+
+export interface RuleMeta {
+  /** Public, stable, kebab-case; equals the file name and the docs page name. */
+  id: string;
+  category: RuleCategory;
+  /** One sentence, shown in the README's rule table. */
+  description: string;
+  defaultSeverity: Severity;
+  /** Message templates by message id; `{{name}}` is replaced with `data.name`. */
+  messages: Record<string, string>;
+  /** What the statement does and what to do instead; shown on hover (markdown). */
+  help?: string;
+}
+
+export interface TextEdit {
+  span: Span;
+  newText: string;
+}
+
+/** A machine fix for the file being checked. */
+export interface Fix {
+  title: string;
+  edits: TextEdit[];
+}
+
+export interface Report {
+  messageId: string;
+  data?: Record<string, string>;
+  span: Span;
+  fix?: Fix;
+  /** The statement the finding is about; used for per-statement suppressions. */
+  statement?: Statement;
+}
+
+export interface RuleContext {
+  filePath: string;
+  parsed: ParsedFile;
+  convention: Convention;
+  /** The file as a migration, when its name follows the convention. */
+  migration: MigrationFile | undefined;
+  /** The directory the file belongs to, with every migration in it. */
+  directory: MigrationDirectory;
+  host: FileHost;
+  report(report: Report): void;
+}
+
+export interface Rule {
+  meta: RuleMeta;
+  check(ctx: RuleContext): void;
+}
+
+/** A finding ready for any front end: the server makes a Diagnostic of it, the CLI a line or JSON. */
+export interface Finding {
+  ruleId: string;
+  messageId: string;
+  message: string;
+  severity: Severity;
+  span: Span;
+  range: Range;
+  fix?: { title: string; edits: { span: Span; range: Range; newText: string }[] };
+}
+
+export function formatMessage(template: string, data: Record<string, string> | undefined): string {
+  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (_, k: string) => data?.[k] ?? `{{${k}}}`);
+}

@@ -1,0 +1,72 @@
+/**
+ * Suppression comments. The syntax (documented in README.md):
+ *
+ *   -- migration-guard-ignore ban-drop-table, ban-truncate -- the table was emptied in 000041
+ *   DROP TABLE legacy_orders;
+ *
+ *   -- migration-guard-ignore-file ban-drop-column -- columns retired in the 2026 cleanup
+ *
+ * `migration-guard-ignore` silences the listed rules on the next statement (the first statement that
+ * starts after the comment), or on the next line when no statement follows. `-ignore-file` silences
+ * them in the whole file, wherever the comment stands. Anything after ` -- ` is the reason.
+ */
+import type { Comment, ParsedFile } from './parsing/parser';
+import type { Span } from './text';
+
+export const IGNORE_DIRECTIVE = 'migration-guard-ignore';
+export const IGNORE_FILE_DIRECTIVE = 'migration-guard-ignore-file';
+
+export interface Suppression {
+  kind: 'next' | 'file';
+  rules: string[];
+  reason: string | undefined;
+  comment: Comment;
+  /** For `next`: the span the suppression covers (a statement, or the next line). */
+  target: Span | undefined;
+}
+
+const DIRECTIVE = /^\s*(migration-guard-ignore(?:-file)?)(?=\s|$)(.*)$/s;
+
+export function parseSuppressions(parsed: ParsedFile): Suppression[] {
+  const out: Suppression[] = [];
+  for (const comment of parsed.comments) {
+    if (comment.kind !== 'line') continue;
+    const m = DIRECTIVE.exec(comment.body);
+    if (!m) continue;
+    const kind = m[1] === IGNORE_FILE_DIRECTIVE ? 'file' : 'next';
+    const rest = m[2] ?? '';
+    const sep = rest.indexOf(' -- ');
+    const list = sep >= 0 ? rest.slice(0, sep) : rest;
+    const reason = sep >= 0 ? rest.slice(sep + 4).trim() || undefined : undefined;
+    const rules = list.split(/[\s,]+/).map((r) => r.trim()).filter((r) => r.length > 0);
+    let target: Span | undefined;
+    if (kind === 'next') {
+      const next = parsed.statements.find((s) => s.span.start >= comment.span.end);
+      if (next) target = next.span;
+      else {
+        const line = parsed.lines.positionAt(comment.span.end).line + 1;
+        target = { start: parsed.lines.lineStart(line), end: parsed.lines.lineEnd(line) };
+      }
+    }
+    out.push({ kind, rules, reason, comment, target });
+  }
+  return out;
+}
+
+/** The suppression that silences `ruleId` at `span`, if any. */
+export function findSuppression(suppressions: Suppression[], ruleId: string, span: Span): Suppression | undefined {
+  return suppressions.find(
+    (s) =>
+      s.rules.includes(ruleId) &&
+      (s.kind === 'file' || (s.target !== undefined && span.start >= s.target.start && span.start <= s.target.end)),
+  );
+}
+
+/** The comment line a "Disable for this line" action inserts. */
+export function ignoreComment(ruleId: string, reason?: string): string {
+  return `-- ${IGNORE_DIRECTIVE} ${ruleId}${reason ? ` -- ${reason}` : ''}`;
+}
+
+export function ignoreFileComment(ruleId: string, reason?: string): string {
+  return `-- ${IGNORE_FILE_DIRECTIVE} ${ruleId}${reason ? ` -- ${reason}` : ''}`;
+}
