@@ -143,7 +143,7 @@ export function codePointToOffset(text: string, codePoints: number, from = 0): n
   let n = 0;
   while (i < text.length && n < codePoints) {
     const c = text.charCodeAt(i);
-    i += c >= 0xd800 && c <= 0xdbff && i + 1 < text.length ? 2 : 1;
+    i += c >= 0xd800 && c <= 0xdbff && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00 ? 2 : 1;
     n++;
   }
   return i;

@@ -185,3 +185,105 @@ function scanQuoted(text: string, i: number, to: number, quote: number, backslas
   }
   return -1;
 }
+
+export type TokenKind = 'word' | 'quoted-ident' | 'string' | 'number' | 'punct';
+
+export interface Token {
+  kind: TokenKind;
+  start: number;
+  end: number;
+  /** Words upper-cased (`DROP`), quoted identifiers unquoted, anything else as written. */
+  value: string;
+}
+
+/**
+ * The significant tokens of `text` between `from` and `to`: words, quoted identifiers, strings
+ * (including E'', B'', X'', N'', U&'' and dollar-quoted ones), numbers and single punctuation
+ * characters. Comments and whitespace are skipped. Never throws; an unterminated quote or
+ * comment runs to `to`. Used to find clauses inside a statement, whose AST nodes lack locations.
+ */
+export function tokenize(text: string, from = 0, to = text.length): Token[] {
+  const tokens: Token[] = [];
+  let i = from;
+  const push = (kind: TokenKind, start: number, end: number, value = text.slice(start, end)): void => {
+    tokens.push({ kind, start, end, value });
+  };
+  while (i < to) {
+    const c = text.charCodeAt(i);
+    if (isSpace(c)) {
+      i++;
+      continue;
+    }
+    if (c === 45 && text.charCodeAt(i + 1) === 45) {
+      while (i < to && text.charCodeAt(i) !== 10 && text.charCodeAt(i) !== 13) i++;
+      continue;
+    }
+    if (c === 47 && text.charCodeAt(i + 1) === 42) {
+      let depth = 1;
+      i += 2;
+      while (i < to && depth > 0) {
+        if (text.charCodeAt(i) === 47 && text.charCodeAt(i + 1) === 42) {
+          depth++;
+          i += 2;
+        } else if (text.charCodeAt(i) === 42 && text.charCodeAt(i + 1) === 47) {
+          depth--;
+          i += 2;
+        } else i++;
+      }
+      continue;
+    }
+    if (c === 39 /* ' */) {
+      const j = scanQuoted(text, i, to, 39, false);
+      push('string', i, j < 0 ? to : j);
+      i = j < 0 ? to : j;
+      continue;
+    }
+    if (c === 34 /* " */) {
+      const j = scanQuoted(text, i, to, 34, false);
+      const end = j < 0 ? to : j;
+      push('quoted-ident', i, end, text.slice(i + 1, j < 0 ? to : j - 1).replace(/""/g, '"'));
+      i = end;
+      continue;
+    }
+    if (c === 36 /* $ */ && !(i > from && isIdentChar(text.charCodeAt(i - 1)))) {
+      let j = i + 1;
+      if (j < to && isIdentStart(text.charCodeAt(j))) {
+        while (j < to && isIdentChar(text.charCodeAt(j)) && text.charCodeAt(j) !== 36) j++;
+      }
+      if (j < to && text.charCodeAt(j) === 36) {
+        const tag = text.slice(i, j + 1);
+        const close = text.indexOf(tag, j + 1);
+        const end = close < 0 || close + tag.length > to ? to : close + tag.length;
+        push('string', i, end);
+        i = end;
+        continue;
+      }
+    }
+    if (isIdentStart(c)) {
+      let j = i + 1;
+      while (j < to && isIdentChar(text.charCodeAt(j))) j++;
+      const word = text.slice(i, j);
+      // String prefixes: E'..' (backslash escapes), B'..', X'..', N'..', U&'..'.
+      if (j < to && text.charCodeAt(j) === 39 && /^[ebxn]$/i.test(word)) {
+        const k = scanQuoted(text, j, to, 39, /^e$/i.test(word));
+        push('string', i, k < 0 ? to : k);
+        i = k < 0 ? to : k;
+        continue;
+      }
+      push('word', i, j, word.toUpperCase());
+      i = j;
+      continue;
+    }
+    if (c >= 48 && c <= 57) {
+      let j = i + 1;
+      while (j < to && (isIdentChar(text.charCodeAt(j)) || text.charCodeAt(j) === 46)) j++;
+      push('number', i, j);
+      i = j;
+      continue;
+    }
+    // Non-ASCII characters are identifier characters (as in PostgreSQL), so this is ASCII.
+    push('punct', i, i + 1);
+    i++;
+  }
+  return tokens;
+}

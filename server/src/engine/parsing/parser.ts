@@ -8,7 +8,7 @@
 import * as pg from 'libpg-query';
 import type { Node } from '@pgsql/types';
 import { ByteOffsetMap, LineIndex, codePointToOffset, type Span } from '../text';
-import { lex, type Comment } from './lexer';
+import { lex, tokenize, type Comment } from './lexer';
 
 export type { Node } from '@pgsql/types';
 export type { Comment } from './lexer';
@@ -73,7 +73,7 @@ export function parseSql(text: string): ParsedFile {
   const statements: Statement[] = [];
   const errors: SyntaxError[] = [];
   const result: ParsedFile = { text, statements, comments: lexed.comments, errors, lines };
-  if (lexed.statements.length === 0) return result;
+  if (lexed.statements.length === 0 && lexed.unterminated === undefined) return result;
 
   // Fast path: the whole file parses. Spans come from the parser, cut to their significant text.
   const whole = tryParse(text);
@@ -96,17 +96,30 @@ export function parseSql(text: string): ParsedFile {
     const stmtText = text.slice(span.start, span.end);
     const map = new ByteOffsetMap(stmtText);
     const offsetOf = (loc: number | undefined): number => span.start + map.toOffset(loc ?? 0);
-    const parsed = tryParse(stmtText);
+    // Parse through the terminating `;` when there is one, so that an error at it is reported
+    // as PostgreSQL reports it for the whole file (`at or near ";"`, not `at end of input`).
+    const next = lexed.statements[index + 1]?.start ?? text.length;
+    const semi = tokenize(text, span.end, next)[0];
+    const limit = semi?.value === ';' ? semi.end : span.end;
+    const parsed = tryParse(text.slice(span.start, limit));
     if (parsed.ok) {
       const raws = parsed.result.stmts ?? [];
       statements.push({ index, span, text: stmtText, ast: raws[0]?.stmt, offsetOf });
       return;
     }
-    const at = span.start + codePointToOffset(stmtText, parsed.cursor);
-    const error: SyntaxError = { message: parsed.message, span: tokenSpanAt(text, at, span.end) };
+    const at = span.start + codePointToOffset(text.slice(span.start, limit), parsed.cursor);
+    const error: SyntaxError = { message: parsed.message, span: tokenSpanAt(text, at, limit) };
     errors.push(error);
     statements.push({ index, span, text: stmtText, ast: undefined, error, offsetOf });
   });
+  // A block comment left open after the last statement hides the rest of the file from PostgreSQL,
+  // which rejects the file; no statement's own parse sees it.
+  const open = lexed.unterminated;
+  if (open !== undefined && !lexed.statements.some((s) => open >= s.start && open < s.end)) {
+    const tail = tryParse(text.slice(open));
+    const message = tail.ok ? 'unterminated /* comment' : tail.message;
+    errors.push({ message, span: { start: open, end: text.length } });
+  }
   return result;
 }
 
@@ -125,7 +138,9 @@ function tryParse(sql: string): TryParse {
   }
 }
 
-const TOKEN = /"(?:[^"]|"")*"|'(?:[^']|'')*'|[\p{L}\p{N}_$]+|\S/uy;
+// An unterminated quote is one token up to the end (PostgreSQL points at the opening quote).
+const TOKEN =
+  /(\$(?:[A-Za-z_\u0080-\uffff][A-Za-z0-9_\u0080-\uffff]*)?\$)[\s\S]*?(?:\1|$)|"(?:[^"]|"")*"?|[EeBbXxNn]?'(?:[^']|'')*'?|[\p{L}\p{N}_$]+|\S/uy;
 
 /** The span of the token starting at `at`, or a zero-width span at the end of the statement. */
 function tokenSpanAt(text: string, at: number, limit: number): Span {
@@ -167,4 +182,20 @@ export function keywordKind(word: string): string {
     keywordCache.set(key, kind);
   }
   return kind;
+}
+
+/**
+ * Whether the PL/pgSQL bodies in a SQL text (DO blocks, LANGUAGE plpgsql functions) parse, with
+ * the SQL statements inside them; true when the text has none. `isValidSql` does not look inside
+ * them: to PostgreSQL's SQL grammar a body is only a string.
+ */
+export function isValidPlpgsql(sql: string): boolean {
+  ensureLoaded();
+  if (lex(sql).statements.length === 0) return true;
+  try {
+    pg.parsePlPgSQLSync(sql);
+    return true;
+  } catch {
+    return false;
+  }
 }

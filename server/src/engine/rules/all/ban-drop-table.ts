@@ -1,4 +1,5 @@
-import { qualifiedName } from '../../parsing/ast';
+import { qualifiedName, stringList } from '../../parsing/ast';
+import { objectsCreatedByUp } from '../up-objects';
 import type { Rule } from '../types';
 
 export const banDropTable: Rule = {
@@ -13,10 +14,17 @@ export const banDropTable: Rule = {
     help: 'Stop reading and writing the table in the application first, keep a backup copy, and drop it in a later release.',
   },
   check(ctx) {
+    // In a down file, dropping a table its own up created is what the down is for.
+    const owned = objectsCreatedByUp(ctx);
     for (const stmt of ctx.parsed.statements) {
       const ast = stmt.ast;
       if (!ast || !('DropStmt' in ast) || ast.DropStmt.removeType !== 'OBJECT_TABLE') continue;
-      const names = (ast.DropStmt.objects ?? []).map((o) => qualifiedName(o)).join(', ');
+      const objects = (ast.DropStmt.objects ?? []).filter((o) => {
+        const parts = 'List' in o ? stringList(o.List.items) : [];
+        return !owned?.tables.has(parts[parts.length - 1] ?? '');
+      });
+      if (objects.length === 0) continue;
+      const names = objects.map((o) => qualifiedName(o)).join(', ');
       ctx.report({ messageId: 'dropTable', data: { name: names }, span: stmt.span, statement: stmt });
     }
   },

@@ -1,5 +1,23 @@
 /** Rules that read the SQL of one file. */
 import type { Rule } from '../types';
+import { banDeleteWithoutWhere } from './ban-delete-without-where';
+import { banDropColumn } from './ban-drop-column';
+import { banDropDatabase } from './ban-drop-database';
+import { banDropSchema } from './ban-drop-schema';
 import { banDropTable } from './ban-drop-table';
+import { banTruncate } from './ban-truncate';
+import { banUpdateWithoutWhere } from './ban-update-without-where';
+import { changingColumnType } from './changing-column-type';
+import { syntaxError } from './syntax-error';
 
-export const STATEMENT_RULES: Rule[] = [banDropTable];
+export const STATEMENT_RULES: Rule[] = [
+  banDropDatabase,
+  banDropSchema,
+  banDropTable,
+  banDropColumn,
+  banTruncate,
+  banDeleteWithoutWhere,
+  banUpdateWithoutWhere,
+  changingColumnType,
+  syntaxError,
+];

@@ -1,0 +1,2 @@
+DROP TABLE legacy_carts;
+DROP TABLE customers;

@@ -1,0 +1,2 @@
+-- golang-migrate ignores this file: its name lacks the ".down" before ".sql".
+DROP INDEX orders_status_idx;

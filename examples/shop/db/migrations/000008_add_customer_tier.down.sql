@@ -1,0 +1,2 @@
+DROP INDEX customers_tier_idx;
+ALTER TABLE customers DROP COLUMN tier;

@@ -1,0 +1,53 @@
+import { relationName, quoteIdent } from '../../parsing/ast';
+import { alterTableCommandSpans } from '../../parsing/clauses';
+import type { Rule } from '../types';
+import { objectsCreatedByUp, tableKey } from '../up-objects';
+
+/**
+ * Reports each `DROP COLUMN` of an `ALTER TABLE` (one finding per dropped column). The range is the
+ * `DROP COLUMN ...` subcommand itself, located with the lexer; the whole statement when it cannot
+ * be located.
+ */
+export const banDropColumn: Rule = {
+  meta: {
+    id: 'ban-drop-column',
+    category: 'destructive',
+    description: 'ALTER TABLE ... DROP COLUMN deletes the column and its data; running application code that still uses it breaks.',
+    defaultSeverity: 'warning',
+    messages: {
+      dropColumn:
+        'Dropping column {{column}} of {{table}} deletes its data; a down migration can add the column back but not its values.',
+    },
+    help: [
+      '**Impact:** `DROP COLUMN` removes the column and every value in it. It takes an `ACCESS EXCLUSIVE` lock on the table',
+      '(briefly: the data is not rewritten), and application code that still reads or writes the column fails as soon as it runs.',
+      '',
+      '**Safe alternative:** stop using the column in the application first (for ORMs, tell them to ignore it) and deploy that;',
+      'then drop it in a later migration, after a backup if its data may be needed again.',
+    ].join('\n'),
+  },
+  check(ctx) {
+    // In a down file, dropping a column its own up added (or of a table it created) is expected.
+    const owned = objectsCreatedByUp(ctx);
+    for (const stmt of ctx.parsed.statements) {
+      const ast = stmt.ast;
+      if (!ast || !('AlterTableStmt' in ast)) continue;
+      const alter = ast.AlterTableStmt;
+      if (alter.objtype !== 'OBJECT_TABLE') continue;
+      const cmds = alter.cmds ?? [];
+      const spans = alterTableCommandSpans(stmt, alter);
+      const table = relationName(alter.relation);
+      cmds.forEach((node, i) => {
+        if (!('AlterTableCmd' in node) || node.AlterTableCmd.subtype !== 'AT_DropColumn') return;
+        const key = tableKey(alter.relation);
+        if (owned && (owned.tables.has(key) || owned.columns.has(`${key}.${node.AlterTableCmd.name ?? ''}`))) return;
+        ctx.report({
+          messageId: 'dropColumn',
+          data: { table, column: quoteIdent(node.AlterTableCmd.name ?? '') },
+          span: spans?.[i] ?? stmt.span,
+          statement: stmt,
+        });
+      });
+    }
+  },
+};

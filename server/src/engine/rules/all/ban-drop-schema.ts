@@ -1,0 +1,38 @@
+import { qualifiedName, stringList } from '../../parsing/ast';
+import { objectsCreatedByUp } from '../up-objects';
+import type { Rule } from '../types';
+
+/** Reports `DROP SCHEMA`. The range is the statement. */
+export const banDropSchema: Rule = {
+  meta: {
+    id: 'ban-drop-schema',
+    category: 'destructive',
+    description: 'DROP SCHEMA deletes a schema; with CASCADE, every table, view, function and row in it.',
+    defaultSeverity: 'error',
+    messages: {
+      dropSchema: 'DROP SCHEMA {{name}} deletes the schema; it fails if the schema still contains objects.',
+      dropSchemaCascade:
+        'DROP SCHEMA {{name}} CASCADE deletes the schema with every table, view, function and row in it; a down migration cannot bring the data back.',
+    },
+    help: [
+      '**Impact:** `DROP SCHEMA ... CASCADE` silently deletes every object in the schema, including tables and all their rows,',
+      'and objects elsewhere that depend on them. Without `CASCADE` it fails unless the schema is already empty.',
+      '',
+      '**Safe alternative:** move or drop the objects one by one, each in a reviewed migration, and drop the emptied schema',
+      'without `CASCADE`, so that a forgotten object makes the migration fail instead of vanishing.',
+    ].join('\n'),
+  },
+  check(ctx) {
+    // In a down file, dropping a schema its own up created is expected.
+    const owned = objectsCreatedByUp(ctx);
+    for (const stmt of ctx.parsed.statements) {
+      const ast = stmt.ast;
+      if (!ast || !('DropStmt' in ast) || ast.DropStmt.removeType !== 'OBJECT_SCHEMA') continue;
+      const objects = (ast.DropStmt.objects ?? []).filter((o) => !owned?.schemas.has(stringList('String' in o ? [o] : 'List' in o ? o.List.items : [])[0] ?? ''));
+      if (objects.length === 0) continue;
+      const name = objects.map((o) => qualifiedName(o)).join(', ');
+      const cascade = ast.DropStmt.behavior === 'DROP_CASCADE';
+      ctx.report({ messageId: cascade ? 'dropSchemaCascade' : 'dropSchema', data: { name }, span: stmt.span, statement: stmt });
+    }
+  },
+};

@@ -1,0 +1,277 @@
+import * as assert from 'node:assert/strict';
+import { tokenize } from '../../server/src/engine/parsing/lexer';
+import { isValidSql, nodeKind, parseSql, type ParsedFile, type Statement } from '../../server/src/engine/parsing/parser';
+import { ByteOffsetMap, codePointToOffset } from '../../server/src/engine/text';
+
+/** `start-end` of every statement. */
+const spans = (p: ParsedFile): string[] => p.statements.map((s) => `${s.span.start}-${s.span.end}`);
+/** `line:col-line:col` of every statement, LSP positions (UTF-16 columns). */
+const ranges = (p: ParsedFile): string[] =>
+  p.statements.map((s) => {
+    const r = p.lines.rangeOf(s.span);
+    return `${r.start.line}:${r.start.character}-${r.end.line}:${r.end.character}`;
+  });
+const kinds = (p: ParsedFile): (string | undefined)[] => p.statements.map((s) => nodeKind(s.ast));
+const errors = (p: ParsedFile): string[] => p.errors.map((e) => `${e.span.start}-${e.span.end} ${e.message}`);
+
+/** The `location` of the first node of `kind` found in an AST (depth first), for offsetOf checks. */
+function locationOf(node: unknown, kind: string): number | undefined {
+  if (Array.isArray(node)) {
+    for (const n of node) {
+      const l = locationOf(n, kind);
+      if (l !== undefined) return l;
+    }
+    return undefined;
+  }
+  if (node === null || typeof node !== 'object') return undefined;
+  for (const [k, v] of Object.entries(node as Record<string, unknown>)) {
+    if (k === kind && v && typeof v === 'object' && typeof (v as { location?: unknown }).location === 'number') {
+      return (v as { location: number }).location;
+    }
+    const l = locationOf(v, kind);
+    if (l !== undefined) return l;
+  }
+  return undefined;
+}
+
+const offsetOfNode = (s: Statement, kind: string): number => {
+  const loc = locationOf(s.ast, kind);
+  assert.notEqual(loc, undefined, `${kind} has a location`);
+  return s.offsetOf(loc);
+};
+
+describe('parsing', () => {
+  describe('empty input', () => {
+    for (const text of ['', '   \n\t\r\n', '-- only a comment', '-- a\n/* b /* nested */ c */\n\n', ';', ' ; ;\n;']) {
+      it(`${JSON.stringify(text)} has no statements and no errors`, () => {
+        const p = parseSql(text);
+        assert.deepEqual(p.statements, []);
+        assert.deepEqual(p.errors, []);
+      });
+    }
+    it('keeps the comments of a comment-only file', () => {
+      const p = parseSql('-- a\n/* b /* nested */ c */\n');
+      assert.deepEqual(
+        p.comments.map((c) => [c.kind, c.span.start, c.span.end, c.body]),
+        [
+          ['line', 0, 4, ' a'],
+          ['block', 5, 27, ' b /* nested */ c '],
+        ],
+      );
+    });
+  });
+
+  describe('spans and positions with non-ASCII text', () => {
+    // Line 0 is 10 UTF-16 units ("-- café " is 8, the rocket a surrogate pair) but 14 UTF-8 bytes.
+    const text = "-- café 🚀\nCREATE TABLE t (a int);\nSELECT 'é€', b FROM \"tä🚀b\";";
+
+    it('whole file parses (fast path): exact spans, positions and node offsets', () => {
+      const p = parseSql(text);
+      assert.deepEqual(errors(p), []);
+      assert.deepEqual(kinds(p), ['CreateStmt', 'SelectStmt']);
+      assert.deepEqual(spans(p), ['11-33', '35-62']);
+      assert.deepEqual(ranges(p), ['1:0-1:22', '2:0-2:27']);
+      assert.deepEqual(p.statements.map((s) => s.text), ['CREATE TABLE t (a int)', "SELECT 'é€', b FROM \"tä🚀b\""]);
+      const [create, select] = p.statements as [Statement, Statement];
+      assert.equal(offsetOfNode(create, 'relation'), 24); // t
+      assert.equal(offsetOfNode(create, 'ColumnDef'), 27); // a
+      assert.equal(offsetOfNode(select, 'A_Const'), 42); // 'é€'
+      assert.equal(offsetOfNode(select, 'ColumnRef'), 48); // b
+      assert.equal(offsetOfNode(select, 'RangeVar'), 55); // "tä🚀b"
+      assert.equal(text.slice(55, 62), '"tä🚀b"');
+    });
+
+    it('a file with a syntax error (slow path): same spans and node offsets', () => {
+      const bad = text.replace('CREATE TABLE t (a int);', 'CREATE TABLE t (a int);\nSELEC 1;');
+      const p = parseSql(bad);
+      assert.deepEqual(kinds(p), ['CreateStmt', undefined, 'SelectStmt']);
+      assert.deepEqual(spans(p), ['11-33', '35-42', '44-71']);
+      assert.deepEqual(ranges(p), ['1:0-1:22', '2:0-2:7', '3:0-3:27']);
+      assert.deepEqual(errors(p), ['35-40 syntax error at or near "SELEC"']);
+      assert.equal(p.statements[1]!.error, p.errors[0]);
+      const [create, , select] = p.statements as [Statement, Statement, Statement];
+      assert.equal(offsetOfNode(create, 'relation'), 24);
+      assert.equal(offsetOfNode(create, 'ColumnDef'), 27);
+      assert.equal(offsetOfNode(select, 'A_Const'), 51);
+      assert.equal(offsetOfNode(select, 'ColumnRef'), 57);
+      assert.equal(offsetOfNode(select, 'RangeVar'), 64);
+      assert.equal(bad.slice(64, 71), '"tä🚀b"');
+    });
+
+    it('a syntax error after non-ASCII text in the same statement points at the right token', () => {
+      const p = parseSql("SELECT 1;\n-- ü\nSELECT 'é🚀' +\n  FROM x;\nSELECT 2");
+      assert.deepEqual(errors(p), ['32-36 syntax error at or near "FROM"']);
+      const r = p.lines.rangeOf(p.errors[0]!.span);
+      assert.deepEqual(r, { start: { line: 3, character: 2 }, end: { line: 3, character: 6 } });
+      assert.deepEqual(kinds(p), ['SelectStmt', undefined, 'SelectStmt']);
+    });
+
+    it('a syntax error at the `;` is reported at it, as PostgreSQL reports it for the whole file', () => {
+      const p = parseSql('-- ñ\nCREATE TABLE é (a int\n;\nSELECT 1;');
+      assert.deepEqual(errors(p), ['27-28 syntax error at or near ";"']);
+      assert.deepEqual(spans(p), ['5-26', '29-37']);
+      assert.deepEqual(kinds(p), [undefined, 'SelectStmt']);
+    });
+
+    it('a syntax error at the end of input is zero-width at the end of the last statement', () => {
+      const p = parseSql('SELECT 1;\n-- ñ\nCREATE TABLE é (a int\n-- the end\n');
+      assert.deepEqual(errors(p), ['36-36 syntax error at end of input']);
+      assert.deepEqual(p.lines.rangeOf(p.errors[0]!.span).start, { line: 2, character: 21 });
+    });
+  });
+
+  describe('statement boundaries', () => {
+    it('statements after a bad one still parse, each error at its own token', () => {
+      const p = parseSql('CREATE TABLE a (id int);\nDROP TABLE (;\nCREATE INDEX i ON a (id);\nALTER TABLE a ADD COLUMN;\nDROP TABLE a;');
+      assert.deepEqual(kinds(p), ['CreateStmt', undefined, 'IndexStmt', undefined, 'DropStmt']);
+      // As PostgreSQL reports them for the whole file: at the `;`, not "at end of input".
+      assert.deepEqual(errors(p), ['36-37 syntax error at or near "("', '89-90 syntax error at or near ";"']);
+    });
+
+    it('$$ and $tag$ bodies containing semicolons are one statement', () => {
+      const text =
+        'CREATE FUNCTION f() RETURNS trigger AS $body$\nBEGIN\n  NEW.a := 1; RETURN NEW;\nEND;\n$body$ LANGUAGE plpgsql;\n' +
+        "DO $$ BEGIN PERFORM 1; RAISE NOTICE '$x$;'; END $$;\nSELECT $q$;$q$, $_1é$;$$;$_1é$";
+      const p = parseSql(text);
+      assert.deepEqual(errors(p), []);
+      assert.deepEqual(kinds(p), ['CreateFunctionStmt', 'DoStmt', 'SelectStmt']);
+      assert.deepEqual(ranges(p), ['0:0-4:23', '5:0-5:50', '6:0-6:30']);
+    });
+
+    it('$1 is a parameter, not the start of a dollar quote', () => {
+      const p = parseSql('PREPARE p (int) AS SELECT $1;SELECT 2');
+      assert.deepEqual(spans(p), ['0-28', '29-37']);
+      assert.deepEqual(kinds(p), ['PrepareStmt', 'SelectStmt']);
+    });
+
+    it("E'' strings with escaped quotes and '' doubling do not end a statement", () => {
+      const text = "SELECT E'it\\'s; still', 'it''s; too', e'\\\\';SELECT 2";
+      const p = parseSql(text);
+      assert.deepEqual(errors(p), []);
+      assert.deepEqual(spans(p), ['0-43', '44-52']);
+      assert.deepEqual(kinds(p), ['SelectStmt', 'SelectStmt']);
+    });
+
+    it('nested block comments and comments inside statements', () => {
+      const text = '/* a /* ; */ b; */ SELECT 1; /* x */ SELECT /* ; */ 2 -- ;\n;';
+      const p = parseSql(text);
+      assert.deepEqual(spans(p), ['19-27', '37-53']);
+      assert.deepEqual(p.statements.map((s) => s.text), ['SELECT 1', 'SELECT /* ; */ 2']);
+      assert.deepEqual(
+        p.comments.map((c) => `${c.kind} ${c.span.start}-${c.span.end}`),
+        ['block 0-18', 'block 29-36', 'block 44-51', 'line 54-58'],
+      );
+    });
+
+    for (const path of ['fast', 'slow'] as const) {
+      it(`BEGIN ATOMIC ... END function bodies with CASE ... END inside (${path} path)`, () => {
+        const prefix = path === 'slow' ? 'SELEC 0;\n' : '';
+        const text =
+          prefix +
+          'CREATE FUNCTION f() RETURNS int LANGUAGE sql\nBEGIN ATOMIC\n  SELECT CASE WHEN 1 > 0 THEN 1 ELSE 0 END;\n  SELECT 2;\nEND;\nSELECT 3';
+        const p = parseSql(text);
+        const o = prefix.length;
+        assert.deepEqual(kinds(p).slice(path === 'slow' ? 1 : 0), ['CreateFunctionStmt', 'SelectStmt']);
+        assert.deepEqual(spans(p).slice(path === 'slow' ? 1 : 0), [`${o}-${o + 117}`, `${o + 119}-${o + 127}`]);
+        assert.equal(p.errors.length, path === 'slow' ? 1 : 0);
+      });
+    }
+
+    it('CRLF line breaks: spans and positions', () => {
+      const p = parseSql('SELECT 1;\r\nSELECT\r\n  2;\r\n-- é\r\nSELECT 3\r\n');
+      assert.deepEqual(spans(p), ['0-8', '11-22', '31-39']);
+      assert.deepEqual(ranges(p), ['0:0-0:8', '1:0-2:3', '4:0-4:8']);
+      assert.deepEqual(p.comments.map((c) => c.body), [' é']);
+    });
+
+    it('CRLF with a syntax error on a later line', () => {
+      const p = parseSql('SELECT 1;\r\nSELECT\r\n  2 +;\r\n');
+      assert.deepEqual(errors(p), ['24-25 syntax error at or near ";"']);
+      assert.deepEqual(p.lines.rangeOf(p.errors[0]!.span), { start: { line: 2, character: 5 }, end: { line: 2, character: 6 } });
+    });
+
+    it('the last statement without a semicolon', () => {
+      const p = parseSql('CREATE TABLE a (id int);\n\nDROP TABLE a\n-- trailing comment\n');
+      assert.deepEqual(spans(p), ['0-23', '26-38']);
+      assert.deepEqual(kinds(p), ['CreateStmt', 'DropStmt']);
+    });
+
+    it('an unterminated quote runs to the end of the file and is one error at the quote', () => {
+      const text = "SELECT 1;\nSELECT 'abc;\nSELECT 3;";
+      const p = parseSql(text);
+      assert.deepEqual(spans(p), ['0-8', '10-32']);
+      assert.deepEqual(kinds(p), ['SelectStmt', undefined]);
+      assert.equal(p.errors.length, 1);
+      assert.deepEqual(p.errors[0]!.span, { start: 17, end: 32 });
+      assert.match(p.errors[0]!.message, /^unterminated quoted string at or near "'abc;/);
+    });
+
+    it('an unterminated quoted identifier and dollar quote', () => {
+      assert.deepEqual(errors(parseSql('SELECT 1; SELECT "ab')), ['17-20 unterminated quoted identifier at or near ""ab"']);
+      assert.deepEqual(errors(parseSql('DO $$ BEGIN')), ['3-11 unterminated dollar-quoted string at or near "$$ BEGIN"']);
+    });
+
+    it('an unterminated block comment after the last statement is an error (PostgreSQL rejects the file)', () => {
+      const p = parseSql('SELECT 1;\n/* é 🚀 never closed');
+      assert.deepEqual(kinds(p), ['SelectStmt']);
+      assert.deepEqual(errors(p), ['10-30 unterminated /* comment at or near "/* é 🚀 never closed"']);
+      const only = parseSql('/* x');
+      assert.deepEqual(only.statements, []);
+      assert.deepEqual(errors(only), ['0-4 unterminated /* comment at or near "/* x"']);
+    });
+
+    it('isValidSql', () => {
+      assert.equal(isValidSql(''), true);
+      assert.equal(isValidSql('-- nothing'), true);
+      assert.equal(isValidSql('ALTER TABLE t DROP COLUMN c;'), true);
+      assert.equal(isValidSql('ALTER TABLE t DROP COLUMN;'), false);
+    });
+  });
+
+  describe('tokenize', () => {
+    const toks = (text: string, from?: number, to?: number): string[] =>
+      tokenize(text, from, to).map((t) => `${t.kind}:${t.value}@${t.start}`);
+
+    it('words, quoted identifiers, strings, numbers and punctuation; comments skipped', () => {
+      assert.deepEqual(toks('alter TABLE "a""b".é -- x\n/* y /* z */ */ drop(1.5, E\'\\\'\', $t$;$t$)'), [
+        'word:ALTER@0',
+        'word:TABLE@6',
+        'quoted-ident:a"b@12',
+        'punct:.@18',
+        'word:É@19',
+        'word:DROP@42',
+        'punct:(@46',
+        'number:1.5@47',
+        'punct:,@50',
+        "string:E'\\''@52",
+        'punct:,@57',
+        'string:$t$;$t$@59',
+        'punct:)@66',
+      ]);
+    });
+
+    it('respects from/to and never throws on unterminated input', () => {
+      assert.deepEqual(toks('xx SELECT $1 yy', 3, 12), ['word:SELECT@3', 'punct:$@10', 'number:1@11']);
+      assert.deepEqual(toks("a 'bc"), ['word:A@0', "string:'bc@2"]);
+      assert.deepEqual(toks('a "bc'), ['word:A@0', 'quoted-ident:bc@2']);
+      assert.deepEqual(toks('a /* b'), ['word:A@0']);
+      assert.deepEqual(toks('$$ x'), ['string:$$ x@0']);
+    });
+  });
+
+  describe('offset conversions', () => {
+    it('ByteOffsetMap maps UTF-8 byte offsets of 1-, 2-, 3- and 4-byte characters', () => {
+      const text = 'aé€🚀b';
+      const m = new ByteOffsetMap(text);
+      assert.equal(m.byteLength, 11);
+      // a=0, é=1..2, €=3..5, 🚀=6..9, b=10, end=11
+      assert.deepEqual([0, 1, 3, 6, 10, 11].map((b) => m.toOffset(b)), [0, 1, 2, 3, 5, 6]);
+    });
+
+    it('codePointToOffset counts a surrogate pair as one code point, a lone surrogate too', () => {
+      assert.equal(codePointToOffset('🚀x', 1), 2);
+      assert.equal(codePointToOffset('\ud83dx', 1), 1);
+      assert.equal(codePointToOffset('é🚀é', 3), 4);
+    });
+  });
+});

@@ -1,0 +1,60 @@
+import { banDropColumn } from '../../../server/src/engine/rules/all/ban-drop-column';
+import { ruleTester } from '../../../server/src/engine/rules/tester';
+
+ruleTester(banDropColumn, {
+  valid: [
+    'ALTER TABLE users ADD COLUMN email text;',
+    'ALTER TABLE users DROP CONSTRAINT users_email_key;',
+    'ALTER TABLE users ALTER COLUMN email DROP NOT NULL, ALTER COLUMN email DROP DEFAULT;',
+    'ALTER TYPE address DROP ATTRIBUTE zip;',
+    'ALTER FOREIGN TABLE remote_users DROP COLUMN email;',
+    '-- ALTER TABLE users DROP COLUMN email;',
+    {
+      name: 'a suppression comment covers a clause of the next statement',
+      code: '-- migration-guard-ignore ban-drop-column -- unused since 4.2\nALTER TABLE users\n  ADD COLUMN a int,\n  DROP COLUMN email;',
+    },
+    '',
+  ],
+  invalid: [
+    {
+      name: 'a single DROP COLUMN: the range is the clause',
+      code: 'ALTER TABLE users DROP COLUMN email;',
+      errors: [
+        {
+          messageId: 'dropColumn',
+          range: '0:18-0:35',
+          message: 'Dropping column email of users deletes its data; a down migration can add the column back but not its values.',
+        },
+      ],
+    },
+    {
+      name: 'one finding per dropped column, each at its own clause',
+      code: 'ALTER TABLE ONLY app.users\n  ADD COLUMN full_name text DEFAULT concat(\'a\', \'b\'),\n  DROP COLUMN IF EXISTS first_name CASCADE,\n  DROP last_name;',
+      errors: [
+        { messageId: 'dropColumn', range: '2:2-2:42', message: 'Dropping column first_name of app.users deletes its data; a down migration can add the column back but not its values.' },
+        { messageId: 'dropColumn', range: '3:2-3:16' },
+      ],
+    },
+    {
+      name: 'quoted names with commas and non-ASCII text before the statement',
+      code: '-- 🚀 retire les colonnes « é »\nALTER TABLE "Über" DROP COLUMN "a,b", DROP COLUMN "prénom";',
+      errors: [
+        { messageId: 'dropColumn', range: '1:19-1:36', message: 'Dropping column "a,b" of "Über" deletes its data; a down migration can add the column back but not its values.' },
+        { messageId: 'dropColumn', range: '1:38-1:58' },
+      ],
+    },
+    {
+      name: 'after a syntax error earlier in the file',
+      code: 'ALTER TABLE users ADD COLUMN;\nALTER TABLE users DROP COLUMN email;',
+      errors: [{ messageId: 'dropColumn', range: '1:18-1:35' }],
+    },
+    {
+      name: 'comments between clauses',
+      code: 'ALTER TABLE t /* , */ DROP a, -- , DROP b\n DROP c;',
+      errors: [
+        { messageId: 'dropColumn', range: '0:22-0:28' },
+        { messageId: 'dropColumn', range: '1:1-1:7' },
+      ],
+    },
+  ],
+});
