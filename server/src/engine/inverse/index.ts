@@ -1,15 +1,204 @@
 /**
  * Inverse SQL: an up migration's statements → the down migration that undoes them, in reverse
- * statement order. (Interface fixed here; the forms are implemented one file per statement kind.)
+ * statement order. One module per statement kind; this file dispatches and writes the file.
  */
-import type { ParsedFile } from '../parsing/parser';
+import type { ParsedFile, Statement } from '../parsing/parser';
+import { nodeKind } from '../parsing/parser';
+import { invertAlterTable } from './alter-table';
+import { invertAlterDomain, invertAlterEnum } from './alter-type';
+import { invertComment } from './comment';
+import { FileContext, isSelfOrMember, renameKey } from './context';
+import { invertCreateExtension } from './create-extension';
+import { invertCreateFunction } from './create-function';
+import { invertCreateIndex } from './create-index';
+import { invertCreatePolicy, invertCreateRole, invertCreateRule } from './create-other';
+import { invertCreateSchema } from './create-schema';
+import { invertCreateSequence } from './create-sequence';
+import { invertCreateForeignTable, invertCreateTable, invertCreateTableAs } from './create-table';
+import { invertCreateEventTrigger, invertCreateTrigger } from './create-trigger';
+import { invertCompositeType, invertCreateDomain, invertCreateEnum, invertCreateRange, invertDefine } from './create-type';
+import { invertCreateView } from './create-view';
+import { invertDataChange, invertDrop } from './irreversible';
+import { invertRename } from './rename';
+import { EMPTY_CONTEXT, excerpt, keys, stepParts, type InverseContext, type InverseStep, type Inversion } from './types';
+
+export type { InverseContext, InversePart, InverseStep } from './types';
+export { stepParts } from './types';
 
 export interface DownOptions {
   /** Line break for the generated text; default '\n'. */
   eol?: string;
+  /** The up file's name, for the header comment. */
+  upFileName?: string;
+}
+
+/**
+ * Statements that change nothing a down migration must restore, and produce no output: transaction
+ * control (BEGIN, COMMIT, SAVEPOINT ...), SET / RESET / SHOW, LOCK, DISCARD. (`SET search_path` is
+ * the one SET that is carried over, by generateDownSql, since the names below resolve through it.)
+ */
+const SKIPPED = new Set(['TransactionStmt', 'VariableSetStmt', 'VariableShowStmt', 'LockStmt', 'DiscardStmt', 'ConstraintsSetStmt']);
+
+const NOTES: Record<string, string> = {
+  VacuumStmt: 'changes no schema or data',
+  RefreshMatViewStmt: 'only recomputes derived data',
+  ReindexStmt: 'only rebuilds indexes',
+  ClusterStmt: 'only reorders rows on disk',
+  CheckPointStmt: 'changes no schema or data',
+  NotifyStmt: 'only sends a notification',
+  ListenStmt: 'only listens for notifications',
+};
+
+/** The inverse of one statement (an empty context knows nothing of the statements before it). */
+export function invertStatement(stmt: Statement, ctx: InverseContext = EMPTY_CONTEXT): InverseStep {
+  return analyzeStatement(stmt, ctx)?.step ?? { sql: [] };
+}
+
+/** The inverse and effects of one statement, or undefined for statements skipped without output. */
+function analyzeStatement(stmt: Statement, ctx: InverseContext, line?: number): Inversion | undefined {
+  const node = stmt.ast;
+  const kind = nodeKind(node);
+  if (!node || !kind) {
+    const where = line !== undefined ? ` at line ${line + 1}` : '';
+    const why = stmt.error ? ` (${stmt.error.message})` : '';
+    return { step: { irreversible: `the statement${where} could not be parsed${why}; write its inverse by hand` } };
+  }
+  if (SKIPPED.has(kind)) return undefined;
+  const note = NOTES[kind];
+  if (note) return { step: { note: `${excerpt(stmt.text, 60)} ${note}` } };
+  try {
+    return dispatch(node, stmt.text, ctx) ?? { step: { irreversible: `no inverse is generated for ${excerpt(stmt.text)}; write it by hand` } };
+  } catch (e) {
+    // An AST shape no inverse module expected must not break the down file.
+    return { step: { irreversible: `no inverse could be generated for ${excerpt(stmt.text)} (${e instanceof Error ? e.message : String(e)}); write it by hand` } };
+  }
+}
+
+function dispatch(node: NonNullable<Statement['ast']>, text: string, ctx: InverseContext): Inversion | undefined {
+  if ('CreateStmt' in node) return invertCreateTable(node.CreateStmt);
+  if ('CreateTableAsStmt' in node) return invertCreateTableAs(node.CreateTableAsStmt);
+  if ('CreateForeignTableStmt' in node) return invertCreateForeignTable(node.CreateForeignTableStmt);
+  if ('IndexStmt' in node) return invertCreateIndex(node.IndexStmt);
+  if ('AlterTableStmt' in node) return invertAlterTable(node.AlterTableStmt, ctx);
+  if ('RenameStmt' in node) return invertRename(node.RenameStmt, text);
+  if ('CreateEnumStmt' in node) return invertCreateEnum(node.CreateEnumStmt);
+  if ('CreateRangeStmt' in node) return invertCreateRange(node.CreateRangeStmt);
+  if ('CompositeTypeStmt' in node) return invertCompositeType(node.CompositeTypeStmt);
+  if ('CreateDomainStmt' in node) return invertCreateDomain(node.CreateDomainStmt);
+  if ('DefineStmt' in node) return invertDefine(node.DefineStmt, text);
+  if ('AlterEnumStmt' in node) return invertAlterEnum(node.AlterEnumStmt, ctx);
+  if ('AlterDomainStmt' in node) return invertAlterDomain(node.AlterDomainStmt, ctx);
+  if ('CreateExtensionStmt' in node) return invertCreateExtension(node.CreateExtensionStmt);
+  if ('CreateSeqStmt' in node) return invertCreateSequence(node.CreateSeqStmt);
+  if ('ViewStmt' in node) return invertCreateView(node.ViewStmt, ctx);
+  if ('CreateFunctionStmt' in node) return invertCreateFunction(node.CreateFunctionStmt, ctx);
+  if ('CreateSchemaStmt' in node) return invertCreateSchema(node.CreateSchemaStmt);
+  if ('CreateTrigStmt' in node) return invertCreateTrigger(node.CreateTrigStmt, ctx);
+  if ('CreateEventTrigStmt' in node) return invertCreateEventTrigger(node.CreateEventTrigStmt);
+  if ('CreatePolicyStmt' in node) return invertCreatePolicy(node.CreatePolicyStmt);
+  if ('RuleStmt' in node) return invertCreateRule(node.RuleStmt);
+  if ('CreateRoleStmt' in node) return invertCreateRole(node.CreateRoleStmt);
+  if ('CommentStmt' in node) return invertComment(node.CommentStmt, text, ctx);
+  if ('DropStmt' in node) return invertDrop(node.DropStmt, text, ctx);
+  if ('AlterSeqStmt' in node) {
+    const seq = node.AlterSeqStmt.sequence;
+    const label = excerpt(text, 60);
+    if (ctx.isCreated(keys.relation(seq))) return { step: { note: `${label} only changes a sequence that this migration creates` } };
+    return { step: { irreversible: `${label}: the sequence's earlier options are unknown here; restore them with ALTER SEQUENCE by hand` } };
+  }
+  if ('DoStmt' in node) return { step: { irreversible: 'the DO block runs code that the inverse cannot read; undo its effects by hand' } };
+  if ('SelectStmt' in node) return { step: { irreversible: `${excerpt(text, 60)} may change data through the functions it calls; undo that by hand if it does` } };
+  if ('CallStmt' in node) return { step: { irreversible: `${excerpt(text, 60)} runs a procedure whose effects are unknown here; undo them by hand` } };
+  if ('GrantStmt' in node) {
+    const grant = node.GrantStmt.is_grant;
+    return { step: { irreversible: `${excerpt(text, 60)}: write the matching ${grant ? 'REVOKE' : 'GRANT'} by hand` } };
+  }
+  return invertDataChange(node, ctx);
+}
+
+/** Line breaks inside a comment would turn the rest of it into SQL. */
+function oneLine(text: string): string {
+  return text.replace(/[\r\n\u0085\u2028\u2029]+/g, ' ');
+}
+
+export interface FileInverse {
+  /** One entry per statement that is not skipped, in up-file order; each step already judged against the statements before it. */
+  steps: { statement: Statement; step: InverseStep }[];
+  /** The text of each `SET search_path = ...` statement of the up file, in order. */
+  searchPaths: string[];
+}
+
+/** The inverse of every statement of an up file, with what the earlier statements created in view. */
+export function invertFile(up: ParsedFile): FileInverse {
+  const ctx = new FileContext();
+  const steps: { statement: Statement; step: InverseStep }[] = [];
+  /** Context key → indexes of the steps that create or change that object. */
+  const owners = new Map<string, number[]>();
+  const searchPaths: string[] = [];
+
+  for (const stmt of up.statements) {
+    const node = stmt.ast;
+    if (node && 'VariableSetStmt' in node && node.VariableSetStmt.name === 'search_path' && node.VariableSetStmt.kind === 'VAR_SET_VALUE') {
+      searchPaths.push(stmt.text);
+    }
+    const inversion = analyzeStatement(stmt, ctx, up.lines.positionAt(stmt.span.start).line);
+    if (!inversion) continue;
+    const effects = inversion.effects ?? {};
+    // Dropping an object this migration created: what the earlier statements did to it needs no undo.
+    for (const dropped of effects.drops ?? []) {
+      if (!ctx.isCreated(dropped)) continue;
+      for (const [key, indexes] of owners) {
+        if (!isSelfOrMember(key, dropped)) continue;
+        for (const i of indexes) {
+          steps[i]!.step = { note: `${excerpt(stmt.text, 60)} later in this migration drops or takes over what this statement made` };
+        }
+        owners.delete(key);
+      }
+    }
+    for (const [from, to] of effects.renames ?? []) {
+      for (const [key, indexes] of [...owners]) {
+        const moved = renameKey(key, from, to);
+        if (moved === key) continue;
+        owners.delete(key);
+        owners.set(moved, [...(owners.get(moved) ?? []), ...indexes]);
+      }
+    }
+    ctx.apply(effects);
+    const index = steps.push({ statement: stmt, step: inversion.step }) - 1;
+    for (const key of [...(effects.creates ?? []), ...(effects.touches ?? [])]) {
+      const list = owners.get(key) ?? [];
+      if (!list.includes(index)) list.push(index);
+      owners.set(key, list);
+    }
+  }
+  return { steps, searchPaths };
 }
 
 /** The full text of the down file for an up file (ends with a line break). */
-export function generateDownSql(_up: ParsedFile, _options: DownOptions = {}): string {
-  throw new Error('not implemented yet');
+export function generateDownSql(up: ParsedFile, options: DownOptions = {}): string {
+  const eol = options.eol ?? '\n';
+  const { steps, searchPaths } = invertFile(up);
+  const out: string[] = [];
+  if (options.upFileName) out.push(`-- Down migration for ${oneLine(options.upFileName)}, generated by Migration Guard: review it before use.`, '');
+  if (searchPaths.length > 0) {
+    // Names below are written as the up migration wrote them, so they must resolve the same way.
+    out.push(`${searchPaths[0]!.replace(/\r\n?|\n/g, eol)};`);
+    if (searchPaths.some((p) => p !== searchPaths[0])) {
+      out.push('-- TODO irreversible: the up migration sets search_path more than once; check that every name below resolves to the schema the up migration meant');
+    }
+    out.push('');
+  }
+  const groups: string[][] = [];
+  for (const { step } of [...steps].reverse()) {
+    const lines = stepParts(step).map((part) =>
+      'sql' in part ? part.sql : 'irreversible' in part ? `-- TODO irreversible: ${oneLine(part.irreversible)}` : `-- Nothing to undo: ${oneLine(part.note)}`,
+    );
+    if (lines.length > 0) groups.push(lines);
+  }
+  if (groups.length === 0) groups.push(['-- Nothing to undo: the up migration has no statements that change the database.']);
+  groups.forEach((lines, i) => {
+    if (i > 0) out.push('');
+    out.push(...lines);
+  });
+  return out.join(eol) + eol;
 }
