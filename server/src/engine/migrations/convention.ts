@@ -29,6 +29,11 @@ export interface InvalidName {
   suggestion?: string;
   /** Why the tool would skip this file. */
   reason: string;
+  /**
+   * True when the name says nothing about the direction and `suggestion` guessed one (up); the
+   * directory may know better from the file's siblings.
+   */
+  directionGuessed?: boolean;
 }
 
 /** How a directory numbers its migrations: a zero-padded sequence or a timestamp. */
@@ -36,7 +41,10 @@ export type VersionScheme = { kind: 'sequence'; width: number } | { kind: 'times
 
 export interface Convention {
   id: string;
+  /** The tool's name as users know it; rules put it in their messages. */
   displayName: string;
+  /** How the tool names a migration pair, for messages: `{version}_{title}.up.sql` / `.down.sql`. */
+  nameTemplate: string;
   /** Parses a file name; undefined when the convention does not recognise it as a migration. */
   parse(path: string): MigrationFile | undefined;
   /**

@@ -21,60 +21,117 @@ export interface MigrationDirectory {
   scheme: VersionScheme;
 }
 
-/** Directory names that hold migrations even before the first valid migration exists. */
-const MIGRATION_DIR_NAME = /migrat/i;
+/**
+ * Directory names that hold migrations even before the first valid migration exists: `migrations`,
+ * `migrate`, `db_migrations`, `sql-migrations`... The whole name must say so: a folder-per-migration
+ * folder such as `2020-09-07-231141_add_migration_utils` is not a migrations directory.
+ */
+export const MIGRATION_DIR_NAME = /^(?:[a-z]+[-_])?migrat(?:e|es|ion|ions)$/i;
 
 export function readMigrationDirectory(dir: string, host: FileHost, convention: Convention = golangMigrate): MigrationDirectory {
   const names = host.readDir(dir);
   const migrations: MigrationFile[] = [];
-  const invalid: InvalidName[] = [];
   for (const name of names) {
     const file = convention.parse(path.join(dir, name));
     if (file) migrations.push(file);
   }
+  migrations.sort(compareMigrations);
   const isMigrationDirectory = migrations.length > 0 || MIGRATION_DIR_NAME.test(path.basename(dir));
-  if (isMigrationDirectory) {
-    for (const name of names) {
-      if (migrations.some((m) => m.fileName === name)) continue;
-      const bad = convention.diagnoseName(name);
-      if (bad) invalid.push(bad);
-    }
-  }
-  migrations.sort((a, b) =>
-    a.versionNumber < b.versionNumber ? -1 : a.versionNumber > b.versionNumber ? 1 : a.direction === b.direction ? a.fileName.localeCompare(b.fileName) : a.direction === 'up' ? -1 : 1,
-  );
   const byVersion = (v: bigint, d: 'up' | 'down'): MigrationFile[] => migrations.filter((m) => m.versionNumber === v && m.direction === d);
-  return {
+  const directory: MigrationDirectory = {
     dir,
     convention,
     migrations,
-    invalid,
+    invalid: [],
     isMigrationDirectory,
     ups: (v) => byVersion(v, 'up'),
     downs: (v) => byVersion(v, 'down'),
     scheme: detectScheme(migrations),
   };
+  if (isMigrationDirectory) {
+    for (const name of names) {
+      if (migrations.some((m) => m.fileName === name)) continue;
+      const bad = diagnoseFileName(directory, name);
+      if (bad) directory.invalid.push(bad);
+    }
+  }
+  return directory;
+}
+
+/** Version order (as numbers: `1` = `001`), up before down, then by file name. */
+export function compareMigrations(a: MigrationFile, b: MigrationFile): number {
+  if (a.versionNumber !== b.versionNumber) return a.versionNumber < b.versionNumber ? -1 : 1;
+  if (a.direction !== b.direction) return a.direction === 'up' ? -1 : 1;
+  return a.fileName < b.fileName ? -1 : a.fileName > b.fileName ? 1 : 0;
+}
+
+/**
+ * Why the tool would skip a file of this directory, and the name it should have. The convention
+ * reads the name alone; the directory then prefers the counterpart's name when the file's version
+ * already has a file of the other direction (`000001_down.sql` beside `000001_init.up.sql` →
+ * `000001_init.down.sql`), and the missing direction when the name gave none.
+ */
+export function diagnoseFileName(directory: MigrationDirectory, fileName: string): InvalidName | undefined {
+  const convention = directory.convention;
+  const bad = convention.diagnoseName(fileName);
+  if (!bad?.suggestion) return bad;
+  let suggested = convention.parse(path.join(directory.dir, bad.suggestion));
+  if (!suggested) return bad;
+  const siblings = directory.migrations.filter((m) => m.versionNumber === suggested!.versionNumber && m.fileName !== fileName);
+  if (bad.directionGuessed) {
+    const hasUp = siblings.some((m) => m.direction === 'up');
+    const hasDown = siblings.some((m) => m.direction === 'down');
+    if (hasUp && !hasDown) {
+      const other = siblings.find((m) => m.direction === 'up')!;
+      return { fileName, reason: bad.reason, suggestion: path.basename(convention.counterpartPath(other)) };
+    }
+    return bad;
+  }
+  const counterpart = siblings.find((m) => m.direction !== suggested!.direction);
+  if (!counterpart) return bad;
+  suggested = convention.parse(convention.counterpartPath(counterpart));
+  return { fileName, reason: bad.reason, suggestion: suggested ? suggested.fileName : bad.suggestion };
 }
 
 /** 14-digit versions starting 19xx/20xx are `YYYYMMDDhhmmss` timestamps; anything else is a sequence. */
 export function detectScheme(migrations: MigrationFile[]): VersionScheme {
   if (migrations.length === 0) return { kind: 'sequence', width: 6 };
-  const last = migrations[migrations.length - 1]!;
-  if (/^(19|20)\d{12}$/.test(last.version)) return { kind: 'timestamp' };
+  const last = migrations.reduce((max, m) => (m.versionNumber > max.versionNumber ? m : max));
+  if (TIMESTAMP.test(last.version)) return { kind: 'timestamp' };
   const padded = migrations.filter((m) => m.version.startsWith('0') && m.version.length > 1);
   const width = padded.length > 0 ? Math.max(...padded.map((m) => m.version.length)) : 1;
   return { kind: 'sequence', width };
 }
 
-/** The next version in a directory's scheme. Timestamps come from `now` (UTC), never before the last one. */
+const TIMESTAMP = /^(19|20)\d{12}$/;
+
+function formatTimestamp(d: Date): string {
+  const p = (n: number, w = 2): string => String(n).padStart(w, '0');
+  return `${p(d.getUTCFullYear(), 4)}${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}${p(d.getUTCHours())}${p(d.getUTCMinutes())}${p(d.getUTCSeconds())}`;
+}
+
+/** A `YYYYMMDDhhmmss` version as a UTC date, or undefined when it is not a real date. */
+function parseTimestamp(version: string): Date | undefined {
+  const m = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$/.exec(version);
+  if (!m) return undefined;
+  const [y, mo, d, h, mi, s] = m.slice(1).map(Number) as [number, number, number, number, number, number];
+  const date = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
+  return formatTimestamp(date) === version ? date : undefined;
+}
+
+/**
+ * The next version in a directory's scheme. A sequence keeps the directory's zero-padded width;
+ * a timestamp comes from `now` (UTC, as golang-migrate's `create -format 20060102150405` writes it)
+ * and is never at or before the last version (then it is the last one plus a second).
+ */
 export function nextVersion(directory: MigrationDirectory, now: Date = new Date()): string {
   const last = directory.migrations.reduce<bigint>((max, m) => (m.versionNumber > max ? m.versionNumber : max), 0n);
   const scheme = directory.scheme;
   if (scheme.kind === 'timestamp') {
-    const p = (n: number, w = 2): string => String(n).padStart(w, '0');
-    const stamp = `${p(now.getUTCFullYear(), 4)}${p(now.getUTCMonth() + 1)}${p(now.getUTCDate())}${p(now.getUTCHours())}${p(now.getUTCMinutes())}${p(now.getUTCSeconds())}`;
-    const n = BigInt(stamp);
-    return (n > last ? n : last + 1n).toString();
+    const stamp = formatTimestamp(now);
+    if (BigInt(stamp) > last) return stamp;
+    const lastDate = parseTimestamp(last.toString());
+    return lastDate ? formatTimestamp(new Date(lastDate.getTime() + 1000)) : (last + 1n).toString();
   }
   return (last + 1n).toString().padStart(scheme.width, '0');
 }

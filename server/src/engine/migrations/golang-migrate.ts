@@ -1,72 +1,78 @@
 /**
- * golang-migrate: `{version}_{title}.{up|down}.{ext}` (source/parse.go). Files whose names do not
- * match are skipped silently by the tool, so we say which name they should have.
+ * golang-migrate: `{version}_{title}.{up|down}.{ext}` (source/parse.go). The version is parsed as a
+ * uint64, so `1` and `001` are the same version. Files whose names do not match are skipped
+ * silently by the tool, so we say which name they should have.
  */
 import * as path from 'node:path';
 import type { Convention, InvalidName, MigrationFile } from './convention';
 
 export const GOLANG_MIGRATE_PATTERN = /^([0-9]+)_(.*)\.(down|up)\.(.*)$/;
 
+export const MAX_UINT64 = 18446744073709551615n;
+
+/** Separators people put where golang-migrate wants `_` or `.`. */
+const SEPARATORS = /^[-_.\s]+/;
+/** A direction word at the end of a name, after a separator or alone. */
+const TRAILING_DIRECTION = /(?:^|[-_.\s]+)(up|down)$/i;
+/** Flyway: `V1__init.sql` (versioned), `U1__init.sql` (undo). */
+const FLYWAY = /^([VU])([0-9]+)__(.+)$/i;
+
 export const golangMigrate: Convention = {
   id: 'golang-migrate',
   displayName: 'golang-migrate',
+  nameTemplate: '{version}_{title}.up.sql / {version}_{title}.down.sql',
 
   parse(filePath: string): MigrationFile | undefined {
     const fileName = path.basename(filePath);
     const m = GOLANG_MIGRATE_PATTERN.exec(fileName);
     if (!m) return undefined;
     const [, version, title, direction, ext] = m as unknown as [string, string, string, 'up' | 'down', string];
-    let versionNumber: bigint;
-    try {
-      versionNumber = BigInt(version);
-    } catch {
-      return undefined;
-    }
-    // golang-migrate parses the version as a uint64.
-    if (versionNumber > 18446744073709551615n) return undefined;
+    const versionNumber = BigInt(version);
+    // golang-migrate parses the version as a uint64 and skips the file when that fails.
+    if (versionNumber > MAX_UINT64) return undefined;
     return { path: filePath, dir: path.dirname(filePath), fileName, version, versionNumber, title, direction, ext };
   },
 
   diagnoseName(fileName: string): InvalidName | undefined {
     if (!/\.sql$/i.test(fileName)) return undefined;
-    if (GOLANG_MIGRATE_PATTERN.test(fileName)) return undefined;
-    const stem = fileName.replace(/\.sql$/i, '');
-    const ext = fileName.slice(stem.length + 1);
-    // A leading version, then a separator, then the rest.
-    const lead = /^([0-9]+)(?:[-_.\s]+(.*))?$/.exec(stem);
+    const valid = GOLANG_MIGRATE_PATTERN.exec(fileName);
+    if (valid) {
+      if (BigInt(valid[1]!) > MAX_UINT64) return { fileName, reason: `its version ${valid[1]} does not fit in 64 bits` };
+      return undefined;
+    }
+    const ext = fileName.slice(fileName.length - 3);
+    const stem = fileName.slice(0, fileName.length - 4);
+
+    const lead = /^([0-9]+)(.*)$/s.exec(stem);
     if (!lead) {
-      // Flyway-style V1__name, or no version at all.
-      const flyway = /^[VvUu]([0-9]+)__(.+)$/.exec(stem);
+      const flyway = FLYWAY.exec(stem);
       if (flyway) {
-        const direction = /^[Uu]/.test(stem) ? 'down' : 'up';
+        const direction = flyway[1]!.toUpperCase() === 'U' ? 'down' : 'up';
         return {
           fileName,
-          suggestion: `${flyway[1]}_${flyway[2]}.${direction}.${ext.toLowerCase()}`,
-          reason: 'it has no numeric version at the start of its name',
+          suggestion: `${flyway[2]}_${flyway[3]}.${direction}.${ext}`,
+          reason: 'it is named the Flyway way; golang-migrate needs the version first',
         };
       }
-      return { fileName, reason: 'it has no numeric version at the start of its name' };
+      return { fileName, reason: 'its name does not start with a numeric version' };
     }
+
     const version = lead[1]!;
-    let rest = lead[2] ?? '';
-    // Find a direction word anywhere at the end of the name, in any case, with any separator.
-    const dir = /(?:^|[-_.\s])(up|down)$/i.exec(rest) ?? /^(up|down)$/i.exec(rest);
-    if (!dir) {
-      return {
-        fileName,
-        reason: 'its name has no `.up.` or `.down.` before the extension',
-      };
-    }
-    const direction = dir[1]!.toLowerCase();
-    rest = rest.slice(0, rest.length - dir[0].length);
-    const title = rest.replace(/^[-_.\s]+/, '').replace(/[-.\s]+/g, '_');
-    const suggestion = `${version}_${title}.${direction}.${ext.toLowerCase()}`;
+    const rest = lead[2]!;
+    const body = rest.replace(SEPARATORS, '');
+    const dir = TRAILING_DIRECTION.exec(body);
+    const title = dir ? body.slice(0, dir.index) : body;
+    const direction = dir ? (dir[1]!.toLowerCase() as 'up' | 'down') : 'up';
+    const suggestion = `${version}_${title}.${direction}.${ext}`;
+
     let reason: string;
-    if (/^[0-9]+-/.test(stem)) reason = 'the version must be followed by `_`';
-    else if (dir[1] !== direction) reason = `the direction must be lower case \`.${direction}.\``;
-    else if (title === '') reason = `its name has no \`_<title>\` part before \`.${direction}.\``;
-    else reason = `the direction must be written \`.${direction}.\` before the extension`;
-    return { fileName, suggestion, reason };
+    if (!rest.startsWith('_')) reason = 'the version must be followed by `_`';
+    else if (!dir) reason = 'its name has no `.up.` or `.down.` before the extension';
+    else if (dir[1] !== direction) reason = `the direction must be lower case: \`.${direction}.\``;
+    else reason = `the direction must be written \`.${direction}.\`, between dots`;
+    const out: InvalidName = { fileName, suggestion, reason };
+    if (!dir) out.directionGuessed = true;
+    return out;
   },
 
   counterpartPath(file: MigrationFile): string {

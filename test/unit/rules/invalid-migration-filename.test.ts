@@ -1,0 +1,94 @@
+import { invalidMigrationFilename } from '../../../server/src/engine/rules/all/invalid-migration-filename';
+import { ruleTester } from '../../../server/src/engine/rules/tester';
+
+const skip = (name: string, reason: string, rename: string): string =>
+  `golang-migrate silently skips \`${name}\`: ${reason}. Rename it to \`${rename}\`.`;
+
+ruleTester(invalidMigrationFilename, {
+  valid: [
+    { name: 'a valid up', code: 'SELECT 1;', fileName: '000001_init.up.sql' },
+    { name: 'a valid down', code: 'SELECT 1;', fileName: '1_init.down.sql' },
+    { name: 'an empty title is valid', code: '', fileName: '1_.up.sql' },
+    { name: 'pop-style extra dots are valid', code: '', fileName: '20200101120000_init.postgres.up.sql' },
+  ],
+  invalid: [
+    {
+      code: 'DROP TABLE a;',
+      fileName: '1_init_down.sql',
+      errors: [{ messageId: 'rename', range: '0:0-0:13', message: skip('1_init_down.sql', 'the direction must be written `.down.`, between dots', '1_init.down.sql') }],
+    },
+    {
+      name: '000001_down.sql takes its counterpart title',
+      code: '',
+      fileName: '000001_down.sql',
+      files: { '000001_init.up.sql': '' },
+      errors: [{ messageId: 'rename', range: '0:0-0:0', message: skip('000001_down.sql', 'the direction must be written `.down.`, between dots', '000001_init.down.sql') }],
+    },
+    {
+      name: '000001_down.sql alone',
+      code: '',
+      fileName: '000001_down.sql',
+      errors: [{ messageId: 'rename', message: skip('000001_down.sql', 'the direction must be written `.down.`, between dots', '000001_.down.sql') }],
+    },
+    {
+      code: 'CREATE TABLE a ();',
+      fileName: '1-init.up.sql',
+      errors: [{ messageId: 'rename', message: skip('1-init.up.sql', 'the version must be followed by `_`', '1_init.up.sql') }],
+    },
+    {
+      code: 'CREATE TABLE a ();',
+      fileName: '1_init.UP.sql',
+      errors: [{ messageId: 'rename', message: skip('1_init.UP.sql', 'the direction must be lower case: `.up.`', '1_init.up.sql') }],
+    },
+    {
+      code: 'CREATE TABLE a ();',
+      fileName: 'V1__init.sql',
+      errors: [{ messageId: 'rename', message: skip('V1__init.sql', 'it is named the Flyway way; golang-migrate needs the version first', '1_init.up.sql') }],
+    },
+    {
+      name: 'no direction, an up sibling exists: it is the down',
+      code: 'DROP TABLE a;',
+      fileName: '0002_users.sql',
+      files: { '0002_users.up.sql': '' },
+      errors: [{ messageId: 'rename', message: skip('0002_users.sql', 'its name has no `.up.` or `.down.` before the extension', '0002_users.down.sql') }],
+    },
+    {
+      name: 'the suggested name is taken',
+      code: 'DROP TABLE a;',
+      fileName: '1_init_down.sql',
+      files: { '1_init.up.sql': '', '1_init.down.sql': '' },
+      errors: [
+        {
+          messageId: 'taken',
+          message:
+            'golang-migrate silently skips `1_init_down.sql`: the direction must be written `.down.`, between dots; `1_init.down.sql` already exists, so merge this file into it or delete it.',
+        },
+      ],
+    },
+    {
+      name: 'a seed file in a migrations directory',
+      code: 'INSERT INTO a VALUES (1);',
+      fileName: 'seed.sql',
+      errors: [
+        {
+          messageId: 'notMigration',
+          range: '0:0-0:25',
+          message:
+            'golang-migrate silently skips `seed.sql`: its name does not start with a numeric version. Migrations are named `{version}_{title}.up.sql / {version}_{title}.down.sql`.',
+        },
+      ],
+    },
+    {
+      name: 'a version beyond uint64',
+      code: '',
+      fileName: '18446744073709551616_big.up.sql',
+      errors: [{ messageId: 'notMigration', message: 'golang-migrate silently skips `18446744073709551616_big.up.sql`: its version 18446744073709551616 does not fit in 64 bits. Migrations are named `{version}_{title}.up.sql / {version}_{title}.down.sql`.' }],
+    },
+    {
+      name: 'suppressed for the file',
+      code: '-- migration-guard-ignore-file invalid-migration-filename -- loaded by our seeder\nINSERT INTO a VALUES (1);',
+      fileName: 'seed.sql',
+      errors: [],
+    },
+  ],
+});
