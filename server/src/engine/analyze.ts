@@ -3,7 +3,7 @@
  * then apply severities and suppressions. The server and the CLI both call `analyzeFile`.
  */
 import * as path from 'node:path';
-import type { EngineOptions } from './config';
+import { DEFAULT_POSTGRES_VERSION, type EngineOptions } from './config';
 import type { FileHost } from './host';
 import type { Convention, MigrationFile } from './migrations/convention';
 import { readMigrationDirectory, type MigrationDirectory } from './migrations/directory';
@@ -50,6 +50,7 @@ export function analyzeFile(input: AnalyzeInput): Analysis {
       migration,
       directory,
       host: input.host,
+      postgresVersion: input.postgresVersion ?? DEFAULT_POSTGRES_VERSION,
       report(r: Report) {
         if (findSuppression(suppressions, rule.meta.id, r.span)) return;
         const template = rule.meta.messages[r.messageId];
@@ -68,6 +69,7 @@ export function analyzeFile(input: AnalyzeInput): Analysis {
             edits: r.fix.edits.map((e) => ({ span: e.span, range: parsed.lines.rangeOf(e.span), newText: e.newText })),
           };
         }
+        if (r.actions && r.actions.length > 0) finding.actions = r.actions;
         findings.push(finding);
       },
     };

@@ -6,7 +6,11 @@ export type RuleSetting = Severity | 'off';
 export interface EngineOptions {
   /** Per-rule severity overrides, or 'off'. */
   rules?: Record<string, RuleSetting>;
+  /** The PostgreSQL major version migrations run on (lock and rewrite behaviour depends on it). */
+  postgresVersion?: number;
 }
+
+export const DEFAULT_POSTGRES_VERSION = 14;
 
 export function isRuleSetting(v: unknown): v is RuleSetting {
   return v === 'off' || v === 'error' || v === 'warning' || v === 'info' || v === 'hint';

@@ -3,10 +3,12 @@
  * `test/unit/rules-check.test.ts` fails when a rule file, its docs page or its tests are missing.
  */
 import { FILE_RULES } from './all/file-rules';
+import { LOCKING_RULES } from './all/locking-rules';
+import { SAFETY_RULES } from './all/safety-rules';
 import { STATEMENT_RULES } from './all/statement-rules';
 import type { Rule } from './types';
 
-export const RULES: readonly Rule[] = [...STATEMENT_RULES, ...FILE_RULES];
+export const RULES: readonly Rule[] = [...STATEMENT_RULES, ...LOCKING_RULES, ...SAFETY_RULES, ...FILE_RULES];
 
 const byId = new Map<string, Rule>();
 for (const r of RULES) byId.set(r.meta.id, r);

@@ -16,6 +16,8 @@ export interface ValidCase {
   /** Other files in the same directory. */
   files?: Record<string, string>;
   name?: string;
+  /** PostgreSQL major version; the engine's default when absent. */
+  postgresVersion?: number;
 }
 
 export interface InvalidCase extends ValidCase {
@@ -31,7 +33,7 @@ export function runRule(rule: Rule, c: ValidCase): Finding[] {
   const files: Record<string, string> = { [path.join(DIR, fileName)]: c.code };
   for (const [n, t] of Object.entries(c.files ?? {})) files[path.join(DIR, n)] = t;
   const host = new MemoryFileHost(files);
-  return analyzeFile({ filePath: path.join(DIR, fileName), text: c.code, host, only: [rule] }).findings;
+  return analyzeFile({ filePath: path.join(DIR, fileName), text: c.code, host, only: [rule], ...(c.postgresVersion !== undefined ? { postgresVersion: c.postgresVersion } : {}) }).findings;
 }
 
 export function formatRange(f: Finding): string {

@@ -38,11 +38,26 @@ export interface Fix {
   edits: TextEdit[];
 }
 
+/**
+ * A fix that a front end carries out beyond editing this file (creating files, for instance). The
+ * finding only names it; the engine function that computes it runs when the user picks it.
+ * - `moveToOwnMigration`: `planMoveToOwnMigration` (migrations/move-statement.ts) moves the statement
+ *   with this index into a new migration pair of its own, with the directory's next version.
+ */
+export interface FindingAction {
+  kind: 'moveToOwnMigration';
+  statementIndex: number;
+  /** The code action's title. */
+  title: string;
+}
+
 export interface Report {
   messageId: string;
   data?: Record<string, string>;
   span: Span;
   fix?: Fix;
+  /** Fixes that need more than edits of this file (see FindingAction). */
+  actions?: FindingAction[];
   /** The statement the finding is about; used for per-statement suppressions. */
   statement?: Statement;
 }
@@ -56,6 +71,8 @@ export interface RuleContext {
   /** The directory the file belongs to, with every migration in it. */
   directory: MigrationDirectory;
   host: FileHost;
+  /** The PostgreSQL major version the migrations run on (setting `postgresVersion`, default 14). */
+  postgresVersion: number;
   report(report: Report): void;
 }
 
@@ -73,6 +90,7 @@ export interface Finding {
   span: Span;
   range: Range;
   fix?: { title: string; edits: { span: Span; range: Range; newText: string }[] };
+  actions?: FindingAction[];
 }
 
 export function formatMessage(template: string, data: Record<string, string> | undefined): string {

@@ -1,0 +1,26 @@
+/** The LanguageClient: starts `dist/server.js` over stdio and syncs SQL documents and settings. */
+import * as vscode from 'vscode';
+import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { SETTINGS_SECTION } from '../../shared/src/settings';
+
+export const CLIENT_ID = 'migrationGuard';
+export const CLIENT_NAME = 'Migration Guard';
+
+export function createLanguageClient(context: vscode.ExtensionContext, output: vscode.LogOutputChannel): LanguageClient {
+  const module = context.asAbsolutePath('dist/server.js');
+  const serverOptions: ServerOptions = {
+    run: { module, transport: TransportKind.stdio },
+    debug: { module, transport: TransportKind.stdio, options: { execArgv: ['--nolazy', '--inspect=6011'] } },
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [
+      { scheme: 'file', language: 'sql' },
+      { scheme: 'untitled', language: 'sql' },
+    ],
+    // `migrationGuard.trace.server` is read by the client itself (it is `<id>.trace.server`).
+    synchronize: { configurationSection: SETTINGS_SECTION },
+    diagnosticPullOptions: { onChange: true, onSave: true },
+    outputChannel: output,
+  };
+  return new LanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, clientOptions);
+}

@@ -1,0 +1,159 @@
+/**
+ * Code actions for Migration Guard diagnostics, built from `diagnostic.data` (never from the
+ * message text): the rule's own fix, "Generate down migration", disable for this line / file,
+ * and "Show documentation". "Generate down migration" is also offered, without a diagnostic, in an
+ * empty down file (quick fix) and in its up file (source action), to fill the empty down.
+ */
+import { CodeActionKind, type CodeAction, type Diagnostic, type TextEdit } from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { FileHost } from '../../engine/host';
+import { parseSql, type ParsedFile } from '../../engine/parsing/parser';
+import { golangMigrate } from '../../engine/migrations/golang-migrate';
+import { ruleById } from '../../engine/rules/registry';
+import { Commands, DIAGNOSTIC_SOURCE, type DiagnosticData } from '../../../../shared/src/protocol';
+import { ruleDocsUri } from '../paths';
+import { generateDownEdit } from './generate-down';
+import { disableForFileEdit, disableForLineEdit, silences } from './suppress';
+
+export const GENERATE_DOWN_TITLE = 'Generate down migration';
+/** Rules whose diagnostic offers "Generate down migration". */
+const GENERATE_DOWN_RULES = new Set(['missing-down-migration']);
+
+export interface CodeActionInput {
+  doc: TextDocument;
+  filePath: string;
+  diagnostics: Diagnostic[];
+  /** `context.only` of the request. */
+  only: string[] | undefined;
+  host: FileHost;
+  /** Version of an open document at a path, for versioned edits. */
+  openVersion(filePath: string): number | undefined;
+  canCreateFiles: boolean;
+  log(message: string): void;
+}
+
+function dataOf(d: Diagnostic): DiagnosticData | undefined {
+  if (d.source !== DIAGNOSTIC_SOURCE) return undefined;
+  const data = d.data as Partial<DiagnosticData> | undefined;
+  if (!data || typeof data !== 'object' || typeof data.ruleId !== 'string') return undefined;
+  const r = d.range as Partial<Diagnostic['range']> | undefined;
+  if (!r || typeof r.start?.line !== 'number' || typeof r.start.character !== 'number' || typeof r.end?.line !== 'number') return undefined;
+  return data as DiagnosticData;
+}
+
+function validEdits(fix: DiagnosticData['fix']): TextEdit[] | undefined {
+  if (!fix || typeof fix.title !== 'string' || !Array.isArray(fix.edits)) return undefined;
+  const ok = fix.edits.every(
+    (e) =>
+      e && typeof e.newText === 'string' && e.range && typeof e.range.start?.line === 'number' && typeof e.range.end?.character === 'number',
+  );
+  return ok ? fix.edits.map((e) => ({ range: e.range, newText: e.newText })) : undefined;
+}
+
+function kindAllowed(only: string[] | undefined, kind: string): boolean {
+  return !only || only.some((k) => k === '' || k === kind || kind.startsWith(`${k}.`));
+}
+
+export function codeActionsFor(input: CodeActionInput): CodeAction[] {
+  const uri = input.doc.uri;
+  const preferred: CodeAction[] = [];
+  const lineActions: CodeAction[] = [];
+  const fileActions = new Map<string, CodeAction>();
+  const docActions = new Map<string, CodeAction>();
+  let parsed: ParsedFile | undefined;
+  const parsedDoc = (): ParsedFile => (parsed ??= parseSql(input.doc.getText()));
+  const downAction = (upPath: string, upText: string, kind: string, diagnostic: Diagnostic | undefined): CodeAction | undefined => {
+    try {
+      const down = generateDownEdit({ upPath, upText, host: input.host, openVersion: input.openVersion, canCreateFiles: input.canCreateFiles });
+      if (!down) return undefined;
+      const action: CodeAction = {
+        title: GENERATE_DOWN_TITLE,
+        kind,
+        edit: down.edit,
+        command: { title: 'Open the down migration', command: Commands.openFile, arguments: [down.downUri] },
+      };
+      if (diagnostic) {
+        action.diagnostics = [diagnostic];
+        action.isPreferred = true;
+      }
+      return action;
+    } catch (e) {
+      input.log(`Migration Guard: could not generate the down migration for ${upPath}: ${(e as Error).stack ?? String(e)}`);
+      return undefined;
+    }
+  };
+
+  if (kindAllowed(input.only, CodeActionKind.QuickFix)) {
+    for (const diagnostic of input.diagnostics) {
+      const data = dataOf(diagnostic);
+      if (!data) continue;
+      const ruleId = data.ruleId;
+
+      const edits = validEdits(data.fix);
+      if (edits && data.fix) {
+        preferred.push({
+          title: data.fix.title,
+          kind: CodeActionKind.QuickFix,
+          diagnostics: [diagnostic],
+          isPreferred: true,
+          edit: { changes: { [uri]: edits } },
+        });
+      }
+
+      if (GENERATE_DOWN_RULES.has(ruleId)) {
+        const action = downAction(input.filePath, input.doc.getText(), CodeActionKind.QuickFix, diagnostic);
+        if (action) preferred.push(action);
+      }
+
+      if (ruleById(ruleId)) {
+        const line = disableForLineEdit(parsedDoc(), ruleId, diagnostic.range);
+        if (line && silences(input.filePath, parsedDoc(), line, ruleId, input.host)) {
+          lineActions.push({
+            title: `Disable ${ruleId} for this line`,
+            kind: CodeActionKind.QuickFix,
+            diagnostics: [diagnostic],
+            edit: { changes: { [uri]: [line] } },
+          });
+        }
+        const fileTitle = `Disable ${ruleId} for this file`;
+        if (!fileActions.has(fileTitle)) {
+          fileActions.set(fileTitle, {
+            title: fileTitle,
+            kind: CodeActionKind.QuickFix,
+            diagnostics: [diagnostic],
+            edit: { changes: { [uri]: [disableForFileEdit(parsedDoc(), ruleId)] } },
+          });
+        }
+      }
+
+      const docsTitle = `Show documentation for ${ruleId}`;
+      if (!docActions.has(docsTitle) && ruleDocsUri(ruleId)) {
+        docActions.set(docsTitle, {
+          title: docsTitle,
+          kind: CodeActionKind.QuickFix,
+          diagnostics: [diagnostic],
+          command: { title: docsTitle, command: Commands.showRuleDocumentation, arguments: [ruleId] },
+        });
+      }
+    }
+  }
+
+  // An empty (or whitespace-only) down file next to its up: fill it, from either file.
+  const extras: CodeAction[] = [];
+  const self = golangMigrate.parse(input.filePath);
+  if (self && !preferred.some((a) => a.title === GENERATE_DOWN_TITLE)) {
+    if (self.direction === 'down' && input.doc.getText().trim() === '' && kindAllowed(input.only, CodeActionKind.QuickFix)) {
+      const upPath = golangMigrate.counterpartPath(self);
+      const upText = input.host.readFile(upPath);
+      const action = upText !== undefined ? downAction(upPath, upText, CodeActionKind.QuickFix, undefined) : undefined;
+      if (action) extras.push(action);
+    } else if (self.direction === 'up' && kindAllowed(input.only, CodeActionKind.Source)) {
+      const downText = input.host.readFile(golangMigrate.counterpartPath(self));
+      if (downText !== undefined && downText.trim() === '') {
+        const action = downAction(input.filePath, input.doc.getText(), CodeActionKind.Source, undefined);
+        if (action) extras.push(action);
+      }
+    }
+  }
+  return [...preferred, ...extras, ...lineActions, ...fileActions.values(), ...docActions.values()];
+}

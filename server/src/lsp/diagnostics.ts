@@ -1,0 +1,63 @@
+/**
+ * Findings → LSP diagnostics. `toDiagnostic` is the one factory: code = rule id, the docs page as
+ * `codeDescription`, source `migration-guard`, and `data` = {ruleId, fix} for code actions.
+ */
+import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { analyzeFile } from '../engine/analyze';
+import type { FileHost } from '../engine/host';
+import type { Finding, Severity } from '../engine/rules/types';
+import { DIAGNOSTIC_SOURCE, type DiagnosticData } from '../../../shared/src/protocol';
+import type { MigrationGuardSettings } from '../../../shared/src/settings';
+import { ruleDocsUri } from './paths';
+import { isMigrationDocument } from './scope';
+import { uriToPath } from './uri';
+
+/** Larger files are data dumps, not migrations someone writes by hand; they are not checked. */
+export const MAX_CHECKED_LENGTH = 5 * 1024 * 1024;
+
+const SEVERITY: Record<Severity, DiagnosticSeverity> = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  info: DiagnosticSeverity.Information,
+  hint: DiagnosticSeverity.Hint,
+};
+
+export function toDiagnostic(finding: Finding): Diagnostic {
+  const data: DiagnosticData = { ruleId: finding.ruleId };
+  if (finding.fix) {
+    data.fix = { title: finding.fix.title, edits: finding.fix.edits.map((e) => ({ range: e.range, newText: e.newText })) };
+  }
+  const diagnostic: Diagnostic = {
+    range: finding.range,
+    severity: SEVERITY[finding.severity] ?? DiagnosticSeverity.Warning,
+    code: finding.ruleId,
+    source: DIAGNOSTIC_SOURCE,
+    message: finding.message,
+    data,
+  };
+  const href = ruleDocsUri(finding.ruleId);
+  if (href) diagnostic.codeDescription = { href };
+  return diagnostic;
+}
+
+export interface CheckContext {
+  settings: MigrationGuardSettings;
+  workspaceRoots: readonly string[];
+  host: FileHost;
+  log(message: string): void;
+}
+
+/** The diagnostics of one document; [] for documents Migration Guard does not check. */
+export function diagnose(doc: TextDocument, ctx: CheckContext): Diagnostic[] {
+  if (!ctx.settings.enable) return [];
+  const filePath = uriToPath(doc.uri);
+  if (!filePath || !isMigrationDocument(filePath, ctx.settings, ctx.workspaceRoots, ctx.host)) return [];
+  const text = doc.getText();
+  if (text.length > MAX_CHECKED_LENGTH) {
+    ctx.log(`Migration Guard: ${filePath} is ${text.length} characters long; files over ${MAX_CHECKED_LENGTH} are not checked.`);
+    return [];
+  }
+  const analysis = analyzeFile({ filePath, text, host: ctx.host, rules: ctx.settings.rules });
+  return analysis.findings.map(toDiagnostic);
+}

@@ -1,0 +1,120 @@
+/**
+ * The stdio transport, made total. vscode-jsonrpc stops reading for good after a header it cannot
+ * parse, so stdin goes through `FrameSanitizer` first: it passes well-framed messages on and drops
+ * anything else (garbage between frames, header blocks without a Content-Length), then resyncs on
+ * the next `Content-Length:` header. Bodies are passed on unchanged; a bad body is jsonrpc's
+ * (recoverable) problem.
+ */
+import { Transform, type TransformCallback } from 'node:stream';
+import { format } from 'node:util';
+import { ProposedFeatures, StreamMessageReader, StreamMessageWriter, createConnection, type Connection } from 'vscode-languageserver/node';
+
+const SEPARATOR = Buffer.from('\r\n\r\n', 'ascii');
+/** Bytes kept while looking for a header; more without `\r\n\r\n` is garbage. */
+const MAX_HEADER = 8192;
+/** A larger Content-Length is taken for garbage (the server would wait for it forever). */
+const MAX_BODY = 512 * 1024 * 1024;
+const CONTENT_LENGTH = /Content-Length:[ \t]*(\d{1,10})[ \t]*(?:\r\n|$)/i;
+
+export class FrameSanitizer extends Transform {
+  private head: Buffer = Buffer.alloc(0);
+  private body: Buffer[] = [];
+  private bodyLength = 0;
+  private expected = -1;
+
+  constructor(private readonly onGarbage: (description: string) => void) {
+    super();
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    try {
+      this.feed(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
+    } catch (e) {
+      // Never error the stream: that would end the connection.
+      this.reset();
+      this.onGarbage(`input dropped after an internal error: ${String(e)}`);
+    }
+    callback();
+  }
+
+  private reset(): void {
+    this.head = Buffer.alloc(0);
+    this.body = [];
+    this.bodyLength = 0;
+    this.expected = -1;
+  }
+
+  private feed(chunk: Buffer): void {
+    let data = chunk;
+    while (data.length > 0) {
+      if (this.expected >= 0) {
+        const take = data.subarray(0, this.expected - this.bodyLength);
+        this.body.push(take);
+        this.bodyLength += take.length;
+        data = data.subarray(take.length);
+        if (this.bodyLength === this.expected) this.emitFrame();
+        continue;
+      }
+      this.head = this.head.length > 0 ? Buffer.concat([this.head, data]) : data;
+      data = Buffer.alloc(0);
+      for (;;) {
+        const end = this.head.indexOf(SEPARATOR);
+        if (end < 0) {
+          if (this.head.length > MAX_HEADER) {
+            this.onGarbage(`${this.head.length - 64} bytes without a message header dropped`);
+            this.head = Buffer.from(this.head.subarray(this.head.length - 64));
+          }
+          break;
+        }
+        const header = this.head.subarray(0, end).toString('latin1');
+        const rest = this.head.subarray(end + SEPARATOR.length);
+        this.head = Buffer.alloc(0);
+        const m = CONTENT_LENGTH.exec(header);
+        const length = m ? Number(m[1]) : NaN;
+        if (!m || !(length <= MAX_BODY)) {
+          this.onGarbage(`a header block without a usable Content-Length dropped (${JSON.stringify(header.slice(0, 80))})`);
+          this.head = rest;
+          continue;
+        }
+        if (m.index > 0 && !/(?:^|\r\n)$/.test(header.slice(0, m.index))) {
+          this.onGarbage(`${m.index} bytes of garbage before a message header dropped`);
+        }
+        this.expected = length;
+        if (length === 0) this.emitFrame();
+        data = rest;
+        break;
+      }
+    }
+  }
+
+  private emitFrame(): void {
+    const header = Buffer.from(`Content-Length: ${this.expected}\r\n\r\n`, 'ascii');
+    this.push(Buffer.concat([header, ...this.body]));
+    this.body = [];
+    this.bodyLength = 0;
+    this.expected = -1;
+  }
+}
+
+/**
+ * With `--stdio` (how the client starts the server): sanitized stdin/stdout, and `console.*` sent
+ * to the client's log instead of stdout. Other transports (`--node-ipc`, `--socket=`) as the library does them.
+ */
+export function createServerConnection(): Connection {
+  if (!process.argv.includes('--stdio')) return createConnection(ProposedFeatures.all);
+  let connection: Connection | undefined;
+  const log = (message: string): void => {
+    if (connection) connection.console.warn(message);
+    else process.stderr.write(`${message}\n`);
+  };
+  const input = process.stdin.pipe(new FrameSanitizer((what) => log(`Migration Guard: invalid input from the client: ${what}`)));
+  connection = createConnection(ProposedFeatures.all, new StreamMessageReader(input), new StreamMessageWriter(process.stdout));
+  const c = connection;
+  const toLog = (...args: unknown[]): void => c.console.log(format(...args));
+  console.log = toLog;
+  console.info = toLog;
+  console.debug = toLog;
+  console.warn = (...args: unknown[]): void => c.console.warn(format(...args));
+  console.error = (...args: unknown[]): void => c.console.error(format(...args));
+  return connection;
+}
