@@ -21,6 +21,7 @@ const WHITELIST = [
   'dist/cli.js',
   'dist/libpg-query.wasm',
   'docs/rules/**',
+  'schemas/**',
   'snippets/**',
   'syntaxes/**',
   'images/**',

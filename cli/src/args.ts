@@ -23,7 +23,7 @@ export type ParseResult = { ok: true; command: Command } | { ok: false; message:
 const fail = (message: string): ParseResult => ({ ok: false, message });
 
 export function parseArgs(argv: readonly string[]): ParseResult {
-  if (argv.length === 0) return fail('missing command (check or down)');
+  if (argv.length === 0) return fail('missing command (check, down or verify)');
   if (argv.includes('--help') || argv.includes('-h')) return { ok: true, command: { kind: 'help' } };
   if (argv.includes('--version') || argv.includes('-V')) return { ok: true, command: { kind: 'version' } };
   const [name, ...rest] = argv as [string, ...string[]];
@@ -31,7 +31,7 @@ export function parseArgs(argv: readonly string[]): ParseResult {
   if (name === 'check') return parseCheck(rest);
   if (name === 'down') return parseDown(rest);
   if (name.startsWith('-')) return fail(`unknown option ${name}`);
-  return fail(`unknown command ${JSON.stringify(name)} (expected check or down)`);
+  return fail(`unknown command ${JSON.stringify(name)} (expected check, down or verify)`);
 }
 
 /** Splits `--name=value` and `--name value`; returns the value and how many arguments it used. */
@@ -101,13 +101,18 @@ function parseDown(args: readonly string[]): ParseResult {
 export const USAGE = `Usage:
   migration-guard check [paths...] [--format text|json] [--rule <rule-id>=off|error|warning|info|hint]...
   migration-guard down <up-file>
+  migration-guard verify [dir] [--migration <version> | --all] [--format text|json] [--database-url <url>]
   migration-guard --help | --version
 
 check   Lints SQL migration files. Paths are files or directories (searched recursively for *.sql,
         skipping node_modules and directories whose name starts with a dot); default: the current
-        directory. --rule changes a rule's severity or turns it off (repeatable; the last one wins).
+        directory. Settings come from the nearest .migration-guard.json above each file; --rule
+        changes a rule's severity or turns it off on top of it (repeatable; the last one wins).
 down    Prints the down migration generated from an up migration file.
+verify  Runs a migration's up, down and up again in an embedded PostgreSQL (or a scratch database on
+        the server --database-url names) and reports what the down does not restore, data the round
+        trip loses and failing statements; exit 1 when a round trip fails. See verify --help.
 
 Exit status: 0 no error-severity finding, 1 at least one error-severity finding,
-             2 bad usage, unreadable input or no .sql file to check.
+             2 bad usage, unreadable input, an invalid .migration-guard.json or no .sql file to check.
 `;

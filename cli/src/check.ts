@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import { analyzeFile, type Analysis } from '../../server/src/engine/analyze';
 import type { EngineOptions } from '../../server/src/engine/config';
 import { NodeFileHost, type FileHost } from '../../server/src/engine/host';
+import type { Convention } from '../../server/src/engine/migrations/convention';
 import type { InputFile } from './files';
 
 export interface FileResult {
@@ -32,6 +33,17 @@ export class RunFileHost implements FileHost {
   exists(filePath: string): boolean {
     return this.base.exists(filePath);
   }
+
+  private readonly subdirs = new Map<string, string[]>();
+
+  listDirs(dir: string): string[] {
+    let names = this.subdirs.get(dir);
+    if (!names) {
+      names = this.base.listDirs?.(dir) ?? [];
+      this.subdirs.set(dir, names);
+    }
+    return names;
+  }
 }
 
 /** A file's text as an editor shows it: UTF-8, without a byte order mark. */
@@ -56,10 +68,15 @@ export function describeReadError(e: unknown): string {
 }
 
 /**
- * Analyses the files one at a time (the caller keeps what it needs, so memory stays flat).
+ * Analyses the files one at a time, each with `options` (or `options(path)`: the project config
+ * that applies to it) (the caller keeps what it needs, so memory stays flat).
  * Throws a FileReadError when a file cannot be read; the parser must be loaded.
  */
-export function* checkFiles(files: readonly InputFile[], options: EngineOptions, host: FileHost = new RunFileHost()): Generator<FileResult> {
+export function* checkFiles(
+  files: readonly InputFile[],
+  options: EngineOptions | ((filePath: string) => EngineOptions & { convention?: Convention }),
+  host: FileHost = new RunFileHost(),
+): Generator<FileResult> {
   for (const file of files) {
     let text: string;
     try {
@@ -67,6 +84,7 @@ export function* checkFiles(files: readonly InputFile[], options: EngineOptions,
     } catch (e) {
       throw new FileReadError(file, e);
     }
-    yield { file, analysis: analyzeFile({ ...options, filePath: file.path, text, host }) };
+    const fileOptions = typeof options === 'function' ? options(file.path) : options;
+    yield { file, analysis: analyzeFile({ ...fileOptions, filePath: file.path, text, host }) };
   }
 }

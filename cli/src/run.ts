@@ -4,15 +4,15 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { generateDownSql } from '../../server/src/engine/inverse/index';
-import { golangMigrate } from '../../server/src/engine/migrations/golang-migrate';
-import { loadParser, parseSql } from '../../server/src/engine/parsing/parser';
+import { NodeFileHost } from '../../server/src/engine/host';
+import { planDown } from '../../server/src/engine/migrations/down-plan';
+import { loadParser } from '../../server/src/engine/parsing/parser';
 import type { Finding, Severity } from '../../server/src/engine/rules/types';
-import { eolOf } from '../../server/src/engine/text';
 import { parseArgs, USAGE, type Command, type OutputFormat } from './args';
-import { checkFiles, describeReadError, FileReadError, readSqlFile } from './check';
-import { collectFiles, type InputFile } from './files';
-import { resolveOptions } from './options';
+import { checkFiles, describeReadError, FileReadError, readSqlFile, RunFileHost } from './check';
+import { collectFiles, displayPath, type InputFile } from './files';
+import { projectOptions, resolveOptions } from './options';
+import { runVerify } from './verify';
 
 export interface CliIO {
   stdout(text: string): void;
@@ -39,6 +39,7 @@ export interface JsonReport {
 }
 
 export async function run(argv: readonly string[], io: CliIO): Promise<number> {
+  if (argv[0] === 'verify') return runVerify(argv.slice(1), io);
   const parsed = parseArgs(argv);
   if (!parsed.ok) {
     io.stderr(`migration-guard: ${parsed.message}\n${USAGE}`);
@@ -75,10 +76,17 @@ async function check(paths: string[], format: OutputFormat, rules: Parameters<ty
     io.stderr(`migration-guard: no .sql files found in ${inputs.join(', ')}\n`);
     return EXIT_USAGE;
   }
+  const host = new RunFileHost();
+  const project = projectOptions(collected.files.map((f) => f.path), resolved.options, host, (abs) => displayPath(io.cwd, abs));
+  for (const w of project.warnings) io.stderr(`migration-guard: ${w}\n`);
+  if (!project.ok) {
+    io.stderr(`migration-guard: ${project.message}\n`);
+    return EXIT_USAGE;
+  }
   await loadParser();
   const findings: { file: InputFile; finding: Finding }[] = [];
   try {
-    for (const r of checkFiles(collected.files, resolved.options)) {
+    for (const r of checkFiles(collected.files, project.optionsFor, host)) {
       for (const f of r.analysis.findings) findings.push({ file: r.file, finding: f });
     }
   } catch (e) {
@@ -134,20 +142,21 @@ async function down(file: string, io: CliIO): Promise<number> {
     io.stderr(`migration-guard: cannot read ${file}: ${describeReadError(e)}\n`);
     return EXIT_USAGE;
   }
-  const migration = golangMigrate.parse(abs);
-  if (!migration || migration.direction !== 'up') {
-    io.stderr(`migration-guard: ${path.basename(abs)} is not an up migration (expected a name like ${golangMigrate.pairFileNames('000001', 'title').up})\n`);
-    return EXIT_USAGE;
-  }
   await loadParser();
-  const options = { eol: eolOf(text), upFileName: migration.fileName };
-  let downSql: string;
+  // Any convention: the down file's text, or, for single-file ones (goose, dbmate, sql-migrate),
+  // the down section to add to the file.
+  let plan: ReturnType<typeof planDown>;
   try {
-    downSql = generateDownSql(parseSql(text), options);
+    plan = planDown({ upPath: abs, upText: text, host: new NodeFileHost(), force: true });
   } catch (e) {
     io.stderr(`migration-guard: cannot generate the down migration for ${file}: ${(e as Error).message}\n`);
     return EXIT_USAGE;
   }
+  if (!plan.ok) {
+    io.stderr(`migration-guard: ${plan.message}\n`);
+    return EXIT_USAGE;
+  }
+  const downSql = plan.plan.kind === 'file' ? plan.plan.text : plan.plan.newText.replace(/^(?:\r?\n)+/, '');
   io.stdout(downSql);
   return EXIT_OK;
 }

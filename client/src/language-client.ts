@@ -1,4 +1,4 @@
-/** The LanguageClient: starts `dist/server.js` over stdio and syncs SQL documents and settings. */
+/** The LanguageClient: starts `dist/server.js` over stdio and syncs SQL documents, `.migration-guard.json` and settings. */
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { SETTINGS_SECTION } from '../../shared/src/settings';
@@ -16,6 +16,9 @@ export function createLanguageClient(context: vscode.ExtensionContext, output: v
     documentSelector: [
       { scheme: 'file', language: 'sql' },
       { scheme: 'untitled', language: 'sql' },
+      // The project config file: the server reports its problems on it.
+      { scheme: 'file', language: 'json', pattern: '**/.migration-guard.json' },
+      { scheme: 'file', language: 'jsonc', pattern: '**/.migration-guard.json' },
     ],
     // `migrationGuard.trace.server` is read by the client itself (it is `<id>.trace.server`).
     synchronize: { configurationSection: SETTINGS_SECTION },

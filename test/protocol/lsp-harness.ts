@@ -111,11 +111,11 @@ export class ServerUnderTest {
     return result;
   }
 
-  async open(filePath: string, text: string): Promise<string> {
+  async open(filePath: string, text: string, languageId = 'sql'): Promise<string> {
     const uri = uriOf(filePath);
     this.versions.set(uri, 1);
     await this.connection.sendNotification(DidOpenTextDocumentNotification.type, {
-      textDocument: { uri, languageId: 'sql', version: 1, text },
+      textDocument: { uri, languageId, version: 1, text },
     });
     return uri;
   }

@@ -62,7 +62,7 @@ describe('language server over stdio', () => {
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it('announces pull diagnostics with inter-file dependencies and quick fixes, and watches **/*.sql', async () => {
+  it('announces pull diagnostics with inter-file dependencies and quick fixes, and watches **/*.sql and config files', async () => {
     const s = new ServerUnderTest();
     try {
       const init = await s.initialize(dir);
@@ -70,7 +70,7 @@ describe('language server over stdio', () => {
       assert.deepEqual(init.capabilities.codeActionProvider, { codeActionKinds: ['quickfix'], resolveProvider: false });
       assert.equal(init.serverInfo?.name, 'Migration Guard');
       const registration = await waitFor('the file watcher registration', () => s.registrations.find((r) => r.method === 'workspace/didChangeWatchedFiles'));
-      assert.deepEqual(registration.registerOptions, { watchers: [{ globPattern: '**/*.sql' }] });
+      assert.deepEqual(registration.registerOptions, { watchers: [{ globPattern: '**/*.sql' }, { globPattern: '**/.migration-guard.json' }] });
     } finally {
       await s.stop();
     }

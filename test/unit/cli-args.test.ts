@@ -44,8 +44,8 @@ describe('cli arguments', () => {
 
   it('rejects bad usage with a message', () => {
     const errors: [string[], string][] = [
-      [[], 'missing command (check or down)'],
-      [['lint'], 'unknown command "lint" (expected check or down)'],
+      [[], 'missing command (check, down or verify)'],
+      [['lint'], 'unknown command "lint" (expected check, down or verify)'],
       [['--fix'], 'unknown option --fix'],
       [['check', '--fix'], 'unknown option --fix for check'],
       [['check', '--format'], '--format needs a value'],

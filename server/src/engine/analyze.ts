@@ -5,19 +5,25 @@
 import * as path from 'node:path';
 import { DEFAULT_POSTGRES_VERSION, type EngineOptions } from './config';
 import type { FileHost } from './host';
-import type { Convention, MigrationFile } from './migrations/convention';
+import { directionAt, type Convention, type MigrationFile, type MigrationSection } from './migrations/convention';
+import { detectConvention } from './migrations/detect';
 import { readMigrationDirectory, type MigrationDirectory } from './migrations/directory';
 import { golangMigrate } from './migrations/golang-migrate';
 import { parseSql, type ParsedFile } from './parsing/parser';
 import { RULES, ruleById } from './rules/registry';
 import { formatMessage, type Finding, type Report, type Rule, type RuleContext } from './rules/types';
-import { findSuppression, parseSuppressions } from './suppressions';
+import { reportUnusedSuppressions, unusedSuppression, type SuppressionUsage } from './rules/all/unused-suppression';
+import { parseSuppressions, suppressionsCovering, type Suppression } from './suppressions';
 
 export interface Analysis {
   filePath: string;
   parsed: ParsedFile;
   migration: MigrationFile | undefined;
   directory: MigrationDirectory;
+  /** The convention used: the one given, else the directory's (detected), else golang-migrate. */
+  convention: Convention;
+  /** The file's up/down sections (empty when the file is not a migration). */
+  sections: MigrationSection[];
   findings: Finding[];
 }
 
@@ -25,6 +31,7 @@ export interface AnalyzeInput extends EngineOptions {
   filePath: string;
   text: string;
   host: FileHost;
+  /** The convention to use (from `.migration-guard.json`); detected from the directory when absent. */
   convention?: Convention;
   /** Rules to run; all registered rules by default. */
   only?: Rule[];
@@ -32,50 +39,77 @@ export interface AnalyzeInput extends EngineOptions {
 
 export function analyzeFile(input: AnalyzeInput): Analysis {
   const filePath = path.resolve(input.filePath);
-  const convention = input.convention ?? golangMigrate;
+  const convention = input.convention ?? detectConvention(path.dirname(filePath), input.host) ?? golangMigrate;
   const parsed = parseSql(input.text);
-  const directory = readMigrationDirectory(path.dirname(filePath), input.host, convention);
+  const directory = readMigrationDirectory(convention.directoryOf(filePath), input.host, convention);
   const migration = convention.parse(filePath);
+  const sections = migration ? convention.sections(migration, input.text) : [];
   const suppressions = parseSuppressions(parsed);
   const findings: Finding[] = [];
+  const selected = input.only ?? RULES;
 
-  for (const rule of input.only ?? RULES) {
-    const setting = input.rules?.[rule.meta.id];
-    if (setting === 'off') continue;
-    const severity = setting ?? rule.meta.defaultSeverity;
-    const ctx: RuleContext = {
-      filePath,
-      parsed,
-      convention,
-      migration,
-      directory,
-      host: input.host,
-      postgresVersion: input.postgresVersion ?? DEFAULT_POSTGRES_VERSION,
-      report(r: Report) {
-        if (findSuppression(suppressions, rule.meta.id, r.span)) return;
-        const template = rule.meta.messages[r.messageId];
-        if (template === undefined) throw new Error(`rule ${rule.meta.id} reported unknown message id ${r.messageId}`);
-        const finding: Finding = {
-          ruleId: rule.meta.id,
-          messageId: r.messageId,
-          message: formatMessage(template, r.data),
-          severity,
-          span: r.span,
-          range: parsed.lines.rangeOf(r.span),
-        };
-        if (r.fix) {
-          finding.fix = {
-            title: r.fix.title,
-            edits: r.fix.edits.map((e) => ({ span: e.span, range: parsed.lines.rangeOf(e.span), newText: e.newText })),
-          };
+  // `unused-suppression` judges suppressions after every other rule ran (see its file). When only
+  // some rules were asked for (tests, "disable for this line"), the rules its suppressions name run
+  // too, silently, so that it still knows what each suppression silences.
+  const judgeSuppressions = selected.includes(unusedSuppression) && input.rules?.[unusedSuppression.meta.id] !== 'off';
+  const plan: { rule: Rule; emit: boolean }[] = selected.map((rule) => ({ rule, emit: true }));
+  if (judgeSuppressions && input.only) {
+    const named = new Set(suppressions.flatMap((s) => s.rules));
+    for (const rule of RULES) if (named.has(rule.meta.id) && !selected.includes(rule)) plan.push({ rule, emit: false });
+  }
+  const used = new Map<Suppression, Set<string>>();
+  const ran = new Set<string>();
+
+  const contextFor = (rule: Rule, emit: boolean, severity: Finding['severity']): RuleContext => ({
+    filePath,
+    parsed,
+    convention,
+    migration,
+    directory,
+    sections,
+    directionAt: (offset: number) => directionAt(sections, offset),
+    host: input.host,
+    postgresVersion: input.postgresVersion ?? DEFAULT_POSTGRES_VERSION,
+    report(r: Report) {
+      const silencing = suppressionsCovering(suppressions, rule.meta.id, r.span);
+      if (silencing.length > 0) {
+        for (const s of silencing) {
+          let ids = used.get(s);
+          if (!ids) used.set(s, (ids = new Set()));
+          ids.add(rule.meta.id);
         }
-        if (r.actions && r.actions.length > 0) finding.actions = r.actions;
-        findings.push(finding);
-      },
-    };
+        return;
+      }
+      if (!emit) return;
+      const template = rule.meta.messages[r.messageId];
+      if (template === undefined) throw new Error(`rule ${rule.meta.id} reported unknown message id ${r.messageId}`);
+      const finding: Finding = {
+        ruleId: rule.meta.id,
+        messageId: r.messageId,
+        message: formatMessage(template, r.data),
+        severity,
+        span: r.span,
+        range: parsed.lines.rangeOf(r.span),
+      };
+      if (r.fix) {
+        finding.fix = {
+          title: r.fix.title,
+          edits: r.fix.edits.map((e) => ({ span: e.span, range: parsed.lines.rangeOf(e.span), newText: e.newText })),
+        };
+      }
+      if (r.actions && r.actions.length > 0) finding.actions = r.actions;
+      findings.push(finding);
+    },
+  });
+
+  const runRule = (rule: Rule, emit: boolean, body: (ctx: RuleContext) => void): void => {
+    const setting = input.rules?.[rule.meta.id];
+    if (setting === 'off') return;
+    ran.add(rule.meta.id);
     try {
-      rule.check(ctx);
+      body(contextFor(rule, emit, setting ?? rule.meta.defaultSeverity));
     } catch (e) {
+      if (!emit) return;
       // A rule bug must not take the other rules' findings with it.
       findings.push({
         ruleId: 'internal-error',
@@ -86,9 +120,19 @@ export function analyzeFile(input: AnalyzeInput): Analysis {
         range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
       });
     }
+  };
+
+  for (const { rule, emit } of plan) runRule(rule, emit, (ctx) => rule.check(ctx));
+  if (judgeSuppressions) {
+    const usage: SuppressionUsage = {
+      used: (s, id) => used.get(s)?.has(id) === true,
+      ran: (id) => ran.has(id),
+      knownRuleIds: RULES.map((r) => r.meta.id),
+    };
+    runRule(unusedSuppression, true, (ctx) => reportUnusedSuppressions(ctx, suppressions, usage));
   }
   findings.sort((a, b) => a.span.start - b.span.start || a.ruleId.localeCompare(b.ruleId));
-  return { filePath, parsed, migration, directory, findings };
+  return { filePath, parsed, migration, directory, convention, sections, findings };
 }
 
 export { ruleById };

@@ -11,6 +11,8 @@ export interface FileHost {
   /** The text of a file, or undefined when it does not exist or cannot be read. */
   readFile(filePath: string): string | undefined;
   exists(filePath: string): boolean;
+  /** Names of the sub-directories of a directory, or [] (folder-per-migration layouts need it). */
+  listDirs?(dir: string): string[];
 }
 
 export class NodeFileHost implements FileHost {
@@ -32,6 +34,14 @@ export class NodeFileHost implements FileHost {
 
   exists(filePath: string): boolean {
     return fs.existsSync(filePath);
+  }
+
+  listDirs(dir: string): string[] {
+    try {
+      return fs.readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+    } catch {
+      return [];
+    }
   }
 }
 
@@ -63,6 +73,16 @@ export class OverlayFileHost implements FileHost {
   exists(filePath: string): boolean {
     return this.overlay.has(path.resolve(filePath)) || this.base.exists(filePath);
   }
+
+  listDirs(dir: string): string[] {
+    const names = new Set(this.base.listDirs?.(dir) ?? []);
+    const resolved = path.resolve(dir);
+    for (const p of this.overlay.keys()) {
+      const parent = path.dirname(p);
+      if (path.dirname(parent) === resolved) names.add(path.basename(parent));
+    }
+    return [...names].sort();
+  }
 }
 
 /** An in-memory tree for tests: `{ '/m/1_a.up.sql': 'CREATE TABLE a();' }`. */
@@ -88,5 +108,17 @@ export class MemoryFileHost implements FileHost {
 
   exists(filePath: string): boolean {
     return this.files.has(path.resolve(filePath));
+  }
+
+  listDirs(dir: string): string[] {
+    const resolved = path.resolve(dir);
+    const names = new Set<string>();
+    for (const p of this.files.keys()) {
+      const rel = path.relative(resolved, p);
+      if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) continue;
+      const parts = rel.split(path.sep);
+      if (parts.length > 1) names.add(parts[0]!);
+    }
+    return [...names].sort();
   }
 }

@@ -19,6 +19,8 @@ export const IGNORE_FILE_DIRECTIVE = 'migration-guard-ignore-file';
 export interface Suppression {
   kind: 'next' | 'file';
   rules: string[];
+  /** Where each of `rules` is written inside the comment (same order). */
+  ruleSpans: Span[];
   reason: string | undefined;
   comment: Comment;
   /** For `next`: the span the suppression covers (a statement, or the next line). */
@@ -38,7 +40,14 @@ export function parseSuppressions(parsed: ParsedFile): Suppression[] {
     const sep = rest.indexOf(' -- ');
     const list = sep >= 0 ? rest.slice(0, sep) : rest;
     const reason = sep >= 0 ? rest.slice(sep + 4).trim() || undefined : undefined;
-    const rules = list.split(/[\s,]+/).map((r) => r.trim()).filter((r) => r.length > 0);
+    const rules: string[] = [];
+    const ruleSpans: Span[] = [];
+    // The body starts after `--`; the list after the leading blanks and the directive.
+    const listStart = comment.span.start + 2 + (comment.body.length - comment.body.trimStart().length) + (m[1]?.length ?? 0);
+    for (const r of list.matchAll(/[^\s,]+/g)) {
+      rules.push(r[0]);
+      ruleSpans.push({ start: listStart + r.index, end: listStart + r.index + r[0].length });
+    }
     let target: Span | undefined;
     if (kind === 'next') {
       const next = parsed.statements.find((s) => s.span.start >= comment.span.end);
@@ -48,7 +57,7 @@ export function parseSuppressions(parsed: ParsedFile): Suppression[] {
         target = { start: parsed.lines.lineStart(line), end: parsed.lines.lineEnd(line) };
       }
     }
-    out.push({ kind, rules, reason, comment, target });
+    out.push({ kind, rules, ruleSpans, reason, comment, target });
   }
   return out;
 }
@@ -56,6 +65,15 @@ export function parseSuppressions(parsed: ParsedFile): Suppression[] {
 /** The suppression that silences `ruleId` at `span`, if any. */
 export function findSuppression(suppressions: Suppression[], ruleId: string, span: Span): Suppression | undefined {
   return suppressions.find(
+    (s) =>
+      s.rules.includes(ruleId) &&
+      (s.kind === 'file' || (s.target !== undefined && span.start >= s.target.start && span.start <= s.target.end)),
+  );
+}
+
+/** Every suppression that silences `ruleId` at `span` (a file-wide and a next-statement one may both). */
+export function suppressionsCovering(suppressions: Suppression[], ruleId: string, span: Span): Suppression[] {
+  return suppressions.filter(
     (s) =>
       s.rules.includes(ruleId) &&
       (s.kind === 'file' || (s.target !== undefined && span.start >= s.target.start && span.start <= s.target.end)),

@@ -5,11 +5,13 @@
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyzeFile } from '../engine/analyze';
+import { isConfigFile } from '../engine/config-file';
 import type { FileHost } from '../engine/host';
 import type { Finding, Severity } from '../engine/rules/types';
 import { DIAGNOSTIC_SOURCE, type DiagnosticData } from '../../../shared/src/protocol';
 import type { MigrationGuardSettings } from '../../../shared/src/settings';
 import { ruleDocsUri } from './paths';
+import { brokenConfigNotice, configDiagnostics, inConfiguredDirectory, type ProjectConfigs } from './project-config';
 import { isMigrationDocument } from './scope';
 import { uriToPath } from './uri';
 
@@ -45,19 +47,34 @@ export interface CheckContext {
   settings: MigrationGuardSettings;
   workspaceRoots: readonly string[];
   host: FileHost;
+  /** The `.migration-guard.json` files (project config). */
+  configs: ProjectConfigs;
   log(message: string): void;
+}
+
+/** The findings of a migration document, plus the notice of a broken config; undefined when it is not checked. */
+export function analyzeDocument(doc: TextDocument, ctx: CheckContext): { findings: Finding[]; notices: Diagnostic[] } | undefined {
+  if (!ctx.settings.enable) return undefined;
+  const filePath = uriToPath(doc.uri);
+  if (!filePath) return undefined;
+  const config = ctx.configs.forFile(filePath);
+  const inScope = /\.sql$/i.test(filePath) && (inConfiguredDirectory(filePath, config) || isMigrationDocument(filePath, ctx.settings, ctx.workspaceRoots, ctx.host));
+  if (!inScope) return undefined;
+  const text = doc.getText();
+  if (text.length > MAX_CHECKED_LENGTH) {
+    ctx.log(`Migration Guard: ${filePath} is ${text.length} characters long; files over ${MAX_CHECKED_LENGTH} are not checked.`);
+    return undefined;
+  }
+  const options = ctx.configs.optionsFor(config, ctx.settings);
+  const analysis = analyzeFile({ ...options, filePath, text, host: ctx.host });
+  return { findings: analysis.findings, notices: config?.broken ? [brokenConfigNotice(config, filePath)] : [] };
 }
 
 /** The diagnostics of one document; [] for documents Migration Guard does not check. */
 export function diagnose(doc: TextDocument, ctx: CheckContext): Diagnostic[] {
   if (!ctx.settings.enable) return [];
   const filePath = uriToPath(doc.uri);
-  if (!filePath || !isMigrationDocument(filePath, ctx.settings, ctx.workspaceRoots, ctx.host)) return [];
-  const text = doc.getText();
-  if (text.length > MAX_CHECKED_LENGTH) {
-    ctx.log(`Migration Guard: ${filePath} is ${text.length} characters long; files over ${MAX_CHECKED_LENGTH} are not checked.`);
-    return [];
-  }
-  const analysis = analyzeFile({ filePath, text, host: ctx.host, rules: ctx.settings.rules });
-  return analysis.findings.map(toDiagnostic);
+  if (filePath && isConfigFile(filePath)) return configDiagnostics(ctx.configs.resolver.load(filePath));
+  const analysis = analyzeDocument(doc, ctx);
+  return analysis ? [...analysis.notices, ...analysis.findings.map(toDiagnostic)] : [];
 }

@@ -1,11 +1,15 @@
 /**
- * `migrationGuard/createPairedMigration`: the next version and the file names of a new up/down
- * pair, as a WorkspaceEdit that creates both (never overwriting). The client applies it.
+ * `migrationGuard/createPairedMigration`: the next version and the file names of a new migration
+ * in the directory's convention, as a WorkspaceEdit that creates them (never overwriting). The
+ * client applies it. golang-migrate and Flyway: two files; folder-per-migration: a folder with
+ * `up.sql` and `down.sql`; goose, dbmate, sql-migrate: one file holding both sections.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { CreateFile } from 'vscode-languageserver';
+import type { CreateFile, TextDocumentEdit } from 'vscode-languageserver';
 import type { FileHost } from '../engine/host';
+import { sameVersion, type Convention } from '../engine/migrations/convention';
+import { detectConvention } from '../engine/migrations/detect';
 import { nextVersion, readMigrationDirectory } from '../engine/migrations/directory';
 import { golangMigrate, slugifyTitle } from '../engine/migrations/golang-migrate';
 import type { CreatePairedMigrationParams, CreatePairedMigrationResult } from '../../../shared/src/protocol';
@@ -23,6 +27,8 @@ export function createPairedMigration(
   params: Partial<CreatePairedMigrationParams> | null | undefined,
   host: FileHost,
   now: Date = new Date(),
+  /** The configured convention (`.migration-guard.json`); detected from the directory when absent. */
+  configured?: Convention,
 ): CreatePairedMigrationResult {
   const directory = typeof params?.directory === 'string' ? uriOrPathToPath(params.directory) : undefined;
   if (!directory) return { ok: false, message: 'Choose a folder on disk to create the migration in.' };
@@ -36,20 +42,29 @@ export function createPairedMigration(
     };
   }
 
-  const dir = readMigrationDirectory(directory, host, golangMigrate);
+  const convention = configured ?? detectConvention(directory, host) ?? golangMigrate;
+  // From inside a migration's folder (folder-per-migration), the migrations directory is its parent.
+  const root = convention.nested ? convention.directoryOf(path.join(directory, 'up.sql')) : directory;
+  const dir = readMigrationDirectory(root, host, convention);
   const version = nextVersion(dir, now);
-  const names = golangMigrate.pairFileNames(version, title);
-  const upPath = path.join(directory, names.up);
-  const downPath = path.join(directory, names.down);
-  for (const p of [upPath, downPath]) {
-    if (host.exists(p)) return { ok: false, message: `${path.basename(p)} already exists in ${directory}; nothing was created.` };
+  const created = convention.newMigration(version, title);
+  const paths = created.files.map((f) => path.join(root, f.fileName));
+  for (const p of paths) {
+    if (host.exists(p)) return { ok: false, message: `${path.relative(root, p)} already exists in ${root}; nothing was created.` };
   }
-  const versionNumber = BigInt(version);
-  const taken = dir.migrations.find((m) => m.versionNumber === versionNumber);
+  const probe = convention.parse(path.join(root, created.up));
+  const taken = convention.uniqueVersions && probe ? dir.migrations.find((m) => sameVersion(m, probe)) : undefined;
   if (taken) return { ok: false, message: `Version ${version} is already used by ${taken.fileName}; nothing was created.` };
 
-  const upUri = pathToUri(upPath);
-  const downUri = pathToUri(downPath);
-  const create = (uri: string): CreateFile => ({ kind: 'create', uri, options: { overwrite: false, ignoreIfExists: false } });
-  return { ok: true, upUri, downUri, edit: { documentChanges: [create(upUri), create(downUri)] } };
+  const upUri = pathToUri(path.join(root, created.up));
+  const downUri = pathToUri(path.join(root, created.down));
+  const changes: (CreateFile | TextDocumentEdit)[] = [];
+  created.files.forEach((f, i) => {
+    const uri = pathToUri(paths[i]!);
+    changes.push({ kind: 'create', uri, options: { overwrite: false, ignoreIfExists: false } });
+    if (f.text !== '') {
+      changes.push({ textDocument: { uri, version: null }, edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: f.text }] });
+    }
+  });
+  return { ok: true, upUri, downUri, edit: { documentChanges: changes } };
 }

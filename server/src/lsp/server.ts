@@ -17,11 +17,14 @@ import {
 import { loadParser } from '../engine/parsing/parser';
 import { CreatePairedMigrationRequest, ServerInfoRequest } from '../../../shared/src/protocol';
 import { codeActionsFor } from './code-actions/index';
-import { diagnose } from './diagnostics';
+import { CONFIG_FILE_NAME, isConfigFile } from '../engine/config-file';
+import { analyzeDocument, diagnose } from './diagnostics';
 import { Documents } from './documents';
 import { guarded, logUncaught } from './guard';
+import { hoverFor } from './hover';
 import { createPairedMigration } from './paired-migration';
-import { serverVersion } from './paths';
+import { ruleDocsUri, serverVersion } from './paths';
+import { ProjectConfigs } from './project-config';
 import { SettingsStore } from './settings';
 import { createServerConnection } from './transport';
 import { uriToPath } from './uri';
@@ -33,6 +36,7 @@ logUncaught(connection);
 const parserReady = loadParser();
 const documents = new Documents();
 const settings = new SettingsStore(connection);
+const configs = new ProjectConfigs(documents.host, log);
 let workspaceRoots: string[] = [];
 let capabilities: ClientCapabilities = {};
 
@@ -53,6 +57,7 @@ connection.onInitialize((params): InitializeResult => {
       textDocumentSync: TextDocumentSyncKind.Incremental,
       diagnosticProvider: { identifier: 'migration-guard', interFileDependencies: true, workspaceDiagnostics: false },
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix], resolveProvider: false },
+      hoverProvider: true,
       workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
     },
     serverInfo: { name: 'Migration Guard', version: serverVersion() },
@@ -62,7 +67,9 @@ connection.onInitialize((params): InitializeResult => {
 connection.onInitialized(async () => {
   try {
     if (capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration) {
-      await connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.sql' }] });
+      await connection.client.register(DidChangeWatchedFilesNotification.type, {
+        watchers: [{ globPattern: '**/*.sql' }, { globPattern: `**/${CONFIG_FILE_NAME}` }],
+      });
     }
     if (capabilities.workspace?.didChangeConfiguration?.dynamicRegistration) {
       await connection.client.register(DidChangeConfigurationNotification.type, { section: 'migrationGuard' });
@@ -89,14 +96,29 @@ connection.onDidChangeConfiguration((params) => {
   refreshDiagnostics();
 });
 
-// A .sql file appeared, disappeared or was renamed: a paired file's findings may change.
-connection.onDidChangeWatchedFiles(() => refreshDiagnostics());
+// A .sql file appeared, disappeared or was renamed: a paired file's findings may change. A config
+// file changed: every migration below it may change.
+connection.onDidChangeWatchedFiles((params) => {
+  const changes = Array.isArray(params?.changes) ? params.changes : [];
+  if (changes.some((c) => typeof c?.uri === 'string' && isConfigFile(uriToPath(c.uri) ?? ''))) configs.invalidate();
+  refreshDiagnostics();
+});
+
+// A config file edited in the editor counts before it is saved (the file host overlays it).
+const configDocumentChanged = (uri: string): void => {
+  const p = uriToPath(uri);
+  if (!p || !isConfigFile(p)) return;
+  configs.invalidate();
+  refreshDiagnostics();
+};
+documents.all.onDidChangeContent((e) => configDocumentChanged(e.document.uri));
 
 documents.all.onDidClose((e) => {
   settings.forget(e.document.uri);
   // An unsaved document that is not on disk counted for pairing while open; now it does not.
   const closed = uriToPath(e.document.uri);
-  if (closed && !fs.existsSync(closed)) refreshDiagnostics();
+  if (closed && isConfigFile(closed)) configDocumentChanged(e.document.uri);
+  else if (closed && !fs.existsSync(closed)) refreshDiagnostics();
 });
 
 connection.languages.diagnostics.on(
@@ -105,7 +127,7 @@ connection.languages.diagnostics.on(
     if (!doc) return emptyReport();
     await parserReady;
     const resourceSettings = await settings.get(doc.uri);
-    const items = diagnose(doc, { settings: resourceSettings, workspaceRoots, host: documents.host, log });
+    const items = diagnose(doc, { settings: resourceSettings, workspaceRoots, host: documents.host, configs, log });
     return { kind: DocumentDiagnosticReportKind.Full, items };
   }),
 );
@@ -114,7 +136,7 @@ connection.onCodeAction(
   guarded(log, 'code actions', () => [], async (params) => {
     const doc = documents.get(params?.textDocument?.uri);
     const filePath = doc ? uriToPath(doc.uri) : undefined;
-    if (!doc || !filePath || !Array.isArray(params.context?.diagnostics)) return [];
+    if (!doc || !filePath || isConfigFile(filePath) || !Array.isArray(params.context?.diagnostics)) return [];
     await parserReady;
     const resourceOps = capabilities.workspace?.workspaceEdit?.resourceOperations ?? [];
     return codeActionsFor({
@@ -127,6 +149,18 @@ connection.onCodeAction(
       canCreateFiles: capabilities.workspace?.workspaceEdit?.documentChanges === true && resourceOps.includes('create'),
       log,
     });
+  }),
+);
+
+connection.onHover(
+  guarded(log, 'hover', () => null, async (params) => {
+    const doc = documents.get(params?.textDocument?.uri);
+    const position = params?.position;
+    if (!doc || typeof position?.line !== 'number' || typeof position.character !== 'number') return null;
+    await parserReady;
+    const resourceSettings = await settings.get(doc.uri);
+    const analysis = analyzeDocument(doc, { settings: resourceSettings, workspaceRoots, host: documents.host, configs, log });
+    return (analysis && hoverFor(analysis.findings, position, ruleDocsUri)) ?? null;
   }),
 );
 

@@ -1,4 +1,6 @@
-import { changingColumnType } from '../../../server/src/engine/rules/all/changing-column-type';
+import * as assert from 'node:assert/strict';
+import { parseSql } from '../../../server/src/engine/parsing/parser';
+import { changingColumnType, isBinaryCoercible } from '../../../server/src/engine/rules/all/changing-column-type';
 import { ruleTester } from '../../../server/src/engine/rules/tester';
 
 ruleTester(changingColumnType, {
@@ -53,4 +55,130 @@ ruleTester(changingColumnType, {
       errors: [{ messageId: 'changeType', range: '1:18-1:46' }],
     },
   ],
+});
+
+const INIT = {
+  '000001_init.up.sql':
+    'CREATE TABLE users (name varchar(50), bio varchar(10), price numeric(10,2), net cidr, n numeric(5), notes text, age int);\nCREATE TABLE app.accounts (code varchar(10));',
+  '000001_init.down.sql': 'DROP TABLE app.accounts;\nDROP TABLE users;',
+};
+
+ruleTester(changingColumnType, {
+  valid: [
+    {
+      name: 'binary-coercible changes of columns defined by earlier migrations',
+      fileName: '000002_widen.up.sql',
+      files: INIT,
+      code:
+        'ALTER TABLE users\n  ALTER COLUMN name TYPE varchar(100),\n  ALTER COLUMN bio TYPE text,\n  ALTER COLUMN price TYPE numeric(12,2),\n  ALTER COLUMN net TYPE inet,\n  ALTER COLUMN n TYPE numeric,\n  ALTER COLUMN notes TYPE varchar;',
+    },
+    { name: 'a schema-qualified table of the model', fileName: '000002_widen.up.sql', files: INIT, code: 'ALTER TABLE app.accounts ALTER COLUMN code TYPE character varying;' },
+    {
+      name: 'a USING that is the column, or the column cast to the new type',
+      fileName: '000002_widen.up.sql',
+      files: INIT,
+      code: 'ALTER TABLE users ALTER COLUMN name TYPE varchar(60) USING name::varchar(60), ALTER COLUMN bio TYPE text USING bio;',
+    },
+    { name: 'varchar(n) to the same length', fileName: '000002_widen.up.sql', files: INIT, code: 'ALTER TABLE users ALTER COLUMN name TYPE varchar(50);' },
+    { name: 'a column added earlier in the same file', code: 'ALTER TABLE users ADD COLUMN title varchar(50);\nALTER TABLE users ALTER COLUMN title TYPE varchar(80);' },
+    { name: 'a type changed earlier in the same file', fileName: '000002_widen.up.sql', files: INIT, code: '-- migration-guard-ignore changing-column-type -- 10 rows\nALTER TABLE users ALTER COLUMN age TYPE numeric(6,2);\nALTER TABLE users ALTER COLUMN age TYPE numeric(8,2);' },
+    { name: 'a column renamed earlier in the same file', fileName: '000002_widen.up.sql', files: INIT, code: 'ALTER TABLE users RENAME COLUMN bio TO about;\nALTER TABLE users ALTER COLUMN about TYPE varchar(20);' },
+    { name: 'a table created earlier in the same file', code: 'CREATE TABLE t (a int);\nALTER TABLE t ALTER COLUMN a TYPE bigint;' },
+  ],
+  invalid: [
+    {
+      name: 'a known old type: shrinking, a new scale, a different type',
+      fileName: '000002_change.up.sql',
+      files: INIT,
+      code: 'ALTER TABLE users ALTER COLUMN name TYPE varchar(20), ALTER COLUMN price TYPE numeric(12,3), ALTER COLUMN age TYPE bigint, ALTER COLUMN notes TYPE varchar(20);',
+      errors: [
+        {
+          messageId: 'changeTypeFrom',
+          range: '0:18-0:52',
+          message:
+            'Changing the type of users.name from character varying(50) to character varying(20) takes an ACCESS EXCLUSIVE lock and rewrites the table and its indexes.',
+        },
+        { messageId: 'changeTypeFrom', range: '0:54-0:91' },
+        { messageId: 'changeTypeFrom', range: '0:93-0:121', message: 'Changing the type of users.age from integer to bigint takes an ACCESS EXCLUSIVE lock and rewrites the table and its indexes.' },
+        { messageId: 'changeTypeFrom', range: '0:123-0:158' },
+      ],
+    },
+    {
+      name: 'a USING that computes, or COLLATE: reported even when the types are compatible',
+      fileName: '000002_change.up.sql',
+      files: INIT,
+      code: 'ALTER TABLE users ALTER COLUMN name TYPE varchar(60) USING lower(name);\nALTER TABLE users ALTER COLUMN bio TYPE text COLLATE "C";\nALTER TABLE users ALTER COLUMN notes TYPE varchar USING notes::varchar(10);',
+      errors: [
+        { messageId: 'changeTypeFrom', range: '0:18-0:70' },
+        { messageId: 'changeTypeFrom', range: '1:18-1:56' },
+        { messageId: 'changeTypeFrom', range: '2:18-2:74' },
+      ],
+    },
+    {
+      name: 'a later migration does not define the column for an earlier one',
+      fileName: '000002_change.up.sql',
+      files: { '000003_later.up.sql': 'CREATE TABLE users (name varchar(10));' },
+      code: 'ALTER TABLE users ALTER COLUMN name TYPE varchar(20);',
+      errors: [{ messageId: 'changeType', range: '0:18-0:52' }],
+    },
+    {
+      name: 'a down file starts from the schema its up leaves',
+      fileName: '000002_widen.down.sql',
+      files: { ...INIT, '000002_widen.up.sql': 'ALTER TABLE users ALTER COLUMN name TYPE varchar(100);' },
+      code: 'ALTER TABLE users ALTER COLUMN name TYPE varchar(50);',
+      errors: [
+        {
+          messageId: 'changeTypeFrom',
+          range: '0:18-0:52',
+          message:
+            'Changing the type of users.name from character varying(100) to character varying(50) takes an ACCESS EXCLUSIVE lock and rewrites the table and its indexes.',
+        },
+      ],
+    },
+    {
+      name: 'a renamed column keeps its type; a dropped and re-added one takes the new one',
+      fileName: '000002_change.up.sql',
+      files: INIT,
+      code: 'ALTER TABLE users RENAME COLUMN notes TO remarks;\nALTER TABLE users ALTER COLUMN remarks TYPE varchar(5);\nALTER TABLE users DROP COLUMN bio, ADD COLUMN bio int;\nALTER TABLE users ALTER COLUMN bio TYPE text;',
+      errors: [
+        { messageId: 'changeTypeFrom', range: '1:18-1:54', message: 'Changing the type of users.remarks from text to character varying(5) takes an ACCESS EXCLUSIVE lock and rewrites the table and its indexes.' },
+        { messageId: 'changeTypeFrom', range: '3:18-3:44', message: 'Changing the type of users.bio from integer to text takes an ACCESS EXCLUSIVE lock and rewrites the table and its indexes.' },
+      ],
+    },
+  ],
+});
+
+describe('changing-column-type: binary-coercible changes', () => {
+  const t = (sql: string) => {
+    const stmt = parseSql(`CREATE TABLE x (c ${sql});`).statements[0]!.ast!;
+    const col = 'CreateStmt' in stmt ? stmt.CreateStmt.tableElts![0]! : undefined;
+    return col && 'ColumnDef' in col ? col.ColumnDef.typeName : undefined;
+  };
+  const cases: [string, string, boolean][] = [
+    ['varchar(10)', 'varchar(10)', true],
+    ['varchar(10)', 'varchar(11)', true],
+    ['varchar(10)', 'varchar(9)', false],
+    ['varchar(10)', 'varchar', true],
+    ['varchar', 'varchar(10)', false],
+    ['varchar(10)', 'text', true],
+    ['text', 'varchar', true],
+    ['text', 'varchar(100)', false],
+    ['numeric(5,2)', 'numeric(7,2)', true],
+    ['numeric(5)', 'numeric(7,0)', true],
+    ['decimal(5,2)', 'numeric(7,2)', true],
+    ['numeric(5,2)', 'numeric(7,3)', false],
+    ['numeric(5,2)', 'numeric(4,2)', false],
+    ['numeric', 'numeric(10,2)', false],
+    ['numeric(5,2)', 'numeric', true],
+    ['cidr', 'inet', true],
+    ['inet', 'cidr', false],
+    ['int', 'bigint', false],
+    ['varchar(10)[]', 'varchar(20)[]', false],
+    ['char(10)', 'text', false],
+  ];
+  for (const [from, to, expected] of cases) {
+    it(`${from} → ${to}: ${expected ? 'no rewrite' : 'reported'}`, () => {
+      assert.equal(isBinaryCoercible(t(from), t(to)), expected);
+    });
+  }
 });

@@ -41,8 +41,11 @@ ruleTester(invalidMigrationFilename, {
       errors: [{ messageId: 'rename', message: skip('1_init.UP.sql', 'the direction must be lower case: `.up.`', '1_init.up.sql') }],
     },
     {
+      // A Flyway name among golang-migrate files (a directory of Flyway names alone is Flyway's).
+      name: 'V1__init.sql in a golang-migrate directory',
       code: 'CREATE TABLE a ();',
       fileName: 'V1__init.sql',
+      files: { '000002_b.up.sql': '', '000002_b.down.sql': '' },
       errors: [{ messageId: 'rename', message: skip('V1__init.sql', 'it is named the Flyway way; golang-migrate needs the version first', '1_init.up.sql') }],
     },
     {

@@ -1,8 +1,15 @@
 /**
  * A migration *convention* says how a tool names and pairs its files. Rules and inverses only
- * see `MigrationFile`s, so a new convention (goose, dbmate, sql-migrate, Flyway,
- * folder-per-migration) is a new `Convention`, not a change to any rule.
+ * see `MigrationFile`s and `MigrationSection`s, so a new convention (goose, dbmate, sql-migrate,
+ * Flyway, folder-per-migration) is a new `Convention`, not a change to any rule.
+ *
+ * Two layouts exist:
+ * - `pair`: one file per direction (golang-migrate `.up.sql`/`.down.sql`, Flyway `V`/`U`,
+ *   folder-per-migration `up.sql`/`down.sql`); a file is one whole-file section.
+ * - `single`: one file holds an up section and (optionally) a down section, separated by
+ *   annotation comments (goose, dbmate, sql-migrate). Such a file's `direction` is `up`.
  */
+import type { Span } from '../text';
 
 export type Direction = 'up' | 'down';
 
@@ -11,16 +18,37 @@ export interface MigrationFile {
   path: string;
   /** The directory the convention groups migrations by. */
   dir: string;
-  /** The file name (last path segment). */
+  /**
+   * The file's path relative to `dir`: its name, or `<folder>/up.sql` for folder-per-migration.
+   */
   fileName: string;
   /** The version exactly as written (keeps zero padding). */
   version: string;
-  /** The version as a number, for ordering. */
+  /**
+   * The version as a number, for ordering. For Flyway's dotted versions (`1.2.3`) it is the first
+   * part; `versionParts` holds them all.
+   */
   versionNumber: bigint;
+  /** Every part of a dotted version (Flyway); absent means `[versionNumber]`. */
+  versionParts?: bigint[];
   title: string;
+  /** `up` for a single-file migration (it holds the up section, maybe a down section too). */
   direction: Direction;
   /** Extension after the direction, e.g. `sql`. */
   ext: string;
+}
+
+/** One direction's SQL inside a migration file. */
+export interface MigrationSection {
+  direction: Direction;
+  /** UTF-16 offsets of the section's SQL (after its annotation line, up to the next section). */
+  span: Span;
+  /**
+   * Whether the tool runs this section inside a transaction: false for goose `NO TRANSACTION`,
+   * dbmate `transaction:false`, sql-migrate `notransaction`; true for golang-migrate (one
+   * multi-statement query = one implicit transaction).
+   */
+  transactional: boolean;
 }
 
 export interface InvalidName {
@@ -36,25 +64,108 @@ export interface InvalidName {
   directionGuessed?: boolean;
 }
 
-/** How a directory numbers its migrations: a zero-padded sequence or a timestamp. */
-export type VersionScheme = { kind: 'sequence'; width: number } | { kind: 'timestamp' };
+/**
+ * How a directory numbers its migrations: a zero-padded sequence or a timestamp
+ * (`YYYYMMDDhhmmss`, or diesel's `YYYY-MM-DD-HHMMSS` when `dashed`).
+ */
+export type VersionScheme = { kind: 'sequence'; width: number } | { kind: 'timestamp'; dashed?: boolean };
+
+/** A file to create for a new migration: its path relative to the migrations directory, and its text. */
+export interface NewFile {
+  fileName: string;
+  text: string;
+}
+
+export interface NewMigration {
+  files: NewFile[];
+  /** Relative paths of the file holding the up and the down (the same file for single-file conventions). */
+  up: string;
+  down: string;
+}
+
+export type ConventionId = 'golang-migrate' | 'goose' | 'dbmate' | 'sql-migrate' | 'flyway' | 'folder-per-migration';
 
 export interface Convention {
-  id: string;
+  id: ConventionId;
   /** The tool's name as users know it; rules put it in their messages. */
   displayName: string;
-  /** How the tool names a migration pair, for messages: `{version}_{title}.up.sql` / `.down.sql`. */
+  /** How the tool names a migration, for messages: `{version}_{title}.up.sql / {version}_{title}.down.sql`. */
   nameTemplate: string;
-  /** Parses a file name; undefined when the convention does not recognise it as a migration. */
+  layout: 'pair' | 'single';
+  /** Migrations live one folder down (`<version>_<name>/up.sql`): the directory lists its sub-folders. */
+  nested?: boolean;
+  /** Whether two migrations may not share a version (sql-migrate keys migrations by file name). */
+  uniqueVersions: boolean;
+  /** What rolling back a migration without a down does: nothing but record the version, or fail. */
+  rollbackWithoutDown: 'no-op' | 'error';
+  /** Parses a file path; undefined when the convention does not recognise it as a migration. */
   parse(path: string): MigrationFile | undefined;
+  /** The migrations directory a file path belongs to (the folder's parent for folder-per-migration). */
+  directoryOf(filePath: string): string;
   /**
-   * For a `.sql` file that `parse` rejected in a migrations directory: why the tool would skip it and
-   * the name it should have. Undefined when the file is plainly not a migration (e.g. `schema.sql`
-   * is still reported, with no suggestion).
+   * For a `.sql` file that `parse` rejected in a migrations directory (path relative to it): why
+   * the tool would skip it and the name it should have. Undefined when the file is not a migration
+   * the tool would load and is fine as it is.
    */
   diagnoseName(fileName: string): InvalidName | undefined;
-  /** The path of the counterpart (up ⇄ down) of a migration file. */
+  /**
+   * The path of the counterpart (up ⇄ down) of a migration file; the file itself for single-file
+   * conventions (the down is a section of the same file).
+   */
   counterpartPath(file: MigrationFile): string;
-  /** File names for a new migration pair. */
+  /** The counterpart as messages name it: a file name in backticks, or "a `-- +goose Down` section". */
+  describeCounterpart(file: MigrationFile, direction: Direction): string;
+  /** File names (relative to the directory) for a new migration pair; `up === down` for single-file. */
   pairFileNames(version: string, title: string): { up: string; down: string };
+  /** The files (with their text) of a new, empty migration. */
+  newMigration(version: string, title: string, eol?: string): NewMigration;
+  /** The sections of a migration file's text. */
+  sections(file: MigrationFile, text: string): MigrationSection[];
+  /** The scheme for a new directory, and whether the tool always writes timestamps. */
+  defaultScheme: VersionScheme;
+  /** dbmate always names new migrations with a timestamp, whatever the directory holds. */
+  alwaysTimestamp?: boolean;
+  /**
+   * Single-file conventions: the text that adds a down section holding `downSql` to a file whose
+   * text is `text` (appended after the up section), and where it goes.
+   */
+  downSectionEdit?(text: string, downSql: string, eol: string): { offset: number; newText: string };
+  /** Single-file conventions: SQL as a section needs it (StatementBegin/End around `$$` bodies). */
+  formatSectionSql?(sql: string, eol: string): string;
+}
+
+/** The section holding an offset (its start for a statement), or undefined outside every section. */
+export function sectionAt(sections: readonly MigrationSection[], offset: number): MigrationSection | undefined {
+  return sections.find((s) => offset >= s.span.start && offset <= s.span.end);
+}
+
+/** The direction of the section holding an offset, or undefined outside every section. */
+export function directionAt(sections: readonly MigrationSection[], offset: number): Direction | undefined {
+  return sectionAt(sections, offset)?.direction;
+}
+
+/** The whole file as one section (pair layouts). */
+export function wholeFile(file: MigrationFile, text: string, transactional = true): MigrationSection[] {
+  return [{ direction: file.direction, span: { start: 0, end: text.length }, transactional }];
+}
+
+/** Version parts of a migration, for comparisons (`[versionNumber]` unless dotted). */
+export function versionPartsOf(m: MigrationFile): bigint[] {
+  return m.versionParts ?? [m.versionNumber];
+}
+
+/** Compares two versions part by part; missing trailing parts count as 0 (`1` = `1.0`). */
+export function compareVersions(a: MigrationFile, b: MigrationFile): number {
+  const pa = versionPartsOf(a);
+  const pb = versionPartsOf(b);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const x = pa[i] ?? 0n;
+    const y = pb[i] ?? 0n;
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return 0;
+}
+
+export function sameVersion(a: MigrationFile, b: MigrationFile): boolean {
+  return compareVersions(a, b) === 0;
 }

@@ -4,7 +4,7 @@
  */
 import * as path from 'node:path';
 import type { FileHost } from '../host';
-import type { Convention, InvalidName, MigrationFile, VersionScheme } from './convention';
+import { compareVersions, sameVersion, type Convention, type InvalidName, type MigrationFile, type VersionScheme } from './convention';
 import { golangMigrate } from './golang-migrate';
 
 export interface MigrationDirectory {
@@ -16,8 +16,13 @@ export interface MigrationDirectory {
   invalid: InvalidName[];
   /** Whether this looks like a migrations directory at all. */
   isMigrationDirectory: boolean;
-  ups(version: bigint): MigrationFile[];
-  downs(version: bigint): MigrationFile[];
+  /**
+   * The up (down) files of a version: of a migration's version when given the migration (exact for
+   * Flyway's dotted versions), or of a numeric version. Single-file migrations are up files; their
+   * down is a section of the same file (see `Convention.sections`).
+   */
+  ups(version: bigint | MigrationFile): MigrationFile[];
+  downs(version: bigint | MigrationFile): MigrationFile[];
   scheme: VersionScheme;
 }
 
@@ -29,7 +34,11 @@ export interface MigrationDirectory {
 export const MIGRATION_DIR_NAME = /^(?:[a-z]+[-_])?migrat(?:e|es|ion|ions)$/i;
 
 export function readMigrationDirectory(dir: string, host: FileHost, convention: Convention = golangMigrate): MigrationDirectory {
-  const names = host.readDir(dir);
+  const names = [...host.readDir(dir)];
+  // Folder per migration: `<version>_<name>/up.sql`, listed as `<folder>/up.sql`.
+  if (convention.nested && host.listDirs) {
+    for (const sub of host.listDirs(dir)) for (const name of host.readDir(path.join(dir, sub))) names.push(`${sub}/${name}`);
+  }
   const migrations: MigrationFile[] = [];
   for (const name of names) {
     const file = convention.parse(path.join(dir, name));
@@ -37,7 +46,8 @@ export function readMigrationDirectory(dir: string, host: FileHost, convention: 
   }
   migrations.sort(compareMigrations);
   const isMigrationDirectory = migrations.length > 0 || MIGRATION_DIR_NAME.test(path.basename(dir));
-  const byVersion = (v: bigint, d: 'up' | 'down'): MigrationFile[] => migrations.filter((m) => m.versionNumber === v && m.direction === d);
+  const byVersion = (v: bigint | MigrationFile, d: 'up' | 'down'): MigrationFile[] =>
+    migrations.filter((m) => m.direction === d && (typeof v === 'bigint' ? m.versionNumber === v : sameVersion(m, v)));
   const directory: MigrationDirectory = {
     dir,
     convention,
@@ -46,11 +56,12 @@ export function readMigrationDirectory(dir: string, host: FileHost, convention: 
     isMigrationDirectory,
     ups: (v) => byVersion(v, 'up'),
     downs: (v) => byVersion(v, 'down'),
-    scheme: detectScheme(migrations),
+    scheme: detectScheme(migrations, convention),
   };
   if (isMigrationDirectory) {
+    const known = new Set(migrations.map((m) => m.fileName));
     for (const name of names) {
-      if (migrations.some((m) => m.fileName === name)) continue;
+      if (known.has(name)) continue;
       const bad = diagnoseFileName(directory, name);
       if (bad) directory.invalid.push(bad);
     }
@@ -60,7 +71,8 @@ export function readMigrationDirectory(dir: string, host: FileHost, convention: 
 
 /** Version order (as numbers: `1` = `001`), up before down, then by file name. */
 export function compareMigrations(a: MigrationFile, b: MigrationFile): number {
-  if (a.versionNumber !== b.versionNumber) return a.versionNumber < b.versionNumber ? -1 : 1;
+  const byVersion = compareVersions(a, b);
+  if (byVersion !== 0) return byVersion;
   if (a.direction !== b.direction) return a.direction === 'up' ? -1 : 1;
   return a.fileName < b.fileName ? -1 : a.fileName > b.fileName ? 1 : 0;
 }
@@ -77,7 +89,9 @@ export function diagnoseFileName(directory: MigrationDirectory, fileName: string
   if (!bad?.suggestion) return bad;
   let suggested = convention.parse(path.join(directory.dir, bad.suggestion));
   if (!suggested) return bad;
-  const siblings = directory.migrations.filter((m) => m.versionNumber === suggested!.versionNumber && m.fileName !== fileName);
+  // Same version, and same folder (folder-per-migration pairs only within a migration's folder).
+  const folder = path.posix.dirname(fileName);
+  const siblings = directory.migrations.filter((m) => sameVersion(m, suggested!) && m.fileName !== fileName && path.posix.dirname(m.fileName) === folder);
   if (bad.directionGuessed) {
     const hasUp = siblings.some((m) => m.direction === 'up');
     const hasDown = siblings.some((m) => m.direction === 'down');
@@ -93,21 +107,29 @@ export function diagnoseFileName(directory: MigrationDirectory, fileName: string
   return { fileName, reason: bad.reason, suggestion: suggested ? suggested.fileName : bad.suggestion };
 }
 
-/** 14-digit versions starting 19xx/20xx are `YYYYMMDDhhmmss` timestamps; anything else is a sequence. */
-export function detectScheme(migrations: MigrationFile[]): VersionScheme {
-  if (migrations.length === 0) return { kind: 'sequence', width: 6 };
-  const last = migrations.reduce((max, m) => (m.versionNumber > max.versionNumber ? m : max));
+/**
+ * 14-digit versions starting 19xx/20xx are `YYYYMMDDhhmmss` timestamps (diesel writes them
+ * `YYYY-MM-DD-HHMMSS`); anything else is a sequence. An empty directory gets the convention's default.
+ */
+export function detectScheme(migrations: MigrationFile[], convention?: Convention): VersionScheme {
+  if (convention?.alwaysTimestamp) return { kind: 'timestamp' };
+  if (migrations.length === 0) return convention?.defaultScheme ?? { kind: 'sequence', width: 6 };
+  const last = migrations.reduce((max, m) => (compareVersions(m, max) > 0 ? m : max));
   if (TIMESTAMP.test(last.version)) return { kind: 'timestamp' };
-  const padded = migrations.filter((m) => m.version.startsWith('0') && m.version.length > 1);
+  if (DASHED_TIMESTAMP.test(last.version)) return { kind: 'timestamp', dashed: true };
+  const padded = migrations.filter((m) => m.version.startsWith('0') && m.version.length > 1 && /^[0-9]+$/.test(m.version));
   const width = padded.length > 0 ? Math.max(...padded.map((m) => m.version.length)) : 1;
   return { kind: 'sequence', width };
 }
 
+const DASHED_TIMESTAMP = /^(19|20)\d{2}-\d{2}-\d{2}-\d{6}$/;
 const TIMESTAMP = /^(19|20)\d{12}$/;
 
-function formatTimestamp(d: Date): string {
+function formatTimestamp(d: Date, dashed = false): string {
   const p = (n: number, w = 2): string => String(n).padStart(w, '0');
-  return `${p(d.getUTCFullYear(), 4)}${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}${p(d.getUTCHours())}${p(d.getUTCMinutes())}${p(d.getUTCSeconds())}`;
+  const date = `${p(d.getUTCFullYear(), 4)}${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}`;
+  const time = `${p(d.getUTCHours())}${p(d.getUTCMinutes())}${p(d.getUTCSeconds())}`;
+  return dashed ? `${date.slice(0, 4)}-${date.slice(4, 6)}-${date.slice(6)}-${time}` : `${date}${time}`;
 }
 
 /** A `YYYYMMDDhhmmss` version as a UTC date, or undefined when it is not a real date. */
@@ -128,10 +150,16 @@ export function nextVersion(directory: MigrationDirectory, now: Date = new Date(
   const last = directory.migrations.reduce<bigint>((max, m) => (m.versionNumber > max ? m.versionNumber : max), 0n);
   const scheme = directory.scheme;
   if (scheme.kind === 'timestamp') {
-    const stamp = formatTimestamp(now);
-    if (BigInt(stamp) > last) return stamp;
+    const dashed = scheme.dashed === true;
+    const stamp = formatTimestamp(now, dashed);
+    if (BigInt(stamp.replace(/-/g, '')) > last) return stamp;
     const lastDate = parseTimestamp(last.toString());
-    return lastDate ? formatTimestamp(new Date(lastDate.getTime() + 1000)) : (last + 1n).toString();
+    return lastDate ? formatTimestamp(new Date(lastDate.getTime() + 1000), dashed) : (last + 1n).toString();
+  }
+  // Dotted versions (Flyway `1.2.3`, `1_2`): the last part of the highest version goes up by one.
+  const highest = directory.migrations.reduce<MigrationFile | undefined>((max, m) => (!max || compareVersions(m, max) > 0 ? m : max), undefined);
+  if (highest?.versionParts && highest.versionParts.length > 1) {
+    return highest.version.replace(/([0-9]+)$/, (n) => (BigInt(n) + 1n).toString().padStart(n.length, '0'));
   }
   return (last + 1n).toString().padStart(scheme.width, '0');
 }

@@ -4,7 +4,7 @@
  * silently by the tool, so we say which name they should have.
  */
 import * as path from 'node:path';
-import type { Convention, InvalidName, MigrationFile } from './convention';
+import { wholeFile, type Convention, type InvalidName, type MigrationFile } from './convention';
 
 export const GOLANG_MIGRATE_PATTERN = /^([0-9]+)_(.*)\.(down|up)\.(.*)$/;
 
@@ -21,6 +21,11 @@ export const golangMigrate: Convention = {
   id: 'golang-migrate',
   displayName: 'golang-migrate',
   nameTemplate: '{version}_{title}.up.sql / {version}_{title}.down.sql',
+  layout: 'pair',
+  uniqueVersions: true,
+  rollbackWithoutDown: 'no-op',
+  defaultScheme: { kind: 'sequence', width: 6 },
+  directoryOf: (filePath) => path.dirname(filePath),
 
   parse(filePath: string): MigrationFile | undefined {
     const fileName = path.basename(filePath);
@@ -80,9 +85,21 @@ export const golangMigrate: Convention = {
     return path.join(file.dir, `${file.version}_${file.title}.${other}.${file.ext}`);
   },
 
+  describeCounterpart(file: MigrationFile): string {
+    return `\`${path.basename(golangMigrate.counterpartPath(file))}\``;
+  },
+
   pairFileNames(version: string, title: string): { up: string; down: string } {
     return { up: `${version}_${title}.up.sql`, down: `${version}_${title}.down.sql` };
   },
+
+  newMigration(version: string, title: string) {
+    const names = golangMigrate.pairFileNames(version, title);
+    return { files: [{ fileName: names.up, text: '' }, { fileName: names.down, text: '' }], ...names };
+  },
+
+  // The PostgreSQL driver sends the whole file as one query: one implicit transaction.
+  sections: (file, text) => wholeFile(file, text, true),
 };
 
 /** Turns a free-form title into a file-name-safe one: `Add users email!` → `add_users_email`. */

@@ -4,7 +4,7 @@
  * Rules never compute positions, severities or suppressions: `analyze.ts` does that, once.
  */
 import type { FileHost } from '../host';
-import type { Convention, MigrationFile } from '../migrations/convention';
+import type { Convention, Direction, MigrationFile, MigrationSection } from '../migrations/convention';
 import type { MigrationDirectory } from '../migrations/directory';
 import type { ParsedFile, Statement } from '../parsing/parser';
 import type { Range, Span } from '../text';
@@ -70,6 +70,13 @@ export interface RuleContext {
   migration: MigrationFile | undefined;
   /** The directory the file belongs to, with every migration in it. */
   directory: MigrationDirectory;
+  /**
+   * The file's sections: one whole-file section for a two-file convention, the up and down
+   * sections of a single-file one (goose, dbmate, sql-migrate); empty when not a migration.
+   */
+  sections: MigrationSection[];
+  /** The direction of the section holding an offset (e.g. a statement's start). */
+  directionAt(offset: number): Direction | undefined;
   host: FileHost;
   /** The PostgreSQL major version the migrations run on (setting `postgresVersion`, default 14). */
   postgresVersion: number;

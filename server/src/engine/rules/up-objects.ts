@@ -4,7 +4,7 @@
  * destructive rules stay quiet about those objects in the down.
  */
 import * as path from 'node:path';
-import { parseSql } from '../parsing/parser';
+import { parseSql, type Statement } from '../parsing/parser';
 import type { RangeVar } from '@pgsql/types';
 import type { RuleContext } from './types';
 
@@ -17,25 +17,54 @@ export interface UpObjects {
 
 const cache = new Map<string, UpObjects>();
 
-/** Objects created by the up migration of the same version, or undefined when the file is not a down file. */
-export function objectsCreatedByUp(ctx: RuleContext): UpObjects | undefined {
+/**
+ * Objects created by the up migration of the same version, or undefined when the statement (or,
+ * without one, the file) is not in a down migration:
+ * - two-file conventions: the up file(s) of a down file's version (folder-per-migration: the
+ *   sibling `up.sql`);
+ * - single-file conventions (goose, dbmate, sql-migrate): the up section of the same file, for a
+ *   statement in the down section. Without a statement, a single file counts as an up file.
+ */
+export function objectsCreatedByUp(ctx: RuleContext, stmt?: Statement): UpObjects | undefined {
   const m = ctx.migration;
-  if (!m || m.direction !== 'down') return undefined;
-  const owned: UpObjects = { tables: new Set(), columns: new Set(), schemas: new Set() };
-  for (const up of ctx.directory.ups(m.versionNumber)) {
-    const text = ctx.host.readFile(path.join(ctx.directory.dir, up.fileName));
-    if (text === undefined) continue;
-    let objects = cache.get(text);
-    if (!objects) {
-      objects = collect(text);
-      if (cache.size > 32) cache.clear();
-      cache.set(text, objects);
+  if (!m) return undefined;
+  if (ctx.convention.layout === 'single' && (!stmt || ctx.directionAt(stmt.span.start) !== 'down')) return undefined;
+  if (ctx.convention.layout !== 'single' && m.direction !== 'down') return undefined;
+  let owned = perContext.get(ctx);
+  if (!owned) {
+    owned = empty();
+    if (ctx.convention.layout === 'single') {
+      for (const s of ctx.sections) if (s.direction === 'up') merge(owned, objectsOf(ctx.parsed.text.slice(s.span.start, s.span.end)));
+    } else {
+      for (const up of ctx.directory.ups(m)) {
+        const text = ctx.host.readFile(path.join(ctx.directory.dir, up.fileName));
+        if (text !== undefined) merge(owned, objectsOf(text));
+      }
     }
-    objects.tables.forEach((t) => owned.tables.add(t));
-    objects.columns.forEach((c) => owned.columns.add(c));
-    objects.schemas.forEach((s) => owned.schemas.add(s));
+    perContext.set(ctx, owned);
   }
   return owned;
+}
+
+/** One lookup per rule run (rules ask once per statement). */
+const perContext = new WeakMap<RuleContext, UpObjects>();
+
+const empty = (): UpObjects => ({ tables: new Set(), columns: new Set(), schemas: new Set() });
+
+function merge(into: UpObjects, from: UpObjects): void {
+  from.tables.forEach((t) => into.tables.add(t));
+  from.columns.forEach((c) => into.columns.add(c));
+  from.schemas.forEach((s) => into.schemas.add(s));
+}
+
+function objectsOf(text: string): UpObjects {
+  let objects = cache.get(text);
+  if (!objects) {
+    objects = collect(text);
+    if (cache.size > 32) cache.clear();
+    cache.set(text, objects);
+  }
+  return objects;
 }
 
 /** The key a table is known by: its name without schema (a down rarely switches schema). */

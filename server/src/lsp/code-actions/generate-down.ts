@@ -1,22 +1,22 @@
 /**
- * "Generate down migration": the down file's text from the up file's statements, as a WorkspaceEdit
- * that creates the down file beside the up (never overwriting), or fills an existing down file
- * that is empty or whitespace only. A down file with content is never touched.
+ * "Generate down migration": the down SQL from the up migration's statements, as a WorkspaceEdit.
+ * Two-file conventions: creates the down file beside the up (never overwriting), or fills an
+ * existing down file that is empty or whitespace only; a down file with content is never touched.
+ * Single-file conventions (goose, dbmate, sql-migrate): appends the down section to the same file
+ * (or fills an empty one). Where it goes is the engine's `planDown`.
  */
-import * as path from 'node:path';
 import type { CreateFile, TextDocumentEdit, WorkspaceEdit } from 'vscode-languageserver';
 import type { FileHost } from '../../engine/host';
-import { generateDownSql } from '../../engine/inverse/index';
-import { golangMigrate } from '../../engine/migrations/golang-migrate';
-import { parseSql } from '../../engine/parsing/parser';
-import { LineIndex, eolOf } from '../../engine/text';
+import type { Convention } from '../../engine/migrations/convention';
+import { planDown } from '../../engine/migrations/down-plan';
+import { LineIndex } from '../../engine/text';
 import { pathToUri } from '../uri';
 
 export interface DownEdit {
   downPath: string;
   downUri: string;
   edit: WorkspaceEdit;
-  /** True when the edit creates the file, false when it fills an empty one. */
+  /** True when the edit creates the file, false when it fills an empty one or edits the up file. */
   creates: boolean;
 }
 
@@ -28,36 +28,43 @@ export interface DownEditInput {
   openVersion(filePath: string): number | undefined;
   /** Whether the client can create files through a WorkspaceEdit. */
   canCreateFiles: boolean;
+  /** The configured convention; detected from the directory when absent. */
+  convention?: Convention;
 }
 
-/** The edit, or undefined when the up is not an up migration or the down already has content. */
+/** The edit, or undefined when the file is not an up migration or its down already has content. */
 export function generateDownEdit(input: DownEditInput): DownEdit | undefined {
-  const up = golangMigrate.parse(input.upPath);
-  if (!up || up.direction !== 'up') return undefined;
-  const downPath = golangMigrate.counterpartPath(up);
-  const downUri = pathToUri(downPath);
-  const existing = input.host.readFile(downPath);
-  const exists = existing !== undefined || input.host.exists(downPath);
-  if (exists && (existing === undefined || existing.trim() !== '')) return undefined;
-  if (!exists && !input.canCreateFiles) return undefined;
+  const result = planDown({ upPath: input.upPath, upText: input.upText, host: input.host, ...(input.convention ? { convention: input.convention } : {}) });
+  if (!result.ok) return undefined;
+  const plan = result.plan;
 
-  const options = { eol: eolOf(input.upText), upFileName: path.basename(input.upPath) };
-  const sql = generateDownSql(parseSql(input.upText), options);
+  if (plan.kind === 'section') {
+    const lines = new LineIndex(input.upText);
+    const uri = pathToUri(plan.filePath);
+    const edit: TextDocumentEdit = {
+      textDocument: { uri, version: input.openVersion(plan.filePath) ?? null },
+      edits: [{ range: { start: lines.positionAt(plan.offset), end: lines.positionAt(plan.end) }, newText: plan.newText }],
+    };
+    return { downPath: plan.filePath, downUri: uri, creates: false, edit: { documentChanges: [edit] } };
+  }
 
+  const downUri = pathToUri(plan.downPath);
+  const exists = plan.existing !== undefined || input.host.exists(plan.downPath);
   if (!exists) {
+    if (!input.canCreateFiles) return undefined;
     const create: CreateFile = { kind: 'create', uri: downUri, options: { overwrite: false, ignoreIfExists: false } };
     const fill: TextDocumentEdit = {
       textDocument: { uri: downUri, version: null },
-      edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: sql }],
+      edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: plan.text }],
     };
-    return { downPath, downUri, creates: true, edit: { documentChanges: [create, fill] } };
+    return { downPath: plan.downPath, downUri, creates: true, edit: { documentChanges: [create, fill] } };
   }
   // Empty or whitespace only: replace the whitespace with the generated text.
-  const whitespace = existing ?? '';
+  const whitespace = plan.existing ?? '';
   const end = new LineIndex(whitespace).positionAt(whitespace.length);
   const fill: TextDocumentEdit = {
-    textDocument: { uri: downUri, version: input.openVersion(downPath) ?? null },
-    edits: [{ range: { start: { line: 0, character: 0 }, end }, newText: sql }],
+    textDocument: { uri: downUri, version: input.openVersion(plan.downPath) ?? null },
+    edits: [{ range: { start: { line: 0, character: 0 }, end }, newText: plan.text }],
   };
-  return { downPath, downUri, creates: false, edit: { documentChanges: [fill] } };
+  return { downPath: plan.downPath, downUri, creates: false, edit: { documentChanges: [fill] } };
 }

@@ -8,7 +8,8 @@ import { CodeActionKind, type CodeAction, type Diagnostic, type TextEdit } from 
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { FileHost } from '../../engine/host';
 import { parseSql, type ParsedFile } from '../../engine/parsing/parser';
-import { golangMigrate } from '../../engine/migrations/golang-migrate';
+import type { Convention } from '../../engine/migrations/convention';
+import { conventionFor } from '../../engine/migrations/down-plan';
 import { ruleById } from '../../engine/rules/registry';
 import { Commands, DIAGNOSTIC_SOURCE, type DiagnosticData } from '../../../../shared/src/protocol';
 import { ruleDocsUri } from '../paths';
@@ -30,6 +31,8 @@ export interface CodeActionInput {
   openVersion(filePath: string): number | undefined;
   canCreateFiles: boolean;
   log(message: string): void;
+  /** The configured convention (`.migration-guard.json`); detected from the directory when absent. */
+  convention?: Convention;
 }
 
 function dataOf(d: Diagnostic): DiagnosticData | undefined {
@@ -64,7 +67,14 @@ export function codeActionsFor(input: CodeActionInput): CodeAction[] {
   const parsedDoc = (): ParsedFile => (parsed ??= parseSql(input.doc.getText()));
   const downAction = (upPath: string, upText: string, kind: string, diagnostic: Diagnostic | undefined): CodeAction | undefined => {
     try {
-      const down = generateDownEdit({ upPath, upText, host: input.host, openVersion: input.openVersion, canCreateFiles: input.canCreateFiles });
+      const down = generateDownEdit({
+        upPath,
+        upText,
+        host: input.host,
+        openVersion: input.openVersion,
+        canCreateFiles: input.canCreateFiles,
+        ...(input.convention ? { convention: input.convention } : {}),
+      });
       if (!down) return undefined;
       const action: CodeAction = {
         title: GENERATE_DOWN_TITLE,
@@ -138,17 +148,26 @@ export function codeActionsFor(input: CodeActionInput): CodeAction[] {
     }
   }
 
-  // An empty (or whitespace-only) down file next to its up: fill it, from either file.
+  // An empty (or whitespace-only) down file next to its up: fill it, from either file. In a
+  // single-file migration (goose, dbmate, sql-migrate): an empty down section, from the file.
   const extras: CodeAction[] = [];
-  const self = golangMigrate.parse(input.filePath);
+  const convention = conventionFor(input.filePath, input.host, input.convention);
+  const self = convention.parse(input.filePath);
   if (self && !preferred.some((a) => a.title === GENERATE_DOWN_TITLE)) {
-    if (self.direction === 'down' && input.doc.getText().trim() === '' && kindAllowed(input.only, CodeActionKind.QuickFix)) {
-      const upPath = golangMigrate.counterpartPath(self);
+    if (convention.layout === 'single') {
+      const down = convention.sections(self, input.doc.getText()).find((s) => s.direction === 'down');
+      const emptyDown = down !== undefined && input.doc.getText().slice(down.span.start, down.span.end).trim() === '';
+      if (emptyDown && kindAllowed(input.only, CodeActionKind.Source)) {
+        const action = downAction(input.filePath, input.doc.getText(), CodeActionKind.Source, undefined);
+        if (action) extras.push(action);
+      }
+    } else if (self.direction === 'down' && input.doc.getText().trim() === '' && kindAllowed(input.only, CodeActionKind.QuickFix)) {
+      const upPath = convention.counterpartPath(self);
       const upText = input.host.readFile(upPath);
       const action = upText !== undefined ? downAction(upPath, upText, CodeActionKind.QuickFix, undefined) : undefined;
       if (action) extras.push(action);
     } else if (self.direction === 'up' && kindAllowed(input.only, CodeActionKind.Source)) {
-      const downText = input.host.readFile(golangMigrate.counterpartPath(self));
+      const downText = input.host.readFile(convention.counterpartPath(self));
       if (downText !== undefined && downText.trim() === '') {
         const action = downAction(input.filePath, input.doc.getText(), CodeActionKind.Source, undefined);
         if (action) extras.push(action);

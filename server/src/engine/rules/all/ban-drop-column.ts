@@ -27,9 +27,9 @@ export const banDropColumn: Rule = {
     ].join('\n'),
   },
   check(ctx) {
-    // In a down file, dropping a column its own up added (or of a table it created) is expected.
-    const owned = objectsCreatedByUp(ctx);
     for (const stmt of ctx.parsed.statements) {
+      // In a down (file or section), dropping what its own up created is what the down is for.
+      const owned = objectsCreatedByUp(ctx, stmt);
       const ast = stmt.ast;
       if (!ast || !('AlterTableStmt' in ast)) continue;
       const alter = ast.AlterTableStmt;

@@ -23,9 +23,9 @@ export const banDropSchema: Rule = {
     ].join('\n'),
   },
   check(ctx) {
-    // In a down file, dropping a schema its own up created is expected.
-    const owned = objectsCreatedByUp(ctx);
     for (const stmt of ctx.parsed.statements) {
+      // In a down (file or section), dropping what its own up created is what the down is for.
+      const owned = objectsCreatedByUp(ctx, stmt);
       const ast = stmt.ast;
       if (!ast || !('DropStmt' in ast) || ast.DropStmt.removeType !== 'OBJECT_SCHEMA') continue;
       const objects = (ast.DropStmt.objects ?? []).filter((o) => !owned?.schemas.has(stringList('String' in o ? [o] : 'List' in o ? o.List.items : [])[0] ?? ''));

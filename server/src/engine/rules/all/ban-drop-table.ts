@@ -14,9 +14,9 @@ export const banDropTable: Rule = {
     help: 'Stop reading and writing the table in the application first, keep a backup copy, and drop it in a later release.',
   },
   check(ctx) {
-    // In a down file, dropping a table its own up created is what the down is for.
-    const owned = objectsCreatedByUp(ctx);
     for (const stmt of ctx.parsed.statements) {
+      // In a down (file or section), dropping what its own up created is what the down is for.
+      const owned = objectsCreatedByUp(ctx, stmt);
       const ast = stmt.ast;
       if (!ast || !('DropStmt' in ast) || ast.DropStmt.removeType !== 'OBJECT_TABLE') continue;
       const objects = (ast.DropStmt.objects ?? []).filter((o) => {

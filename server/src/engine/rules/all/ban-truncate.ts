@@ -24,9 +24,9 @@ export const banTruncate: Rule = {
     ].join('\n'),
   },
   check(ctx) {
-    // In a down file, emptying a table its own up created loses nothing the up did not bring.
-    const owned = objectsCreatedByUp(ctx);
     for (const stmt of ctx.parsed.statements) {
+      // In a down (file or section), dropping what its own up created is what the down is for.
+      const owned = objectsCreatedByUp(ctx, stmt);
       const ast = stmt.ast;
       if (!ast || !('TruncateStmt' in ast)) continue;
       const relations = (ast.TruncateStmt.relations ?? []).filter((r) => !('RangeVar' in r && owned?.tables.has(tableKey(r.RangeVar))));

@@ -9,17 +9,20 @@ export const duplicateMigrationVersion: Rule = {
     messages: {
       duplicate:
         'Version {{version}} has another {{direction}} migration: {{others}}. {{tool}} refuses to load a directory with two {{direction}} files for one version; give one of them a new version.',
+      duplicateMigration:
+        'Version {{version}} has another migration: {{others}}. {{tool}} refuses to load a directory with two migrations of one version; give one of them a new version.',
     },
-    help: 'Two branches usually picked the same next number. Renumber the migration that has not been applied anywhere yet (its up and down file together).',
+    help: 'Two branches usually picked the same next number. Renumber the migration that has not been applied anywhere yet (its up and down together).',
   },
   check(ctx) {
     const m = ctx.migration;
-    if (!m) return;
-    const list = m.direction === 'up' ? ctx.directory.ups(m.versionNumber) : ctx.directory.downs(m.versionNumber);
+    if (!m || !ctx.convention.uniqueVersions) return;
+    const list = m.direction === 'up' ? ctx.directory.ups(m) : ctx.directory.downs(m);
     const others = list.filter((o) => o.fileName !== m.fileName);
     if (others.length === 0) return;
+    const single = ctx.convention.layout === 'single';
     ctx.report({
-      messageId: 'duplicate',
+      messageId: single ? 'duplicateMigration' : 'duplicate',
       data: {
         version: m.version,
         direction: m.direction,

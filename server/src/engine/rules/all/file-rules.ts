@@ -7,5 +7,6 @@ import { duplicateMigrationVersion } from './duplicate-migration-version';
 import { invalidMigrationFilename } from './invalid-migration-filename';
 import { missingDownMigration } from './missing-down-migration';
 import { orphanDownMigration } from './orphan-down-migration';
+import { unusedSuppression } from './unused-suppression';
 
-export const FILE_RULES: Rule[] = [missingDownMigration, orphanDownMigration, duplicateMigrationVersion, invalidMigrationFilename];
+export const FILE_RULES: Rule[] = [missingDownMigration, orphanDownMigration, duplicateMigrationVersion, invalidMigrationFilename, unusedSuppression];

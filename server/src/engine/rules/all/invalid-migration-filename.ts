@@ -17,7 +17,8 @@ export const invalidMigrationFilename: Rule = {
   },
   check(ctx) {
     if (ctx.migration || !ctx.directory.isMigrationDirectory) return;
-    const fileName = path.basename(ctx.filePath);
+    // Relative to the migrations directory: `<folder>/seed.sql` for folder-per-migration.
+    const fileName = path.relative(ctx.directory.dir, ctx.filePath).split(path.sep).join('/');
     const bad = diagnoseFileName(ctx.directory, fileName);
     if (!bad) return;
     const span = { start: 0, end: ctx.parsed.lines.lineEnd(0) };

@@ -1,4 +1,3 @@
-import * as path from 'node:path';
 import type { Rule } from '../types';
 
 export const missingDownMigration: Rule = {
@@ -9,17 +8,21 @@ export const missingDownMigration: Rule = {
     defaultSeverity: 'warning',
     messages: {
       missingDown:
-        'Version {{version}} has no down migration: rolling it back makes {{tool}} record the older version without running any SQL. Add `{{expected}}`.',
+        'Version {{version}} has no down migration: rolling it back makes {{tool}} record the older version without running any SQL. Add {{expected}}.',
+      missingDownFails: 'Version {{version}} has no down migration: {{tool}} cannot roll it back. Add {{expected}}.',
     },
-    help: 'Write the down migration next to the up one (the "Generate down migration" quick fix drafts it), or turn the rule off for projects that never roll back.',
+    help: 'Write the down migration next to the up one, or as the down section of the same file for tools that keep both in one file (the "Generate down migration" quick fix drafts it), or turn the rule off for projects that never roll back.',
   },
   check(ctx) {
     const m = ctx.migration;
-    if (!m || m.direction !== 'up') return;
-    if (ctx.directory.downs(m.versionNumber).length > 0) return;
+    if (!m || !ctx.sections.some((s) => s.direction === 'up')) return;
+    // One file holding both directions: the down is a section of the same file.
+    if (ctx.convention.layout === 'single') {
+      if (ctx.sections.some((s) => s.direction === 'down')) return;
+    } else if (ctx.directory.downs(m).length > 0) return;
     ctx.report({
-      messageId: 'missingDown',
-      data: { version: m.version, tool: ctx.convention.displayName, expected: path.basename(ctx.convention.counterpartPath(m)) },
+      messageId: ctx.convention.rollbackWithoutDown === 'error' ? 'missingDownFails' : 'missingDown',
+      data: { version: m.version, tool: ctx.convention.displayName, expected: ctx.convention.describeCounterpart(m, 'down') },
       span: { start: 0, end: ctx.parsed.lines.lineEnd(0) },
     });
   },

@@ -1,0 +1,235 @@
+#!/usr/bin/env node
+// UI checks through the real workbench, as a person uses it: code-server serves VS Code 1.139 with the
+// packaged extension installed, headless Chromium opens it through playwright-core, and each check types
+// and clicks: squiggles in the editor, the Problems panel row, the Ctrl+. quick fix that writes the down
+// migration, and "Migration Guard: Create paired migration" from the command palette with a typed title.
+// Screenshots go to .e2e/screenshots/ (with --screenshots: docs/images/, for the README).
+//
+// Options: --skip-build (reuse migration-guard.vsix), --vsix FILE, --screenshots, --keep, --headed.
+// Env: E2E_TIMEOUT_MS (global timeout, default 420000).
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import {
+  ROOT,
+  VSIX,
+  buildAndPackage,
+  copyWorkspace,
+  freePort,
+  guarded,
+  installExtension,
+  launchChromium,
+  log,
+  makeRunDir,
+  startCodeServer,
+  writeUserSettings,
+} from './lib.mjs';
+import { CACHE, provision } from './provision.mjs';
+
+const TAG = 'e2e:ui';
+const argv = process.argv.slice(2);
+const flag = (name) => argv.includes(name);
+const option = (name) => {
+  const i = argv.indexOf(name);
+  return i >= 0 ? argv[i + 1] : undefined;
+};
+const timeoutMs = Number(process.env.E2E_TIMEOUT_MS ?? 420_000);
+const shotsDir = flag('--screenshots') ? join(ROOT, 'docs', 'images') : join(CACHE, 'screenshots');
+const fixture = join(ROOT, 'test', 'e2e', 'fixtures', 'workspace');
+
+// Every wait is generous: on a busy 2-core machine the workbench can be many times slower than usual.
+const WAIT = Number(process.env.E2E_UI_WAIT_MS ?? 60_000);
+const MOD = process.platform === 'darwin' ? 'Meta' : 'Control';
+
+/** Polls fn (returning a value or undefined) until it yields, or throws with `what`. */
+async function until(what, fn, timeout = WAIT) {
+  const deadline = Date.now() + timeout;
+  let last;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v !== undefined && v !== false) return v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeout} ms waiting for ${what}${last ? ` (${last.message})` : ''}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const cleanups = [];
+const results = [];
+const code = await guarded(TAG, timeoutMs, cleanups, async () => {
+  await provision();
+  const vsix = option('--vsix') ? resolve(option('--vsix')) : flag('--skip-build') ? (existsSync(VSIX) ? VSIX : undefined) : buildAndPackage(TAG);
+
+  const runDir = makeRunDir('ui');
+  if (!flag('--keep')) cleanups.push(() => rmSync(runDir, { recursive: true, force: true }));
+  else log(TAG, `keeping ${runDir}`);
+  const workspace = copyWorkspace(fixture, join(runDir, 'workspace'));
+  const migrations = join(workspace, 'db', 'migrations');
+  const userDataDir = join(runDir, 'user-data');
+  const extensionsDir = join(runDir, 'extensions');
+  writeUserSettings(userDataDir, {
+    'window.commandCenter': false,
+    'workbench.layoutControl.enabled': false,
+    'editor.minimap.enabled': false,
+    'editor.fontSize': 14,
+    'workbench.colorTheme': 'Default Light Modern',
+    'files.autoSave': 'off',
+  });
+  installExtension(TAG, vsix, extensionsDir, userDataDir);
+  const port = await freePort();
+  const server = await startCodeServer(TAG, {
+    port,
+    userDataDir,
+    extensionsDir,
+    folder: workspace,
+    logFile: join(runDir, 'code-server.log'),
+  });
+  cleanups.push(server.stop);
+  const context = await launchChromium(join(runDir, 'chromium'), { headless: !flag('--headed') });
+  cleanups.push(() => {
+    context.close().catch(() => {});
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  page.setDefaultTimeout(WAIT);
+  // The browser console (the workbench's errors and warnings): printed when a check fails.
+  const consoleLines = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') consoleLines.push(`[${m.type()}] ${m.text()}`.slice(0, 2000));
+  });
+  mkdirSync(shotsDir, { recursive: true });
+  const shot = async (name) => {
+    const file = join(shotsDir, `${name}.png`);
+    await page.screenshot({ path: file });
+    log(TAG, `screenshot ${file}`);
+  };
+
+  async function check(name, fn) {
+    const t0 = Date.now();
+    try {
+      await fn();
+      results.push({ name, ok: true });
+      console.log(`  ✔ ${name} (${Date.now() - t0} ms)`);
+    } catch (e) {
+      results.push({ name, ok: false });
+      console.log(`  ✘ ${name}\n      ${String(e && e.message ? e.message : e).split('\n').join('\n      ')}`);
+      // What the workbench showed: the active tab, and the notification centre's messages.
+      const tab = await page.locator('.tabs-container .tab.active').first().textContent().catch(() => '?');
+      const notes = await page
+        .locator('.notification-list-item-message')
+        .allTextContents()
+        .catch(() => []);
+      console.log(`      active tab: ${tab}; notifications: ${JSON.stringify(notes)}`);
+      const relevant = consoleLines.filter((l) => !/open-vsx\.org|ERR_NAME_NOT_RESOLVED|authentication provider/.test(l));
+      if (relevant.length > 0) console.log(`      browser console:\n        ${relevant.slice(-15).join('\n        ')}`);
+      const kept = join(CACHE, 'screenshots', `failed-${results.length}.png`);
+      mkdirSync(join(CACHE, 'screenshots'), { recursive: true });
+      await page.screenshot({ path: kept }).catch(() => {});
+      log(TAG, `screenshot of the failure: ${kept}`);
+    }
+  }
+
+  const quickInput = '.quick-input-widget .quick-input-box input';
+  const quickRow = (text) => page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: text }).first();
+
+  async function openFile(name) {
+    await page.keyboard.press(`${MOD}+P`);
+    await page.locator(quickInput).waitFor({ state: 'visible' });
+    await page.locator(quickInput).fill(name);
+    await quickRow(name).waitFor({ state: 'visible' });
+    await page.keyboard.press('Enter');
+    await page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ state: 'visible' });
+    await page.locator('.monaco-editor.focused').waitFor({ state: 'visible' });
+  }
+
+  log(TAG, `opening the workbench (${workspace})`);
+  await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}`);
+  await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 90_000 });
+  await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'db' }).first().waitFor({ state: 'visible', timeout: 60_000 });
+  console.log('UI checks (code-server + Chromium)');
+
+  await check('squiggles appear under the destructive statements', async () => {
+    await openFile('000002_retire_legacy.up.sql');
+    await until('3 warning squiggles', async () => (await page.locator('.monaco-editor .squiggly-warning').count()) >= 3, 60_000);
+    // Hover the DROP COLUMN squiggle: its message shows as a person reads it.
+    await page.locator('.monaco-editor .view-line', { hasText: 'DROP COLUMN legacy_name' }).locator('span', { hasText: 'legacy_name' }).first().hover();
+    const hover = page.locator('.monaco-hover:not(.hidden)', { hasText: 'Dropping column legacy_name of users deletes its data' });
+    await hover.first().waitFor({ state: 'visible', timeout: WAIT });
+    await until('the rule id in the hover', async () => (await hover.first().textContent()).includes('ban-drop-column'));
+    await shot('hover-diagnostic');
+    await page.keyboard.press('Escape');
+  });
+
+  await check('the Problems panel lists each finding with its message and rule id', async () => {
+    await page.keyboard.press(`${MOD}+Shift+M`);
+    const row = page.locator('.markers-panel .monaco-list-row', { hasText: 'Dropping column legacy_name of users deletes its data' }).first();
+    await row.waitFor({ state: 'visible', timeout: WAIT });
+    const text = await row.textContent();
+    if (!text.includes('ban-drop-column')) throw new Error(`row has no rule id: ${text}`);
+    const label = (await row.getAttribute('aria-label')) ?? '';
+    if (!/warning/i.test(label) || !label.includes('migration-guard')) throw new Error(`unexpected aria-label: ${label}`);
+    for (const rule of ['missing-down-migration', 'ban-truncate']) {
+      await page.locator('.markers-panel .monaco-list-row', { hasText: rule }).first().waitFor({ state: 'visible', timeout: WAIT });
+    }
+    await shot('problems-panel');
+  });
+
+  await check('the Ctrl+. quick fix "Generate down migration" writes the down file', async () => {
+    await openFile('000003_add_orders.up.sql');
+    await until('the missing-down squiggle', async () => (await page.locator('.monaco-editor .squiggly-warning').count()) >= 1, 60_000);
+    await page.keyboard.press(`${MOD}+Home`);
+    await page.keyboard.press(`${MOD}+.`);
+    const item = page.locator('.action-widget .monaco-list-row', { hasText: 'Generate down migration' }).first();
+    await item.waitFor({ state: 'visible', timeout: WAIT });
+    await shot('quick-fix-menu');
+    await item.click();
+    const down = join(migrations, '000003_add_orders.down.sql');
+    try {
+      await page.locator('.tabs-container .tab.active', { hasText: '000003_add_orders.down.sql' }).waitFor({ state: 'visible', timeout: WAIT });
+    } catch (e) {
+      const state = existsSync(down) ? `exists with ${JSON.stringify(readFileSync(down, 'utf8'))}` : 'does not exist';
+      throw new Error(`the down file was not opened (on disk it ${state}): ${e.message}`);
+    }
+    await until('the down file on disk', () => existsSync(down));
+    await page.locator('.monaco-editor .view-line', { hasText: 'DROP TABLE orders;' }).first().waitFor({ state: 'visible', timeout: WAIT });
+    await page.keyboard.press(`${MOD}+S`);
+    await until('the saved down SQL', () => readFileSync(down, 'utf8').includes('DROP TABLE orders;'));
+    // Saved, the pair is complete: the up file's missing-down finding leaves the Problems panel.
+    const missingRow = page.locator('.markers-panel .monaco-list-row', { hasText: 'Version 000003 has no down migration' });
+    await until('the 000003 missing-down row to leave the Problems panel', async () => (await missingRow.count()) === 0, WAIT);
+    await shot('generated-down-migration');
+  });
+
+  await check('"Migration Guard: Create paired migration" from the palette asks a title and creates both files', async () => {
+    const before = new Set(readdirSync(migrations));
+    await page.keyboard.press('F1');
+    await page.locator(quickInput).waitFor({ state: 'visible' });
+    await page.locator(quickInput).fill('>Migration Guard: Create paired migration');
+    await quickRow('Migration Guard: Create paired migration').waitFor({ state: 'visible' });
+    await page.keyboard.press('Enter');
+    // The active editor is in db/migrations, so the command asks only the title.
+    await page.locator('.quick-input-widget', { hasText: 'Title of the new migration' }).waitFor({ state: 'visible', timeout: WAIT });
+    await page.locator(quickInput).pressSequentially('add audit table', { delay: 20 });
+    await page.locator('.quick-input-widget', { hasText: '_add_audit_table.up.sql' }).waitFor({ state: 'visible', timeout: WAIT });
+    await shot('create-paired-migration');
+    await page.keyboard.press('Enter');
+    const up = join(migrations, '000005_add_audit_table.up.sql');
+    const downFile = join(migrations, '000005_add_audit_table.down.sql');
+    await until('both new files on disk', () => existsSync(up) && existsSync(downFile));
+    await page.locator('.tabs-container .tab.active', { hasText: '000005_add_audit_table.up.sql' }).waitFor({ state: 'visible', timeout: WAIT });
+    const added = readdirSync(migrations).filter((f) => !before.has(f)).sort();
+    if (added.join() !== '000005_add_audit_table.down.sql,000005_add_audit_table.up.sql') throw new Error(`unexpected new files: ${added.join(', ')}`);
+  });
+
+  await context.close().catch(() => {});
+  const failed = results.filter((r) => !r.ok).length;
+  if (failed > 0) {
+    const kept = join(CACHE, 'screenshots', 'failed-code-server.log');
+    copyFileSync(join(runDir, 'code-server.log'), kept);
+    log(TAG, `code-server's log: ${kept}`);
+  }
+  console.log(`ui: ${results.length - failed} passed, ${failed} failed`);
+  return failed === 0 && results.length > 0 ? 0 : 1;
+});
+process.exit(code);

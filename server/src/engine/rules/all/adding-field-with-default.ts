@@ -1,0 +1,79 @@
+import { quoteIdent, relationName } from '../../parsing/ast';
+import { alterTableCommandSpans } from '../../parsing/clauses';
+import { defaultVolatility, isNewTable, isNullLiteral } from '../locking';
+import type { Rule } from '../types';
+
+/**
+ * Reports `ADD COLUMN ... DEFAULT expr` that rewrites a table that existed before the file: on
+ * PostgreSQL 11+ only a volatile default does (`clock_timestamp()`, `random()`, `gen_random_uuid()`,
+ * `nextval(...)`; `now()` is stable and does not), and a default calling a function whose volatility
+ * is unknown may; before 11 every non-NULL default does. Also reports `GENERATED ALWAYS AS (...)
+ * STORED`, which computes every row. Serial and identity columns are adding-serial-primary-key-field's.
+ */
+export const addingFieldWithDefault: Rule = {
+  meta: {
+    id: 'adding-field-with-default',
+    category: 'locking',
+    description:
+      'ADD COLUMN with a volatile DEFAULT (any DEFAULT before PostgreSQL 11) or a stored generated column rewrites the table under an ACCESS EXCLUSIVE lock.',
+    defaultSeverity: 'warning',
+    messages: {
+      volatileDefault:
+        'Adding column {{column}} to {{table}} with a DEFAULT that calls {{fn}}() (volatile) rewrites every row under an ACCESS EXCLUSIVE lock: reads and writes wait until the rewrite ends.',
+      possiblyVolatileDefault:
+        'Adding column {{column}} to {{table}} with a DEFAULT that calls {{fn}} rewrites every row under an ACCESS EXCLUSIVE lock if {{fn}} is volatile (functions are, unless declared STABLE or IMMUTABLE).',
+      defaultBefore11:
+        'Adding column {{column}} to {{table}} with a DEFAULT rewrites every row under an ACCESS EXCLUSIVE lock on PostgreSQL {{version}} (from 11 on, only volatile defaults do).',
+      storedGenerated:
+        'Adding stored generated column {{column}} to {{table}} computes and writes it for every row under an ACCESS EXCLUSIVE lock: reads and writes wait until the rewrite ends.',
+    },
+    help: [
+      '**Lock:** `ADD COLUMN` takes an `ACCESS EXCLUSIVE` lock (no reads, no writes).',
+      '',
+      '**Rewrite:** on PostgreSQL 11+ a constant or stable default (`0`, `\'x\'`, `now()`) is stored once in the catalog: no',
+      'rewrite, the lock is brief. A volatile default (`clock_timestamp()`, `random()`, `gen_random_uuid()`, `nextval()`) or',
+      'a `STORED` generated column is computed per row: the whole table and its indexes are rewritten under the lock.',
+      'Before PostgreSQL 11, every non-NULL default rewrites.',
+      '',
+      '**Safe alternative:** add the column without a default, then `ALTER COLUMN ... SET DEFAULT` (affects new rows only),',
+      'then backfill existing rows in batches outside the schema migration.',
+    ].join('\n'),
+  },
+  check(ctx) {
+    for (const stmt of ctx.parsed.statements) {
+      const ast = stmt.ast;
+      if (!ast || !('AlterTableStmt' in ast)) continue;
+      const alter = ast.AlterTableStmt;
+      if (alter.objtype !== 'OBJECT_TABLE' || isNewTable(ctx.parsed, stmt, alter.relation)) continue;
+      const spans = alterTableCommandSpans(stmt, alter);
+      const table = relationName(alter.relation);
+      (alter.cmds ?? []).forEach((node, i) => {
+        if (!('AlterTableCmd' in node) || node.AlterTableCmd.subtype !== 'AT_AddColumn') return;
+        const def = node.AlterTableCmd.def;
+        if (!def || !('ColumnDef' in def)) return;
+        const column = quoteIdent(def.ColumnDef.colname ?? '');
+        const span = spans?.[i] ?? stmt.span;
+        for (const n of def.ColumnDef.constraints ?? []) {
+          if (!('Constraint' in n)) continue;
+          const c = n.Constraint;
+          if (c.contype === 'CONSTR_GENERATED' && c.generated_kind === 's') {
+            ctx.report({ messageId: 'storedGenerated', data: { table, column }, span, statement: stmt });
+            return;
+          }
+          if (c.contype !== 'CONSTR_DEFAULT' || isNullLiteral(c.raw_expr)) continue;
+          if (ctx.postgresVersion < 11) {
+            ctx.report({ messageId: 'defaultBefore11', data: { table, column, version: String(ctx.postgresVersion) }, span, statement: stmt });
+            return;
+          }
+          const v = defaultVolatility(c.raw_expr);
+          if (v.volatility === 'volatile') {
+            ctx.report({ messageId: 'volatileDefault', data: { table, column, fn: v.fn ?? '' }, span, statement: stmt });
+          } else if (v.volatility === 'unknown') {
+            ctx.report({ messageId: 'possiblyVolatileDefault', data: { table, column, fn: v.fn ?? '' }, span, statement: stmt });
+          }
+          return;
+        }
+      });
+    }
+  },
+};

@@ -1,0 +1,62 @@
+import { quoteIdent, relationName } from '../../parsing/ast';
+import { alterTableCommandSpans } from '../../parsing/clauses';
+import { isNewTable, isNullLiteral, isSerialType } from '../locking';
+import type { Rule } from '../types';
+
+/**
+ * Reports `ADD COLUMN c type NOT NULL` (or `PRIMARY KEY`) without a default on a table that existed
+ * before the file: PostgreSQL fills existing rows with NULL, so the statement fails on any table
+ * that has a row. Serial, identity and generated columns have values and are not reported.
+ */
+export const addingRequiredField: Rule = {
+  meta: {
+    id: 'adding-required-field',
+    category: 'locking',
+    description: 'ADD COLUMN ... NOT NULL without a DEFAULT fails on every table that has a row.',
+    defaultSeverity: 'error',
+    messages: {
+      requiredColumn:
+        'Adding column {{column}} to {{table}} as NOT NULL without a DEFAULT fails as soon as {{table}} has a row ("column contains null values"), and the migration stops half way.',
+    },
+    help: [
+      '**What happens:** existing rows get NULL in the new column, which violates `NOT NULL`: the statement fails on any',
+      'non-empty table, after taking an `ACCESS EXCLUSIVE` lock (no reads, no writes while it waits and runs).',
+      '',
+      '**Safe alternative:** add the column with a constant `DEFAULT` (on PostgreSQL 11+ this is instant and does not',
+      'rewrite the table), or add it nullable, backfill it in batches, then enforce NOT NULL with',
+      '`CHECK (c IS NOT NULL) NOT VALID` + `VALIDATE CONSTRAINT` (see adding-not-nullable-field).',
+    ].join('\n'),
+  },
+  check(ctx) {
+    for (const stmt of ctx.parsed.statements) {
+      const ast = stmt.ast;
+      if (!ast || !('AlterTableStmt' in ast)) continue;
+      const alter = ast.AlterTableStmt;
+      if (alter.objtype !== 'OBJECT_TABLE' || isNewTable(ctx.parsed, stmt, alter.relation)) continue;
+      const spans = alterTableCommandSpans(stmt, alter);
+      (alter.cmds ?? []).forEach((node, i) => {
+        if (!('AlterTableCmd' in node) || node.AlterTableCmd.subtype !== 'AT_AddColumn') return;
+        const def = node.AlterTableCmd.def;
+        if (!def || !('ColumnDef' in def)) return;
+        const col = def.ColumnDef;
+        const constraints = (col.constraints ?? []).flatMap((c) => ('Constraint' in c ? [c.Constraint] : []));
+        const notNull = constraints.some((c) => c.contype === 'CONSTR_NOTNULL' || c.contype === 'CONSTR_PRIMARY');
+        const filled =
+          isSerialType(col.typeName) ||
+          constraints.some(
+            (c) =>
+              (c.contype === 'CONSTR_DEFAULT' && !isNullLiteral(c.raw_expr)) ||
+              c.contype === 'CONSTR_IDENTITY' ||
+              c.contype === 'CONSTR_GENERATED',
+          );
+        if (!notNull || filled) return;
+        ctx.report({
+          messageId: 'requiredColumn',
+          data: { table: relationName(alter.relation), column: quoteIdent(col.colname ?? '') },
+          span: spans?.[i] ?? stmt.span,
+          statement: stmt,
+        });
+      });
+    }
+  },
+};

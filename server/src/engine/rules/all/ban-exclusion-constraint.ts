@@ -1,0 +1,47 @@
+import { quoteIdent, relationName } from '../../parsing/ast';
+import { alterTableCommandSpans } from '../../parsing/clauses';
+import { isNewTable } from '../locking';
+import type { Rule } from '../types';
+
+/** Reports `ADD [CONSTRAINT name] EXCLUDE ...` on a table that existed before the file. */
+export const banExclusionConstraint: Rule = {
+  meta: {
+    id: 'ban-exclusion-constraint',
+    category: 'locking',
+    description: 'Adding an EXCLUDE constraint builds its index under an ACCESS EXCLUSIVE lock, with no concurrent alternative.',
+    defaultSeverity: 'warning',
+    messages: {
+      exclusion:
+        'Adding exclusion constraint {{name}} to {{table}} builds its index and checks every row under an ACCESS EXCLUSIVE lock: reads and writes wait until it ends, and it cannot be built concurrently.',
+    },
+    help: [
+      '**Lock:** `ACCESS EXCLUSIVE` for the whole index build and check of existing rows.',
+      '',
+      '**Blocks:** every read and write of the table. The table is not rewritten, but read in full.',
+      '',
+      '**Safe alternative:** there is none online: an exclusion constraint cannot be added `NOT VALID` nor `USING INDEX`.',
+      'Create the constraint with the table, add it while the table is small, or plan a maintenance window; enforcing the',
+      'rule with a trigger is an option for large tables.',
+    ].join('\n'),
+  },
+  check(ctx) {
+    for (const stmt of ctx.parsed.statements) {
+      const ast = stmt.ast;
+      if (!ast || !('AlterTableStmt' in ast)) continue;
+      const alter = ast.AlterTableStmt;
+      if (alter.objtype !== 'OBJECT_TABLE' || isNewTable(ctx.parsed, stmt, alter.relation)) continue;
+      const spans = alterTableCommandSpans(stmt, alter);
+      (alter.cmds ?? []).forEach((node, i) => {
+        if (!('AlterTableCmd' in node) || node.AlterTableCmd.subtype !== 'AT_AddConstraint') return;
+        const def = node.AlterTableCmd.def;
+        if (!def || !('Constraint' in def) || def.Constraint.contype !== 'CONSTR_EXCLUSION') return;
+        ctx.report({
+          messageId: 'exclusion',
+          data: { table: relationName(alter.relation), name: def.Constraint.conname ? quoteIdent(def.Constraint.conname) : '(unnamed)' },
+          span: spans?.[i] ?? stmt.span,
+          statement: stmt,
+        });
+      });
+    }
+  },
+};

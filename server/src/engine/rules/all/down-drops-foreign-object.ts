@@ -1,0 +1,86 @@
+import { quoteIdent, relationName, stringList } from '../../parsing/ast';
+import { alterTableCommandSpans } from '../../parsing/clauses';
+import { objectsBefore } from '../file-objects';
+import type { Rule } from '../types';
+import { objectsCreatedByUp, tableKey } from '../up-objects';
+
+/**
+ * In a down file: DROP TABLE, ALTER TABLE ... DROP COLUMN, TRUNCATE or DROP SCHEMA of something
+ * that the up migration of the same version did not create (nor the down itself, earlier). Rolling
+ * back then destroys data the migration never owned. The range is the statement (the DROP COLUMN
+ * subcommand for a column).
+ */
+export const downDropsForeignObject: Rule = {
+  meta: {
+    id: 'down-drops-foreign-object',
+    category: 'destructive',
+    description: 'A down migration drops or empties a table, column or schema that its own up migration did not create.',
+    defaultSeverity: 'error',
+    messages: {
+      dropTable: 'This down migration drops table {{name}}, which its up migration did not create: rolling back destroys data the migration never owned.',
+      dropColumn:
+        'This down migration drops column {{table}}.{{column}}, which its up migration did not add: rolling back destroys data the migration never owned.',
+      truncate: 'This down migration empties {{name}}, which its up migration did not create: rolling back destroys data the migration never owned.',
+      dropSchema: 'This down migration drops schema {{name}}, which its up migration did not create: rolling back destroys everything in it.',
+    },
+    help: [
+      '**Impact:** a down migration undoes its up. Dropping or emptying something the up did not create destroys data that',
+      'existed before the migration (often a copy-paste from another migration, or a down written for a different up). The',
+      'mistake surfaces only when someone rolls back in production, the worst moment.',
+      '',
+      '**Lock:** `ACCESS EXCLUSIVE` on the table.',
+      '',
+      '**Safe alternative:** undo exactly what the up did: if the up changed an existing table, revert that change (drop the',
+      'column it added, rename back, restore the type) instead of dropping the table. If the up dropped the object, the down',
+      'cannot bring its data back: recreate the structure and say so in a comment.',
+    ].join('\n'),
+  },
+  check(ctx) {
+    for (const stmt of ctx.parsed.statements) {
+      const ast = stmt.ast;
+      if (!ast) continue;
+      // Undefined outside a down migration (file, or down section of a single-file migration).
+      const owned = objectsCreatedByUp(ctx, stmt);
+      if (!owned) continue;
+      let before: ReturnType<typeof objectsBefore> | undefined;
+      const createdHere = () => (before ??= objectsBefore(ctx.parsed, stmt.index));
+      if ('DropStmt' in ast && (ast.DropStmt.removeType === 'OBJECT_TABLE' || ast.DropStmt.removeType === 'OBJECT_SCHEMA')) {
+        const schema = ast.DropStmt.removeType === 'OBJECT_SCHEMA';
+        const foreign = (ast.DropStmt.objects ?? []).filter((o) => {
+          const parts = 'List' in o ? stringList(o.List.items) : 'String' in o ? [o.String.sval ?? ''] : [];
+          const name = parts[parts.length - 1] ?? '';
+          return schema ? !owned.schemas.has(name) : !owned.tables.has(name) && !createdHere().tables.has(name);
+        });
+        if (foreign.length === 0) continue;
+        const name = foreign
+          .map((o) => ('List' in o ? stringList(o.List.items) : 'String' in o ? [o.String.sval ?? ''] : []).map(quoteIdent).join('.'))
+          .join(', ');
+        ctx.report({ messageId: schema ? 'dropSchema' : 'dropTable', data: { name }, span: stmt.span, statement: stmt });
+      } else if ('TruncateStmt' in ast) {
+        const foreign = (ast.TruncateStmt.relations ?? []).filter(
+          (r) => 'RangeVar' in r && !owned.tables.has(tableKey(r.RangeVar)) && !createdHere().tables.has(tableKey(r.RangeVar)),
+        );
+        if (foreign.length === 0) continue;
+        const name = foreign.map((r) => ('RangeVar' in r ? relationName(r.RangeVar) : '')).join(', ');
+        ctx.report({ messageId: 'truncate', data: { name }, span: stmt.span, statement: stmt });
+      } else if ('AlterTableStmt' in ast && ast.AlterTableStmt.objtype === 'OBJECT_TABLE') {
+        const alter = ast.AlterTableStmt;
+        const table = tableKey(alter.relation);
+        if (owned.tables.has(table)) continue;
+        const spans = alterTableCommandSpans(stmt, alter);
+        (alter.cmds ?? []).forEach((c, i) => {
+          if (!('AlterTableCmd' in c) || c.AlterTableCmd.subtype !== 'AT_DropColumn') return;
+          const column = c.AlterTableCmd.name ?? '';
+          const key = `${table}.${column}`;
+          if (owned.columns.has(key) || createdHere().tables.has(table) || createdHere().columns.has(key)) return;
+          ctx.report({
+            messageId: 'dropColumn',
+            data: { table: relationName(alter.relation), column: quoteIdent(column) },
+            span: spans?.[i] ?? stmt.span,
+            statement: stmt,
+          });
+        });
+      }
+    }
+  },
+};

@@ -1,0 +1,57 @@
+import { quoteIdent, stringList } from '../../parsing/ast';
+import { hasOtherStatements, insertConcurrently, isNewIndex, nameListKey } from '../locking';
+import type { Rule } from '../types';
+
+/**
+ * Reports `DROP INDEX` without `CONCURRENTLY`, except for indexes created earlier in the same file.
+ * The fix adds `CONCURRENTLY` when PostgreSQL allows it: one index, no `CASCADE`.
+ */
+export const requireConcurrentIndexDeletion: Rule = {
+  meta: {
+    id: 'require-concurrent-index-deletion',
+    category: 'locking',
+    description: 'DROP INDEX without CONCURRENTLY takes an ACCESS EXCLUSIVE lock on the table: reads and writes wait.',
+    defaultSeverity: 'warning',
+    messages: {
+      dropIndex:
+        "DROP INDEX {{name}} without CONCURRENTLY takes an ACCESS EXCLUSIVE lock on the index's table: every read and write of it waits, and so does every query queued behind the lock.",
+    },
+    help: [
+      "**Lock:** a plain `DROP INDEX` takes an `ACCESS EXCLUSIVE` lock on the index's table.",
+      '',
+      '**Blocks:** every query on the table, reads included. Dropping is quick, but while the statement waits for running',
+      'queries to finish, everything that arrives after it waits too. Nothing is rewritten.',
+      '',
+      '**Safe alternative:** `DROP INDEX CONCURRENTLY` (one index per statement, no `CASCADE`), which waits for running',
+      'transactions without blocking new ones. It cannot run inside a transaction block: put it in a migration of its own.',
+    ].join('\n'),
+  },
+  check(ctx) {
+    for (const stmt of ctx.parsed.statements) {
+      const ast = stmt.ast;
+      if (!ast || !('DropStmt' in ast)) continue;
+      const drop = ast.DropStmt;
+      if (drop.removeType !== 'OBJECT_INDEX' || drop.concurrent) continue;
+      const names = (drop.objects ?? []).map((o) => ('List' in o ? stringList(o.List.items) : []));
+      const old = names.filter((n) => !isNewIndex(ctx.parsed, stmt, nameListKey(n)));
+      if (old.length === 0) continue;
+      const edit = names.length === 1 && drop.behavior !== 'DROP_CASCADE' ? insertConcurrently(stmt, ['INDEX']) : undefined;
+      ctx.report({
+        messageId: 'dropIndex',
+        data: { name: old.map((n) => n.map(quoteIdent).join('.')).join(', ') },
+        span: stmt.span,
+        statement: stmt,
+        ...(edit
+          ? {
+              fix: {
+                title: hasOtherStatements(ctx.parsed, stmt)
+                  ? 'Drop the index CONCURRENTLY (then move it to a migration of its own: it cannot run in the migration transaction)'
+                  : 'Drop the index CONCURRENTLY',
+                edits: [edit],
+              },
+            }
+          : {}),
+      });
+    }
+  },
+};

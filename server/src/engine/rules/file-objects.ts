@@ -1,0 +1,99 @@
+/**
+ * What the statements of one file do before a given statement, and what the up migration of a down
+ * file does: tables and columns created, renames, SET NOT NULL. The safety rules use it to stay
+ * quiet about objects that no running application can be using yet, and about a down undoing its up.
+ */
+import * as path from 'node:path';
+import type { Node } from '@pgsql/types';
+import { parseSql, type ParsedFile, type Statement } from '../parsing/parser';
+import type { RuleContext } from './types';
+import { tableKey } from './up-objects';
+
+export interface FileObjects {
+  /** Tables created (by name without schema, as up-objects keys them). */
+  tables: Set<string>;
+  /** `table.column` added by CREATE TABLE or ADD COLUMN. */
+  columns: Set<string>;
+  /** Table renames: `old → new` keys `from>to`. */
+  tableRenames: Set<string>;
+  /** Column renames: `table.old>new`. */
+  columnRenames: Set<string>;
+  /** `table.column` made NOT NULL by ALTER COLUMN SET NOT NULL. */
+  setNotNull: Set<string>;
+}
+
+const empty = (): FileObjects => ({ tables: new Set(), columns: new Set(), tableRenames: new Set(), columnRenames: new Set(), setNotNull: new Set() });
+
+function collectOne(ast: Node | undefined, out: FileObjects): void {
+  if (!ast) return;
+  if ('CreateStmt' in ast) {
+    const table = tableKey(ast.CreateStmt.relation);
+    out.tables.add(table);
+    for (const e of ast.CreateStmt.tableElts ?? []) if ('ColumnDef' in e && e.ColumnDef.colname) out.columns.add(`${table}.${e.ColumnDef.colname}`);
+  } else if ('CreateTableAsStmt' in ast) {
+    out.tables.add(tableKey(ast.CreateTableAsStmt.into?.rel));
+  } else if ('AlterTableStmt' in ast) {
+    const table = tableKey(ast.AlterTableStmt.relation);
+    for (const c of ast.AlterTableStmt.cmds ?? []) {
+      if (!('AlterTableCmd' in c)) continue;
+      const cmd = c.AlterTableCmd;
+      if (cmd.subtype === 'AT_AddColumn' && cmd.def && 'ColumnDef' in cmd.def && cmd.def.ColumnDef.colname) out.columns.add(`${table}.${cmd.def.ColumnDef.colname}`);
+      else if (cmd.subtype === 'AT_SetNotNull' && cmd.name) out.setNotNull.add(`${table}.${cmd.name}`);
+    }
+  } else if ('RenameStmt' in ast) {
+    const r = ast.RenameStmt;
+    const table = tableKey(r.relation);
+    if (r.renameType === 'OBJECT_TABLE' && r.newname) out.tableRenames.add(`${table}>${r.newname}`);
+    else if (r.renameType === 'OBJECT_COLUMN' && r.subname && r.newname) out.columnRenames.add(`${table}.${r.subname}>${r.newname}`);
+  }
+}
+
+/**
+ * What the statements before `index` in a parsed file do; with `from`, only those starting at or
+ * after that offset (the statement's section in a single-file migration).
+ */
+export function objectsBefore(parsed: ParsedFile, index: number, from = 0): FileObjects {
+  const out = empty();
+  for (const s of parsed.statements) {
+    if (s.index >= index) break;
+    if (s.span.start >= from) collectOne(s.ast, out);
+  }
+  return out;
+}
+
+const upCache = new Map<string, FileObjects>();
+
+function objectsOfText(text: string): FileObjects {
+  let objects = upCache.get(text);
+  if (!objects) {
+    objects = empty();
+    for (const s of parseSql(text).statements) collectOne(s.ast, objects);
+    if (upCache.size > 32) upCache.clear();
+    upCache.set(text, objects);
+  }
+  return objects;
+}
+
+/**
+ * What the up migration of a down does, or undefined when the statement is not in a down migration
+ * (the same cases as up-objects.ts): the up file(s) of a down file's version, or for single-file
+ * conventions (goose, dbmate, sql-migrate) the up section of the same file when `stmt` is in the
+ * down section.
+ */
+export function upFileObjects(ctx: RuleContext, stmt?: Statement): FileObjects | undefined {
+  const m = ctx.migration;
+  if (!m) return undefined;
+  const single = ctx.convention.layout === 'single';
+  if (single && (!stmt || ctx.directionAt(stmt.span.start) !== 'down')) return undefined;
+  if (!single && m.direction !== 'down') return undefined;
+  const out = empty();
+  const texts = single
+    ? ctx.sections.filter((s) => s.direction === 'up').map((s) => ctx.parsed.text.slice(s.span.start, s.span.end))
+    : ctx.directory.ups(m).map((up) => ctx.host.readFile(path.join(ctx.directory.dir, up.fileName)));
+  for (const text of texts) {
+    if (text === undefined) continue;
+    const objects = objectsOfText(text);
+    for (const k of Object.keys(out) as (keyof FileObjects)[]) objects[k].forEach((v) => out[k].add(v));
+  }
+  return out;
+}

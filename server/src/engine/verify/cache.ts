@@ -1,0 +1,81 @@
+/**
+ * Warm starts. The database state after replaying the first k up files of a directory is saved
+ * as a PGlite data-directory tarball named by a chained hash of those files' names and contents:
+ * key(k) = sha256(key(k-1), name_k, text_k). A later verify looks for the longest saved prefix
+ * and replays only what follows. Editing a file changes its key and every later one, so stale
+ * states are never used.
+ *
+ * Default folder: `<os.tmpdir()>/migration-guard/verify-cache` (never inside the workspace).
+ * Entries are written to a temporary name and renamed; the folder keeps the most recent
+ * `MAX_ENTRIES` entries.
+ */
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+export const MAX_ENTRIES = 32;
+/** Bumped when the stored format or the engine's replay semantics change. */
+const FORMAT = 'migration-guard-verify-2';
+
+export function defaultCacheDir(): string {
+  return path.join(os.tmpdir(), 'migration-guard', 'verify-cache');
+}
+
+/** keys[k] is the key of the state after the first k files; keys[0] is the empty database. */
+export function prefixKeys(files: readonly { fileName: string; text: string }[], engineVersion: string): string[] {
+  let key = createHash('sha256').update(`${FORMAT}\u0000${engineVersion}`).digest('hex');
+  const keys = [key];
+  for (const f of files) {
+    key = createHash('sha256').update(key).update('\u0000').update(f.fileName).update('\u0000').update(f.text).digest('hex');
+    keys.push(key);
+  }
+  return keys;
+}
+
+function entryPath(dir: string, key: string): string {
+  return path.join(dir, `${key}.tar.gz`);
+}
+
+export function hasEntry(dir: string, key: string): boolean {
+  return fs.existsSync(entryPath(dir, key));
+}
+
+/** The saved tarball, or undefined when absent or unreadable. */
+export async function readEntry(dir: string, key: string): Promise<Blob | undefined> {
+  try {
+    const file = entryPath(dir, key);
+    const data = await fs.promises.readFile(file);
+    const now = new Date();
+    await fs.promises.utimes(file, now, now).catch(() => undefined);
+    return new Blob([data]);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Saves a tarball unless the key is already saved. Never throws (a cache that cannot be written is no cache). */
+export async function writeEntry(dir: string, key: string, data: Blob): Promise<boolean> {
+  try {
+    await fs.promises.mkdir(dir, { recursive: true });
+    const file = entryPath(dir, key);
+    if (fs.existsSync(file)) return false;
+    const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
+    await fs.promises.writeFile(tmp, Buffer.from(await data.arrayBuffer()), { flag: 'wx' });
+    await fs.promises.rename(tmp, file);
+    await prune(dir);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function prune(dir: string): Promise<void> {
+  const names = (await fs.promises.readdir(dir)).filter((n) => n.endsWith('.tar.gz'));
+  if (names.length <= MAX_ENTRIES) return;
+  const stats = await Promise.all(
+    names.map(async (n) => ({ n, t: (await fs.promises.stat(path.join(dir, n)).catch(() => undefined))?.mtimeMs ?? 0 })),
+  );
+  stats.sort((a, b) => b.t - a.t);
+  for (const { n } of stats.slice(MAX_ENTRIES)) await fs.promises.unlink(path.join(dir, n)).catch(() => undefined);
+}

@@ -1,0 +1,83 @@
+import { downDropsForeignObject as rule } from '../../../server/src/engine/rules/all/down-drops-foreign-object';
+import { ruleTester } from '../../../server/src/engine/rules/tester';
+
+const UP = '000007_orders.up.sql';
+const DOWN = '000007_orders.down.sql';
+const up = 'CREATE SCHEMA billing;\nCREATE TABLE orders (id bigint);\nALTER TABLE users ADD COLUMN plan text;\nCREATE TABLE archive AS SELECT 1 AS x;';
+
+ruleTester(rule, {
+  valid: [
+    { name: 'in an up file, nothing', fileName: UP, code: 'DROP TABLE users;' },
+    { name: 'a file that is not a migration', fileName: 'cleanup.sql', code: 'DROP TABLE users;' },
+    {
+      name: 'dropping what the up created',
+      fileName: DOWN,
+      files: { [UP]: up },
+      code: 'TRUNCATE orders;\nALTER TABLE users DROP COLUMN plan;\nDROP TABLE IF EXISTS orders, archive;\nDROP SCHEMA billing;',
+    },
+    {
+      name: 'columns of a table the up created',
+      fileName: DOWN,
+      files: { [UP]: up },
+      code: 'ALTER TABLE orders DROP COLUMN id;',
+    },
+    {
+      name: 'what the down itself created earlier',
+      fileName: DOWN,
+      files: { [UP]: up },
+      code: 'CREATE TABLE tmp (id int);\nALTER TABLE tmp DROP COLUMN id;\nTRUNCATE tmp;\nDROP TABLE tmp;',
+    },
+    { name: 'other drops', fileName: DOWN, files: { [UP]: up }, code: 'DROP INDEX users_plan_idx;\nDROP VIEW v;' },
+    { fileName: DOWN, files: { [UP]: up }, code: '' },
+  ],
+  invalid: [
+    {
+      name: 'a table the up did not create',
+      fileName: DOWN,
+      files: { [UP]: up },
+      code: 'DROP TABLE orders, users;',
+      errors: [
+        {
+          messageId: 'dropTable',
+          range: '0:0-0:24',
+          message: 'This down migration drops table users, which its up migration did not create: rolling back destroys data the migration never owned.',
+        },
+      ],
+    },
+    {
+      name: 'a column the up did not add; the range is the subcommand',
+      fileName: DOWN,
+      files: { [UP]: up },
+      code: '-- zurück 🚀\nALTER TABLE users DROP COLUMN plan, DROP COLUMN "E-Mail";',
+      errors: [
+        {
+          messageId: 'dropColumn',
+          range: '1:36-1:56',
+          message: 'This down migration drops column users."E-Mail", which its up migration did not add: rolling back destroys data the migration never owned.',
+        },
+      ],
+    },
+    {
+      name: 'TRUNCATE and DROP SCHEMA',
+      fileName: DOWN,
+      files: { [UP]: up },
+      code: 'TRUNCATE app.users, orders CASCADE;\nDROP SCHEMA IF EXISTS reporting CASCADE;',
+      errors: [
+        { messageId: 'truncate', range: '0:0-0:34', message: 'This down migration empties app.users, which its up migration did not create: rolling back destroys data the migration never owned.' },
+        { messageId: 'dropSchema', range: '1:0-1:39', message: 'This down migration drops schema reporting, which its up migration did not create: rolling back destroys everything in it.' },
+      ],
+    },
+    {
+      name: 'goose: the down section owns what the up section of the same file created',
+      fileName: '00007_orders.sql',
+      code: '-- +goose Up\nCREATE TABLE orders (id bigint);\nDROP TABLE legacy;\n\n-- +goose Down\nDROP TABLE orders;\nDROP TABLE users;\n',
+      errors: [{ messageId: 'dropTable', range: '6:0-6:16' }],
+    },
+    {
+      name: 'a down without an up owns nothing',
+      fileName: '000009_x.down.sql',
+      code: 'DROP TABLE t;',
+      errors: [{ messageId: 'dropTable', range: '0:0-0:12' }],
+    },
+  ],
+});
