@@ -20,6 +20,7 @@ const WHITELIST = [
   'dist/server.js',
   'dist/cli.js',
   'dist/libpg-query.wasm',
+  'dist/pglite/**',
   'docs/rules/**',
   'schemas/**',
   'snippets/**',
@@ -37,6 +38,8 @@ function requiredFiles() {
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
   const required = new Set(['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'dist/libpg-query.wasm']);
   required.add('dist/server.js');
+  // verify: PGlite's files, which server/src/engine/verify/pglite.ts loads from dist/pglite/.
+  for (const f of ['pglite.wasm', 'initdb.wasm', 'pglite.data']) required.add(`dist/pglite/${f}`);
   if (pkg.main) required.add(normalize(pkg.main));
   for (const bin of Object.values(typeof pkg.bin === 'string' ? { bin: pkg.bin } : pkg.bin ?? {})) required.add(normalize(bin));
   const contributes = pkg.contributes ?? {};

@@ -322,7 +322,7 @@ function formatText(r: VerifyResult, display: (p: string) => string, texts: Map<
   const name = r.upFiles[0] ? path.basename(r.upFiles[0]).replace(/\.up\.[^.]+$/, '') : r.version;
   const cache =
     r.backend.kind === 'server'
-      ? `, on ${r.backend.url}${r.backend.database ? ` in ${r.backend.database}` : ''}`
+      ? `, on ${r.backend.url}${r.backend.database ? `, scratch database ${r.backend.database} dropped` : ''}`
       : r.cache.enabled
         ? r.cache.hit
           ? ', warm'

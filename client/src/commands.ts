@@ -82,6 +82,23 @@ export function registerCommands(context: vscode.ExtensionContext, state: Comman
       }
     }),
 
+    vscode.commands.registerCommand(Commands.applyEditAndOpen, async (lspEdit?: unknown, uri?: unknown) => {
+      if (!lspEdit || typeof lspEdit !== 'object') return false;
+      try {
+        const edit = await state.client.protocol2CodeConverter.asWorkspaceEdit(lspEdit as Parameters<typeof state.client.protocol2CodeConverter.asWorkspaceEdit>[0]);
+        if (!edit || !(await vscode.workspace.applyEdit(edit))) {
+          void vscode.window.showErrorMessage('Migration Guard: the change could not be applied (a file it creates may already exist).');
+          return false;
+        }
+        const target = toUri(uri);
+        if (target) await vscode.window.showTextDocument(target, { preview: false });
+        return true;
+      } catch (e) {
+        report('could not apply the change', e);
+        return false;
+      }
+    }),
+
     vscode.commands.registerCommand(Commands.openFile, async (uri?: unknown) => {
       const target = toUri(uri);
       if (!target) return;

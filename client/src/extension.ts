@@ -4,6 +4,7 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import type { MigrationGuardApi, Prompter } from './api';
 import { registerCommands } from './commands';
 import { CLIENT_NAME, createLanguageClient } from './language-client';
+import { registerVerify } from './verify';
 
 let client: LanguageClient | undefined;
 
@@ -13,6 +14,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Migrat
   const languageClient = createLanguageClient(context, output);
   client = languageClient;
   let prompter: Prompter | undefined;
+  registerVerify(context, { client: languageClient, output });
   registerCommands(context, {
     client: languageClient,
     output,

@@ -2,7 +2,7 @@
  * Custom requests between the client and the server, each declared once (`method` + `type`).
  * Only protocol types here: no `vscode`, no `vscode-languageserver`.
  */
-import { RequestType, RequestType0, type WorkspaceEdit } from 'vscode-languageserver-protocol';
+import { RequestType, RequestType0, type Diagnostic, type ProgressToken, type WorkspaceEdit } from 'vscode-languageserver-protocol';
 
 export interface CreatePairedMigrationParams {
   /** The migrations folder, as a `file:` URI. */
@@ -24,6 +24,8 @@ export namespace CreatePairedMigrationRequest {
 export interface ServerInfo {
   pid: number;
   version: string;
+  /** Whether the embedded PostgreSQL (PGlite) has been loaded: only a verification loads it. */
+  pgliteLoaded: boolean;
 }
 
 export namespace ServerInfoRequest {
@@ -31,10 +33,60 @@ export namespace ServerInfoRequest {
   export const type = new RequestType0<ServerInfo, void>(method);
 }
 
+export interface VerifyMigrationParams {
+  /** An up or down file (`file:` URI) of the version to verify. */
+  uri: string;
+  /** Progress (`$/progress` begin/report/end) is reported on this token when given. */
+  workDoneToken?: ProgressToken;
+}
+
+/** The verification's findings on one file (an empty list clears the file). */
+export interface VerifyFileDiagnostics {
+  uri: string;
+  diagnostics: Diagnostic[];
+}
+
+export type VerifyMigrationStatus =
+  | 'passed'
+  | 'failed'
+  | 'replay-failed'
+  | 'no-down'
+  | 'not-found'
+  | 'error'
+  /** The file is not an up or down file of a migrations directory (golang-migrate naming). */
+  | 'not-a-migration'
+  | 'cancelled';
+
+export interface VerifyMigrationResult {
+  ok: boolean;
+  status: VerifyMigrationStatus;
+  /** One line for a notification. */
+  summary: string;
+  version?: string;
+  upUris: string[];
+  downUris: string[];
+  /** The version's up and down files (cleared when clean) and any earlier file that failed. */
+  files: VerifyFileDiagnostics[];
+  /** Normalized schema text at each step, for "Show schema change". */
+  snapshots: { before?: string; afterUp?: string; afterDown?: string; afterReup?: string };
+  /** `PGlite (embedded PostgreSQL)` or `postgres://me@host:5432/postgres (scratch database ...)`. */
+  backend: string;
+  durationMs: number;
+  cache?: { hit: boolean; fromCache: number; baseFiles: number };
+}
+
+/** Runs up → down → up of the version of `uri` (PGlite, or the configured server) and returns diagnostics per file. */
+export namespace VerifyMigrationRequest {
+  export const method = 'migrationGuard/verifyMigration' as const;
+  export const type = new RequestType<VerifyMigrationParams, VerifyMigrationResult, void>(method);
+}
+
 /** What a Migration Guard diagnostic carries in `data`, so code actions never read messages. */
 export interface DiagnosticData {
   ruleId: string;
   fix?: { title: string; edits: { range: { start: { line: number; character: number }; end: { line: number; character: number } }; newText: string }[] };
+  /** Fixes that create files; the server computes them when code actions are requested. */
+  actions?: { kind: 'moveToOwnMigration'; statementIndex: number; title: string }[];
 }
 
 /** Command ids contributed in package.json. */
@@ -43,6 +95,26 @@ export const Commands = {
   showRuleDocumentation: 'migrationGuard.showRuleDocumentation',
   restartServer: 'migrationGuard.restartServer',
   openFile: 'migrationGuard.openFile',
+  /**
+   * Internal: applies a WorkspaceEdit (LSP form, first argument), then opens a file (uri, second).
+   * Code actions that create files use this command instead of `edit` + `command`: VS Code drops a
+   * code action's command when the edit makes it recompute the code actions (the new file changes
+   * the diagnostics), so the file would not open.
+   */
+  applyEditAndOpen: 'migrationGuard.applyEditAndOpen',
+  verifyMigration: 'migrationGuard.verifyMigration',
+  showSchemaChange: 'migrationGuard.showSchemaChange',
 } as const;
 
 export const DIAGNOSTIC_SOURCE = 'migration-guard';
+/** Source (and client diagnostic collection name) of verification results, apart from the pull diagnostics. */
+export const VERIFY_DIAGNOSTIC_SOURCE = 'migration-guard-verify';
+/** `code` of verification diagnostics. */
+export const VerifyCodes = {
+  /** PostgreSQL rejected a statement of the file. */
+  statementFails: 'verify-statement-fails',
+  /** The down does not restore the schema (or the up run again differs). */
+  schemaDifference: 'verify-schema-difference',
+  /** The round trip loses rows or values. */
+  dataLoss: 'verify-data-loss',
+} as const;

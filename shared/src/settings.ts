@@ -19,6 +19,13 @@ export interface MigrationGuardSettings {
   /** Which .sql files are migrations (files in a migrations directory always are). */
   migrationGlobs: string[];
   trace: { server: TraceSetting };
+  /** "Verify migration" (up → down → up). */
+  verify: {
+    /** Show the "Verify up → down → up" CodeLens above up and down files. */
+    codeLens: boolean;
+    /** Verify on this PostgreSQL server (scratch database, created and dropped) instead of PGlite; '' for PGlite. */
+    databaseUrl: string;
+  };
 }
 
 export const DEFAULT_MIGRATION_GLOBS: readonly string[] = [
@@ -33,6 +40,7 @@ export const DEFAULT_SETTINGS: Readonly<MigrationGuardSettings> = {
   rules: {},
   migrationGlobs: [...DEFAULT_MIGRATION_GLOBS],
   trace: { server: 'off' },
+  verify: { codeLens: true, databaseUrl: '' },
 };
 
 function isRuleSeveritySetting(v: unknown): v is RuleSeveritySetting {
@@ -57,5 +65,10 @@ export function normalizeSettings(raw: unknown): MigrationGuardSettings {
     : [...DEFAULT_SETTINGS.migrationGlobs];
   const traceRaw = o.trace !== null && typeof o.trace === 'object' ? (o.trace as Record<string, unknown>).server : undefined;
   const server: TraceSetting = traceRaw === 'messages' || traceRaw === 'verbose' ? traceRaw : 'off';
-  return { enable, rules, migrationGlobs, trace: { server } };
+  const verifyRaw = o.verify !== null && typeof o.verify === 'object' ? (o.verify as Record<string, unknown>) : {};
+  const verify = {
+    codeLens: typeof verifyRaw.codeLens === 'boolean' ? verifyRaw.codeLens : DEFAULT_SETTINGS.verify.codeLens,
+    databaseUrl: typeof verifyRaw.databaseUrl === 'string' ? verifyRaw.databaseUrl.trim() : DEFAULT_SETTINGS.verify.databaseUrl,
+  };
+  return { enable, rules, migrationGlobs, trace: { server }, verify };
 }

@@ -116,8 +116,10 @@ describe('language server over stdio', () => {
         },
       ],
     };
-    assert.deepEqual(generate.edit, expected);
-    assert.deepEqual(generate.command, { title: 'Open the down migration', command: 'migrationGuard.openFile', arguments: [downUri] });
+    // Command only: the client applies the edit and then opens the file (an action's own `edit`
+    // would make VS Code drop its command when the new file refreshes the code actions).
+    assert.equal(generate.edit, undefined);
+    assert.deepEqual(generate.command, { title: 'Generate down migration', command: 'migrationGuard.applyEditAndOpen', arguments: [expected, downUri] });
     assert.deepEqual(action(actions, 'Show documentation for missing-down-migration').command, {
       title: 'Show documentation for missing-down-migration',
       command: 'migrationGuard.showRuleDocumentation',
@@ -136,6 +138,7 @@ describe('language server over stdio', () => {
       [
         ['missing-down-migration', { start: { line: 0, character: 0 }, end: { line: 0, character: 37 } }],
         ['ban-drop-table', { start: { line: 1, character: 2 }, end: { line: 1, character: 25 } }],
+        ['require-lock-timeout', { start: { line: 1, character: 2 }, end: { line: 1, character: 25 } }],
       ],
     );
     const drop = diagnostics[1]!;
@@ -150,7 +153,7 @@ describe('language server over stdio', () => {
 
     // Applying the line edit silences the rule there and nowhere else.
     await server.replaceText(uri, '-- the old table is unused since 2024\n  -- migration-guard-ignore ban-drop-table\n  DROP TABLE legacy_users;\n');
-    assert.deepEqual((await server.pull(uri)).map((d) => d.code), ['missing-down-migration']);
+    assert.deepEqual((await server.pull(uri)).map((d) => d.code), ['missing-down-migration', 'require-lock-timeout']);
     await server.replaceText(uri, DROP_TEXT);
   });
 
@@ -165,13 +168,13 @@ describe('language server over stdio', () => {
     const before = server.refreshes;
     await server.changeSettings({ rules: { 'ban-drop-table': 'error', 'missing-down-migration': 'off' } });
     await waitFor('a diagnostics refresh request', () => server.refreshes > before);
-    assert.deepEqual((await server.pull(uri)).map((d) => [d.code, d.severity]), [['ban-drop-table', 1]]);
+    assert.deepEqual((await server.pull(uri)).map((d) => [d.code, d.severity]), [['ban-drop-table', 1], ['require-lock-timeout', 3]]);
 
     await server.changeSettings({ enable: false });
     assert.deepEqual(await server.pull(uri), []);
 
     await server.changeSettings({ rules: { 'ban-drop-table': 'not-a-severity' }, migrationGlobs: 42 });
-    assert.deepEqual((await server.pull(uri)).map((d) => [d.code, d.severity]), [['missing-down-migration', 2], ['ban-drop-table', 2]]);
+    assert.deepEqual((await server.pull(uri)).map((d) => [d.code, d.severity]), [['missing-down-migration', 2], ['ban-drop-table', 2], ['require-lock-timeout', 3]]);
     await server.changeSettings({});
   });
 
@@ -181,7 +184,7 @@ describe('language server over stdio', () => {
     const uri = await server.open(path.join(other, 'query.sql'), 'DROP TABLE a;\n');
     assert.deepEqual(await server.pull(uri), []);
     await server.changeSettings({ migrationGlobs: ['scratch/*.sql'] });
-    assert.deepEqual((await server.pull(uri)).map((d) => d.code), ['ban-drop-table']);
+    assert.deepEqual((await server.pull(uri)).map((d) => d.code), ['ban-drop-table', 'require-lock-timeout']);
     await server.changeSettings({});
   });
 
@@ -266,11 +269,11 @@ describe('language server over stdio', () => {
     };
     const inDown = await server.codeActions(downUri, { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, []);
     assert.deepEqual(inDown.map((a) => [a.title, (a as CodeAction).kind]), [['Generate down migration', 'quickfix']]);
-    assert.deepEqual(action(inDown, 'Generate down migration').edit, fill);
+    assert.deepEqual(action(inDown, 'Generate down migration').command?.arguments, [fill, downUri]);
 
     const inUp = await server.codeActions(upUri, { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, []);
     assert.deepEqual(inUp.map((a) => [a.title, (a as CodeAction).kind]), [['Generate down migration', 'source']]);
-    assert.deepEqual(action(inUp, 'Generate down migration').edit, fill);
+    assert.deepEqual(action(inUp, 'Generate down migration').command?.arguments, [fill, downUri]);
   });
 
   it('stays alive and answers after garbage frames, invalid UTF-8, lone surrogates, huge lines and bad params', async () => {
@@ -299,7 +302,7 @@ describe('language server over stdio', () => {
     const hugeUri = await server.open(path.join(dir, '000005_huge.up.sql'), huge);
     assert.deepEqual(
       (await server.pull(hugeUri)).map((d) => [d.code, d.range.start.line]),
-      [['missing-down-migration', 0], ['ban-drop-table', 1]],
+      [['missing-down-migration', 0], ['ban-drop-table', 1], ['require-lock-timeout', 1]],
     );
 
     // Requests with missing or wrong params get empty answers, not errors.

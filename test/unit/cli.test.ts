@@ -53,7 +53,7 @@ describe('cli', () => {
         'db/migrations/000001_init.down.sql': 'DROP TABLE users;\n',
         'db/migrations/000002_add_email.up.sql': '-- é 🚀\nALTER TABLE users ADD COLUMN email text;\n',
       });
-      const r = await cli(root, 'check', '--format', 'json', '--rule', 'ban-drop-table=off', 'db');
+      const r = await cli(root, 'check', '--format', 'json', '--rule', 'ban-drop-table=off', '--rule', 'require-lock-timeout=off', 'db');
       assert.equal(r.stderr, '');
       assert.equal(r.code, 0);
       assert.equal(
@@ -74,7 +74,7 @@ describe('cli', () => {
         'migrations/000001_a.down.sql': '',
         'migrations/000001_b.down.sql': '',
       });
-      const r = await cli(root, 'check', '--rule', 'ban-drop-table=info', '--rule', 'syntax-error=off');
+      const r = await cli(root, 'check', '--rule', 'ban-drop-table=info', '--rule', 'syntax-error=off', '--rule', 'require-lock-timeout=off');
       assert.equal(r.code, 1);
       assert.equal(r.stderr, '');
       const dup = (other: string): string =>
@@ -129,7 +129,7 @@ describe('cli', () => {
       const root = make({ 'migrations/1_init_down.sql': '' });
       const elsewhere = make({});
       const file = path.join(root, 'migrations', '1_init_down.sql');
-      const r = await cli(elsewhere, 'check', '--format', 'json', file);
+      const r = await cli(elsewhere, 'check', '--format', 'json', '--rule', 'require-lock-timeout=off', file);
       assert.equal(r.code, 0);
       assert.deepEqual(JSON.parse(r.stdout).findings.map((f: { file: string; rule: string }) => [f.file, f.rule]), [[file, 'invalid-migration-filename']]);
     });
@@ -137,7 +137,7 @@ describe('cli', () => {
     it('strips a byte order mark so positions match the editor', async () => {
       const root = make({ 'migrations/000001_a.up.sql': '\uFEFFDROP TABLE a;', 'migrations/000001_a.down.sql': '' });
       const r = await cli(root, 'check', '--format', 'json');
-      assert.deepEqual(JSON.parse(r.stdout).findings.map((f: { rule: string; range: object }) => [f.rule, f.range]), [['ban-drop-table', range(0, 0, 0, 12)]]);
+      assert.deepEqual(JSON.parse(r.stdout).findings.map((f: { rule: string; range: object }) => [f.rule, f.range]), [['ban-drop-table', range(0, 0, 0, 12)], ['require-lock-timeout', range(0, 0, 0, 12)]]);
     });
 
     it('bad usage and unreadable input exit 2 with a message on stderr and nothing on stdout', async () => {
@@ -154,7 +154,7 @@ describe('cli', () => {
       assert.match(usage.stderr, /^migration-guard: --format must be text or json, not "xml"\nUsage:\n {2}migration-guard check/);
       const none = await cli(root);
       assert.equal(none.code, 2);
-      assert.match(none.stderr, /^migration-guard: missing command \(check or down\)\nUsage:/);
+      assert.match(none.stderr, /^migration-guard: missing command \(check, down or verify\)\nUsage:/);
     });
 
     it('an unreadable file exits 2 and names the file', async function () {

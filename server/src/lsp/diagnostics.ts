@@ -30,6 +30,9 @@ export function toDiagnostic(finding: Finding): Diagnostic {
   if (finding.fix) {
     data.fix = { title: finding.fix.title, edits: finding.fix.edits.map((e) => ({ range: e.range, newText: e.newText })) };
   }
+  if (finding.actions && finding.actions.length > 0) {
+    data.actions = finding.actions.map((a) => ({ kind: a.kind, statementIndex: a.statementIndex, title: a.title }));
+  }
   const diagnostic: Diagnostic = {
     range: finding.range,
     severity: SEVERITY[finding.severity] ?? DiagnosticSeverity.Warning,

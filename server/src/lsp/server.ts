@@ -15,7 +15,8 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { loadParser } from '../engine/parsing/parser';
-import { CreatePairedMigrationRequest, ServerInfoRequest } from '../../../shared/src/protocol';
+import { CreatePairedMigrationRequest, ServerInfoRequest, VerifyMigrationRequest, type VerifyMigrationResult } from '../../../shared/src/protocol';
+import { isPGliteLoaded } from '../engine/verify/pglite';
 import { codeActionsFor } from './code-actions/index';
 import { CONFIG_FILE_NAME, isConfigFile } from '../engine/config-file';
 import { analyzeDocument, diagnose } from './diagnostics';
@@ -28,6 +29,7 @@ import { ProjectConfigs } from './project-config';
 import { SettingsStore } from './settings';
 import { createServerConnection } from './transport';
 import { uriToPath } from './uri';
+import { verifyForEditor } from './verify';
 
 const connection = createServerConnection();
 const log = (message: string): void => connection.console.error(message);
@@ -172,7 +174,45 @@ connection.onRequest(
   }),
 );
 
-connection.onRequest(ServerInfoRequest.type, () => ({ pid: process.pid, version: serverVersion() }));
+connection.onRequest(ServerInfoRequest.type, () => ({ pid: process.pid, version: serverVersion(), pgliteLoaded: isPGliteLoaded() }));
+
+// Verify: up → down → up of the file's version, in PGlite or on the configured server (config file
+// `verify.databaseUrl`, else the `migrationGuard.verify.databaseUrl` setting). The client asks only
+// in trusted workspaces.
+const verifyFailed = (): VerifyMigrationResult => ({
+  ok: false,
+  status: 'error',
+  summary: 'Migration Guard could not verify the migration; see its output.',
+  upUris: [],
+  downUris: [],
+  files: [],
+  snapshots: {},
+  backend: '',
+  durationMs: 0,
+});
+connection.onRequest(
+  VerifyMigrationRequest.type,
+  guarded(log, 'verifyMigration', verifyFailed, async (params, token) => {
+    await parserReady;
+    const uri = typeof params?.uri === 'string' ? params.uri : '';
+    const filePath = uriToPath(uri);
+    const config = filePath ? configs.forFile(filePath) : undefined;
+    const fromConfig = config && !config.broken ? config.config.verify?.databaseUrl : undefined;
+    const databaseUrl = fromConfig ?? ((await settings.get(uri)).verify.databaseUrl || undefined);
+    const progress = connection.window.attachWorkDoneProgress(params?.workDoneToken);
+    progress.begin('Verifying migration', 0, undefined, true);
+    try {
+      return await verifyForEditor(uri, {
+        host: documents.host,
+        ...(databaseUrl ? { databaseUrl } : {}),
+        signal: { get aborted() { return token.isCancellationRequested; } },
+        onProgress: (p) => progress.report(p.percent, p.message),
+      });
+    } finally {
+      progress.done();
+    }
+  }),
+);
 
 documents.listen(connection);
 connection.listen();

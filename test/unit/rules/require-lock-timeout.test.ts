@@ -123,3 +123,15 @@ describe('require-lock-timeout: fix', () => {
     assert.equal(runRule(rule, { code: 'TRUNCATE t;' })[0]?.fix?.title, "Set lock_timeout = '5s' before this statement");
   });
 });
+
+describe('require-lock-timeout in down files', () => {
+  const files = { '000004_carts.up.sql': 'CREATE TABLE carts (id bigint);\nALTER TABLE users ADD COLUMN cart_id bigint;' };
+  it('does not report undoing what the up created', () => {
+    const found = runRule(requireLockTimeout, { code: 'DROP TABLE carts;', fileName: '000004_carts.down.sql', files });
+    assert.deepEqual(found.map((f) => f.ruleId), []);
+  });
+  it('still reports a table the up did not create', () => {
+    const found = runRule(requireLockTimeout, { code: 'DROP TABLE carts;\nALTER TABLE users DROP COLUMN cart_id;', fileName: '000004_carts.down.sql', files });
+    assert.deepEqual(found.map((f) => `${f.messageId} ${f.range.start.line}`), ['noLockTimeout 1']);
+  });
+});

@@ -5,6 +5,7 @@
  * Without it the suite is skipped, saying so.
  */
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -12,7 +13,6 @@ import { MemoryFileHost } from '../../../server/src/engine/host';
 import { runVerify } from '../../../cli/src/verify';
 import { SCRATCH_PREFIX, checkDatabaseUrl, redactUrl, urlForDatabase } from '../../../server/src/engine/verify/pg-server';
 import { verifyMigration, type VerifyOptions } from '../../../server/src/engine/verify/index';
-import { isPGliteLoaded } from '../../../server/src/engine/verify/pglite';
 
 const URL_ENV = 'MIGRATION_GUARD_TEST_DATABASE_URL';
 const serverUrl = process.env[URL_ENV]?.trim() || undefined;
@@ -63,6 +63,27 @@ describe('database URLs (no server needed)', () => {
     assert.equal(urlForDatabase('postgres://me:pw@h:5432/app?sslmode=require', 'migration_guard_verify_ab'), 'postgres://me:pw@h:5432/migration_guard_verify_ab?sslmode=require');
   });
 
+  it('a server verification never loads PGlite (checked in a fresh process)', function () {
+    this.timeout(30_000);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mg-verify-nopglite-'));
+    try {
+      fs.writeFileSync(path.join(dir, '000001_a.up.sql'), 'CREATE TABLE a (id int);\n');
+      fs.writeFileSync(path.join(dir, '000001_a.down.sql'), 'DROP TABLE a;\n');
+      const verifyDir = path.join(__dirname, '..', '..', '..', 'server', 'src', 'engine', 'verify');
+      const script = `
+        const { verifyMigration } = require(${JSON.stringify(path.join(verifyDir, 'index.js'))});
+        const { isPGliteLoaded } = require(${JSON.stringify(path.join(verifyDir, 'pglite.js'))});
+        verifyMigration({ directory: ${JSON.stringify(dir)}, databaseUrl: 'postgres://nobody@127.0.0.1:1/app' }).then((r) => {
+          const pglite = Object.keys(require.cache).some((k) => k.includes('@electric-sql'));
+          console.log(JSON.stringify({ status: r.status, pgliteLoaded: isPGliteLoaded() || pglite }));
+        });`;
+      const out = execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+      assert.deepEqual(JSON.parse(out), { status: 'error', pgliteLoaded: false });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('an invalid URL or an unreachable server is a verification error, not a crash', async () => {
     const files = { '000002_a.up.sql': 'SELECT 1;\n', '000002_a.down.sql': 'SELECT 1;\n' };
     const bad = await verifyMigration({ directory: DIR, host: host(files), databaseUrl: 'mysql://x@127.0.0.1/db' });
@@ -73,7 +94,6 @@ describe('database URLs (no server needed)', () => {
     assert.match(down.summary, /^verification stopped: cannot connect to postgres:\/\/nobody:\*\*\*@127\.0\.0\.1:1\/app: /);
     assert.deepEqual(down.backend, { kind: 'server', url: 'postgres://nobody:***@127.0.0.1:1/app' });
     assert.equal(down.cache.enabled, false);
-    assert.equal(isPGliteLoaded(), false, 'a server verification must not load PGlite');
   });
 });
 

@@ -2,10 +2,17 @@
  * What the up file has created so far, read statement by statement: later statements that only
  * change these objects need no inverse of their own, since dropping the objects undoes them.
  */
+import type { Statement } from '../parsing/parser';
+import type { SchemaModel } from '../schema/model';
 import { parentKey, type Effects, type InverseContext } from './types';
 
 export class FileContext implements InverseContext {
   private created = new Set<string>();
+  before?: SchemaModel;
+  after?: SchemaModel;
+  searchPath?: readonly string[];
+  statement?: Statement;
+  fileRank?: (file: string) => number | undefined;
 
   isCreated(key: string): boolean {
     for (let k: string | undefined = key; k; k = parentKey(k)) if (this.created.has(k)) return true;

@@ -2,8 +2,15 @@
  * Inverse SQL: an up migration's statements → the down migration that undoes them, in reverse
  * statement order. One module per statement kind; this file dispatches and writes the file.
  */
+import * as path from 'node:path';
+import type { FileHost } from '../host';
+import { compareVersions, type MigrationFile } from '../migrations/convention';
+import type { MigrationDirectory } from '../migrations/directory';
 import type { ParsedFile, Statement } from '../parsing/parser';
 import { nodeKind } from '../parsing/parser';
+import { SchemaModel, schemaBefore, schemasThroughFile } from '../schema';
+import { invertDropWithSchema } from './drop';
+import { invertWithSchema } from './with-schema';
 import { invertAlterTable } from './alter-table';
 import { invertAlterDomain, invertAlterEnum } from './alter-type';
 import { invertComment } from './comment';
@@ -20,16 +27,51 @@ import { invertCompositeType, invertCreateDomain, invertCreateEnum, invertCreate
 import { invertCreateView } from './create-view';
 import { invertDataChange, invertDrop } from './irreversible';
 import { invertRename } from './rename';
-import { EMPTY_CONTEXT, excerpt, keys, stepParts, type InverseContext, type InverseStep, type Inversion } from './types';
+import { EMPTY_CONTEXT, excerpt, keys, stepParts, type InverseContext, type InversePart, type InverseStep, type Inversion } from './types';
 
 export type { InverseContext, InversePart, InverseStep } from './types';
 export { stepParts } from './types';
+
+/**
+ * Where the up migration lives, so that its inverse can see the schema the earlier migrations leave
+ * (`schemaBefore`): DROP COLUMN then becomes ADD COLUMN with the column's definition, and so on.
+ */
+export interface DownSchemaContext {
+  directory: MigrationDirectory;
+  host: FileHost;
+  /** The up migration (for a single-file convention, the file holding the up section). */
+  migration: MigrationFile;
+}
 
 export interface DownOptions {
   /** Line break for the generated text; default '\n'. */
   eol?: string;
   /** The up file's name, for the header comment. */
   upFileName?: string;
+  /**
+   * The schema the up migration runs against: a directory context, or the model itself (tests).
+   * Without it, inverses know only the up file's own statements.
+   */
+  schema?: DownSchemaContext | SchemaModel;
+  /** Replaces the inverse of up statements (by statement index), e.g. a restore from a backup table. */
+  override?: ReadonlyMap<number, InverseStep>;
+}
+
+/** The schema before the up migration and the rank of each migration file, from a schema option. */
+export function resolveSchema(schema: DownOptions['schema']): { before: SchemaModel; fileRank?: (file: string) => number | undefined; filePath?: string } | undefined {
+  if (!schema) return undefined;
+  if (schema instanceof SchemaModel) return { before: schema };
+  const { directory, host, migration } = schema;
+  try {
+    const before = schemaBefore({ directory, host, migration, filePath: migration.path });
+    const ups = directory.migrations.filter((m) => m.direction === 'up');
+    const rank = new Map(ups.map((m, i) => [path.resolve(m.path), i] as const));
+    const self = ups.filter((m) => compareVersions(m, migration) < 0).length;
+    return { before, filePath: migration.path, fileRank: (file) => rank.get(path.resolve(file)) ?? (path.resolve(file) === path.resolve(migration.path) ? self : undefined) };
+  } catch {
+    // A schema model that fails must not stop the down from being generated.
+    return undefined;
+  }
 }
 
 /**
@@ -67,7 +109,8 @@ function analyzeStatement(stmt: Statement, ctx: InverseContext, line?: number): 
   const note = NOTES[kind];
   if (note) return { step: { note: `${excerpt(stmt.text, 60)} ${note}` } };
   try {
-    return dispatch(node, stmt.text, ctx) ?? { step: { irreversible: `no inverse is generated for ${excerpt(stmt.text)}; write it by hand` } };
+    const inversion = dispatch(node, stmt.text, ctx);
+    return (ctx.before ? invertWithSchema(node, stmt, ctx, inversion) : inversion) ?? { step: { irreversible: `no inverse is generated for ${excerpt(stmt.text)}; write it by hand` } };
   } catch (e) {
     // An AST shape no inverse module expected must not break the down file.
     return { step: { irreversible: `no inverse could be generated for ${excerpt(stmt.text)} (${e instanceof Error ? e.message : String(e)}); write it by hand` } };
@@ -99,7 +142,11 @@ function dispatch(node: NonNullable<Statement['ast']>, text: string, ctx: Invers
   if ('RuleStmt' in node) return invertCreateRule(node.RuleStmt);
   if ('CreateRoleStmt' in node) return invertCreateRole(node.CreateRoleStmt);
   if ('CommentStmt' in node) return invertComment(node.CommentStmt, text, ctx);
-  if ('DropStmt' in node) return invertDrop(node.DropStmt, text, ctx);
+  if ('DropStmt' in node) {
+    const plain = invertDrop(node.DropStmt, text, ctx);
+    if ('note' in plain.step) return plain;
+    return invertDropWithSchema(node.DropStmt, text, ctx, plain.effects?.drops ?? []) ?? plain;
+  }
   if ('AlterSeqStmt' in node) {
     const seq = node.AlterSeqStmt.sequence;
     const label = excerpt(text, 60);
@@ -128,21 +175,52 @@ export interface FileInverse {
   searchPaths: string[];
 }
 
+export interface InvertFileOptions {
+  /** The schema before the up migration (see DownOptions.schema). */
+  before?: SchemaModel;
+  fileRank?: (file: string) => number | undefined;
+  /** The up file's path (for the model's origins). */
+  filePath?: string;
+  override?: ReadonlyMap<number, InverseStep>;
+}
+
 /** The inverse of every statement of an up file, with what the earlier statements created in view. */
-export function invertFile(up: ParsedFile): FileInverse {
+export function invertFile(up: ParsedFile, options: InvertFileOptions = {}): FileInverse {
   const ctx = new FileContext();
   const steps: { statement: Statement; step: InverseStep }[] = [];
   /** Context key → indexes of the steps that create or change that object. */
   const owners = new Map<string, number[]>();
   const searchPaths: string[] = [];
-
-  for (const stmt of up.statements) {
-    const node = stmt.ast;
-    if (node && 'VariableSetStmt' in node && node.VariableSetStmt.name === 'search_path' && node.VariableSetStmt.kind === 'VAR_SET_VALUE') {
-      searchPaths.push(stmt.text);
+  let schemas: SchemaModel[] | undefined;
+  if (options.before) {
+    try {
+      schemas = schemasThroughFile(options.before, options.filePath ?? '', up);
+    } catch {
+      schemas = undefined;
     }
-    const inversion = analyzeStatement(stmt, ctx, up.lines.positionAt(stmt.span.start).line);
-    if (!inversion) continue;
+  }
+  let searchPath: string[] = ['public'];
+
+  up.statements.forEach((stmt, i) => {
+    const node = stmt.ast;
+    if (node && 'VariableSetStmt' in node && node.VariableSetStmt.name === 'search_path' && !node.VariableSetStmt.is_local) {
+      const v = node.VariableSetStmt;
+      if (v.kind === 'VAR_SET_VALUE') {
+        searchPaths.push(stmt.text);
+        const names = (v.args ?? []).flatMap((a) => ('A_Const' in a && a.A_Const.sval ? [a.A_Const.sval.sval ?? ''] : []));
+        const real = names.filter((n) => n !== '$user' && n !== 'pg_catalog' && n !== '');
+        searchPath = real.length > 0 ? real : ['public'];
+      } else if (v.kind === 'VAR_SET_DEFAULT' || v.kind === 'VAR_RESET') searchPath = ['public'];
+    }
+    ctx.before = schemas?.[i];
+    ctx.after = schemas?.[i + 1];
+    ctx.searchPath = searchPath;
+    ctx.statement = stmt;
+    ctx.fileRank = options.fileRank;
+    const analyzed = analyzeStatement(stmt, ctx, up.lines.positionAt(stmt.span.start).line);
+    const override = options.override?.get(stmt.index);
+    const inversion = override && analyzed ? { ...analyzed, step: override } : analyzed;
+    if (!inversion) return;
     const effects = inversion.effects ?? {};
     // Dropping an object this migration created: what the earlier statements did to it needs no undo.
     for (const dropped of effects.drops ?? []) {
@@ -170,14 +248,31 @@ export function invertFile(up: ParsedFile): FileInverse {
       if (!list.includes(index)) list.push(index);
       owners.set(key, list);
     }
-  }
+  });
+  ctx.before = undefined;
+  ctx.after = undefined;
+  ctx.statement = undefined;
   return { steps, searchPaths };
+}
+
+/** One part as lines of the down file. */
+export function renderPart(part: InversePart, eol = '\n'): string {
+  if ('sql' in part) return part.sql.replace(/\r\n?|\n/g, eol);
+  if ('irreversible' in part) return `-- TODO irreversible: ${oneLine(part.irreversible)}`;
+  if ('comment' in part) return `-- ${oneLine(part.comment)}`;
+  return `-- Nothing to undo: ${oneLine(part.note)}`;
 }
 
 /** The full text of the down file for an up file (ends with a line break). */
 export function generateDownSql(up: ParsedFile, options: DownOptions = {}): string {
   const eol = options.eol ?? '\n';
-  const { steps, searchPaths } = invertFile(up);
+  const schema = resolveSchema(options.schema);
+  const { steps, searchPaths } = invertFile(up, {
+    ...(schema ? { before: schema.before } : {}),
+    ...(schema?.fileRank ? { fileRank: schema.fileRank } : {}),
+    ...(schema?.filePath ? { filePath: schema.filePath } : {}),
+    ...(options.override ? { override: options.override } : {}),
+  });
   const out: string[] = [];
   if (options.upFileName) out.push(`-- Down migration for ${oneLine(options.upFileName)}, generated by Migration Guard: review it before use.`, '');
   if (searchPaths.length > 0) {
@@ -190,9 +285,7 @@ export function generateDownSql(up: ParsedFile, options: DownOptions = {}): stri
   }
   const groups: string[][] = [];
   for (const { step } of [...steps].reverse()) {
-    const lines = stepParts(step).map((part) =>
-      'sql' in part ? part.sql : 'irreversible' in part ? `-- TODO irreversible: ${oneLine(part.irreversible)}` : `-- Nothing to undo: ${oneLine(part.note)}`,
-    );
+    const lines = stepParts(step).map((part) => renderPart(part, eol));
     if (lines.length > 0) groups.push(lines);
   }
   if (groups.length === 0) groups.push(['-- Nothing to undo: the up migration has no statements that change the database.']);

@@ -4,7 +4,8 @@
  */
 import type { ObjectWithArgs, RangeVar } from '@pgsql/types';
 import { quoteIdent, relationName, renderTypeName, stringList } from '../parsing/ast';
-import type { Node } from '../parsing/parser';
+import type { Node, Statement } from '../parsing/parser';
+import type { SchemaModel } from '../schema/model';
 
 /** One line group of the down file. */
 export type InversePart =
@@ -13,7 +14,9 @@ export type InversePart =
   /** What cannot be undone here, and why; written as `-- TODO irreversible: <reason>`. */
   | { irreversible: string }
   /** Nothing needs undoing, and why; written as `-- Nothing to undo: <reason>`. */
-  | { note: string };
+  | { note: string }
+  /** What a reader of the SQL around it must know (data not restored...); written as `-- <text>`. */
+  | { comment: string };
 
 /**
  * The inverse of one up statement: SQL statements (none for transaction control and SET), or the
@@ -43,6 +46,18 @@ export interface Inversion {
 export interface InverseContext {
   /** Whether an object (or the table a column/constraint/trigger belongs to) is created earlier in the file. */
   isCreated(key: string): boolean;
+  /**
+   * With a schema context: the schema this statement runs against (every earlier migration and the
+   * statements before it in the up file) and the schema it leaves. Without one, undefined.
+   */
+  before?: SchemaModel;
+  after?: SchemaModel;
+  /** Schemas unqualified names resolve to (`SET search_path` of the up file); default `public`. */
+  searchPath?: readonly string[];
+  /** The statement itself (for subcommand positions). */
+  statement?: Statement;
+  /** Position of a migration file in the directory's version order (see RestoreOptions). */
+  fileRank?: (file: string) => number | undefined;
 }
 
 export const EMPTY_CONTEXT: InverseContext = { isCreated: () => false };

@@ -12,7 +12,7 @@ import { tokenize, type Token } from '../parsing/lexer';
 import type { ParsedFile, Statement } from '../parsing/parser';
 import { makeObjectName, schemaAfter, schemaBefore, type SchemaModel } from '../schema';
 import { nameAddition } from '../schema/names';
-import { eolOf, type Span } from '../text';
+import { eolOf } from '../text';
 import type { RuleContext, TextEdit } from './types';
 
 /** `schema.name`, unqualified names in `public` (the usual search_path). */
@@ -456,13 +456,6 @@ export function isNullLiteral(expr: Node | undefined): boolean {
   if ('A_Const' in expr) return expr.A_Const.isnull === true;
   if ('TypeCast' in expr) return isNullLiteral(expr.TypeCast.arg);
   return false;
-}
-
-/** The span of a node from its `location` to the end of the clause that holds it. */
-export function spanFrom(stmt: Statement, location: number | undefined, clause: Span): Span {
-  if (location === undefined || location < 0) return clause;
-  const start = stmt.offsetOf(location);
-  return start >= clause.start && start < clause.end ? { start, end: clause.end } : clause;
 }
 
 /**

@@ -14,6 +14,7 @@ import { ruleById } from '../../engine/rules/registry';
 import { Commands, DIAGNOSTIC_SOURCE, type DiagnosticData } from '../../../../shared/src/protocol';
 import { ruleDocsUri } from '../paths';
 import { generateDownEdit } from './generate-down';
+import { moveStatementEdit } from './move-statement';
 import { disableForFileEdit, disableForLineEdit, silences } from './suppress';
 
 export const GENERATE_DOWN_TITLE = 'Generate down migration';
@@ -76,11 +77,11 @@ export function codeActionsFor(input: CodeActionInput): CodeAction[] {
         ...(input.convention ? { convention: input.convention } : {}),
       });
       if (!down) return undefined;
+      // Command only: the client applies the edit, then opens the file (see Commands.applyEditAndOpen).
       const action: CodeAction = {
         title: GENERATE_DOWN_TITLE,
         kind,
-        edit: down.edit,
-        command: { title: 'Open the down migration', command: Commands.openFile, arguments: [down.downUri] },
+        command: { title: GENERATE_DOWN_TITLE, command: Commands.applyEditAndOpen, arguments: [down.edit, down.downUri] },
       };
       if (diagnostic) {
         action.diagnostics = [diagnostic];
@@ -108,6 +109,30 @@ export function codeActionsFor(input: CodeActionInput): CodeAction[] {
           isPreferred: true,
           edit: { changes: { [uri]: edits } },
         });
+      }
+
+      for (const move of Array.isArray(data.actions) ? data.actions : []) {
+        if (move?.kind !== 'moveToOwnMigration' || typeof move.statementIndex !== 'number' || !input.canCreateFiles) continue;
+        const planned = moveStatementEdit({
+          filePath: input.filePath,
+          text: input.doc.getText(),
+          host: input.host,
+          statementIndex: move.statementIndex,
+          openVersion: input.openVersion,
+          ...(input.convention ? { convention: input.convention } : {}),
+        });
+        const title = typeof move.title === 'string' ? move.title : 'Move to a new migration of its own';
+        if ('error' in planned) {
+          preferred.push({ title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], disabled: { reason: planned.error } });
+        } else {
+          preferred.push({
+            title,
+            kind: CodeActionKind.QuickFix,
+            diagnostics: [diagnostic],
+            isPreferred: true,
+            command: { title, command: Commands.applyEditAndOpen, arguments: [planned.edit, planned.newUpUri] },
+          });
+        }
       }
 
       if (GENERATE_DOWN_RULES.has(ruleId)) {

@@ -2,7 +2,8 @@ import type { Node } from '@pgsql/types';
 import { stringList } from '../../parsing/ast';
 import type { Statement } from '../../parsing/parser';
 import { accessExclusiveLock, insertBefore, type ExclusiveLock } from '../locking';
-import type { Rule } from '../types';
+import type { Rule, RuleContext } from '../types';
+import { objectsCreatedByUp, tableKey } from '../up-objects';
 
 /** A lock_timeout value that disables the timeout: 0, '0', '0s', '0ms'... */
 function isZero(arg: Node | undefined): boolean {
@@ -52,7 +53,7 @@ export const requireLockTimeout: Rule = {
     category: 'locking',
     description:
       'A statement that takes an ACCESS EXCLUSIVE lock on an existing table needs a lock_timeout set earlier in the file, or it queues every query behind it.',
-    defaultSeverity: 'warning',
+    defaultSeverity: 'info',
     messages: {
       noLockTimeout:
         '{{what}} takes an ACCESS EXCLUSIVE lock on {{relation}} with no lock_timeout set earlier in the file: while it waits for a running transaction, every new query on {{relation}} waits behind it.',
@@ -99,6 +100,7 @@ export const requireLockTimeout: Rule = {
         continue;
       }
       if (timeoutSet) continue;
+      if (onlyUpCreatedTables(ctx, stmt)) continue;
       const lock = accessExclusiveLock(ctx.parsed, stmt, ctx.postgresVersion);
       if (!lock) continue;
       if (first) more++;
@@ -107,3 +109,25 @@ export const requireLockTimeout: Rule = {
     flush();
   },
 };
+
+/**
+ * In a down (file or section), a statement that only touches tables its own up created: undoing
+ * the up, on tables the application did not have before it. Not reported, like the ban-drop-* rules.
+ */
+function onlyUpCreatedTables(ctx: RuleContext, stmt: Statement): boolean {
+  const owned = objectsCreatedByUp(ctx, stmt);
+  if (!owned || !stmt.ast) return false;
+  const ast = stmt.ast;
+  let tables: string[] = [];
+  if ('DropStmt' in ast && ast.DropStmt.removeType === 'OBJECT_TABLE') {
+    tables = (ast.DropStmt.objects ?? []).map((o) => {
+      const parts = 'List' in o ? stringList(o.List.items) : [];
+      return parts[parts.length - 1] ?? '';
+    });
+  } else if ('AlterTableStmt' in ast && ast.AlterTableStmt.objtype === 'OBJECT_TABLE') {
+    tables = [tableKey(ast.AlterTableStmt.relation)];
+  } else if ('TruncateStmt' in ast) {
+    tables = (ast.TruncateStmt.relations ?? []).map((r) => ('RangeVar' in r ? tableKey(r.RangeVar) : ''));
+  }
+  return tables.length > 0 && tables.every((t) => t !== '' && owned.tables.has(t));
+}

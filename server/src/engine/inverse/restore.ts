@@ -1,0 +1,287 @@
+/**
+ * SQL that brings back what one statement removed, read from the schema model before and after it:
+ * tables (CREATE TABLE as the model has it, with constraints, indexes and triggers), columns (ADD
+ * COLUMN with their definition), constraints, indexes, triggers, views, functions, enum types,
+ * sequences, extensions and schemas — in an order PostgreSQL accepts. What the model cannot know
+ * exactly becomes an `irreversible` part saying why: the restore is exact or it says it is not.
+ */
+import type { Node } from '@pgsql/types';
+import { quoteIdent } from '../parsing/ast';
+import { parseSql } from '../parsing/parser';
+import { qualifiedKey, type ColumnModel, type SchemaModel, type TableModel, type ViewModel } from '../schema/model';
+import { qualifiedLabel, renderTable } from '../schema/render';
+import { renderColumn } from '../schema/replay';
+import { diffSchemas } from './schema-diff';
+import type { InversePart } from './types';
+
+export interface RestoreOptions {
+  /**
+   * The position of a migration file in the directory's version order, for views that read `*`
+   * (columns added after the view would change what `*` means). Without it such views are not restored.
+   */
+  fileRank?: (file: string) => number | undefined;
+  /** Leave out the "recreated empty" comments (the caller restores the data itself). */
+  quiet?: boolean;
+}
+
+const semi = (sql: string): string => (/;\s*$/.test(sql) ? sql.trimEnd() : `${sql.trimEnd()};`);
+
+/** The first statement of a text, parsed (undefined when it does not parse). */
+function firstAst(text: string): Node | undefined {
+  const parsed = parseSql(text);
+  return parsed.errors.length === 0 ? parsed.statements[0]?.ast : undefined;
+}
+
+/** Visits every object of an AST (depth first). */
+function walk(node: unknown, visit: (key: string, value: Record<string, unknown>) => void): void {
+  if (Array.isArray(node)) {
+    for (const n of node) walk(n, visit);
+    return;
+  }
+  if (!node || typeof node !== 'object') return;
+  for (const [k, v] of Object.entries(node)) {
+    if (v && typeof v === 'object' && !Array.isArray(v)) visit(k, v as Record<string, unknown>);
+    walk(v, visit);
+  }
+}
+
+/** Why a table cannot be recreated from the model, or undefined when it can. */
+export function tableProblem(t: TableModel): string | undefined {
+  const name = qualifiedLabel(t.schema, t.name);
+  if (!t.complete) return `table ${name}: the schema model does not know all of its columns and constraints (see the earlier migrations' statements it could not read)`;
+  if (t.parents.length > 0) return `table ${name} is a partition or child of another table, which the schema model does not recreate`;
+  const ast = firstAst(t.definitionText);
+  if (ast && 'CreateForeignTableStmt' in ast) return `${name} is a foreign table, which the schema model does not recreate`;
+  if (ast && 'CreateStmt' in ast && ast.CreateStmt.partspec) return `table ${name} is partitioned, which the schema model does not recreate`;
+  if (!ast || !('CreateStmt' in ast)) return `table ${name}: its definition could not be read back`;
+  return undefined;
+}
+
+/** Why a view's definition as written no longer recreates it, or undefined when it does. */
+export function viewProblem(model: SchemaModel, v: ViewModel, options: RestoreOptions = {}): string | undefined {
+  const name = qualifiedLabel(v.schema, v.name);
+  const ast = firstAst(v.definitionText);
+  const query = ast && 'ViewStmt' in ast ? ast.ViewStmt.query : ast && 'CreateTableAsStmt' in ast ? ast.CreateTableAsStmt.query : undefined;
+  if (!query) return `view ${name}: its definition could not be read back`;
+  const ctes = new Set<string>();
+  const read: { schema?: string; name: string }[] = [];
+  let star = false;
+  walk(query, (key, value) => {
+    if (key === 'CommonTableExpr' && typeof value.ctename === 'string') ctes.add(value.ctename);
+    if (key === 'RangeVar' && typeof value.relname === 'string') read.push({ ...(typeof value.schemaname === 'string' ? { schema: value.schemaname } : {}), name: value.relname });
+    if (key === 'A_Star') star = true;
+  });
+  const schemas = [v.schema, 'public'];
+  for (const r of read) {
+    if (!r.schema && ctes.has(r.name)) continue;
+    const found = (r.schema ? [r.schema] : schemas).some((s) => model.tables.has(qualifiedKey(s, r.name)) || model.views.has(qualifiedKey(s, r.name)) || model.sequences.has(qualifiedKey(s, r.name)));
+    if (!found) return `view ${name} reads ${r.schema ? `${r.schema}.` : ''}${r.name}, which no longer exists under that name; write its current definition by hand`;
+  }
+  if (star) {
+    // `*` was expanded when the view was created: columns added or renamed since change its meaning.
+    const viewRank = options.fileRank?.(v.origin.file);
+    for (const dep of v.dependsOn) {
+      const t = model.tables.get(dep);
+      for (const c of t?.columns.values() ?? []) {
+        const later =
+          c.origin.file === v.origin.file
+            ? c.origin.span.start > v.origin.span.start
+            : viewRank === undefined || (options.fileRank?.(c.origin.file) ?? Infinity) > viewRank;
+        if (c.altered || later) return `view ${name} selects * from ${qualifiedLabel(t!.schema, t!.name)}, whose columns changed after the view was created; write the view's current column list by hand`;
+      }
+    }
+  }
+  return undefined;
+}
+
+/** Why a function's definition as written no longer recreates it, or undefined when it does. */
+function functionProblem(f: { schema: string; name: string; definitionText: string; signature: string }): string | undefined {
+  const ast = firstAst(f.definitionText);
+  if (ast && 'CreateFunctionStmt' in ast) {
+    const names = (ast.CreateFunctionStmt.funcname ?? []).flatMap((n) => ('String' in n ? [n.String.sval ?? ''] : []));
+    const name = names[names.length - 1];
+    const schema = names.length > 1 ? names[names.length - 2] : undefined;
+    if (name !== f.name || (schema !== undefined && schema !== f.schema)) return `function ${f.signature} was renamed or moved since its definition; write its current definition by hand`;
+    return undefined;
+  }
+  if (ast && 'DefineStmt' in ast) return undefined;
+  return `function ${f.signature}: its definition could not be read back`;
+}
+
+function isSqlFunction(text: string): boolean {
+  const ast = firstAst(text);
+  if (!ast || !('CreateFunctionStmt' in ast)) return false;
+  const f = ast.CreateFunctionStmt;
+  if (f.sql_body) return true;
+  return (f.options ?? []).some((o) => 'DefElem' in o && o.DefElem.defname === 'language' && o.DefElem.arg && 'String' in o.DefElem.arg && o.DefElem.arg.String.sval === 'sql');
+}
+
+/** `CREATE OR REPLACE ...` of a definition written `CREATE ...`. */
+export function orReplace(text: string): string {
+  return text.replace(/^(\s*CREATE\s+)(?!OR\s+REPLACE\b)/i, '$1OR REPLACE ');
+}
+
+/** Items in an order where each comes after the items it depends on (cycles keep their order). */
+function topo<T>(items: T[], keyOf: (t: T) => string, deps: (t: T) => readonly string[]): T[] {
+  const byKey = new Map(items.map((t) => [keyOf(t), t] as const));
+  const out: T[] = [];
+  const state = new Map<string, number>();
+  const visit = (t: T): void => {
+    const k = keyOf(t);
+    if (state.get(k) !== undefined) return;
+    state.set(k, 1);
+    for (const d of deps(t)) {
+      const u = byKey.get(d);
+      if (u && d !== k) visit(u);
+    }
+    state.set(k, 2);
+    out.push(t);
+  };
+  items.forEach(visit);
+  return out;
+}
+
+/** The column's definition for ADD COLUMN, with a comment on what is not restored. */
+export function addColumnParts(t: TableModel, c: ColumnModel, quiet = false): InversePart[] {
+  const table = qualifiedLabel(t.schema, t.name);
+  const parts: InversePart[] = [];
+  if (!quiet) {
+    const names = [...t.columns.keys()];
+    const notLast = names.indexOf(c.name) !== names.length - 1;
+    let comment = `${table}.${quoteIdent(c.name)} comes back empty: its data is not restored`;
+    if (notLast) comment += '; it becomes the last column of the table';
+    if (c.notNull && c.defaultText === undefined && !c.identity && !c.serial && !c.generatedText) {
+      comment += '; NOT NULL without a default fails on a table with rows (add it nullable, fill it, then SET NOT NULL)';
+    }
+    parts.push({ comment });
+  }
+  parts.push({ sql: `ALTER TABLE ${table} ADD COLUMN ${renderColumn(c)};` });
+  return parts;
+}
+
+/** `ALTER TABLE t ADD CONSTRAINT name definition [NOT VALID];` */
+export function addConstraintSql(t: TableModel, k: { name: string; definitionText: string; notValid: boolean }): string {
+  return `ALTER TABLE ${qualifiedLabel(t.schema, t.name)} ADD CONSTRAINT ${quoteIdent(k.name)} ${k.definitionText}${k.notValid ? ' NOT VALID' : ''};`;
+}
+
+/**
+ * The parts that recreate what is in `before` and not in `after`. Empty when nothing was removed;
+ * `irreversible` parts for what the model cannot recreate exactly (and for changes it does not undo).
+ */
+export function restoreLost(before: SchemaModel, after: SchemaModel, options: RestoreOptions = {}): InversePart[] {
+  const early: InversePart[] = [];
+  const tables: InversePart[] = [];
+  const late: InversePart[] = [];
+  const problems: string[] = [];
+  const sqlFunctions: string[] = [];
+
+  for (const [name, e] of before.extensions) if (!after.extensions.has(name)) early.push({ sql: semi(e.definitionText) });
+  for (const name of before.schemas.keys()) if (!after.schemas.has(name)) early.push({ sql: `CREATE SCHEMA ${quoteIdent(name)};` });
+  for (const [k, t] of before.types) {
+    if (after.types.has(k)) continue;
+    if (t.kind === 'enum') early.push({ sql: semi(t.definitionText) });
+    else problems.push(`type ${qualifiedLabel(t.schema, t.name)}: ALTER statements on ${t.kind} types are not read by the schema model, so its definition as written may be out of date; recreate it by hand`);
+  }
+  const ownerships: string[] = [];
+  for (const [k, s] of before.sequences) {
+    if (after.sequences.has(k)) continue;
+    const label = qualifiedLabel(s.schema, s.name);
+    if (s.definitionText === undefined) {
+      // A serial column's sequence: recreated with the column (renderColumn writes `serial`).
+      const owner = s.ownedBy ? before.tables.get(s.ownedBy.table) : undefined;
+      const col = owner?.columns.get(s.ownedBy!.column);
+      const recreated = owner && col && (!after.tables.get(s.ownedBy!.table)?.columns.has(col.name)) && renderColumn(col).includes(` ${col.serial ?? '\u0000'}`);
+      if (!recreated) problems.push(`sequence ${label} of a serial column is not recreated with its column; recreate it and its column default by hand`);
+      continue;
+    }
+    early.push({ comment: `sequence ${label} is recreated with its initial options: its current value is not restored` });
+    early.push({ sql: semi(s.definitionText) });
+    if (s.ownedBy) {
+      const [ts, tn] = [s.ownedBy.table.slice(0, s.ownedBy.table.indexOf('.')), s.ownedBy.table.slice(s.ownedBy.table.indexOf('.') + 1)];
+      ownerships.push(`ALTER SEQUENCE ${label} OWNED BY ${qualifiedLabel(ts, tn)}.${quoteIdent(s.ownedBy.column)};`);
+    }
+  }
+  for (const [k, f] of before.functions) {
+    if (after.functions.has(k)) continue;
+    const problem = functionProblem(f);
+    if (problem) problems.push(problem);
+    else if (isSqlFunction(f.definitionText)) sqlFunctions.push(semi(f.definitionText));
+    else early.push({ sql: semi(f.definitionText) });
+  }
+
+  // Whole tables, each after the tables its foreign keys reference.
+  const missing = [...before.tables].filter(([k]) => !after.tables.has(k));
+  const ordered = topo(
+    missing,
+    ([k]) => k,
+    ([, t]) => [...t.constraints.values()].flatMap((c) => (c.references ? [qualifiedKey(c.references.schema, c.references.table)] : [])),
+  );
+  for (const [, t] of ordered) {
+    const problem = tableProblem(t);
+    const rendered = problem ? undefined : renderTable(t);
+    if (!rendered) {
+      problems.push(problem ?? `table ${qualifiedLabel(t.schema, t.name)} cannot be recreated from the schema model`);
+      continue;
+    }
+    if (!options.quiet) tables.push({ comment: `table ${qualifiedLabel(t.schema, t.name)} is recreated empty: its rows are not restored` });
+    for (const s of rendered) tables.push({ sql: semi(s) });
+  }
+
+  // Members of tables that are still there.
+  const constraints: string[] = [];
+  const foreignKeys: string[] = [];
+  const indexes: string[] = [];
+  const triggers: string[] = [];
+  for (const [k, t] of before.tables) {
+    const u = after.tables.get(k);
+    if (!u || u === t) continue;
+    for (const c of t.columns.values()) {
+      const now = u.columns.get(c.name);
+      if (!now) tables.push(...addColumnParts(t, c, options.quiet));
+    }
+    for (const c of t.constraints.values()) {
+      if (u.constraints.has(c.name)) continue;
+      (c.kind === 'foreign key' ? foreignKeys : constraints).push(addConstraintSql(t, c));
+    }
+    for (const i of t.indexes.values()) if (!i.constraint && !u.indexes.has(i.name)) indexes.push(semi(i.definitionText));
+    for (const tr of t.triggers.values()) if (!u.triggers.has(tr.name)) triggers.push(semi(tr.definitionText));
+  }
+
+  // Views, each after the views it reads; then the indexes of materialized views.
+  const missingViews = [...before.views].filter(([k]) => !after.views.has(k));
+  for (const [, v] of topo(missingViews, ([k]) => k, ([, v]) => v.dependsOn)) {
+    const problem = viewProblem(before, v, options);
+    if (problem) {
+      problems.push(problem);
+      continue;
+    }
+    late.push({ sql: semi(v.definitionText) });
+    for (const i of v.indexes.values()) late.push({ sql: semi(i.definitionText) });
+  }
+  for (const [k, v] of before.views) {
+    const w = after.views.get(k);
+    if (!w || w === v) continue;
+    for (const i of v.indexes.values()) if (!w.indexes.has(i.name)) late.push({ sql: semi(i.definitionText) });
+  }
+
+  // Changes that removing objects made to objects still there (CASCADE): not undone here.
+  const removedKeys = new Set<string>();
+  for (const ch of diffSchemas(before, after)) {
+    if (ch.kind === 'removed') removedKeys.add(ch.key);
+    else if (ch.kind === 'changed') problems.push(`${ch.label} changed too; restore it by hand`);
+  }
+
+  const parts: InversePart[] = [
+    ...early,
+    ...tables,
+    ...sqlFunctions.map((sql) => ({ sql })),
+    ...constraints.map((sql) => ({ sql })),
+    ...foreignKeys.map((sql) => ({ sql })),
+    ...indexes.map((sql) => ({ sql })),
+    ...late,
+    ...triggers.map((sql) => ({ sql })),
+    ...ownerships.map((sql) => ({ sql })),
+    ...problems.map((irreversible) => ({ irreversible })),
+  ];
+  return parts;
+}

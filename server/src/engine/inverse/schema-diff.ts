@@ -1,0 +1,197 @@
+/**
+ * What changed between two schema snapshots, object by object, under stable keys:
+ *   `table:public.users`, `table:public.users#column:email`, `table:public.users#constraint:users_pkey`,
+ *   `table:public.users#index:users_email_idx`, `table:public.users#trigger:t`, `view:public.v`,
+ *   `view:public.v#index:i`, `function:public.f(integer)`, `type:public.mood`, `sequence:public.s`,
+ *   `extension:citext`, `schema:app`.
+ * A member (after `#`) belongs to its table or view: removing the table removes its members too,
+ * and both are listed. Definitions are compared as parsed SQL (without locations, `OR REPLACE`,
+ * `CONCURRENTLY`, `IF NOT EXISTS`), so two spellings of one definition compare equal.
+ */
+import { parseSql } from '../parsing/parser';
+import { qualifiedLabel } from '../schema/render';
+import type { ColumnModel, SchemaModel, TableModel, ViewModel } from '../schema/model';
+
+export type ChangeKind = 'added' | 'removed' | 'changed';
+
+export interface SchemaChange {
+  key: string;
+  kind: ChangeKind;
+  /** For messages: `table users`, `column users.email`, `index users_email_idx on users`. */
+  label: string;
+}
+
+/** The owner of a member key (`table:public.t#column:c` → `table:public.t`), or undefined. */
+export function ownerKey(key: string): string | undefined {
+  const i = key.indexOf('#');
+  return i > 0 ? key.slice(0, i) : undefined;
+}
+
+/** Whether `key` is `other` or one of its members (or `other` is a member of `key`). */
+export function related(key: string, other: string): boolean {
+  return key === other || ownerKey(key) === other || ownerKey(other) === key;
+}
+
+const IGNORED_KEYS = new Set(['location', 'stmt_location', 'stmt_len', 'replace', 'concurrent', 'if_not_exists', 'missing_ok']);
+const normalized = new Map<string, string>();
+
+/** A definition's parse without positions and options that do not change the object; the text itself when it does not parse. */
+export function normalizeSql(text: string): string {
+  let n = normalized.get(text);
+  if (n === undefined) {
+    const parsed = parseSql(text);
+    n = parsed.errors.length > 0 ? text.replace(/\s+/g, ' ').trim() : JSON.stringify(parsed.statements.map((s) => strip(s.ast)));
+    if (normalized.size > 5000) normalized.clear();
+    normalized.set(text, n);
+  }
+  return n;
+}
+
+function strip(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(strip);
+  if (!node || typeof node !== 'object') return node;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(node)) {
+    if (IGNORED_KEYS.has(k)) continue;
+    // `public.t` and `t` name the same relation in these definitions.
+    if (k === 'schemaname' && v === 'public') continue;
+    out[k] = strip(v);
+  }
+  return out;
+}
+
+/** Whether two SQL texts define the same thing. */
+export function sameSql(a: string | undefined, b: string | undefined): boolean {
+  if (a === b) return true;
+  if (a === undefined || b === undefined) return false;
+  return normalizeSql(a) === normalizeSql(b);
+}
+
+function sameExpression(a: string | undefined, b: string | undefined): boolean {
+  if (a === b) return true;
+  if (a === undefined || b === undefined) return false;
+  return sameSql(`SELECT ${a}`, `SELECT ${b}`);
+}
+
+function sameColumn(a: ColumnModel, b: ColumnModel): boolean {
+  if (a === b) return true;
+  return (
+    a.typeText === b.typeText &&
+    a.notNull === b.notNull &&
+    a.identity === b.identity &&
+    a.collation === b.collation &&
+    sameExpression(a.generatedText, b.generatedText) &&
+    sameExpression(a.defaultText, b.defaultText)
+  );
+}
+
+const label = (schema: string, name: string): string => qualifiedLabel(schema, name);
+
+function diffMembers<V>(
+  out: SchemaChange[],
+  owner: string,
+  kind: string,
+  ownerLabel: string,
+  a: ReadonlyMap<string, V> | undefined,
+  b: ReadonlyMap<string, V> | undefined,
+  same: (x: V, y: V) => boolean,
+  describe: (name: string) => string,
+): void {
+  for (const [name, x] of a ?? []) {
+    const y = b?.get(name);
+    const key = `${owner}#${kind}:${name}`;
+    if (y === undefined) out.push({ key, kind: 'removed', label: describe(name) });
+    else if (x !== y && !same(x, y)) out.push({ key, kind: 'changed', label: describe(name) });
+  }
+  for (const name of b?.keys() ?? []) {
+    if (!a?.has(name)) out.push({ key: `${owner}#${kind}:${name}`, kind: 'added', label: describe(name) });
+  }
+  void ownerLabel;
+}
+
+function diffTable(out: SchemaChange[], key: string, a: TableModel | undefined, b: TableModel | undefined): void {
+  const t = (a ?? b)!;
+  const name = label(t.schema, t.name);
+  if (!a) out.push({ key, kind: 'added', label: `table ${name}` });
+  else if (!b) out.push({ key, kind: 'removed', label: `table ${name}` });
+  else if (a.unlogged !== b.unlogged || a.parents.join() !== b.parents.join()) out.push({ key, kind: 'changed', label: `table ${name}` });
+  diffMembers(out, key, 'column', name, a?.columns, b?.columns, sameColumn, (c) => `column ${name}.${label('public', c)}`);
+  diffMembers(
+    out,
+    key,
+    'constraint',
+    name,
+    a?.constraints,
+    b?.constraints,
+    (x, y) => x.notValid === y.notValid && x.kind === y.kind && sameSql(`ALTER TABLE t ADD CONSTRAINT c ${x.definitionText}`, `ALTER TABLE t ADD CONSTRAINT c ${y.definitionText}`),
+    (c) => `constraint ${label('public', c)} on ${name}`,
+  );
+  diffMembers(out, key, 'index', name, a?.indexes, b?.indexes, (x, y) => sameSql(x.definitionText, y.definitionText), (i) => `index ${label(t.schema, i)}`);
+  diffMembers(out, key, 'trigger', name, a?.triggers, b?.triggers, (x, y) => sameSql(x.definitionText, y.definitionText), (tr) => `trigger ${label('public', tr)} on ${name}`);
+}
+
+function diffView(out: SchemaChange[], key: string, a: ViewModel | undefined, b: ViewModel | undefined): void {
+  const v = (a ?? b)!;
+  const name = label(v.schema, v.name);
+  const word = v.materialized ? 'materialized view' : 'view';
+  if (!a) out.push({ key, kind: 'added', label: `${word} ${name}` });
+  else if (!b) out.push({ key, kind: 'removed', label: `${word} ${name}` });
+  else if (a !== b && (a.materialized !== b.materialized || !sameSql(a.definitionText, b.definitionText))) out.push({ key, kind: 'changed', label: `${word} ${name}` });
+  diffMembers(out, key, 'index', name, a?.indexes, b?.indexes, (x, y) => sameSql(x.definitionText, y.definitionText), (i) => `index ${label(v.schema, i)}`);
+}
+
+function diffMap<V>(
+  out: SchemaChange[],
+  prefix: string,
+  a: ReadonlyMap<string, V>,
+  b: ReadonlyMap<string, V>,
+  same: (x: V, y: V) => boolean,
+  describe: (key: string, v: V) => string,
+): void {
+  for (const [k, x] of a) {
+    const y = b.get(k);
+    if (y === undefined) out.push({ key: `${prefix}:${k}`, kind: 'removed', label: describe(k, x) });
+    else if (x !== y && !same(x, y)) out.push({ key: `${prefix}:${k}`, kind: 'changed', label: describe(k, y) });
+  }
+  for (const [k, y] of b) if (!a.has(k)) out.push({ key: `${prefix}:${k}`, kind: 'added', label: describe(k, y) });
+}
+
+/** Every difference from `a` to `b` (what turns `a` into `b`). */
+export function diffSchemas(a: SchemaModel, b: SchemaModel): SchemaChange[] {
+  const out: SchemaChange[] = [];
+  if (a === b) return out;
+  if (a.tables !== b.tables) {
+    for (const [k, t] of a.tables) {
+      const u = b.tables.get(k);
+      if (t !== u) diffTable(out, `table:${k}`, t, u);
+    }
+    for (const [k, u] of b.tables) if (!a.tables.has(k)) diffTable(out, `table:${k}`, undefined, u);
+  }
+  if (a.views !== b.views) {
+    for (const [k, v] of a.views) {
+      const w = b.views.get(k);
+      if (v !== w) diffView(out, `view:${k}`, v, w);
+    }
+    for (const [k, w] of b.views) if (!a.views.has(k)) diffView(out, `view:${k}`, undefined, w);
+  }
+  diffMap(out, 'function', a.functions, b.functions, (x, y) => sameSql(x.definitionText, y.definitionText), (_, f) => `${f.kind} ${label(f.schema, f.name)}(${f.argTypes.join(', ')})`);
+  diffMap(
+    out,
+    'type',
+    a.types,
+    b.types,
+    (x, y) => x.kind === y.kind && (x.kind === 'enum' ? (x.values ?? []).join('\u0000') === (y.values ?? []).join('\u0000') : sameSql(x.definitionText, y.definitionText)),
+    (_, t) => `type ${label(t.schema, t.name)}`,
+  );
+  diffMap(
+    out,
+    'sequence',
+    a.sequences,
+    b.sequences,
+    (x, y) => sameSql(x.definitionText, y.definitionText) && x.ownedBy?.table === y.ownedBy?.table && x.ownedBy?.column === y.ownedBy?.column,
+    (_, s) => `sequence ${label(s.schema, s.name)}`,
+  );
+  diffMap(out, 'extension', a.extensions, b.extensions, (x, y) => x.schema === y.schema, (k) => `extension ${k}`);
+  diffMap(out, 'schema', a.schemas, b.schemas, () => true, (k) => `schema ${label('public', k)}`);
+  return out;
+}
