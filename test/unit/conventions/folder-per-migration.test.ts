@@ -6,6 +6,7 @@ import { nextVersion, readMigrationDirectory } from '../../../server/src/engine/
 import { planDown } from '../../../server/src/engine/migrations/down-plan';
 import { folderPerMigration } from '../../../server/src/engine/migrations/folder-per-migration';
 import { banDropColumn } from '../../../server/src/engine/rules/all/ban-drop-column';
+import { downDropsForeignObject } from '../../../server/src/engine/rules/all/down-drops-foreign-object';
 import { duplicateMigrationVersion } from '../../../server/src/engine/rules/all/duplicate-migration-version';
 import { invalidMigrationFilename } from '../../../server/src/engine/rules/all/invalid-migration-filename';
 import { missingDownMigration } from '../../../server/src/engine/rules/all/missing-down-migration';
@@ -38,8 +39,10 @@ describe('convention: folder-per-migration', () => {
     assert.deepEqual(findings(invalidMigrationFilename, '1_a/seed.sql', files), ['notMigration 0:0-0:0']);
   });
 
-  it('down.sql may drop what the sibling up.sql added', () => {
-    assert.deepEqual(findings(banDropColumn, '1_a/down.sql', { '1_a/up.sql': UP, '1_a/down.sql': DOWN }), ['dropColumn 1:18-1:35']);
+  it('down.sql may drop what the sibling up.sql added; anything else is down-drops-foreign-object', () => {
+    const files = { '1_a/up.sql': UP, '1_a/down.sql': DOWN };
+    assert.deepEqual(findings(banDropColumn, '1_a/down.sql', files), []);
+    assert.deepEqual(findings(downDropsForeignObject, '1_a/down.sql', files), ['dropColumn 1:18-1:35']);
   });
 
   it('analyzeFile reads the whole directory from inside a folder', () => {

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { analyzeFile } from '../../../server/src/engine/analyze';
+import { downDropsForeignObject } from '../../../server/src/engine/rules/all/down-drops-foreign-object';
 import { MemoryFileHost, NodeFileHost } from '../../../server/src/engine/host';
 import { directionAt } from '../../../server/src/engine/migrations/convention';
 import { detectConvention } from '../../../server/src/engine/migrations/detect';
@@ -92,7 +93,9 @@ describe('convention: goose', () => {
 
   it('the down section may drop what the up section created; the up section may not', () => {
     const text = '-- +goose Up\nCREATE TABLE a (id int);\nDROP TABLE old;\n\n-- +goose Down\nDROP TABLE a;\nDROP TABLE b;\n';
-    assert.deepEqual(findings(banDropTable, '00001_a.sql', { '00001_a.sql': text }), ['dropTable 2:0-2:14', 'dropTable 6:0-6:12']);
+    assert.deepEqual(findings(banDropTable, '00001_a.sql', { '00001_a.sql': text }), ['dropTable 2:0-2:14']);
+    // What the down section drops beyond the up's objects is down-drops-foreign-object's (an error).
+    assert.deepEqual(findings(downDropsForeignObject, '00001_a.sql', { '00001_a.sql': text }), ['dropTable 6:0-6:12']);
   });
 
   it('next version: the directory sequence, else a timestamp', () => {

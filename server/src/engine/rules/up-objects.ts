@@ -19,7 +19,7 @@ const cache = new Map<string, UpObjects>();
 
 /**
  * Objects created by the up migration of the same version, or undefined when the statement (or,
- * without one, the file) is not in a down migration:
+ * without one, the file) is not in a down migration, or the down has no up:
  * - two-file conventions: the up file(s) of a down file's version (folder-per-migration: the
  *   sibling `up.sql`);
  * - single-file conventions (goose, dbmate, sql-migrate): the up section of the same file, for a
@@ -31,23 +31,31 @@ export function objectsCreatedByUp(ctx: RuleContext, stmt?: Statement): UpObject
   if (ctx.convention.layout === 'single' && (!stmt || ctx.directionAt(stmt.span.start) !== 'down')) return undefined;
   if (ctx.convention.layout !== 'single' && m.direction !== 'down') return undefined;
   let owned = perContext.get(ctx);
-  if (!owned) {
-    owned = empty();
+  if (owned === undefined) {
+    let found: UpObjects | null = null;
     if (ctx.convention.layout === 'single') {
-      for (const s of ctx.sections) if (s.direction === 'up') merge(owned, objectsOf(ctx.parsed.text.slice(s.span.start, s.span.end)));
+      for (const s of ctx.sections) {
+        if (s.direction !== 'up') continue;
+        found ??= empty();
+        merge(found, objectsOf(ctx.parsed.text.slice(s.span.start, s.span.end)));
+      }
     } else {
       for (const up of ctx.directory.ups(m)) {
         const text = ctx.host.readFile(path.join(ctx.directory.dir, up.fileName));
-        if (text !== undefined) merge(owned, objectsOf(text));
+        if (text === undefined) continue;
+        found ??= empty();
+        merge(found, objectsOf(text));
       }
     }
+    owned = found;
     perContext.set(ctx, owned);
   }
-  return owned;
+  // A down without an up (orphan-down-migration) is judged like any file.
+  return owned ?? undefined;
 }
 
 /** One lookup per rule run (rules ask once per statement). */
-const perContext = new WeakMap<RuleContext, UpObjects>();
+const perContext = new WeakMap<RuleContext, UpObjects | null>();
 
 const empty = (): UpObjects => ({ tables: new Set(), columns: new Set(), schemas: new Set() });
 

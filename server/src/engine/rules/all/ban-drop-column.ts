@@ -1,7 +1,7 @@
 import { relationName, quoteIdent } from '../../parsing/ast';
 import { alterTableCommandSpans } from '../../parsing/clauses';
 import type { Rule } from '../types';
-import { objectsCreatedByUp, tableKey } from '../up-objects';
+import { objectsCreatedByUp } from '../up-objects';
 
 /**
  * Reports each `DROP COLUMN` of an `ALTER TABLE` (one finding per dropped column). The range is the
@@ -28,8 +28,9 @@ export const banDropColumn: Rule = {
   },
   check(ctx) {
     for (const stmt of ctx.parsed.statements) {
-      // In a down (file or section), dropping what its own up created is what the down is for.
-      const owned = objectsCreatedByUp(ctx, stmt);
+      // In a down (file or section) that has an up, dropping what the up created is what the down is
+      // for, and dropping anything else is down-drops-foreign-object's finding (an error): not this one.
+      if (objectsCreatedByUp(ctx, stmt)) continue;
       const ast = stmt.ast;
       if (!ast || !('AlterTableStmt' in ast)) continue;
       const alter = ast.AlterTableStmt;
@@ -39,8 +40,6 @@ export const banDropColumn: Rule = {
       const table = relationName(alter.relation);
       cmds.forEach((node, i) => {
         if (!('AlterTableCmd' in node) || node.AlterTableCmd.subtype !== 'AT_DropColumn') return;
-        const key = tableKey(alter.relation);
-        if (owned && (owned.tables.has(key) || owned.columns.has(`${key}.${node.AlterTableCmd.name ?? ''}`))) return;
         ctx.report({
           messageId: 'dropColumn',
           data: { table, column: quoteIdent(node.AlterTableCmd.name ?? '') },

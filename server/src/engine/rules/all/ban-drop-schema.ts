@@ -1,4 +1,4 @@
-import { qualifiedName, stringList } from '../../parsing/ast';
+import { qualifiedName } from '../../parsing/ast';
 import { objectsCreatedByUp } from '../up-objects';
 import type { Rule } from '../types';
 
@@ -24,12 +24,12 @@ export const banDropSchema: Rule = {
   },
   check(ctx) {
     for (const stmt of ctx.parsed.statements) {
-      // In a down (file or section), dropping what its own up created is what the down is for.
-      const owned = objectsCreatedByUp(ctx, stmt);
+      // In a down (file or section) that has an up, dropping what the up created is what the down is
+      // for, and dropping anything else is down-drops-foreign-object's finding (an error): not this one.
+      if (objectsCreatedByUp(ctx, stmt)) continue;
       const ast = stmt.ast;
       if (!ast || !('DropStmt' in ast) || ast.DropStmt.removeType !== 'OBJECT_SCHEMA') continue;
-      const objects = (ast.DropStmt.objects ?? []).filter((o) => !owned?.schemas.has(stringList('String' in o ? [o] : 'List' in o ? o.List.items : [])[0] ?? ''));
-      if (objects.length === 0) continue;
+      const objects = ast.DropStmt.objects ?? [];
       const name = objects.map((o) => qualifiedName(o)).join(', ');
       const cascade = ast.DropStmt.behavior === 'DROP_CASCADE';
       ctx.report({ messageId: cascade ? 'dropSchemaCascade' : 'dropSchema', data: { name }, span: stmt.span, statement: stmt });

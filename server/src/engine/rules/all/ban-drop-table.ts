@@ -1,4 +1,4 @@
-import { qualifiedName, stringList } from '../../parsing/ast';
+import { qualifiedName } from '../../parsing/ast';
 import { objectsCreatedByUp } from '../up-objects';
 import type { Rule } from '../types';
 
@@ -15,15 +15,12 @@ export const banDropTable: Rule = {
   },
   check(ctx) {
     for (const stmt of ctx.parsed.statements) {
-      // In a down (file or section), dropping what its own up created is what the down is for.
-      const owned = objectsCreatedByUp(ctx, stmt);
+      // In a down (file or section) that has an up, dropping what the up created is what the down is
+      // for, and dropping anything else is down-drops-foreign-object's finding (an error): not this one.
+      if (objectsCreatedByUp(ctx, stmt)) continue;
       const ast = stmt.ast;
       if (!ast || !('DropStmt' in ast) || ast.DropStmt.removeType !== 'OBJECT_TABLE') continue;
-      const objects = (ast.DropStmt.objects ?? []).filter((o) => {
-        const parts = 'List' in o ? stringList(o.List.items) : [];
-        return !owned?.tables.has(parts[parts.length - 1] ?? '');
-      });
-      if (objects.length === 0) continue;
+      const objects = ast.DropStmt.objects ?? [];
       const names = objects.map((o) => qualifiedName(o)).join(', ');
       ctx.report({ messageId: 'dropTable', data: { name: names }, span: stmt.span, statement: stmt });
     }

@@ -1,6 +1,6 @@
 import { relationName } from '../../parsing/ast';
 import type { Rule } from '../types';
-import { objectsCreatedByUp, tableKey } from '../up-objects';
+import { objectsCreatedByUp } from '../up-objects';
 
 /** Reports `TRUNCATE`. The range is the statement. */
 export const banTruncate: Rule = {
@@ -25,12 +25,12 @@ export const banTruncate: Rule = {
   },
   check(ctx) {
     for (const stmt of ctx.parsed.statements) {
-      // In a down (file or section), dropping what its own up created is what the down is for.
-      const owned = objectsCreatedByUp(ctx, stmt);
+      // In a down (file or section) that has an up, dropping what the up created is what the down is
+      // for, and dropping anything else is down-drops-foreign-object's finding (an error): not this one.
+      if (objectsCreatedByUp(ctx, stmt)) continue;
       const ast = stmt.ast;
       if (!ast || !('TruncateStmt' in ast)) continue;
-      const relations = (ast.TruncateStmt.relations ?? []).filter((r) => !('RangeVar' in r && owned?.tables.has(tableKey(r.RangeVar))));
-      if (relations.length === 0) continue;
+      const relations = ast.TruncateStmt.relations ?? [];
       const tables = relations
         .map((r) => ('RangeVar' in r ? relationName(r.RangeVar) : ''))
         .filter((n) => n !== '')
