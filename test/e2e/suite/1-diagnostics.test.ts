@@ -48,15 +48,15 @@ describe('diagnostics in a real editor', () => {
     // 000001_create_users.down.sql: `DROP TABLE users;` (created by its up) then `DROP TABLE audit_log;` (not).
     const uri = fixtureUri('db', 'migrations', '000001_create_users.down.sql');
     await openInEditor(uri);
-    const ds = await waitForDiagnostics(uri, 'ban-drop-table', (d) => d.some((x) => ruleOf(x) === 'ban-drop-table'));
-    // No data-loss finding about `users` (line 0), one about `audit_log` (line 1).
+    const ds = await waitForDiagnostics(uri, 'down-drops-foreign-object', (d) => d.some((x) => ruleOf(x) === 'down-drops-foreign-object'));
+    // No data-loss finding about `users` (line 0); one about `audit_log` (line 1), reported once, as an error.
     assert.deepEqual(ofRules(ds, 'ban-drop-table', 'down-drops-foreign-object').filter((d) => d.range.start.line === 0).map(view), []);
-    assert.deepEqual(ofRules(ds, 'ban-drop-table').map(view), [
+    assert.deepEqual(ofRules(ds, 'ban-drop-table', 'down-drops-foreign-object').map(view), [
       {
-        rule: 'ban-drop-table',
-        severity: 'Warning',
+        rule: 'down-drops-foreign-object',
+        severity: 'Error',
         range: [1, 0, 1, 20],
-        message: 'DROP TABLE audit_log deletes the table and every row in it; a down migration cannot bring the data back.',
+        message: 'This down migration drops table audit_log, which its up migration did not create: rolling back destroys data the migration never owned.',
       },
     ]);
   });
