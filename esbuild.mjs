@@ -22,6 +22,8 @@ const common = {
 const builds = [
   { ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] },
   { ...common, entryPoints: ['server/src/lsp/server.ts'], outfile: 'dist/server.js' },
+  // Verify runs in a worker thread of the server (server/src/lsp/verify.ts looks for it beside server.js).
+  { ...common, entryPoints: ['server/src/lsp/verify-worker.ts'], outfile: 'dist/verify-worker.js' },
   { ...common, entryPoints: ['cli/src/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
 ];
 

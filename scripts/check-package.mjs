@@ -18,6 +18,7 @@ const WHITELIST = [
   'LICENSE',
   'dist/client.js',
   'dist/server.js',
+  'dist/verify-worker.js',
   'dist/cli.js',
   'dist/libpg-query.wasm',
   'dist/pglite/**',
@@ -38,6 +39,7 @@ function requiredFiles() {
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
   const required = new Set(['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'dist/libpg-query.wasm']);
   required.add('dist/server.js');
+  required.add('dist/verify-worker.js');
   // verify: PGlite's files, which server/src/engine/verify/pglite.ts loads from dist/pglite/.
   for (const f of ['pglite.wasm', 'initdb.wasm', 'pglite.data']) required.add(`dist/pglite/${f}`);
   if (pkg.main) required.add(normalize(pkg.main));

@@ -147,7 +147,7 @@ async function down(file: string, io: CliIO): Promise<number> {
   // the down section to add to the file.
   let plan: ReturnType<typeof planDown>;
   try {
-    plan = planDown({ upPath: abs, upText: text, host: new NodeFileHost(), force: true });
+    plan = planDown({ upPath: abs, upText: text, host: new NodeFileHost(), force: true, useSchema: true });
   } catch (e) {
     io.stderr(`migration-guard: cannot generate the down migration for ${file}: ${(e as Error).message}\n`);
     return EXIT_USAGE;

@@ -325,6 +325,6 @@ describe('language server over stdio', () => {
 
   it('serverInfo reports the server\'s pid and the package version', async () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string };
-    assert.deepEqual(await server.connection.sendRequest('migrationGuard/serverInfo'), { pid: server.proc.pid, version: pkg.version });
+    assert.deepEqual(await server.connection.sendRequest('migrationGuard/serverInfo'), { pid: server.proc.pid, version: pkg.version, pgliteLoaded: false });
   });
 });

@@ -4,14 +4,19 @@
  * them in its own diagnostic collection (source `migration-guard-verify`), apart from the pull
  * diagnostics, and clears a file's when the file changes.
  *
- * PGlite loads on the first request only (engine/verify/pglite.ts requires it lazily).
+ * The verification runs in a child process (verify-worker.ts): PGlite's memory (several hundred
+ * MB, not returned by WebAssembly) goes away with it, and the server keeps answering meanwhile.
+ * The worker gets the directory's migration files as the editor sees them (unsaved documents
+ * included), so the ranges it reports match the documents.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { fork } from 'node:child_process';
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver';
-import type { FileHost } from '../engine/host';
+import { MemoryFileHost, type FileHost } from '../engine/host';
 import { golangMigrate } from '../engine/migrations/golang-migrate';
 import { LineIndex, type Span } from '../engine/text';
-import { VerifyCancelledError, verifyMigration, type AbortSignalLike, type VerifyProgress, type VerifyResult } from '../engine/verify/index';
+import type { AbortSignalLike, VerifyProgress, VerifyResult } from '../engine/verify/index';
 import {
   VERIFY_DIAGNOSTIC_SOURCE,
   VerifyCodes,
@@ -19,6 +24,10 @@ import {
   type VerifyMigrationResult,
 } from '../../../shared/src/protocol';
 import { pathToUri, uriToPath } from './uri';
+import type { VerifyWorkerInput, VerifyWorkerMessage } from './verify-worker';
+
+/** The worker script: beside this one (dist/verify-worker.js in the bundle, out/.../lsp/ from tsc). */
+export const WORKER_SCRIPT = path.join(__dirname, 'verify-worker.js');
 
 export interface EditorVerifyOptions {
   /** Reads files: open documents first (what the user sees), then the disk. */
@@ -51,21 +60,65 @@ export async function verifyForEditor(uri: string, options: EditorVerifyOptions)
     const name = filePath ? path.basename(filePath) : uri;
     return emptyResult('not-a-migration', `${name} is not a migration file: verify works on {version}_{title}.up.sql / .down.sql files.`, started);
   }
-  try {
-    const r = await verifyMigration({
-      directory: migration.directory,
-      version: migration.version,
-      host: options.host,
-      ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
-      ...(options.signal ? { signal: options.signal } : {}),
-      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-      ...(options.cacheDir !== undefined ? { cacheDir: options.cacheDir } : {}),
-    });
-    return toEditorResult(r, options.host, started);
-  } catch (e) {
-    if (e instanceof VerifyCancelledError) return emptyResult('cancelled', 'The verification was cancelled.', started);
-    throw e;
+  // The directory's migration files, read once: the worker verifies them and the ranges refer to them.
+  const files: Record<string, string> = {};
+  for (const name of options.host.readDir(migration.directory)) {
+    const p = path.join(migration.directory, name);
+    if (!golangMigrate.parse(p)) continue;
+    const text = options.host.readFile(p);
+    if (text !== undefined) files[p] = text;
   }
+  const input: VerifyWorkerInput = {
+    migrationGuardVerify: true,
+    directory: migration.directory,
+    version: migration.version.toString(),
+    files,
+    ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
+    ...(options.cacheDir !== undefined ? { cacheDir: options.cacheDir } : {}),
+  };
+  const outcome = await runWorker(input, options);
+  if (outcome.kind === 'cancelled') return emptyResult('cancelled', 'The verification was cancelled.', started);
+  if (outcome.kind === 'error') return emptyResult('error', `The verification failed: ${outcome.message.split('\n')[0]}`, started);
+  return toEditorResult(outcome.result, new MemoryFileHost(files), started);
+}
+
+/** Runs the worker to its end; a cancelled signal asks it to stop (so that a scratch database is still dropped). */
+function runWorker(input: VerifyWorkerInput, options: EditorVerifyOptions): Promise<Exclude<VerifyWorkerMessage, { kind: 'progress' }>> {
+  if (!fs.existsSync(WORKER_SCRIPT)) return Promise.resolve({ kind: 'error', message: `${WORKER_SCRIPT} is missing` });
+  return new Promise((resolve) => {
+    let settled = false;
+    // The same Node (or VS Code's Electron as Node: ELECTRON_RUN_AS_NODE is inherited), no inspector flags.
+    const worker = fork(WORKER_SCRIPT, [], { execArgv: [], stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+    let stderr = '';
+    worker.stderr?.on('data', (d: Buffer) => {
+      if (stderr.length < 4000) stderr += d.toString('utf8');
+    });
+    const finish = (m: Exclude<VerifyWorkerMessage, { kind: 'progress' }>): void => {
+      if (settled) return;
+      settled = true;
+      clearInterval(poll);
+      resolve(m);
+    };
+    let cancelSent = false;
+    const poll = setInterval(() => {
+      if (!cancelSent && options.signal?.aborted && worker.connected) {
+        cancelSent = true;
+        worker.send({ kind: 'cancel' });
+      }
+    }, 50);
+    worker.send(input);
+    worker.on('message', (m: VerifyWorkerMessage) => {
+      if (m.kind === 'progress') {
+        try {
+          options.onProgress?.(m.progress);
+        } catch {
+          // A failing progress reporter never stops a verification.
+        }
+      } else finish(m);
+    });
+    worker.on('error', (e) => finish({ kind: 'error', message: e instanceof Error ? (e.stack ?? e.message) : String(e) }));
+    worker.on('exit', (code, sig) => finish({ kind: 'error', message: `the verification process stopped (${sig ?? `exit code ${code}`})${stderr ? `: ${stderr.trim()}` : ''}` }));
+  });
 }
 
 /** The engine's result as the editor needs it: diagnostics per file (UTF-16 ranges in the text the engine read). */

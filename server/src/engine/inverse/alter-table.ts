@@ -3,8 +3,13 @@
  * share the node) → the inverse of each subcommand, in reverse order. Consecutive reversible
  * inverses share one ALTER statement; an irreversible subcommand becomes a TODO line between them.
  */
-import type { AlterTableCmd, AlterTableStmt, Constraint, RangeVar } from '@pgsql/types';
+import type { AlterTableCmd, AlterTableStmt, Constraint, RangeVar, TypeName } from '@pgsql/types';
 import { quoteIdent, relationName, stringList } from '../parsing/ast';
+import { alterTableCommandSpans } from '../parsing/clauses';
+import { applySql } from '../schema';
+import type { ColumnModel, SchemaModel } from '../schema/model';
+import { lookupTable, opaqueUnknown } from './lookup';
+import { addConstraintSql, restoreLost } from './restore';
 import {
   coveredNote,
   defaultName,
@@ -17,8 +22,45 @@ import {
   type Inversion,
 } from './types';
 
-/** The inverse of one subcommand: a subcommand for the same ALTER statement, a TODO, or a note. */
-type SubInverse = { sub: string } | { irreversible: string } | { note: string };
+/**
+ * The inverse of one subcommand: a subcommand for the same ALTER statement (or several, in order),
+ * whole statements (a restore), a TODO, or a note.
+ */
+type SubInverse = { sub: string } | { subs: string[] } | { parts: InversePart[] } | { irreversible: string } | { note: string };
+
+/** The schema before and after one subcommand (the statement's earlier subcommands applied). */
+interface SubSchema {
+  before: SchemaModel;
+  after: SchemaModel;
+  searchPath: readonly string[] | undefined;
+  fileRank?: (file: string) => number | undefined;
+  /** `ALTER TABLE [IF EXISTS] [ONLY] name`. */
+  prefix: string;
+}
+
+/**
+ * The schema before each subcommand and after the last: each subcommand applied on its own as
+ * `ALTER TABLE name <subcommand>`. Undefined without a schema context or when the subcommands
+ * cannot be located.
+ */
+function subcommandSchemas(stmt: AlterTableStmt, ctx: InverseContext, prefix: string): SchemaModel[] | undefined {
+  const before = ctx.before;
+  const cmds = stmt.cmds ?? [];
+  if (!before || !ctx.after) return undefined;
+  if (cmds.length === 1) return [before, ctx.after];
+  const statement = ctx.statement;
+  const spans = statement ? alterTableCommandSpans(statement, stmt) : undefined;
+  if (!statement || !spans) return undefined;
+  const path = ctx.searchPath && ctx.searchPath.join() !== 'public' ? `SET search_path = ${ctx.searchPath.map((s) => `'${s.replace(/'/g, "''")}'`).join(', ')};\n` : '';
+  const out = [before];
+  let model = before;
+  for (const span of spans) {
+    const sub = statement.text.slice(span.start - statement.span.start, span.end - statement.span.start);
+    model = applySql(model, `${path}${prefix} ${sub}`);
+    out.push(model);
+  }
+  return out;
+}
 
 interface Target {
   rel: RangeVar | undefined;
@@ -65,17 +107,21 @@ export function invertAlterTable(stmt: AlterTableStmt, ctx: InverseContext): Inv
   const isNew = (k: string): boolean => ctx.isCreated(k) || local.has(k);
 
   const inverses: SubInverse[] = [];
-  for (const node of stmt.cmds ?? []) {
-    if (!('AlterTableCmd' in node)) continue;
+  const schemas = isTable ? subcommandSchemas(stmt, ctx, prefix) : undefined;
+  (stmt.cmds ?? []).forEach((node, i) => {
+    if (!('AlterTableCmd' in node)) return;
     const cmd = node.AlterTableCmd;
-    const inv = invertCommand(cmd, target, isNew);
+    const sub: SubSchema | undefined = schemas
+      ? { before: schemas[i]!, after: schemas[i + 1]!, searchPath: ctx.searchPath, prefix, ...(ctx.fileRank ? { fileRank: ctx.fileRank } : {}) }
+      : undefined;
+    const inv = (sub && invertCommandWithSchema(cmd, target, isNew, sub)) ?? invertCommand(cmd, target, isNew);
     inverses.push(inv.inverse);
     for (const k of inv.creates ?? []) {
       local.add(k);
       effects.creates!.push(k);
     }
     if (inv.drops) effects.drops = [...(effects.drops ?? []), ...inv.drops];
-  }
+  });
 
   // Reverse order; consecutive subcommands share one statement.
   const parts: InversePart[] = [];
@@ -87,6 +133,11 @@ export function invertAlterTable(stmt: AlterTableStmt, ctx: InverseContext): Inv
   for (const inv of inverses.reverse()) {
     if ('sub' in inv) {
       group.push(inv.sub);
+    } else if ('subs' in inv) {
+      group.push(...inv.subs);
+    } else if ('parts' in inv) {
+      flush();
+      parts.push(...inv.parts);
     } else {
       flush();
       parts.push(inv);
@@ -95,7 +146,9 @@ export function invertAlterTable(stmt: AlterTableStmt, ctx: InverseContext): Inv
   flush();
 
   const step =
-    parts.length === 1 && 'irreversible' in parts[0]!
+    parts.length === 0
+      ? { sql: [] }
+      : parts.length === 1 && 'irreversible' in parts[0]!
       ? { irreversible: parts[0].irreversible }
       : parts.length === 1 && 'note' in parts[0]!
         ? { note: parts[0].note }
@@ -321,4 +374,142 @@ const DESCRIPTIONS: Partial<Record<string, string>> = {
 function describe(cmd: AlterTableCmd): string {
   const what = DESCRIPTIONS[cmd.subtype ?? ''] ?? (cmd.subtype ?? 'subcommand').replace(/^AT_/, '');
   return cmd.name ? `${what} ${quoteIdent(cmd.name)}` : what;
+}
+
+// ---- with the schema before and after the subcommand ------------------------------------------
+
+/** Built-in type families whose values PostgreSQL converts without USING (assignment casts). */
+const NUMERIC = new Set(['int2', 'int4', 'int8', 'numeric', 'float4', 'float8']);
+const STRING = new Set(['text', 'varchar', 'bpchar', 'name']);
+const TIME = new Set(['timestamp', 'timestamptz', 'date']);
+
+function baseName(t: TypeName): { name: string; builtin: boolean; array: boolean } {
+  const names = stringList(t.names);
+  const name = names[names.length - 1] ?? '';
+  const builtin = names.length === 1 ? name === 'text' : names[0] === 'pg_catalog';
+  return { name, builtin, array: (t.arrayBounds ?? []).length > 0 };
+}
+
+/** Whether `ALTER COLUMN ... TYPE to` needs `USING` for values of type `from`. */
+export function needsUsing(from: TypeName, to: TypeName): boolean {
+  const a = baseName(from);
+  const b = baseName(to);
+  if (a.array !== b.array) return true;
+  if (a.name === b.name && stringList(from.names).join('.') === stringList(to.names).join('.')) return false;
+  if (!a.builtin || !b.builtin) return !(b.builtin && STRING.has(b.name));
+  if (STRING.has(b.name) && !a.array) return false;
+  if (NUMERIC.has(a.name) && NUMERIC.has(b.name)) return false;
+  if (TIME.has(a.name) && TIME.has(b.name)) return false;
+  return true;
+}
+
+function invertCommandWithSchema(cmd: AlterTableCmd, t: Target, isNew: (k: string) => boolean, s: SubSchema): CommandInverse | undefined {
+  const col = cmd.name ?? '';
+  const colKey = keys.member(t.relKey, 'col', col);
+  const alterCol = `ALTER ${t.columnWord} ${quoteIdent(col)}`;
+  const tableBefore = lookupTable(s.before, t.rel, s.searchPath);
+  const tableAfter = lookupTable(s.after, t.rel, s.searchPath);
+  const colBefore: ColumnModel | undefined = tableBefore?.columns.get(col);
+  const colAfter: ColumnModel | undefined = tableAfter?.columns.get(col);
+  const unknownsAdded = s.after.unknowns.length > s.before.unknowns.length;
+  const restore = (label: string, extra: InversePart[] = []): CommandInverse | undefined => {
+    if (!tableBefore) return undefined;
+    const parts = [...restoreLost(s.before, s.after, s.fileRank ? { fileRank: s.fileRank } : {}), ...extra];
+    for (const u of s.after.unknowns.slice(s.before.unknowns.length)) parts.push({ irreversible: `${label} on ${t.name}: ${u.reason}` });
+    if (parts.length > 0) return { inverse: { parts } };
+    if (cmd.missing_ok && tableBefore && !opaqueUnknown(s.before)) return { inverse: { note: `${label} on ${t.name}: no earlier migration creates it, so IF EXISTS skips it` } };
+    return undefined;
+  };
+
+  switch (cmd.subtype) {
+    case 'AT_AddColumn': {
+      const def = cmd.def && 'ColumnDef' in cmd.def ? cmd.def.ColumnDef : undefined;
+      if (cmd.missing_ok && def?.colname && tableBefore?.columns.has(def.colname)) {
+        return { inverse: { note: `ADD COLUMN IF NOT EXISTS ${quoteIdent(def.colname)} on ${t.name} changes nothing: an earlier migration already creates the column` } };
+      }
+      return undefined;
+    }
+    case 'AT_DropColumn':
+      if (isNew(colKey)) return undefined;
+      return restore(`DROP ${t.columnWord} ${quoteIdent(col)}`);
+    case 'AT_DropConstraint': {
+      if (isNew(t.relKey)) return undefined;
+      // CASCADE of a primary key or unique constraint also drops the foreign keys that use its index.
+      const dropped = tableBefore?.constraints.get(col);
+      const extra: InversePart[] = [];
+      if (tableBefore && dropped && cmd.behavior === 'DROP_CASCADE' && (dropped.kind === 'primary key' || dropped.kind === 'unique')) {
+        const cols = [...dropped.columns].sort().join(',');
+        for (const other of s.before.tables.values()) {
+          for (const k of other.constraints.values()) {
+            const r = k.references;
+            if (!r || r.schema !== tableBefore.schema || r.table !== tableBefore.name || [...r.columns].sort().join(',') !== cols) continue;
+            if (lookupTable(s.after, { relname: other.name, schemaname: other.schema }, undefined)?.constraints.has(k.name)) {
+              extra.push({ sql: addConstraintSql(other, k) });
+            }
+          }
+        }
+      }
+      return restore(`DROP CONSTRAINT ${quoteIdent(col)}`, extra);
+    }
+    case 'AT_AlterColumnType': {
+      if (isNew(colKey) || !colBefore || !colAfter || unknownsAdded) return undefined;
+      if (colBefore.typeText === colAfter.typeText && colBefore.collation === colAfter.collation) {
+        return { inverse: { note: `ALTER COLUMN ${quoteIdent(col)} TYPE on ${t.name} keeps the column's type (${colBefore.typeText})` } };
+      }
+      const using = needsUsing(colAfter.typeName, colBefore.typeName);
+      const collate = colBefore.collation !== colAfter.collation ? ` COLLATE ${colBefore.collation ? colBefore.collation.split('.').map(quoteIdent).join('.') : '"default"'}` : '';
+      const type = `${alterCol} TYPE ${colBefore.typeText}${collate}${using ? ` USING ${quoteIdent(col)}::${colBefore.typeText}` : ''}`;
+      // A default of the new type may not cast back by itself: drop it first, set the old one after.
+      if (using && colAfter.defaultText !== undefined) {
+        const restoreDefault = colBefore.defaultText !== undefined ? `${alterCol} SET DEFAULT ${colBefore.defaultText}` : `${alterCol} DROP DEFAULT`;
+        return { inverse: { subs: [`${alterCol} DROP DEFAULT`, type, restoreDefault] } };
+      }
+      return { inverse: { sub: type } };
+    }
+    case 'AT_ColumnDefault': {
+      if (isNew(colKey) || !colBefore || !colAfter || unknownsAdded) return undefined;
+      if (colBefore.defaultText === colAfter.defaultText) {
+        return { inverse: { note: `${alterCol} ${cmd.def ? 'SET' : 'DROP'} DEFAULT on ${t.name} keeps the column's default` } };
+      }
+      return { inverse: { sub: colBefore.defaultText !== undefined ? `${alterCol} SET DEFAULT ${colBefore.defaultText}` : `${alterCol} DROP DEFAULT` } };
+    }
+    case 'AT_SetNotNull':
+      if (colBefore?.notNull && !isNew(colKey)) return { inverse: { note: `${alterCol} SET NOT NULL on ${t.name}: the column is already NOT NULL` } };
+      return undefined;
+    case 'AT_DropNotNull':
+      if (colBefore && !colBefore.notNull && !isNew(colKey)) return { inverse: { note: `${alterCol} DROP NOT NULL on ${t.name}: the column already allows NULL` } };
+      return undefined;
+    case 'AT_DropIdentity': {
+      if (isNew(colKey) || !colBefore?.identity || unknownsAdded) return undefined;
+      const kind = colBefore.identity === 'always' ? 'ALWAYS' : 'BY DEFAULT';
+      return {
+        inverse: {
+          parts: [
+            { comment: `the identity sequence of ${t.name}.${quoteIdent(col)} starts again at 1: move it past the column's highest value with setval` },
+            { sql: `${s.prefix} ${alterCol} ADD GENERATED ${kind} AS IDENTITY;` },
+          ],
+        },
+      };
+    }
+    case 'AT_AddConstraint': {
+      const c = cmd.def && 'Constraint' in cmd.def ? cmd.def.Constraint : undefined;
+      if (!c || isNew(t.relKey) || !tableBefore || !tableAfter || unknownsAdded) return undefined;
+      const added = [...tableAfter.constraints.values()].filter((k) => !tableBefore.constraints.has(k.name));
+      if (added.length !== 1) return undefined;
+      const name = added[0]!.name;
+      if (c.indexname) {
+        // USING INDEX took over an index that existed before: it comes back after the constraint goes.
+        const index = tableBefore.indexes.get(c.indexname);
+        if (!index) return undefined;
+        return {
+          inverse: { parts: [{ sql: `${s.prefix} DROP CONSTRAINT ${quoteIdent(name)};` }, { sql: `${index.definitionText.trimEnd().replace(/;$/, '')};` }] },
+          creates: [keys.member(t.relKey, 'con', name)],
+        };
+      }
+      if (c.conname) return undefined;
+      return { inverse: { sub: `DROP CONSTRAINT ${quoteIdent(name)}` }, creates: [keys.member(t.relKey, 'con', name)] };
+    }
+    default:
+      return undefined;
+  }
 }

@@ -95,7 +95,7 @@ export function viewProblem(model: SchemaModel, v: ViewModel, options: RestoreOp
 }
 
 /** Why a function's definition as written no longer recreates it, or undefined when it does. */
-function functionProblem(f: { schema: string; name: string; definitionText: string; signature: string }): string | undefined {
+export function functionProblem(f: { schema: string; name: string; definitionText: string; signature: string }): string | undefined {
   const ast = firstAst(f.definitionText);
   if (ast && 'CreateFunctionStmt' in ast) {
     const names = (ast.CreateFunctionStmt.funcname ?? []).flatMap((n) => ('String' in n ? [n.String.sval ?? ''] : []));

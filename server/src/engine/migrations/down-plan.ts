@@ -10,6 +10,7 @@ import { parseSql } from '../parsing/parser';
 import { eolOf } from '../text';
 import type { Convention, MigrationFile } from './convention';
 import { detectConvention } from './detect';
+import { readMigrationDirectory } from './directory';
 import { golangMigrate } from './golang-migrate';
 
 export type DownPlan =
@@ -28,6 +29,11 @@ export interface DownPlanInput {
   convention?: Convention;
   /** Plan even when the down already has content (the CLI only prints the SQL). */
   force?: boolean;
+  /**
+   * Give the inverses the schema the earlier migrations of the directory leave (DROP COLUMN → ADD
+   * COLUMN with its definition, ...). The editor and the CLI set it.
+   */
+  useSchema?: boolean;
 }
 
 export function conventionFor(filePath: string, host: FileHost, convention?: Convention): Convention {
@@ -44,12 +50,13 @@ export function planDown(input: DownPlanInput): DownPlanResult {
   }
   const eol = eolOf(input.upText);
   const upFileName = path.basename(input.upPath);
+  const schema = input.useSchema ? { directory: readMigrationDirectory(convention.directoryOf(input.upPath), input.host, convention), host: input.host, migration } : undefined;
 
   if (convention.layout === 'single' && convention.downSectionEdit) {
     const sections = convention.sections(migration, input.upText);
     const up = sections.find((s) => s.direction === 'up');
     if (!up) return { ok: false, message: `${upFileName} has no up section` };
-    const sql = generateDownSql(parseSql(input.upText.slice(up.span.start, up.span.end)), { eol, upFileName });
+    const sql = generateDownSql(parseSql(input.upText.slice(up.span.start, up.span.end)), { eol, upFileName, ...(schema ? { schema } : {}) });
     const down = sections.find((s) => s.direction === 'down');
     if (down && !input.force) {
       const body = input.upText.slice(down.span.start, down.span.end);
@@ -67,6 +74,6 @@ export function planDown(input: DownPlanInput): DownPlanResult {
   if (!input.force && (existing !== undefined || input.host.exists(downPath)) && (existing === undefined || existing.trim() !== '')) {
     return { ok: false, message: `${path.basename(downPath)} already exists` };
   }
-  const text = generateDownSql(parseSql(input.upText), { eol, upFileName });
+  const text = generateDownSql(parseSql(input.upText), { eol, upFileName, ...(schema ? { schema } : {}) });
   return { ok: true, plan: { kind: 'file', migration, downPath, text, existing } };
 }

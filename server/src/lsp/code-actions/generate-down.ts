@@ -34,7 +34,7 @@ export interface DownEditInput {
 
 /** The edit, or undefined when the file is not an up migration or its down already has content. */
 export function generateDownEdit(input: DownEditInput): DownEdit | undefined {
-  const result = planDown({ upPath: input.upPath, upText: input.upText, host: input.host, ...(input.convention ? { convention: input.convention } : {}) });
+  const result = planDown({ upPath: input.upPath, upText: input.upText, host: input.host, useSchema: true, ...(input.convention ? { convention: input.convention } : {}) });
   if (!result.ok) return undefined;
   const plan = result.plan;
 

@@ -1,0 +1,74 @@
+/**
+ * Runs one verification in a child process of the language server (bundled as
+ * dist/verify-worker.js beside the server, started with `fork`). PGlite takes several hundred MB
+ * that WebAssembly does not give back and its statements block the thread they run on: in a child
+ * process the language server stays small and responsive, and the memory goes away with the child.
+ *
+ * IPC messages: the parent sends the input (`migrationGuardVerify: true`), then maybe
+ * `{ kind: 'cancel' }`; the child sends progress, then one of result, cancelled or error, and exits.
+ */
+import { MemoryFileHost } from '../engine/host';
+import { VerifyCancelledError, verifyMigration, type VerifyProgress, type VerifyResult } from '../engine/verify/index';
+
+export interface VerifyWorkerInput {
+  migrationGuardVerify: true;
+  directory: string;
+  /** Decimal version (a bigint does not cross threads as one). */
+  version: string;
+  /** The directory's migration files as the editor sees them (open documents included). */
+  files: Record<string, string>;
+  databaseUrl?: string;
+  cacheDir?: string | false;
+}
+
+export type VerifyWorkerMessage =
+  | { kind: 'progress'; progress: VerifyProgress }
+  | { kind: 'result'; result: VerifyResult }
+  | { kind: 'cancelled' }
+  | { kind: 'error'; message: string };
+
+const signal = { aborted: false };
+
+function post(m: VerifyWorkerMessage): Promise<void> {
+  return new Promise((resolve) => {
+    if (!process.send) return resolve();
+    process.send(m, undefined, undefined, () => resolve());
+  });
+}
+
+async function main(input: VerifyWorkerInput): Promise<void> {
+  try {
+    const result = await verifyMigration({
+      directory: input.directory,
+      version: input.version,
+      host: new MemoryFileHost(input.files),
+      signal,
+      onProgress: (progress) => post({ kind: 'progress', progress }),
+      ...(input.databaseUrl ? { databaseUrl: input.databaseUrl } : {}),
+      ...(input.cacheDir !== undefined ? { cacheDir: input.cacheDir } : {}),
+    });
+    await post({ kind: 'result', result });
+  } catch (e) {
+    if (e instanceof VerifyCancelledError) await post({ kind: 'cancelled' });
+    else await post({ kind: 'error', message: e instanceof Error ? (e.stack ?? e.message) : String(e) });
+  } finally {
+    // The database is closed (and a scratch database dropped) by now: nothing is left to wait for.
+    process.exit(0);
+  }
+}
+
+if (process.send) {
+  let started = false;
+  process.on('message', (m: unknown) => {
+    const msg = m as { kind?: unknown; migrationGuardVerify?: unknown } | null;
+    if (msg?.kind === 'cancel') signal.aborted = true;
+    else if (msg?.migrationGuardVerify === true && !started) {
+      started = true;
+      void main(msg as VerifyWorkerInput);
+    }
+  });
+  // The parent went away (the server stopped): stop too; a scratch database is dropped on the way out.
+  process.on('disconnect', () => {
+    signal.aborted = true;
+  });
+}
