@@ -14,6 +14,8 @@ export interface FileResult {
 /** The disk, with directory listings read once per run (nothing changes them while `check` runs). */
 export class RunFileHost implements FileHost {
   private readonly dirs = new Map<string, string[]>();
+  /** One run sees one state of the files: directory readings and conventions are computed once. */
+  readonly memo = new Map<string, unknown>();
 
   constructor(private readonly base: FileHost = new NodeFileHost()) {}
 

@@ -13,6 +13,20 @@ export interface FileHost {
   exists(filePath: string): boolean;
   /** Names of the sub-directories of a directory, or [] (folder-per-migration layouts need it). */
   listDirs?(dir: string): string[];
+  /**
+   * Derived data (directory readings, detected conventions) kept for as long as this host's view of
+   * the files cannot change: the CLI's one run. Absent where files change under it (the editor).
+   */
+  memo?: Map<string, unknown>;
+}
+
+/** `compute()` once per key for hosts with a memo; every time for the others. */
+export function memoized<T>(host: FileHost, key: string, compute: () => T): T {
+  if (!host.memo) return compute();
+  if (host.memo.has(key)) return host.memo.get(key) as T;
+  const value = compute();
+  host.memo.set(key, value);
+  return value;
 }
 
 export class NodeFileHost implements FileHost {

@@ -3,7 +3,7 @@
  * the first annotation in its files. `.migration-guard.json` may name one instead (`conventionById`).
  */
 import * as path from 'node:path';
-import type { FileHost } from '../host';
+import { memoized, type FileHost } from '../host';
 import type { Convention, ConventionId } from './convention';
 import { dbmate, dbmateAnnotation } from './dbmate';
 import { flyway, FLYWAY_PATTERN, FLYWAY_REPEATABLE } from './flyway';
@@ -50,6 +50,10 @@ function isMigrationFolder(dir: string, host: FileHost): boolean {
  * the earlier convention of CONVENTIONS.
  */
 export function detectConvention(dir: string, host: FileHost): Convention | undefined {
+  return memoized(host, `convention\0${dir}`, () => detectNow(dir, host));
+}
+
+function detectNow(dir: string, host: FileHost): Convention | undefined {
   // A folder of folder-per-migration itself (`2019-02-26-002946_create_user/up.sql`).
   if (MIGRATION_FOLDER.test(path.basename(dir)) && isMigrationFolder(dir, host)) return folderPerMigration;
   const scores = new Map<Convention, number>();

@@ -3,7 +3,7 @@
  * the files the tool would skip, and how it numbers versions.
  */
 import * as path from 'node:path';
-import type { FileHost } from '../host';
+import { memoized, type FileHost } from '../host';
 import { compareVersions, sameVersion, type Convention, type InvalidName, type MigrationFile, type VersionScheme } from './convention';
 import { golangMigrate } from './golang-migrate';
 
@@ -34,6 +34,10 @@ export interface MigrationDirectory {
 export const MIGRATION_DIR_NAME = /^(?:[a-z]+[-_])?migrat(?:e|es|ion|ions)$/i;
 
 export function readMigrationDirectory(dir: string, host: FileHost, convention: Convention = golangMigrate): MigrationDirectory {
+  return memoized(host, `directory\0${convention.id}\0${dir}`, () => readDirectoryNow(dir, host, convention));
+}
+
+function readDirectoryNow(dir: string, host: FileHost, convention: Convention): MigrationDirectory {
   const names = [...host.readDir(dir)];
   // Folder per migration: `<version>_<name>/up.sql`, listed as `<folder>/up.sql`.
   if (convention.nested && host.listDirs) {

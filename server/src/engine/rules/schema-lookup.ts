@@ -2,7 +2,8 @@
  * The schema model (schema/, helper S's) as the safety rules need it: the schema a statement of the
  * checked file runs against.
  */
-import { replayFile, schemaAfter, schemaBefore, type SchemaModel } from '../schema';
+import type { ParsedFile } from '../parsing/parser';
+import { replayFile, schemaAfter, schemaBefore, schemasThroughFile, type SchemaModel } from '../schema';
 import type { RuleContext } from './types';
 
 /**
@@ -20,9 +21,27 @@ export function schemaFor(ctx: RuleContext): SchemaModel | undefined {
   }
 }
 
+/**
+ * The schema before each statement of a parse, from one pass over the file (shared by every rule of
+ * one analysis, which all see the same ParsedFile): asking per statement stays linear.
+ */
+const throughFile = new WeakMap<ParsedFile, { base: SchemaModel; models: SchemaModel[] | undefined }>();
+
 /** The schema a statement of the file runs against: `schemaFor` plus the file's statements before it. */
 export function schemaAt(ctx: RuleContext, statementIndex: number, base = schemaFor(ctx)): SchemaModel | undefined {
   if (!base || statementIndex <= 0) return base;
+  let entry = throughFile.get(ctx.parsed);
+  if (!entry || entry.base !== base) {
+    let models: SchemaModel[] | undefined;
+    try {
+      models = schemasThroughFile(base, ctx.filePath, ctx.parsed);
+    } catch {
+      models = undefined;
+    }
+    entry = { base, models };
+    throughFile.set(ctx.parsed, entry);
+  }
+  if (entry.models) return entry.models[Math.min(statementIndex, entry.models.length - 1)];
   try {
     return replayFile(base, ctx.filePath, { ...ctx.parsed, statements: ctx.parsed.statements.slice(0, statementIndex) });
   } catch {
