@@ -46,8 +46,15 @@ function parseArgs(arg: unknown): CreateArgs {
 async function isMigrationFolder(folder: vscode.Uri): Promise<boolean> {
   if (MIGRATION_DIR_NAME.test(path.basename(folder.path))) return true;
   try {
+    // Any tool's migrations: golang-migrate names, versioned .sql files (goose, dbmate, sql-migrate),
+    // Flyway's V1__/U1__, or folders holding up.sql (folder-per-migration). The server decides the
+    // convention; this only tells whether the active file's folder is a migrations folder.
     const entries = await vscode.workspace.fs.readDirectory(folder);
-    return entries.some(([name, type]) => type === vscode.FileType.File && GOLANG_MIGRATE_PATTERN.test(name));
+    return entries.some(
+      ([name, type]) =>
+        (type === vscode.FileType.File && (GOLANG_MIGRATE_PATTERN.test(name) || /^(?:[VU]\d[\d._]*__.+|\d+[-_].*)\.sql$/i.test(name))) ||
+        (type === vscode.FileType.Directory && /^\d[\d-]*_/.test(name)),
+    );
   } catch {
     return false;
   }
@@ -103,7 +110,7 @@ export async function createPairedMigration(client: LanguageClient, prompter: Pr
       validateInput: (value) => {
         const slug = slugifyTitle(value);
         if (slug === '') return value.trim() === '' ? undefined : 'Type a title with letters or digits.';
-        return { message: `Creates <version>_${slug}.up.sql and .down.sql`, severity: vscode.InputBoxValidationSeverity.Info };
+        return { message: `Creates the migration <version>_${slug} in this folder's convention`, severity: vscode.InputBoxValidationSeverity.Info };
       },
     });
     if (title === undefined) return undefined;
