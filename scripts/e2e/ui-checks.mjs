@@ -2,7 +2,9 @@
 // UI checks through the real workbench, as a person uses it: code-server serves VS Code 1.139 with the
 // packaged extension installed, headless Chromium opens it through playwright-core, and each check types
 // and clicks: squiggles in the editor, the Problems panel row, the Ctrl+. quick fix that writes the down
-// migration, and "Migration Guard: Create paired migration" from the command palette with a typed title.
+// migration, "Migration Guard: Create paired migration" from the command palette with a typed title, the
+// "Verify up → down → up" CodeLens on a down that forgets an index (editor, Problems panel, notification),
+// and "Migration Guard: Show schema change" from the palette (the diff editor of the schemas).
 // Screenshots go to .e2e/screenshots/ (with --screenshots: docs/images/, for the README).
 //
 // Options: --skip-build (reuse migration-guard.vsix), --vsix FILE, --screenshots, --keep, --headed.
@@ -76,6 +78,8 @@ const code = await guarded(TAG, timeoutMs, cleanups, async () => {
     'editor.fontSize': 14,
     'workbench.colorTheme': 'Default Light Modern',
     'files.autoSave': 'off',
+    // The schema diff's long index definitions stay readable side by side.
+    'diffEditor.wordWrap': 'on',
   });
   installExtension(TAG, vsix, extensionsDir, userDataDir);
   const port = await freePort();
@@ -141,6 +145,16 @@ const code = await guarded(TAG, timeoutMs, cleanups, async () => {
     await page.keyboard.press('Enter');
     await page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ state: 'visible' });
     await page.locator('.monaco-editor.focused').waitFor({ state: 'visible' });
+  }
+
+  /** Runs a command from the palette (F1) by its label, as a person does. */
+  async function runCommand(label) {
+    await page.keyboard.press('F1');
+    await page.locator(quickInput).waitFor({ state: 'visible' });
+    await page.locator(quickInput).fill(`>${label}`);
+    await quickRow(label).waitFor({ state: 'visible' });
+    await page.keyboard.press('Enter');
+    await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
   }
 
   log(TAG, `opening the workbench (${workspace})`);
@@ -220,6 +234,61 @@ const code = await guarded(TAG, timeoutMs, cleanups, async () => {
     await page.locator('.tabs-container .tab.active', { hasText: '000005_add_audit_table.up.sql' }).waitFor({ state: 'visible', timeout: WAIT });
     const added = readdirSync(migrations).filter((f) => !before.has(f)).sort();
     if (added.join() !== '000005_add_audit_table.down.sql,000005_add_audit_table.up.sql') throw new Error(`unexpected new files: ${added.join(', ')}`);
+  });
+
+  // services/catalog/migrations/000002_add_product_price: the down drops the column the up added but
+  // forgets the index (products_sku_idx) the up created. The first verification starts PGlite in the
+  // language server's child process: several seconds, more with a cold cache.
+  const brokenDown = '000002_add_product_price.down.sql';
+  const verifyRow = () => page.locator('.markers-panel .monaco-list-row', { hasText: 'does not drop index products_sku_idx' }).first();
+
+  await check('the "Verify up → down → up" CodeLens reports the index the down forgets, in the editor and the Problems panel', async () => {
+    // Only this file open: the tab bar and the Problems panel show the verification alone.
+    await runCommand('View: Close All Editors');
+    await until('no open editor', async () => (await page.locator('.tabs-container .tab').count()) === 0);
+    await openFile(brokenDown);
+    const lens = page.locator('.monaco-editor .codelens-decoration a', { hasText: 'Verify up → down → up' }).first();
+    await lens.waitFor({ state: 'visible', timeout: WAIT });
+    await lens.click();
+    // The Problems panel (opened by an earlier check; opened here if not) gets the verification's row.
+    if (!(await page.locator('.markers-panel').first().isVisible())) await page.keyboard.press(`${MOD}+Shift+M`);
+    await verifyRow().waitFor({ state: 'visible', timeout: WAIT });
+    const label = (await verifyRow().getAttribute('aria-label')) ?? '';
+    if (!/error/i.test(label) || !label.includes('migration-guard-verify')) throw new Error(`unexpected aria-label: ${label}`);
+    // The re-run up fails on the index the down left: its row is there too.
+    await page.locator('.markers-panel .monaco-list-row', { hasText: 'The up fails when run again after the down' }).first().waitFor({ state: 'visible', timeout: WAIT });
+    // In the editor: a red squiggle on the down's statement, and the CodeLens counts the problems.
+    await until('an error squiggle in the down file', async () => (await page.locator('.monaco-editor .squiggly-error').count()) >= 1);
+    await page.locator('.monaco-editor .codelens-decoration', { hasText: '2 problems' }).first().waitFor({ state: 'visible', timeout: WAIT });
+    // The result's notification, with its buttons.
+    await page
+      .locator('.notifications-toasts .notification-list-item', { hasText: '1 difference (index products_sku_idx)' })
+      .first()
+      .waitFor({ state: 'visible', timeout: WAIT });
+    await shot('verify-migration');
+  });
+
+  await check('"Migration Guard: Show schema change" from the palette opens the diff of the schema before and after the up', async () => {
+    // A clean screen: no toasts, no panel.
+    await runCommand('Notifications: Clear All Notifications');
+    await until('no notification toasts', async () => (await page.locator('.notifications-toasts .notification-list-item').count()) === 0);
+    await runCommand('View: Hide Panel');
+    await page.locator('.markers-panel').first().waitFor({ state: 'hidden', timeout: WAIT });
+    await page.locator('.tabs-container .tab.active', { hasText: brokenDown }).waitFor({ state: 'visible' });
+    // The active editor is the down file of the verified version: the command compares that version's schemas.
+    // Room for both sides of the diff: the side bar goes while the diff is shown.
+    await runCommand('View: Toggle Primary Side Bar Visibility');
+    await page.locator('.part.sidebar').first().waitFor({ state: 'hidden', timeout: WAIT });
+    await runCommand('Migration Guard: Show schema change');
+    await page.locator('.tabs-container .tab.active', { hasText: 'schema before ↔ after the up' }).waitFor({ state: 'visible', timeout: WAIT });
+    const modified = page.locator('.monaco-diff-editor .editor.modified');
+    await modified.locator('.view-line', { hasText: 'CREATE INDEX products_sku_idx ON public.products' }).first().waitFor({ state: 'visible', timeout: WAIT });
+    await modified.locator('.view-line', { hasText: 'column price_cents integer' }).first().waitFor({ state: 'visible', timeout: WAIT });
+    // The added lines are marked as inserted.
+    await until('inserted-line decorations in the diff', async () => (await page.locator('.monaco-diff-editor .line-insert').count()) >= 1);
+    await shot('schema-change');
+    await runCommand('View: Toggle Primary Side Bar Visibility');
+    await page.locator('.part.sidebar').first().waitFor({ state: 'visible', timeout: WAIT });
   });
 
   await context.close().catch(() => {});
