@@ -8,6 +8,7 @@ import { compareStates, captureState, resetDatabase, runStatements } from '../..
 import { openDatabase, type Database } from '../../../server/src/engine/verify/pglite';
 import { formatSnapshot } from '../../../server/src/engine/verify/snapshot';
 import { SCHEMA_CASES, downWithSchema } from '../inverse/schema-cases';
+import { BACKUP_INIT, applied, planFor } from '../inverse/backup-helpers';
 
 describe('round trip of the schema-aware inverses in PGlite', function () {
   this.timeout(120_000);
@@ -43,6 +44,45 @@ describe('round trip of the schema-aware inverses in PGlite', function () {
       else assert.notDeepEqual(comparison.exact, [], 'a column-order case changes the column order (else mark it exact)');
     });
   }
+
+  describe('"Keep a backup copy": up with the copy, then its down, gives back the schema and the values', () => {
+    const SEED = "INSERT INTO users (email, name) VALUES ('a@x', 'A'), ('b@x', NULL), ('c@x', 'C');\nINSERT INTO posts VALUES (1, 1, 'one'), (2, 3, 'two');";
+    const cases = [
+      { name: 'DROP COLUMN', up: 'ALTER TABLE users DROP COLUMN email;\n', offset: 18 },
+      { name: 'DROP TABLE ... CASCADE', up: 'DROP TABLE users CASCADE;\n', offset: 0 },
+      { name: 'DROP COLUMN of a column with an index', up: 'CREATE INDEX posts_title_idx ON posts (title);\nALTER TABLE posts DROP COLUMN title;\n', offset: 60 },
+    ];
+    for (const c of cases) {
+      it(c.name, async () => {
+        const files = { '000001_init.up.sql': BACKUP_INIT, '000002_x.up.sql': c.up };
+        const plan = planFor(files, '000002_x.up.sql', c.offset);
+        assert.ok(plan.ok);
+        const out = applied(files, plan.edits);
+        const down = plan.create?.text ?? out['000002_x.down.sql'];
+        assert.ok(down !== undefined);
+        await resetDatabase(db);
+        await must('the history', BACKUP_INIT);
+        await must('the seed', SEED);
+        const values = async (): Promise<string> =>
+          JSON.stringify([(await db.query('SELECT * FROM users ORDER BY id')).rows, (await db.query('SELECT * FROM posts ORDER BY id')).rows]);
+        const before = await captureState(db);
+        const data = await values();
+        await must('the up', out['000002_x.up.sql']!);
+        await must('the down', down);
+        assert.deepEqual(compareStates(before, await captureState(db)).ignoringColumnOrder, []);
+        if (c.name === 'DROP TABLE ... CASCADE') assert.equal(await values(), data);
+        else {
+          // Values come back in their rows (the column is now the last one: compare by name).
+          const rows = (await db.query<Record<string, unknown>>('SELECT id, email, name FROM users ORDER BY id')).rows;
+          assert.deepEqual(rows.map((r) => `${String(r.id)} ${String(r.email)} ${String(r.name)}`), ['1 a@x A', '2 b@x null', '3 c@x C']);
+          const posts = (await db.query<Record<string, unknown>>('SELECT id, title FROM posts ORDER BY id')).rows;
+          assert.deepEqual(posts.map((r) => `${String(r.id)} ${String(r.title)}`), ['1 one', '2 two']);
+        }
+        // The sequence is past the restored keys.
+        await must('a new row', "INSERT INTO users (email) VALUES ('d@x');");
+      });
+    }
+  });
 
   it('the comparison fails when a down leaves something out (the suite can fail)', async () => {
     await resetDatabase(db);

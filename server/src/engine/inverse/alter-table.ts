@@ -202,10 +202,11 @@ function invertCommand(cmd: AlterTableCmd, t: Target, isNew: (k: string) => bool
       );
     case 'AT_ValidateConstraint':
       return { inverse: { note: `VALIDATE CONSTRAINT ${quoteIdent(col)} on ${t.name} only checks existing rows` } };
+    // On a column this migration adds, dropping the column undoes these (and SET NOT NULL could fail on its NULLs).
     case 'AT_SetNotNull':
-      return { inverse: { sub: `${alterCol} DROP NOT NULL` } };
+      return isNew(colKey) ? { inverse: coveredNote(`${alterCol} SET NOT NULL`, colName) } : { inverse: { sub: `${alterCol} DROP NOT NULL` } };
     case 'AT_DropNotNull':
-      return { inverse: { sub: `${alterCol} SET NOT NULL` } };
+      return isNew(colKey) ? { inverse: coveredNote(`${alterCol} DROP NOT NULL`, colName) } : { inverse: { sub: `${alterCol} SET NOT NULL` } };
     case 'AT_ColumnDefault':
       return cmd.def
         ? lost(
@@ -390,6 +391,23 @@ function baseName(t: TypeName): { name: string; builtin: boolean; array: boolean
   return { name, builtin, array: (t.arrayBounds ?? []).length > 0 };
 }
 
+/**
+ * Whether `from::to` is a cast PostgreSQL has for sure: between string types and anything (I/O
+ * conversion), within the numeric and the date/time families, bool ↔ integer, or the same type.
+ * Otherwise (an enum back to smallint, jsonb to integer...) converting back needs an expression.
+ */
+export function castKnown(from: TypeName, to: TypeName): boolean {
+  const a = baseName(from);
+  const b = baseName(to);
+  if (stringList(from.names).join('.') === stringList(to.names).join('.') && a.array === b.array) return true;
+  if (a.array || b.array) return a.array && b.array && ((a.builtin && STRING.has(a.name)) || (b.builtin && STRING.has(b.name)));
+  if ((a.builtin && STRING.has(a.name)) || (b.builtin && STRING.has(b.name))) return true;
+  if (!a.builtin || !b.builtin) return false;
+  if (NUMERIC.has(a.name) && NUMERIC.has(b.name)) return true;
+  if (TIME.has(a.name) && TIME.has(b.name)) return true;
+  return (a.name === 'bool' && b.name === 'int4') || (a.name === 'int4' && b.name === 'bool');
+}
+
 /** Whether `ALTER COLUMN ... TYPE to` needs `USING` for values of type `from`. */
 export function needsUsing(from: TypeName, to: TypeName): boolean {
   const a = baseName(from);
@@ -456,13 +474,20 @@ function invertCommandWithSchema(cmd: AlterTableCmd, t: Target, isNew: (k: strin
       if (colBefore.typeText === colAfter.typeText && colBefore.collation === colAfter.collation) {
         return { inverse: { note: `ALTER COLUMN ${quoteIdent(col)} TYPE on ${t.name} keeps the column's type (${colBefore.typeText})` } };
       }
+      if (!castKnown(colAfter.typeName, colBefore.typeName)) {
+        return {
+          inverse: {
+            irreversible: `ALTER COLUMN ${quoteIdent(col)} TYPE on ${t.name}: no cast from ${colAfter.typeText} back to ${colBefore.typeText} is known here; write ALTER COLUMN ${quoteIdent(col)} TYPE ${colBefore.typeText} USING <expression> by hand`,
+          },
+        };
+      }
       const using = needsUsing(colAfter.typeName, colBefore.typeName);
       const collate = colBefore.collation !== colAfter.collation ? ` COLLATE ${colBefore.collation ? colBefore.collation.split('.').map(quoteIdent).join('.') : '"default"'}` : '';
       const type = `${alterCol} TYPE ${colBefore.typeText}${collate}${using ? ` USING ${quoteIdent(col)}::${colBefore.typeText}` : ''}`;
-      // A default of the new type may not cast back by itself: drop it first, set the old one after.
-      if (using && colAfter.defaultText !== undefined) {
-        const restoreDefault = colBefore.defaultText !== undefined ? `${alterCol} SET DEFAULT ${colBefore.defaultText}` : `${alterCol} DROP DEFAULT`;
-        return { inverse: { subs: [`${alterCol} DROP DEFAULT`, type, restoreDefault] } };
+      // The default is converted with the column: set the old one again, as written, so that it is
+      // stored for the old type (and drop it first when it may not cast back by itself).
+      if (colAfter.defaultText !== undefined && colBefore.defaultText !== undefined) {
+        return { inverse: { subs: [...(using ? [`${alterCol} DROP DEFAULT`] : []), type, `${alterCol} SET DEFAULT ${colBefore.defaultText}`] } };
       }
       return { inverse: { sub: type } };
     }

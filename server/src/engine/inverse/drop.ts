@@ -9,7 +9,7 @@ import { quoteIdent } from '../parsing/ast';
 import { tokenize } from '../parsing/lexer';
 import { functionKey, qualifiedKey, type SchemaModel } from '../schema/model';
 import { qualifiedLabel } from '../schema/render';
-import { restoreLost } from './restore';
+import { restoreLost, triggerProblem } from './restore';
 import { newUnknowns, opaqueUnknown, stepOf } from './lookup';
 import { excerpt, type InverseContext, type InversePart, type Inversion } from './types';
 
@@ -44,14 +44,19 @@ function functionDependents(before: SchemaModel, after: SchemaModel): InversePar
     const key = qualifiedKey(f.schema, f.name);
     for (const t of before.tables.values()) {
       const label = qualifiedLabel(t.schema, t.name);
-      for (const tr of t.triggers.values()) if (tr.functionName === key) parts.push({ sql: `${tr.definitionText.trimEnd().replace(/;$/, '')};` });
+      for (const tr of t.triggers.values()) {
+        if (tr.functionName !== key) continue;
+        const stale = triggerProblem(before, t, tr);
+        if (stale) problems.push(stale);
+        else parts.push({ sql: `${tr.definitionText.trimEnd().replace(/;$/, '')};` });
+      }
       for (const c of t.columns.values()) if (calls(c.defaultText, f.name) || calls(c.generatedText, f.name)) problems.push(`column ${label}.${quoteIdent(c.name)} calls ${f.name}; CASCADE dropped its default or the column`);
       for (const k of t.constraints.values()) if (calls(k.definitionText, f.name)) problems.push(`constraint ${quoteIdent(k.name)} on ${label} calls ${f.name}; CASCADE dropped it`);
       for (const i of t.indexes.values()) if (calls(i.definitionText, f.name)) problems.push(`index ${quoteIdent(i.name)} calls ${f.name}; CASCADE dropped it`);
     }
     for (const v of before.views.values()) if (calls(v.definitionText, f.name)) problems.push(`view ${qualifiedLabel(v.schema, v.name)} calls ${f.name}; CASCADE dropped it`);
   }
-  return [...parts, ...problems.map((p) => ({ irreversible: `${p}: recreate it by hand` }))];
+  return [...parts, ...problems.map((p) => ({ irreversible: /by hand$/.test(p) ? p : `${p}: recreate it by hand` }))];
 }
 
 /**

@@ -56,3 +56,20 @@ export function stepOf(parts: InversePart[]): InverseStep {
   if (parts.every((p): p is { sql: string } => 'sql' in p)) return { sql: parts.map((p) => p.sql) };
   return { parts };
 }
+
+/** The search_path in effect at a statement of a file (its `SET search_path` statements before it). */
+export function searchPathAt(statements: readonly { index: number; ast?: import('../parsing/parser').Node | undefined }[], index: number): string[] {
+  let path = [DEFAULT_SCHEMA];
+  for (const s of statements) {
+    if (s.index >= index) break;
+    const ast = s.ast;
+    if (!ast || !('VariableSetStmt' in ast) || ast.VariableSetStmt.name !== 'search_path' || ast.VariableSetStmt.is_local) continue;
+    const v = ast.VariableSetStmt;
+    if (v.kind === 'VAR_SET_VALUE') {
+      const names = (v.args ?? []).flatMap((a) => ('A_Const' in a && a.A_Const.sval ? [a.A_Const.sval.sval ?? ''] : []));
+      const real = names.filter((n) => n !== '$user' && n !== 'pg_catalog' && n !== '');
+      path = real.length > 0 ? real : [DEFAULT_SCHEMA];
+    } else if (v.kind === 'VAR_SET_DEFAULT' || v.kind === 'VAR_RESET') path = [DEFAULT_SCHEMA];
+  }
+  return path;
+}

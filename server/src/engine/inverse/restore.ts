@@ -5,13 +5,14 @@
  * sequences, extensions and schemas — in an order PostgreSQL accepts. What the model cannot know
  * exactly becomes an `irreversible` part saying why: the restore is exact or it says it is not.
  */
-import type { Node } from '@pgsql/types';
 import { quoteIdent } from '../parsing/ast';
-import { parseSql } from '../parsing/parser';
 import { qualifiedKey, type ColumnModel, type SchemaModel, type TableModel, type ViewModel } from '../schema/model';
 import { qualifiedLabel, renderTable } from '../schema/render';
+import { makeObjectName } from '../schema/names';
 import { renderColumn } from '../schema/replay';
 import { diffSchemas } from './schema-diff';
+import { firstAst, staleColumns, walk } from './sql-text';
+export { staleColumns } from './sql-text';
 import type { InversePart } from './types';
 
 export interface RestoreOptions {
@@ -25,25 +26,6 @@ export interface RestoreOptions {
 }
 
 const semi = (sql: string): string => (/;\s*$/.test(sql) ? sql.trimEnd() : `${sql.trimEnd()};`);
-
-/** The first statement of a text, parsed (undefined when it does not parse). */
-function firstAst(text: string): Node | undefined {
-  const parsed = parseSql(text);
-  return parsed.errors.length === 0 ? parsed.statements[0]?.ast : undefined;
-}
-
-/** Visits every object of an AST (depth first). */
-function walk(node: unknown, visit: (key: string, value: Record<string, unknown>) => void): void {
-  if (Array.isArray(node)) {
-    for (const n of node) walk(n, visit);
-    return;
-  }
-  if (!node || typeof node !== 'object') return;
-  for (const [k, v] of Object.entries(node)) {
-    if (v && typeof v === 'object' && !Array.isArray(v)) visit(k, v as Record<string, unknown>);
-    walk(v, visit);
-  }
-}
 
 /** Why a table cannot be recreated from the model, or undefined when it can. */
 export function tableProblem(t: TableModel): string | undefined {
@@ -92,6 +74,39 @@ export function viewProblem(model: SchemaModel, v: ViewModel, options: RestoreOp
     }
   }
   return undefined;
+}
+
+/** Why a trigger's definition as written no longer recreates it (renamed, or its function renamed), or undefined. */
+export function triggerProblem(model: SchemaModel, table: TableModel, tr: { name: string; definitionText: string }): string | undefined {
+  const ast = firstAst(tr.definitionText);
+  const label = `trigger ${quoteIdent(tr.name)} on ${qualifiedLabel(table.schema, table.name)}`;
+  if (!ast || !('CreateTrigStmt' in ast)) return `${label}: its definition could not be read back`;
+  const t = ast.CreateTrigStmt;
+  const fn = (t.funcname ?? []).flatMap((n) => ('String' in n ? [n.String.sval ?? ''] : []));
+  const name = fn[fn.length - 1] ?? '';
+  const found = (fn.length > 1 ? [fn[fn.length - 2]!] : [table.schema, 'public']).some((schema) => model.functionsNamed({ schema, name }).length > 0);
+  if (t.trigname !== tr.name || !found) return `${label} or its function was renamed since its definition; write its current definition by hand`;
+  return undefined;
+}
+
+/** Sequences a column default names with `nextval('...')` that the model does not have (renamed since). */
+function staleNextval(model: SchemaModel, c: ColumnModel, schema: string): string | undefined {
+  const m = /nextval\('((?:[^']|'')+)'/i.exec(c.defaultText ?? '');
+  if (!m) return undefined;
+  const parts = m[1]!.replace(/''/g, "'").split('.').map((p) => p.replace(/^"|"$/g, ''));
+  const key = parts.length > 1 ? qualifiedKey(parts[0]!, parts[1]!) : qualifiedKey(schema, parts[0]!);
+  return model.sequences.has(key) || model.sequences.has(qualifiedKey('public', parts[parts.length - 1]!)) ? undefined : parts.join('.');
+}
+
+/**
+ * For a serial column recreated with `serial`: PostgreSQL names its sequence `<table>_<column>_seq`;
+ * when the model's sequence has another name (renamed since), the statement that renames it back.
+ */
+function serialRename(t: TableModel, c: ColumnModel): string | undefined {
+  if (!c.serial || !c.ownedSequence || !renderColumn(c).includes(` ${c.serial}`)) return undefined;
+  const chosen = makeObjectName(t.name, c.name, 'seq');
+  const actual = c.ownedSequence.slice(c.ownedSequence.indexOf('.') + 1);
+  return chosen === actual ? undefined : `ALTER SEQUENCE ${qualifiedLabel(t.schema, chosen)} RENAME TO ${quoteIdent(actual)};`;
 }
 
 /** Why a function's definition as written no longer recreates it, or undefined when it does. */
@@ -223,8 +238,32 @@ export function restoreLost(before: SchemaModel, after: SchemaModel, options: Re
       problems.push(problem ?? `table ${qualifiedLabel(t.schema, t.name)} cannot be recreated from the schema model`);
       continue;
     }
+    const staleTriggers = new Set<string>();
+    for (const i of t.indexes.values()) {
+      if (i.constraint) continue;
+      const stale = staleColumns(t, i.definitionText);
+      if (stale.length > 0) {
+        problems.push(`index ${quoteIdent(i.name)}: its definition names ${stale.join(', ')}, which ${qualifiedLabel(t.schema, t.name)} no longer has under that name; recreate it by hand`);
+        staleTriggers.add(i.definitionText);
+      }
+    }
+    for (const tr of t.triggers.values()) {
+      const p = triggerProblem(before, t, tr);
+      if (p) {
+        problems.push(p);
+        staleTriggers.add(tr.definitionText);
+      }
+    }
+    for (const c of t.columns.values()) {
+      const seq = c.serial ? undefined : staleNextval(before, c, t.schema);
+      if (seq) problems.push(`column ${qualifiedLabel(t.schema, t.name)}.${quoteIdent(c.name)}: its default names sequence ${seq}, which no longer exists under that name; fix the default by hand`);
+    }
     if (!options.quiet) tables.push({ comment: `table ${qualifiedLabel(t.schema, t.name)} is recreated empty: its rows are not restored` });
-    for (const s of rendered) tables.push({ sql: semi(s) });
+    for (const s of rendered) if (!staleTriggers.has(s)) tables.push({ sql: semi(s) });
+    for (const c of t.columns.values()) {
+      const rename = serialRename(t, c);
+      if (rename) tables.push({ sql: rename });
+    }
   }
 
   // Members of tables that are still there.
@@ -237,14 +276,32 @@ export function restoreLost(before: SchemaModel, after: SchemaModel, options: Re
     if (!u || u === t) continue;
     for (const c of t.columns.values()) {
       const now = u.columns.get(c.name);
-      if (!now) tables.push(...addColumnParts(t, c, options.quiet));
+      if (now) continue;
+      const seq = c.serial ? undefined : staleNextval(before, c, t.schema);
+      if (seq) {
+        problems.push(`column ${qualifiedLabel(t.schema, t.name)}.${quoteIdent(c.name)}: its default names sequence ${seq}, which no longer exists under that name; add the column back by hand`);
+        continue;
+      }
+      tables.push(...addColumnParts(t, c, options.quiet));
+      const rename = serialRename(t, c);
+      if (rename) tables.push({ sql: rename });
     }
     for (const c of t.constraints.values()) {
       if (u.constraints.has(c.name)) continue;
       (c.kind === 'foreign key' ? foreignKeys : constraints).push(addConstraintSql(t, c));
     }
-    for (const i of t.indexes.values()) if (!i.constraint && !u.indexes.has(i.name)) indexes.push(semi(i.definitionText));
-    for (const tr of t.triggers.values()) if (!u.triggers.has(tr.name)) triggers.push(semi(tr.definitionText));
+    for (const i of t.indexes.values()) {
+      if (i.constraint || u.indexes.has(i.name)) continue;
+      const stale = staleColumns(t, i.definitionText);
+      if (stale.length > 0) problems.push(`index ${quoteIdent(i.name)}: its definition names ${stale.join(', ')}, which ${qualifiedLabel(t.schema, t.name)} no longer has under that name; recreate it by hand`);
+      else indexes.push(semi(i.definitionText));
+    }
+    for (const tr of t.triggers.values()) {
+      if (u.triggers.has(tr.name)) continue;
+      const p = triggerProblem(before, t, tr);
+      if (p) problems.push(p);
+      else triggers.push(semi(tr.definitionText));
+    }
   }
 
   // Views, each after the views it reads; then the indexes of materialized views.

@@ -11,6 +11,8 @@ import { compareSnapshots, countData, snapshotSchema, type DataCounts, type Sche
 
 /** Drops every user schema (and so everything in it) and recreates an empty `public`. */
 export async function resetDatabase(db: Database): Promise<void> {
+  // A file that failed inside its own BEGIN leaves the session in an aborted transaction.
+  await db.exec('ROLLBACK').catch(() => undefined);
   await db.exec(`DO $$ DECLARE s text; BEGIN
     FOR s IN SELECT nspname FROM pg_namespace
       WHERE nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') AND nspname !~ '^pg_(toast_)?temp_'

@@ -11,6 +11,7 @@
 import { parseSql } from '../parsing/parser';
 import { qualifiedLabel } from '../schema/render';
 import type { ColumnModel, SchemaModel, TableModel, ViewModel } from '../schema/model';
+import { staleColumns } from './sql-text';
 
 export type ChangeKind = 'added' | 'removed' | 'changed';
 
@@ -35,29 +36,53 @@ export function related(key: string, other: string): boolean {
 const IGNORED_KEYS = new Set(['location', 'stmt_location', 'stmt_len', 'replace', 'concurrent', 'if_not_exists', 'missing_ok']);
 const normalized = new Map<string, string>();
 
-/** A definition's parse without positions and options that do not change the object; the text itself when it does not parse. */
-export function normalizeSql(text: string): string {
-  let n = normalized.get(text);
+/**
+ * A definition's parse without positions and options that do not change the object; the text
+ * itself when it does not parse. `ignore` leaves out more keys (an object's own name, which the
+ * schema model keeps current while the text it keeps may still carry the name it was created with).
+ */
+export function normalizeSql(text: string, ignore: readonly string[] = []): string {
+  const cacheKey = ignore.length > 0 ? `${ignore.join(',')}\u0000${text}` : text;
+  let n = normalized.get(cacheKey);
   if (n === undefined) {
     const parsed = parseSql(text);
-    n = parsed.errors.length > 0 ? text.replace(/\s+/g, ' ').trim() : JSON.stringify(parsed.statements.map((s) => strip(s.ast)));
+    const skip = new Set([...IGNORED_KEYS, ...ignore]);
+    n = parsed.errors.length > 0 ? text.replace(/\s+/g, ' ').trim() : JSON.stringify(parsed.statements.map((s) => strip(s.ast, skip)));
     if (normalized.size > 5000) normalized.clear();
-    normalized.set(text, n);
+    normalized.set(cacheKey, n);
   }
   return n;
 }
 
-function strip(node: unknown): unknown {
-  if (Array.isArray(node)) return node.map(strip);
+function strip(node: unknown, skip: ReadonlySet<string> = IGNORED_KEYS): unknown {
+  if (Array.isArray(node)) return node.map((n) => strip(n, skip));
   if (!node || typeof node !== 'object') return node;
+  // `'x'::text` and `'x'`, `(score)::numeric` and `score`: casts are mostly what PostgreSQL (or
+  // pg_dump) adds itself, so they are left out of the comparison.
+  const cast = (node as { TypeCast?: { arg?: Record<string, unknown> } }).TypeCast;
+  if (cast?.arg) return strip(cast.arg, skip);
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(node)) {
-    if (IGNORED_KEYS.has(k)) continue;
-    // `public.t` and `t` name the same relation in these definitions.
+    if (skip.has(k)) continue;
+    // `public.t` and `t` name the same relation (function, type) in these definitions.
     if (k === 'schemaname' && v === 'public') continue;
-    out[k] = strip(v);
+    if ((k === 'funcname' || k === 'names') && Array.isArray(v) && v.length === 2 && (v[0] as { String?: { sval?: string } })?.String?.sval === 'public') {
+      out[k] = strip(v.slice(1), skip);
+      continue;
+    }
+    // `LANGUAGE plpgsql IMMUTABLE AS $$...$$` and `AS $$...$$ LANGUAGE plpgsql IMMUTABLE`: options in any order.
+    if (k === 'options' && Array.isArray(v)) {
+      out[k] = v.map((o) => JSON.stringify(strip(o, skip))).sort();
+      continue;
+    }
+    out[k] = strip(v, skip);
   }
   return out;
+}
+
+/** Whether two SQL texts define the same thing, their own names aside. */
+function sameSqlIgnoring(a: string, b: string, ignore: readonly string[]): boolean {
+  return a === b || normalizeSql(a, ignore) === normalizeSql(b, ignore);
 }
 
 /** Whether two SQL texts define the same thing. */
@@ -65,6 +90,11 @@ export function sameSql(a: string | undefined, b: string | undefined): boolean {
   if (a === b) return true;
   if (a === undefined || b === undefined) return false;
   return normalizeSql(a) === normalizeSql(b);
+}
+
+/** `DEFAULT NULL` stores no default. */
+function defaultOf(text: string | undefined): string | undefined {
+  return text === undefined || /^\s*null\s*(::.*)?$/i.test(text) ? undefined : text;
 }
 
 function sameExpression(a: string | undefined, b: string | undefined): boolean {
@@ -76,12 +106,14 @@ function sameExpression(a: string | undefined, b: string | undefined): boolean {
 function sameColumn(a: ColumnModel, b: ColumnModel): boolean {
   if (a === b) return true;
   return (
-    a.typeText === b.typeText &&
+    a.typeText.replace(/^public\./, '') === b.typeText.replace(/^public\./, '') &&
     a.notNull === b.notNull &&
     a.identity === b.identity &&
     a.collation === b.collation &&
     sameExpression(a.generatedText, b.generatedText) &&
-    sameExpression(a.defaultText, b.defaultText)
+    // A serial column's default names its sequence, which the model follows through renames by key.
+    ((a.ownedSequence !== undefined && a.ownedSequence === b.ownedSequence && /^nextval\(/i.test(a.defaultText ?? '') && /^nextval\(/i.test(b.defaultText ?? '')) ||
+      sameExpression(defaultOf(a.defaultText), defaultOf(b.defaultText)))
   );
 }
 
@@ -123,11 +155,31 @@ function diffTable(out: SchemaChange[], key: string, a: TableModel | undefined, 
     name,
     a?.constraints,
     b?.constraints,
-    (x, y) => x.notValid === y.notValid && x.kind === y.kind && sameSql(`ALTER TABLE t ADD CONSTRAINT c ${x.definitionText}`, `ALTER TABLE t ADD CONSTRAINT c ${y.definitionText}`),
+    (x, y) =>
+      x.notValid === y.notValid &&
+      x.kind === y.kind &&
+      // `REFERENCES t` and `REFERENCES t (id)` are the same key when `id` is t's primary key (the model resolved it).
+      (x.references && y.references
+        ? `${x.references.schema}.${x.references.table}(${x.references.columns.join(',')})` === `${y.references.schema}.${y.references.table}(${y.references.columns.join(',')})` &&
+          sameSqlIgnoring(`ALTER TABLE t ADD CONSTRAINT c ${x.definitionText}`, `ALTER TABLE t ADD CONSTRAINT c ${y.definitionText}`, ['pk_attrs'])
+        : sameSql(`ALTER TABLE t ADD CONSTRAINT c ${x.definitionText}`, `ALTER TABLE t ADD CONSTRAINT c ${y.definitionText}`)),
     (c) => `constraint ${label('public', c)} on ${name}`,
   );
-  diffMembers(out, key, 'index', name, a?.indexes, b?.indexes, (x, y) => sameSql(x.definitionText, y.definitionText), (i) => `index ${label(t.schema, i)}`);
-  diffMembers(out, key, 'trigger', name, a?.triggers, b?.triggers, (x, y) => sameSql(x.definitionText, y.definitionText), (tr) => `trigger ${label('public', tr)} on ${name}`);
+  // An index text naming a column the table no longer has predates a rename the model did not carry
+  // into it: what PostgreSQL has is unknown, so it is not called different.
+  const stale = (table: TableModel | undefined, text: string): boolean => table !== undefined && staleColumns(table, text).length > 0;
+  diffMembers(
+    out,
+    key,
+    'index',
+    name,
+    a?.indexes,
+    b?.indexes,
+    (x, y) => sameSql(x.definitionText, y.definitionText) || stale(a, x.definitionText) || stale(b, y.definitionText),
+    (i) => `index ${label(t.schema, i)}`,
+  );
+  // Triggers and functions keep the text they were created with, names included, through renames.
+  diffMembers(out, key, 'trigger', name, a?.triggers, b?.triggers, (x, y) => sameSqlIgnoring(x.definitionText, y.definitionText, ['trigname', 'funcname']), (tr) => `trigger ${label('public', tr)} on ${name}`);
 }
 
 function diffView(out: SchemaChange[], key: string, a: ViewModel | undefined, b: ViewModel | undefined): void {
@@ -174,7 +226,7 @@ export function diffSchemas(a: SchemaModel, b: SchemaModel): SchemaChange[] {
     }
     for (const [k, w] of b.views) if (!a.views.has(k)) diffView(out, `view:${k}`, undefined, w);
   }
-  diffMap(out, 'function', a.functions, b.functions, (x, y) => sameSql(x.definitionText, y.definitionText), (_, f) => `${f.kind} ${label(f.schema, f.name)}(${f.argTypes.join(', ')})`);
+  diffMap(out, 'function', a.functions, b.functions, (x, y) => sameSqlIgnoring(x.definitionText, y.definitionText, ['funcname', 'defnames']), (_, f) => `${f.kind} ${label(f.schema, f.name)}(${f.argTypes.join(', ')})`);
   diffMap(
     out,
     'type',

@@ -43,9 +43,11 @@ export interface Fix {
  * finding only names it; the engine function that computes it runs when the user picks it.
  * - `moveToOwnMigration`: `planMoveToOwnMigration` (migrations/move-statement.ts) moves the statement
  *   with this index into a new migration pair of its own, with the directory's next version.
+ * - `addInverse`: `planInverseInsertion` (inverse/insert.ts) adds the inverse of the up statement
+ *   with this index to its down migration, where the reverse order puts it.
  */
 export interface FindingAction {
-  kind: 'moveToOwnMigration';
+  kind: 'moveToOwnMigration' | 'addInverse';
   statementIndex: number;
   /** The code action's title. */
   title: string;

@@ -15,6 +15,7 @@ import { Commands, DIAGNOSTIC_SOURCE, type DiagnosticData } from '../../../../sh
 import { ruleDocsUri } from '../paths';
 import { generateDownEdit } from './generate-down';
 import { moveStatementEdit } from './move-statement';
+import { reversibilityActions } from './reversibility';
 import { disableForFileEdit, disableForLineEdit, silences } from './suppress';
 
 export const GENERATE_DOWN_TITLE = 'Generate down migration';
@@ -134,6 +135,8 @@ export function codeActionsFor(input: CodeActionInput): CodeAction[] {
           });
         }
       }
+
+      preferred.push(...reversibilityActions(input, diagnostic, data));
 
       if (GENERATE_DOWN_RULES.has(ruleId)) {
         const action = downAction(input.filePath, input.doc.getText(), CodeActionKind.QuickFix, diagnostic);

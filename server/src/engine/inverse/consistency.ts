@@ -1,0 +1,317 @@
+/**
+ * Does a down migration undo its up? Both are replayed on the schema model: the up from the schema
+ * the earlier migrations leave, the down from what the up leaves. Then
+ * - `missing`: what differs from the schema before the up, attributed to the up statements that
+ *   made the change (the down never undoes them);
+ * - `unexpected`: down statements that change something the up never touched, or drop what does
+ *   not exist after the up;
+ * - `order`: down statements that drop an object before the statement dropping what depends on it
+ *   (a table before the table whose foreign key references it): PostgreSQL refuses them.
+ * Nothing is reported when the model cannot tell (statements it cannot read in the down, syntax
+ * errors, an earlier DO block...): these checks never guess.
+ */
+import type { Statement } from '../parsing/parser';
+import { nodeKind } from '../parsing/parser';
+import type { ParsedFile } from '../parsing/parser';
+import { quoteIdent } from '../parsing/ast';
+import { applySql } from '../schema';
+import { qualifiedKey, type SchemaModel } from '../schema/model';
+import { qualifiedLabel } from '../schema/render';
+import { schemasThroughFile } from '../schema/replay';
+import { opaqueUnknown } from './lookup';
+import { diffSchemas, ownerKey, related, type SchemaChange } from './schema-diff';
+
+export interface ConsistencyInput {
+  up: ParsedFile;
+  down: ParsedFile;
+  /** The schema before the up. */
+  before: SchemaModel;
+  upPath: string;
+  downPath: string;
+}
+
+export interface MissingInverse {
+  /** The up statement. */
+  statement: Statement;
+  /** What is not undone (top-level objects: a table, not also each of its columns). */
+  changes: SchemaChange[];
+}
+
+export interface UnexpectedDown {
+  statement: Statement;
+  /**
+   * `nothing`: it drops what does not exist after the up; `unrelated`: it changes what the up does
+   * not; `fails`: it names an object that does not exist at that point (or creates one that does).
+   */
+  kind: 'nothing' | 'unrelated' | 'fails';
+  changes: SchemaChange[];
+  /** For `nothing`: the object's name as written; for `fails`: why, in the schema model's words. */
+  target?: string;
+}
+
+export interface WrongOrder {
+  statement: Statement;
+  /** The later down statement that drops the dependent object. */
+  later: Statement;
+  /** `table posts (foreign key posts_user_id_fkey)`, `view user_emails`. */
+  dependent: string;
+  /** What the statement drops: `table users`. */
+  object: string;
+}
+
+export interface Consistency {
+  missing: MissingInverse[];
+  unexpected: UnexpectedDown[];
+  order: WrongOrder[];
+  /** Down statement index → the index of the last up statement it undoes (down statements that undo nothing are absent). */
+  undoes: Map<number, number>;
+  /** Schemas before each up statement and after the last. */
+  upSchemas: SchemaModel[];
+}
+
+/** Keeps the changes whose owner is not itself in the list (a table, not also its columns). */
+export function topLevel(changes: SchemaChange[]): SchemaChange[] {
+  const keys = new Set(changes.map((c) => c.key));
+  return changes.filter((c) => {
+    const owner = ownerKey(c.key);
+    return owner === undefined || !keys.has(owner);
+  });
+}
+
+/** Down statements whose kind the schema model reads; the others (data, grants, comments) are not judged. */
+const MODELLED = new Set([
+  'CreateStmt',
+  'IndexStmt',
+  'DropStmt',
+  'AlterTableStmt',
+  'RenameStmt',
+  'ViewStmt',
+  'CreateFunctionStmt',
+  'CreateEnumStmt',
+  'CreateSeqStmt',
+  'CreateExtensionStmt',
+  'CreateSchemaStmt',
+  'CreateTrigStmt',
+  'AlterEnumStmt',
+  'CompositeTypeStmt',
+  'CreateDomainStmt',
+  'CreateTableAsStmt',
+  'AlterObjectSchemaStmt',
+]);
+const MODELLED_DROPS = new Set([
+  'OBJECT_TABLE',
+  'OBJECT_VIEW',
+  'OBJECT_MATVIEW',
+  'OBJECT_INDEX',
+  'OBJECT_SEQUENCE',
+  'OBJECT_TYPE',
+  'OBJECT_SCHEMA',
+  'OBJECT_EXTENSION',
+  'OBJECT_FUNCTION',
+  'OBJECT_PROCEDURE',
+  'OBJECT_TRIGGER',
+]);
+
+/**
+ * The checks, or undefined when the model cannot tell. With `lenient`, the result is computed even
+ * then (its `undoes` places an inverse in a down; its findings are not to be reported).
+ */
+/**
+ * What CASCADE drops beyond the schema model's replay: the triggers of a dropped function, the
+ * foreign keys resting on a dropped primary key or unique constraint. As SQL to apply after the statement.
+ */
+function cascadeExtras(before: SchemaModel, stmt: Statement): string[] {
+  const ast = stmt.ast;
+  const out: string[] = [];
+  if (ast && 'DropStmt' in ast && ast.DropStmt.behavior === 'DROP_CASCADE' && /^OBJECT_(FUNCTION|PROCEDURE|ROUTINE)$/.test(ast.DropStmt.removeType ?? '')) {
+    const names = new Set<string>();
+    for (const o of ast.DropStmt.objects ?? []) {
+      if (!('ObjectWithArgs' in o)) continue;
+      const parts = (o.ObjectWithArgs.objname ?? []).flatMap((n) => ('String' in n ? [n.String.sval ?? ''] : []));
+      names.add(parts.length > 1 ? `${parts[parts.length - 2]}.${parts[parts.length - 1]}` : `public.${parts[0] ?? ''}`);
+    }
+    for (const t of before.tables.values()) {
+      for (const tr of t.triggers.values()) if (names.has(tr.functionName)) out.push(`DROP TRIGGER IF EXISTS ${quoteIdent(tr.name)} ON ${qualifiedLabel(t.schema, t.name)}`);
+    }
+  }
+  if (ast && 'AlterTableStmt' in ast) {
+    for (const c of ast.AlterTableStmt.cmds ?? []) {
+      const cmd = 'AlterTableCmd' in c ? c.AlterTableCmd : undefined;
+      if (cmd?.subtype !== 'AT_DropConstraint' || cmd.behavior !== 'DROP_CASCADE') continue;
+      const rel = ast.AlterTableStmt.relation;
+      const table = before.table({ ...(rel?.schemaname ? { schema: rel.schemaname } : {}), name: rel?.relname ?? '' });
+      const k = table?.constraints.get(cmd.name ?? '');
+      if (!table || !k || (k.kind !== 'primary key' && k.kind !== 'unique')) continue;
+      const cols = [...k.columns].sort().join(',');
+      for (const other of before.tables.values()) {
+        for (const fk of other.constraints.values()) {
+          const r = fk.references;
+          if (r && r.schema === table.schema && r.table === table.name && [...r.columns].sort().join(',') === cols && other !== table) {
+            out.push(`ALTER TABLE ${qualifiedLabel(other.schema, other.name)} DROP CONSTRAINT IF EXISTS ${quoteIdent(fk.name)}`);
+          }
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** `schemasThroughFile`, plus what CASCADE drops that the model's replay leaves (see cascadeExtras). */
+export function replayStatements(base: SchemaModel, file: string, parsed: ParsedFile): SchemaModel[] {
+  const out = schemasThroughFile(base, file, parsed);
+  for (let j = 0; j < parsed.statements.length; j++) {
+    const extras = cascadeExtras(out[j]!, parsed.statements[j]!);
+    if (extras.length === 0) continue;
+    const fixed = applySql(out[j + 1]!, extras.join(';\n'));
+    const rest = schemasThroughFile(fixed, file, { ...parsed, statements: parsed.statements.slice(j + 1) });
+    out.splice(j + 1, out.length - j - 1, ...rest);
+  }
+  return out;
+}
+
+/** Unknowns that mean "this object is not there" (or "already there"): the statement fails in PostgreSQL. */
+const MISSING = /not in the model|does not know|already has/;
+
+export function checkConsistency(input: ConsistencyInput, lenient = false): Consistency | undefined {
+  if (!lenient && (input.up.errors.length > 0 || input.down.errors.length > 0)) return undefined;
+  if (input.down.statements.length === 0) return undefined;
+  const upSchemas = replayStatements(input.before, input.upPath, input.up);
+  const after = upSchemas[upSchemas.length - 1]!;
+  const downSchemas = replayStatements(after, input.downPath, input.down);
+  const final = downSchemas[downSchemas.length - 1]!;
+  const opaque = opaqueUnknown(input.before) !== undefined;
+  const downUnknowns = input.down.statements.map((_, j) => downSchemas[j + 1]!.unknowns.slice(downSchemas[j]!.unknowns.length));
+  // A down the model cannot read entirely (a DO block...): no verdict on what it leaves.
+  const downReadable = downUnknowns.every((u) => u.length === 0);
+
+  const upChanges = input.up.statements.map((_, i) => diffSchemas(upSchemas[i]!, upSchemas[i + 1]!));
+  const upUnknown = input.up.statements.map((_, i) => upSchemas[i + 1]!.unknowns.length > upSchemas[i]!.unknowns.length);
+  const upKeys = new Set(upChanges.flat().map((c) => c.key));
+  const covered = (key: string): boolean => upKeys.has(key) || (ownerKey(key) !== undefined && upKeys.has(ownerKey(key)!)) || ofChangedType(key);
+  /**
+   * A column of a type the up changes (an enum that got a value): the down that recreates the type
+   * without it converts the column too.
+   */
+  const ofChangedType = (key: string): boolean => {
+    const m = /^table:([^#]*)#column:(.*)$/.exec(key);
+    const table = m ? after.tables.get(m[1]!) : undefined;
+    const column = table?.columns.get(m![2]!);
+    if (!column) return false;
+    const names = (column.typeName.names ?? []).flatMap((n) => ('String' in n ? [n.String.sval ?? ''] : []));
+    const name = names[names.length - 1] ?? '';
+    const schema = names.length > 1 ? names[names.length - 2]! : 'public';
+    return upKeys.has(`type:${schema}.${name}`);
+  };
+
+  // What the down leaves different from before the up, on the up statements that changed it.
+  const missingBy = new Map<number, SchemaChange[]>();
+  for (const change of downReadable ? diffSchemas(input.before, final) : []) {
+    let by = -1;
+    upChanges.forEach((changes, i) => {
+      // The statement changed this object, or the table/view it belongs to (not: one of its members).
+      if (changes.some((c) => c.key === change.key || ownerKey(change.key) === c.key)) by = i;
+    });
+    if (by < 0 || upUnknown[by]) continue;
+    missingBy.set(by, [...(missingBy.get(by) ?? []), change]);
+  }
+  const missing = [...missingBy]
+    .sort((a, b) => a[0] - b[0])
+    .map(([i, changes]) => ({ statement: input.up.statements[i]!, changes: topLevel(changes) }));
+
+  const unexpected: UnexpectedDown[] = [];
+  const undoes = new Map<number, number>();
+  const downChanges = input.down.statements.map((_, j) => diffSchemas(downSchemas[j]!, downSchemas[j + 1]!));
+  // What the whole down changes: a change that a later statement takes back (a temporary type) is not one.
+  const net = new Set(diffSchemas(after, final).map((c) => c.key));
+  const trusted = !opaque && !upUnknown.some((u) => u);
+  input.down.statements.forEach((stmt, j) => {
+    const changes = downChanges[j]!;
+    let by = -1;
+    upChanges.forEach((uc, i) => {
+      if (uc.some((c) => changes.some((d) => related(c.key, d.key)))) by = i;
+    });
+    if (by >= 0) undoes.set(j, by);
+    const kind = nodeKind(stmt.ast) ?? '';
+    if (!MODELLED.has(kind)) return;
+    const missingObject = downUnknowns[j]!.find((u) => MISSING.test(u.reason));
+    if (missingObject) {
+      if (trusted && downUnknowns.slice(0, j).every((u) => u.length === 0)) unexpected.push({ statement: stmt, kind: 'fails', changes: [], target: missingObject.reason });
+      return;
+    }
+    if (downUnknowns[j]!.length > 0) return;
+    if (changes.length === 0) {
+      const ast = stmt.ast;
+      if (!ast || !('DropStmt' in ast) || !MODELLED_DROPS.has(ast.DropStmt.removeType ?? '') || opaque || upUnknown.some((u) => u)) return;
+      unexpected.push({ statement: stmt, kind: 'nothing', changes: [], target: dropTargets(stmt) });
+      return;
+    }
+    // A trigger "changed" by CREATE TRIGGER is one the model still has where PostgreSQL has none
+    // (its function was renamed, then dropped with CASCADE): the model's mistake, not the down's.
+    const uncovered = changes.filter((c) => !covered(c.key) && net.has(c.key) && !(c.kind === 'changed' && c.key.includes('#trigger:')));
+    if (uncovered.length > 0) unexpected.push({ statement: stmt, kind: 'unrelated', changes: topLevel(uncovered) });
+  });
+
+  return { missing, unexpected, order: wrongOrder(input.down, downSchemas), undoes, upSchemas };
+}
+
+function dropTargets(stmt: Statement): string {
+  const ast = stmt.ast;
+  if (!ast || !('DropStmt' in ast)) return '';
+  const m = /^\s*DROP\s+(?:MATERIALIZED\s+)?\w+\s+(?:CONCURRENTLY\s+)?(?:IF\s+EXISTS\s+)?(.*?)(?:\s+(?:CASCADE|RESTRICT))?\s*$/is.exec(stmt.text);
+  return (m?.[1] ?? '').replace(/\s+/g, ' ');
+}
+
+/** Down statements that drop an object while a later statement still has to drop what depends on it. */
+function wrongOrder(down: ParsedFile, schemas: SchemaModel[]): WrongOrder[] {
+  const out: WrongOrder[] = [];
+  /** The index of the first statement from `from` on after which the key is gone. */
+  const droppedAt = (from: number, exists: (m: SchemaModel) => boolean): number => {
+    for (let k = from; k < down.statements.length; k++) if (exists(schemas[k]!) && !exists(schemas[k + 1]!)) return k;
+    return -1;
+  };
+  down.statements.forEach((stmt, j) => {
+    const ast = stmt.ast;
+    if (!ast || !('DropStmt' in ast) || ast.DropStmt.behavior === 'DROP_CASCADE') return;
+    const type = ast.DropStmt.removeType;
+    const before = schemas[j]!;
+    const afterStmt = schemas[j + 1]!;
+    if (type === 'OBJECT_TABLE' || type === 'OBJECT_VIEW' || type === 'OBJECT_MATVIEW') {
+      const gone = [...before.tables.keys()].filter((k) => !afterStmt.tables.has(k)).map((k) => ({ key: k, label: `table ${k.replace(/^public\./, '')}` }));
+      gone.push(...[...before.views.keys()].filter((k) => !afterStmt.views.has(k)).map((k) => ({ key: k, label: `view ${k.replace(/^public\./, '')}` })));
+      for (const g of gone) {
+        const deps = before.dependents(g.key);
+        const candidates: { key: string; label: string; exists: (m: SchemaModel) => boolean }[] = [];
+        for (const fk of deps.foreignKeys) {
+          if (fk.table === g.key) continue;
+          candidates.push({ key: fk.table, label: `table ${fk.table.replace(/^public\./, '')} (foreign key ${fk.constraint})`, exists: (m) => m.tables.has(fk.table) });
+        }
+        for (const v of before.views.keys()) {
+          if (v === g.key || !before.views.get(v)!.dependsOn.includes(g.key)) continue;
+          candidates.push({ key: v, label: `view ${v.replace(/^public\./, '')}`, exists: (m) => m.views.has(v) });
+        }
+        const seen = new Set<string>();
+        for (const c of candidates) {
+          if (seen.has(c.key) || !c.exists(afterStmt)) continue;
+          const k = droppedAt(j + 1, c.exists);
+          if (k < 0) continue;
+          seen.add(c.key);
+          out.push({ statement: stmt, later: down.statements[k]!, dependent: c.label, object: g.label });
+        }
+      }
+    } else if (type === 'OBJECT_TYPE') {
+      const gone = [...before.types.values()].filter((t) => !afterStmt.types.has(qualifiedKey(t.schema, t.name)));
+      for (const t of gone) {
+        for (const [tk, table] of afterStmt.tables) {
+          const uses = [...table.columns.values()].some((c) => {
+            const names = (c.typeName.names ?? []).flatMap((n) => ('String' in n ? [n.String.sval ?? ''] : []));
+            return names[names.length - 1] === t.name && (names.length > 1 ? names[names.length - 2] : 'public') === t.schema;
+          });
+          if (!uses) continue;
+          const k = droppedAt(j + 1, (m) => m.tables.has(tk));
+          if (k >= 0) out.push({ statement: stmt, later: down.statements[k]!, dependent: `table ${tk.replace(/^public\./, '')}`, object: `type ${t.name}` });
+        }
+      }
+    }
+  });
+  return out;
+}
