@@ -86,7 +86,7 @@ export interface DiagnosticData {
   ruleId: string;
   fix?: { title: string; edits: { range: { start: { line: number; character: number }; end: { line: number; character: number } }; newText: string }[] };
   /** Fixes that create files; the server computes them when code actions are requested. */
-  actions?: { kind: 'moveToOwnMigration' | 'addInverse'; statementIndex: number; title: string }[];
+  actions?: { kind: 'moveToOwnMigration' | 'addInverse' | 'validateInNewMigration'; statementIndex: number; title: string }[];
 }
 
 /** Command ids contributed in package.json. */

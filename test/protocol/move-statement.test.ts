@@ -93,3 +93,71 @@ describe('language server: move a statement into a migration of its own', () => 
     assert.equal(move.command, undefined);
   });
 });
+
+describe('language server: validate a constraint in a new migration', () => {
+  let server: ServerUnderTest;
+  let dir: string;
+  const FK = 'ALTER TABLE orders ADD FOREIGN KEY (user_id) REFERENCES users (id);\n';
+
+  before(async () => {
+    dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'mg-validate-')));
+    fs.writeFileSync(path.join(dir, '000001_init.up.sql'), 'CREATE TABLE users (id bigint PRIMARY KEY);\nCREATE TABLE orders (id bigint, user_id bigint);\n');
+    fs.writeFileSync(path.join(dir, '000001_init.down.sql'), 'DROP TABLE orders;\nDROP TABLE users;\n');
+    fs.writeFileSync(path.join(dir, '000002_orders_user_fk.up.sql'), FK);
+    fs.writeFileSync(path.join(dir, '000002_orders_user_fk.down.sql'), 'ALTER TABLE orders DROP CONSTRAINT orders_user_id_fkey;\n');
+    server = new ServerUnderTest();
+    await server.initialize(dir);
+  });
+
+  after(async () => {
+    await server?.stop();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('adds the constraint NOT VALID (named as PostgreSQL would) and creates the next pair with its VALIDATE', async () => {
+    const upUri = await server.open(path.join(dir, '000002_orders_user_fk.up.sql'), FK);
+    const finding = (await server.pull(upUri)).find((d) => d.code === 'constraint-missing-not-valid');
+    assert.ok(finding);
+    const actions = (await server.codeActions(upUri, finding.range, [finding])) as CodeAction[];
+    const title = 'Add orders_user_id_fkey as NOT VALID and validate it in a new migration';
+    const action = actions.find((a) => a.title === title);
+    assert.ok(action, JSON.stringify(actions.map((a) => a.title)));
+    assert.equal(action.command?.command, 'migrationGuard.applyEditAndOpen');
+    const [edit, open] = action.command.arguments as [{ documentChanges: unknown[] }, string];
+    const newUp = uriOf(path.join(dir, '000003_validate_orders_user_id_fkey.up.sql'));
+    const newDown = uriOf(path.join(dir, '000003_validate_orders_user_id_fkey.down.sql'));
+    assert.equal(open, newUp);
+    const zero = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+    assert.deepEqual(edit.documentChanges, [
+      {
+        textDocument: { uri: upUri, version: 1 },
+        edits: [
+          { range: { start: { line: 0, character: 23 }, end: { line: 0, character: 23 } }, newText: 'CONSTRAINT orders_user_id_fkey ' },
+          { range: { start: { line: 0, character: 66 }, end: { line: 0, character: 66 } }, newText: ' NOT VALID' },
+        ],
+      },
+      { kind: 'create', uri: newUp, options: { overwrite: false, ignoreIfExists: false } },
+      {
+        textDocument: { uri: newUp, version: null },
+        edits: [
+          {
+            range: zero,
+            newText:
+              '-- Validates what 000002_orders_user_fk.up.sql added NOT VALID: the scan takes a SHARE UPDATE EXCLUSIVE lock, so reads and writes go on.\nALTER TABLE orders VALIDATE CONSTRAINT orders_user_id_fkey;\n',
+          },
+        ],
+      },
+      { kind: 'create', uri: newDown, options: { overwrite: false, ignoreIfExists: false } },
+      {
+        textDocument: { uri: newDown, version: null },
+        edits: [
+          {
+            range: zero,
+            newText:
+              '-- Nothing to undo: VALIDATE CONSTRAINT only checks the existing rows. The constraint itself is dropped by the down of 000002_orders_user_fk.up.sql.\n',
+          },
+        ],
+      },
+    ]);
+  });
+});

@@ -45,9 +45,11 @@ export interface Fix {
  *   with this index into a new migration pair of its own, with the directory's next version.
  * - `addInverse`: `planInverseInsertion` (inverse/insert.ts) adds the inverse of the up statement
  *   with this index to its down migration, where the reverse order puts it.
+ * - `validateInNewMigration`: `planValidateInNewMigration` (migrations/new-migration.ts) adds the
+ *   constraints of the statement with this index NOT VALID and validates them in the next migration.
  */
 export interface FindingAction {
-  kind: 'moveToOwnMigration' | 'addInverse';
+  kind: 'moveToOwnMigration' | 'addInverse' | 'validateInNewMigration';
   statementIndex: number;
   /** The code action's title. */
   title: string;

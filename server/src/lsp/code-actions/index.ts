@@ -4,7 +4,7 @@
  * and "Show documentation". "Generate down migration" is also offered, without a diagnostic, in an
  * empty down file (quick fix) and in its up file (source action), to fill the empty down.
  */
-import { CodeActionKind, type CodeAction, type Diagnostic, type TextEdit } from 'vscode-languageserver';
+import { CodeActionKind, type CodeAction, type Diagnostic, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { FileHost } from '../../engine/host';
 import { parseSql, type ParsedFile } from '../../engine/parsing/parser';
@@ -15,6 +15,7 @@ import { Commands, DIAGNOSTIC_SOURCE, type DiagnosticData } from '../../../../sh
 import { ruleDocsUri } from '../paths';
 import { generateDownEdit } from './generate-down';
 import { moveStatementEdit } from './move-statement';
+import { validateLaterEdit } from './validate-later';
 import { reversibilityActions } from './reversibility';
 import { disableForFileEdit, disableForLineEdit, silences } from './suppress';
 
@@ -112,17 +113,22 @@ export function codeActionsFor(input: CodeActionInput): CodeAction[] {
         });
       }
 
-      for (const move of Array.isArray(data.actions) ? data.actions : []) {
-        if (move?.kind !== 'moveToOwnMigration' || typeof move.statementIndex !== 'number' || !input.canCreateFiles) continue;
-        const planned = moveStatementEdit({
+      // Actions that create a new migration pair: computed now, from the current text.
+      for (const action of Array.isArray(data.actions) ? data.actions : []) {
+        if (typeof action?.statementIndex !== 'number' || !input.canCreateFiles) continue;
+        const common = {
           filePath: input.filePath,
           text: input.doc.getText(),
           host: input.host,
-          statementIndex: move.statementIndex,
+          statementIndex: action.statementIndex,
           openVersion: input.openVersion,
           ...(input.convention ? { convention: input.convention } : {}),
-        });
-        const title = typeof move.title === 'string' ? move.title : 'Move to a new migration of its own';
+        };
+        let planned: { edit: WorkspaceEdit; newUpUri: string } | { error: string };
+        if (action.kind === 'moveToOwnMigration') planned = moveStatementEdit(common);
+        else if (action.kind === 'validateInNewMigration') planned = validateLaterEdit(common);
+        else continue;
+        const title = typeof action.title === 'string' ? action.title : 'Move to a new migration';
         if ('error' in planned) {
           preferred.push({ title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], disabled: { reason: planned.error } });
         } else {

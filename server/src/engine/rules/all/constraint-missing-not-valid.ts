@@ -2,6 +2,8 @@ import type { Constraint, Node } from '@pgsql/types';
 import { quoteIdent, relationName, stringList } from '../../parsing/ast';
 import { alterTableCommandSpans } from '../../parsing/clauses';
 import { constraintName, insertAfter, isNewTable, mergeInserts } from '../locking';
+import type { Statement } from '../../parsing/parser';
+import type { Span } from '../../text';
 import type { Rule, TextEdit } from '../types';
 
 /** The name PostgreSQL would give an unnamed FOREIGN KEY or CHECK constraint (written explicitly by the fix). */
@@ -59,38 +61,77 @@ export const constraintMissingNotValid: Rule = {
       if (!ast || !('AlterTableStmt' in ast)) continue;
       const alter = ast.AlterTableStmt;
       if (alter.objtype !== 'OBJECT_TABLE' || isNewTable(ctx.parsed, stmt, alter.relation)) continue;
-      const spans = alterTableCommandSpans(stmt, alter);
-      const table = relationName(alter.relation);
-      (alter.cmds ?? []).forEach((node, i) => {
-        if (!('AlterTableCmd' in node) || node.AlterTableCmd.subtype !== 'AT_AddConstraint') return;
-        const def = node.AlterTableCmd.def;
-        if (!def || !('Constraint' in def)) return;
-        const c = def.Constraint;
-        if ((c.contype !== 'CONSTR_FOREIGN' && c.contype !== 'CONSTR_CHECK') || c.skip_validation) return;
-        const name = c.conname ?? defaultName(alter.relation?.relname ?? '', c);
-        const span = spans?.[i];
+      const canMove = ctx.convention.layout === 'pair' && ctx.migration?.direction === 'up';
+      for (const found of unvalidatedConstraints(stmt)) {
+        const { name, contype, span, notValid, table, referenced } = found;
         let fix: { title: string; edits: TextEdit[] } | undefined;
-        if (span && c.location !== undefined && c.location >= 0) {
-          const at = stmt.offsetOf(c.location);
-          const edits: TextEdit[] = [];
-          if (!c.conname) edits.push({ span: { start: at, end: at }, newText: `CONSTRAINT ${quoteIdent(name)} ` });
-          edits.push({ span: { start: span.end, end: span.end }, newText: ' NOT VALID' });
-          edits.push(
-            insertAfter(ctx.parsed, stmt, [
-              '-- Move this VALIDATE to a later migration: here it would scan while this migration still holds its lock.',
-              `ALTER TABLE ${table} VALIDATE CONSTRAINT ${quoteIdent(name)};`,
+        if (notValid) {
+          fix = {
+            title: `Add ${quoteIdent(name)} as NOT VALID and validate it separately`,
+            edits: mergeInserts([
+              ...notValid,
+              insertAfter(ctx.parsed, stmt, [
+                '-- Move this VALIDATE to a later migration: here it would scan while this migration still holds its lock.',
+                validateSql(table, name),
+              ]),
             ]),
-          );
-          fix = { title: `Add ${quoteIdent(name)} as NOT VALID and validate it separately`, edits: mergeInserts(edits) };
+          };
         }
         ctx.report({
-          messageId: c.contype === 'CONSTR_FOREIGN' ? 'foreignKey' : 'check',
-          data: { table, name: quoteIdent(name), referenced: relationName(c.pktable) },
+          messageId: contype === 'CONSTR_FOREIGN' ? 'foreignKey' : 'check',
+          data: { table, name: quoteIdent(name), referenced },
           span: span ?? stmt.span,
           statement: stmt,
           ...(fix ? { fix } : {}),
+          ...(notValid && canMove
+            ? { actions: [{ kind: 'validateInNewMigration' as const, statementIndex: stmt.index, title: `Add ${quoteIdent(name)} as NOT VALID and validate it in a new migration` }] }
+            : {}),
         });
-      });
+      }
     }
   },
 };
+
+export interface UnvalidatedConstraint {
+  name: string;
+  contype: 'CONSTR_FOREIGN' | 'CONSTR_CHECK';
+  table: string;
+  referenced: string;
+  /** The clause's span, when located. */
+  span: Span | undefined;
+  /** Edits that add the constraint NOT VALID (naming it as PostgreSQL would when unnamed); undefined when it cannot be located. */
+  notValid: TextEdit[] | undefined;
+}
+
+/** The FOREIGN KEY and CHECK constraints an ALTER TABLE adds without NOT VALID. */
+export function unvalidatedConstraints(stmt: Statement): UnvalidatedConstraint[] {
+  const ast = stmt.ast;
+  if (!ast || !('AlterTableStmt' in ast)) return [];
+  const alter = ast.AlterTableStmt;
+  if (alter.objtype !== 'OBJECT_TABLE') return [];
+  const spans = alterTableCommandSpans(stmt, alter);
+  const table = relationName(alter.relation);
+  const out: UnvalidatedConstraint[] = [];
+  (alter.cmds ?? []).forEach((node, i) => {
+    if (!('AlterTableCmd' in node) || node.AlterTableCmd.subtype !== 'AT_AddConstraint') return;
+    const def = node.AlterTableCmd.def;
+    if (!def || !('Constraint' in def)) return;
+    const c = def.Constraint;
+    if ((c.contype !== 'CONSTR_FOREIGN' && c.contype !== 'CONSTR_CHECK') || c.skip_validation) return;
+    const name = c.conname ?? defaultName(alter.relation?.relname ?? '', c);
+    const span = spans?.[i];
+    let notValid: TextEdit[] | undefined;
+    if (span && c.location !== undefined && c.location >= 0) {
+      const at = stmt.offsetOf(c.location);
+      notValid = [];
+      if (!c.conname) notValid.push({ span: { start: at, end: at }, newText: `CONSTRAINT ${quoteIdent(name)} ` });
+      notValid.push({ span: { start: span.end, end: span.end }, newText: ' NOT VALID' });
+    }
+    out.push({ name, contype: c.contype, table, referenced: relationName(c.pktable), span, notValid });
+  });
+  return out;
+}
+
+export function validateSql(table: string, name: string): string {
+  return `ALTER TABLE ${table} VALIDATE CONSTRAINT ${quoteIdent(name)};`;
+}
