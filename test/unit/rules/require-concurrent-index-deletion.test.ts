@@ -38,6 +38,13 @@ const invalid: InvalidCase[] = [
     code: 'CREATE INDEX tmp_idx ON t (a);\nDROP INDEX tmp_idx, old_idx;',
     errors: [{ messageId: 'dropIndex', range: '1:0-1:27', message: "DROP INDEX old_idx without CONCURRENTLY takes an ACCESS EXCLUSIVE lock on the index's table: every read and write of it waits, and so does every query queued behind the lock." }],
   },
+  {
+    name: 'goose: an index created by the up section is an index of a live table in the down section (corpus: openfga 003)',
+    fileName: '003_add_reverse_lookup_index.sql',
+    code: '-- +goose Up\nCREATE INDEX idx_reverse_lookup_user on tuple (store, _user);\n\n-- +goose Down\nDROP INDEX IF EXISTS idx_reverse_lookup_user ;\n',
+    errors: [{ messageId: 'dropIndex', range: '4:0-4:44' }],
+    output: '-- +goose Up\nCREATE INDEX idx_reverse_lookup_user on tuple (store, _user);\n\n-- +goose Down\nDROP INDEX CONCURRENTLY IF EXISTS idx_reverse_lookup_user ;\n',
+  },
 ];
 
 ruleTester(rule, {
@@ -46,6 +53,7 @@ ruleTester(rule, {
     'DROP INDEX CONCURRENTLY IF EXISTS app.users_email;',
     'CREATE INDEX tmp_idx ON t (a);\nDROP INDEX tmp_idx;',
     'CREATE INDEX tmp_idx ON app.t (a);\nDROP INDEX app.tmp_idx;',
+    { name: 'goose: created and dropped in the same section', fileName: '00002_tmp.sql', code: '-- +goose Up\nCREATE INDEX tmp_idx ON t (a);\nDROP INDEX tmp_idx;\n\n-- +goose Down\nSELECT 1;\n' },
     'DROP TABLE users;',
     '-- migration-guard-ignore require-concurrent-index-deletion -- maintenance window\nDROP INDEX users_email;',
   ],

@@ -46,6 +46,19 @@ const invalid: InvalidCase[] = [
     output: `SET lock_timeout = 0;\n${SET}\nALTER TABLE a RENAME TO b;`,
   },
   {
+    name: 'RENAME CONSTRAINT (the parser leaves its relationType unset; corpus: boundary 69/01)',
+    code: 'ALTER TABLE auth_conf RENAME CONSTRAINT auth_conf_key TO auth_conf_uq;',
+    errors: [
+      {
+        messageId: 'noLockTimeout',
+        range: '0:0-0:69',
+        message:
+          'ALTER TABLE ... RENAME takes an ACCESS EXCLUSIVE lock on auth_conf with no lock_timeout set earlier in the file: while it waits for a running transaction, every new query on auth_conf waits behind it.',
+      },
+    ],
+    output: `${SET}\nALTER TABLE auth_conf RENAME CONSTRAINT auth_conf_key TO auth_conf_uq;`,
+  },
+  {
     name: 'after RESET the next statement is reported again',
     code: "SET lock_timeout = '2s';\nALTER TABLE a ADD COLUMN x int;\nRESET lock_timeout;\nDROP TRIGGER tr ON app.a;",
     errors: [{ messageId: 'noLockTimeout', range: '3:0-3:24', message: 'DROP TRIGGER takes an ACCESS EXCLUSIVE lock on app.a with no lock_timeout set earlier in the file: while it waits for a running transaction, every new query on app.a waits behind it.' }],

@@ -238,7 +238,9 @@ export function accessExclusiveLock(parsed: ParsedFile, stmt: Statement, postgre
   if ('RenameStmt' in ast) {
     const r = ast.RenameStmt;
     const onTable = r.renameType === 'OBJECT_TABLE' || r.renameType === 'OBJECT_COLUMN' || r.renameType === 'OBJECT_TABCONSTRAINT';
-    if (!onTable || (r.relationType !== undefined && r.relationType !== 'OBJECT_TABLE' && r.renameType !== 'OBJECT_TABLE')) return undefined;
+    // The parser leaves relationType unset (its zero value) for RENAME CONSTRAINT, which only exists on tables.
+    const tableOnly = r.renameType === 'OBJECT_TABLE' || r.renameType === 'OBJECT_TABCONSTRAINT';
+    if (!onTable || (r.relationType !== undefined && r.relationType !== 'OBJECT_TABLE' && !tableOnly)) return undefined;
     return existing(r.relation) ? { what: 'ALTER TABLE ... RENAME', relation: relationName(r.relation) } : undefined;
   }
   if ('DropStmt' in ast) {

@@ -1,9 +1,23 @@
 import { quoteIdent, stringList } from '../../parsing/ast';
-import { hasOtherStatements, insertConcurrently, isNewIndex, nameListKey } from '../locking';
-import type { Rule } from '../types';
+import { fileObjects, hasOtherStatements, insertConcurrently, nameListKey } from '../locking';
+import type { Statement } from '../../parsing/parser';
+import type { Rule, RuleContext } from '../types';
 
 /**
- * Reports `DROP INDEX` without `CONCURRENTLY`, except for indexes created earlier in the same file.
+ * Whether a statement before `stmt`, in the same section of the file, created this index. In a
+ * single-file migration (goose, dbmate, sql-migrate) the down section runs long after the up
+ * section: an index the up section created is then an index of a live table, not a new one.
+ */
+function isNewIndexInSection(ctx: RuleContext, stmt: Statement, key: string): boolean {
+  const at = fileObjects(ctx.parsed).indexes.get(key);
+  if (at === undefined || at >= stmt.index) return false;
+  const created = ctx.parsed.statements[at];
+  return !!created && ctx.directionAt(created.span.start) === ctx.directionAt(stmt.span.start);
+}
+
+/**
+ * Reports `DROP INDEX` without `CONCURRENTLY`, except for indexes created earlier in the same file
+ * (in the same section of a single-file migration).
  * The fix adds `CONCURRENTLY` when PostgreSQL allows it: one index, no `CASCADE`.
  */
 export const requireConcurrentIndexDeletion: Rule = {
@@ -33,7 +47,7 @@ export const requireConcurrentIndexDeletion: Rule = {
       const drop = ast.DropStmt;
       if (drop.removeType !== 'OBJECT_INDEX' || drop.concurrent) continue;
       const names = (drop.objects ?? []).map((o) => ('List' in o ? stringList(o.List.items) : []));
-      const old = names.filter((n) => !isNewIndex(ctx.parsed, stmt, nameListKey(n)));
+      const old = names.filter((n) => !isNewIndexInSection(ctx, stmt, nameListKey(n)));
       if (old.length === 0) continue;
       const edit = names.length === 1 && drop.behavior !== 'DROP_CASCADE' ? insertConcurrently(stmt, ['INDEX']) : undefined;
       ctx.report({
