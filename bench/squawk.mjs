@@ -1,4 +1,4 @@
-// `npm run bench` (squawk part): Migration Guard's CLI against squawk (squawk-cli, a devDependency)
+// `npm run bench` (squawk part): Migration Guard's CLI against squawk (squawk-cli, installed on first run)
 // over the same .sql files, in the same run.
 //
 //   ours:   node dist/cli.js check <files> --format json        (needs `npm run build`)
@@ -26,7 +26,7 @@
 //   --examples N  print N example locations for each side of every difference
 //   --rule id     only print examples for that rule id (ours or squawk's)
 //   --json file   write the per-rule numbers and timings as JSON
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as os from 'node:os';
@@ -66,11 +66,26 @@ if (!fs.existsSync(cli)) {
   console.error('squawk bench: dist/cli.js is missing: run `npm run build` first');
   process.exit(2);
 }
+// squawk-cli is installed on first use into .bench/squawk (ignored), not as a devDependency: its
+// optional platform packages for other systems are not all in the registry this project installs
+// from, and `npm ci` refuses a lock file without them.
+const SQUAWK_VERSION = '2.66.0';
+const squawkDir = path.join(root, '.bench', 'squawk');
+const squawkIndex = path.join(squawkDir, 'node_modules', 'squawk-cli', 'js', 'index.js');
+if (!fs.existsSync(squawkIndex)) {
+  fs.mkdirSync(squawkDir, { recursive: true });
+  console.log(`squawk bench: installing squawk-cli@${SQUAWK_VERSION} into ${path.relative(root, squawkDir)}`);
+  const r = spawnSync('npm', ['install', '--prefix', squawkDir, '--no-save', '--no-audit', '--no-fund', '--no-package-lock', `squawk-cli@${SQUAWK_VERSION}`], { stdio: 'inherit' });
+  if (r.status !== 0) {
+    console.error('squawk bench: could not install squawk-cli');
+    process.exit(2);
+  }
+}
 let squawkBin;
 try {
-  squawkBin = require(path.join(root, 'node_modules', 'squawk-cli', 'js', 'index.js')).getBinaryPath();
+  squawkBin = require(squawkIndex).getBinaryPath();
 } catch (e) {
-  console.error(`squawk bench: squawk-cli is not installed (npm install): ${e instanceof Error ? e.message : e}`);
+  console.error(`squawk bench: squawk-cli did not load: ${e instanceof Error ? e.message : e}`);
   process.exit(2);
 }
 
