@@ -60,6 +60,17 @@ async function isMigrationFolder(folder: vscode.Uri): Promise<boolean> {
   }
 }
 
+/** Whether a folder holds golang-migrate files (or nothing yet, where golang-migrate is the default). */
+async function hasGolangMigrateNames(folder: vscode.Uri): Promise<boolean> {
+  try {
+    const names = (await vscode.workspace.fs.readDirectory(folder)).filter(([, t]) => t === vscode.FileType.File).map(([n]) => n);
+    const sql = names.filter((n) => /\.sql$/i.test(n));
+    return sql.length === 0 || sql.some((n) => GOLANG_MIGRATE_PATTERN.test(n));
+  } catch {
+    return true;
+  }
+}
+
 async function findMigrationFolders(): Promise<vscode.Uri[]> {
   const files = await vscode.workspace.findFiles('{**/*.up.sql,**/*.down.sql,**/migrations/*.sql,**/migrate/*.sql}', '**/node_modules/**', 5000);
   const byPath = new Map<string, vscode.Uri>();
@@ -103,6 +114,7 @@ export async function createPairedMigration(client: LanguageClient, prompter: Pr
   if (!folder) return undefined;
   let title = args.title;
   if (title === undefined) {
+    const golang = await hasGolangMigrateNames(folder);
     title = await prompter({
       title: 'Create paired migration',
       prompt: `Title of the new migration in ${vscode.workspace.asRelativePath(folder, true)}`,
@@ -110,7 +122,8 @@ export async function createPairedMigration(client: LanguageClient, prompter: Pr
       validateInput: (value) => {
         const slug = slugifyTitle(value);
         if (slug === '') return value.trim() === '' ? undefined : 'Type a title with letters or digits.';
-        return { message: `Creates the migration <version>_${slug} in this folder's convention`, severity: vscode.InputBoxValidationSeverity.Info };
+        const what = golang ? `<version>_${slug}.up.sql and .down.sql` : `the migration <version>_${slug} in this folder's convention`;
+        return { message: `Creates ${what}`, severity: vscode.InputBoxValidationSeverity.Info };
       },
     });
     if (title === undefined) return undefined;
