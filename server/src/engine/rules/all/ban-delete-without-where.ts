@@ -1,6 +1,5 @@
-import { relationName } from '../../parsing/ast';
-import { constantCondition, cteSpan, dataModifications, whereClauseSpan } from '../../parsing/clauses';
 import type { Rule } from '../types';
+import { reportUnbounded } from '../unbounded';
 
 /**
  * Reports a DELETE without WHERE, or with a WHERE made of literals that is always true
@@ -27,21 +26,6 @@ export const banDeleteWithoutWhere: Rule = {
     ].join('\n'),
   },
   check(ctx) {
-    for (const stmt of ctx.parsed.statements) {
-      for (const m of dataModifications(stmt.ast)) {
-        if (m.kind !== 'DeleteStmt') continue;
-        const where = m.node.whereClause;
-        if (where && constantCondition(where) !== true) continue;
-        const span = m.topLevel
-          ? (where ? whereClauseSpan(stmt) : undefined) ?? stmt.span
-          : cteSpan(stmt, m.cteLocation) ?? stmt.span;
-        ctx.report({
-          messageId: where ? 'alwaysTrue' : 'noWhere',
-          data: { table: relationName(m.node.relation) },
-          span,
-          statement: stmt,
-        });
-      }
-    }
+    reportUnbounded(ctx, 'DeleteStmt');
   },
 };
