@@ -6,13 +6,14 @@
  *
  * Lock levels here were observed in PostgreSQL 18 through `pg_locks` (see the docs pages).
  */
-import type { AlterTableCmd, Node, RangeVar, TypeName } from '@pgsql/types';
+import type { AlterTableCmd, AlterTableStmt, Node, RangeVar, TypeName } from '@pgsql/types';
 import { quoteIdent, relationName, stringList } from '../parsing/ast';
 import { tokenize, type Token } from '../parsing/lexer';
+import { alterTableCommandSpans } from '../parsing/clauses';
 import type { ParsedFile, Statement } from '../parsing/parser';
 import { makeObjectName, schemaAfter, schemaBefore, type SchemaModel } from '../schema';
 import { nameAddition } from '../schema/names';
-import { eolOf } from '../text';
+import { eolOf, type Span } from '../text';
 import type { RuleContext, TextEdit } from './types';
 
 /** `schema.name`, unqualified names in `public` (the usual search_path). */
@@ -471,5 +472,34 @@ export function schemaFor(ctx: RuleContext): SchemaModel | null {
     return ctx.migration?.direction === 'down' ? schemaAfter(schemaCtx) : schemaBefore(schemaCtx);
   } catch {
     return null;
+  }
+}
+
+export interface ExistingTableCommand {
+  stmt: Statement;
+  alter: AlterTableStmt;
+  cmd: AlterTableCmd;
+  /** The table as written (quoted where needed). */
+  table: string;
+  /** The subcommand's clause, or the statement when it cannot be located. */
+  span: Span;
+  /** Whether `span` is the clause itself (fixes edit the clause only then). */
+  located: boolean;
+}
+
+/** Every `ALTER TABLE` subcommand on a table that existed before the file (the lock rules' common walk). */
+export function forEachExistingTableCommand(ctx: RuleContext, visit: (c: ExistingTableCommand) => void): void {
+  for (const stmt of ctx.parsed.statements) {
+    const ast = stmt.ast;
+    if (!ast || !('AlterTableStmt' in ast)) continue;
+    const alter = ast.AlterTableStmt;
+    if (alter.objtype !== 'OBJECT_TABLE' || isNewTable(ctx.parsed, stmt, alter.relation)) continue;
+    const spans = alterTableCommandSpans(stmt, alter);
+    const table = relationName(alter.relation);
+    (alter.cmds ?? []).forEach((node, i) => {
+      if (!('AlterTableCmd' in node)) return;
+      const clause = spans?.[i];
+      visit({ stmt, alter, cmd: node.AlterTableCmd, table, span: clause ?? stmt.span, located: clause !== undefined });
+    });
   }
 }

@@ -1,6 +1,5 @@
-import { quoteIdent, relationName } from '../../parsing/ast';
-import { alterTableCommandSpans } from '../../parsing/clauses';
-import { defaultVolatility, isNewTable, isNullLiteral } from '../locking';
+import { quoteIdent } from '../../parsing/ast';
+import { defaultVolatility, forEachExistingTableCommand, isNullLiteral } from '../locking';
 import type { Rule } from '../types';
 
 /**
@@ -40,40 +39,30 @@ export const addingFieldWithDefault: Rule = {
     ].join('\n'),
   },
   check(ctx) {
-    for (const stmt of ctx.parsed.statements) {
-      const ast = stmt.ast;
-      if (!ast || !('AlterTableStmt' in ast)) continue;
-      const alter = ast.AlterTableStmt;
-      if (alter.objtype !== 'OBJECT_TABLE' || isNewTable(ctx.parsed, stmt, alter.relation)) continue;
-      const spans = alterTableCommandSpans(stmt, alter);
-      const table = relationName(alter.relation);
-      (alter.cmds ?? []).forEach((node, i) => {
-        if (!('AlterTableCmd' in node) || node.AlterTableCmd.subtype !== 'AT_AddColumn') return;
-        const def = node.AlterTableCmd.def;
-        if (!def || !('ColumnDef' in def)) return;
-        const column = quoteIdent(def.ColumnDef.colname ?? '');
-        const span = spans?.[i] ?? stmt.span;
-        for (const n of def.ColumnDef.constraints ?? []) {
-          if (!('Constraint' in n)) continue;
-          const c = n.Constraint;
-          if (c.contype === 'CONSTR_GENERATED' && c.generated_kind === 's') {
-            ctx.report({ messageId: 'storedGenerated', data: { table, column }, span, statement: stmt });
-            return;
-          }
-          if (c.contype !== 'CONSTR_DEFAULT' || isNullLiteral(c.raw_expr)) continue;
-          if (ctx.postgresVersion < 11) {
-            ctx.report({ messageId: 'defaultBefore11', data: { table, column, version: String(ctx.postgresVersion) }, span, statement: stmt });
-            return;
-          }
-          const v = defaultVolatility(c.raw_expr);
-          if (v.volatility === 'volatile') {
-            ctx.report({ messageId: 'volatileDefault', data: { table, column, fn: v.fn ?? '' }, span, statement: stmt });
-          } else if (v.volatility === 'unknown') {
-            ctx.report({ messageId: 'possiblyVolatileDefault', data: { table, column, fn: v.fn ?? '' }, span, statement: stmt });
-          }
+    forEachExistingTableCommand(ctx, ({ stmt, cmd, table, span }) => {
+      const def = cmd.def;
+      if (cmd.subtype !== 'AT_AddColumn' || !def || !('ColumnDef' in def)) return;
+      const column = quoteIdent(def.ColumnDef.colname ?? '');
+      for (const n of def.ColumnDef.constraints ?? []) {
+        if (!('Constraint' in n)) continue;
+        const c = n.Constraint;
+        if (c.contype === 'CONSTR_GENERATED' && c.generated_kind === 's') {
+          ctx.report({ messageId: 'storedGenerated', data: { table, column }, span, statement: stmt });
           return;
         }
-      });
-    }
+        if (c.contype !== 'CONSTR_DEFAULT' || isNullLiteral(c.raw_expr)) continue;
+        if (ctx.postgresVersion < 11) {
+          ctx.report({ messageId: 'defaultBefore11', data: { table, column, version: String(ctx.postgresVersion) }, span, statement: stmt });
+          return;
+        }
+        const v = defaultVolatility(c.raw_expr);
+        if (v.volatility === 'volatile') {
+          ctx.report({ messageId: 'volatileDefault', data: { table, column, fn: v.fn ?? '' }, span, statement: stmt });
+        } else if (v.volatility === 'unknown') {
+          ctx.report({ messageId: 'possiblyVolatileDefault', data: { table, column, fn: v.fn ?? '' }, span, statement: stmt });
+        }
+        return;
+      }
+    });
   },
 };

@@ -1,6 +1,5 @@
-import { quoteIdent, relationName } from '../../parsing/ast';
-import { alterTableCommandSpans } from '../../parsing/clauses';
-import { isNewTable, isNullLiteral, isSerialType } from '../locking';
+import { quoteIdent } from '../../parsing/ast';
+import { forEachExistingTableCommand, isNullLiteral, isSerialType } from '../locking';
 import type { Rule } from '../types';
 
 /**
@@ -28,35 +27,20 @@ export const addingRequiredField: Rule = {
     ].join('\n'),
   },
   check(ctx) {
-    for (const stmt of ctx.parsed.statements) {
-      const ast = stmt.ast;
-      if (!ast || !('AlterTableStmt' in ast)) continue;
-      const alter = ast.AlterTableStmt;
-      if (alter.objtype !== 'OBJECT_TABLE' || isNewTable(ctx.parsed, stmt, alter.relation)) continue;
-      const spans = alterTableCommandSpans(stmt, alter);
-      (alter.cmds ?? []).forEach((node, i) => {
-        if (!('AlterTableCmd' in node) || node.AlterTableCmd.subtype !== 'AT_AddColumn') return;
-        const def = node.AlterTableCmd.def;
-        if (!def || !('ColumnDef' in def)) return;
-        const col = def.ColumnDef;
-        const constraints = (col.constraints ?? []).flatMap((c) => ('Constraint' in c ? [c.Constraint] : []));
-        const notNull = constraints.some((c) => c.contype === 'CONSTR_NOTNULL' || c.contype === 'CONSTR_PRIMARY');
-        const filled =
-          isSerialType(col.typeName) ||
-          constraints.some(
-            (c) =>
-              (c.contype === 'CONSTR_DEFAULT' && !isNullLiteral(c.raw_expr)) ||
-              c.contype === 'CONSTR_IDENTITY' ||
-              c.contype === 'CONSTR_GENERATED',
-          );
-        if (!notNull || filled) return;
-        ctx.report({
-          messageId: 'requiredColumn',
-          data: { table: relationName(alter.relation), column: quoteIdent(col.colname ?? '') },
-          span: spans?.[i] ?? stmt.span,
-          statement: stmt,
-        });
-      });
-    }
+    forEachExistingTableCommand(ctx, ({ stmt, cmd, table, span }) => {
+      const def = cmd.def;
+      if (cmd.subtype !== 'AT_AddColumn' || !def || !('ColumnDef' in def)) return;
+      const col = def.ColumnDef;
+      const constraints = (col.constraints ?? []).flatMap((c) => ('Constraint' in c ? [c.Constraint] : []));
+      const notNull = constraints.some((c) => c.contype === 'CONSTR_NOTNULL' || c.contype === 'CONSTR_PRIMARY');
+      const filled =
+        isSerialType(col.typeName) ||
+        constraints.some(
+          (c) =>
+            (c.contype === 'CONSTR_DEFAULT' && !isNullLiteral(c.raw_expr)) || c.contype === 'CONSTR_IDENTITY' || c.contype === 'CONSTR_GENERATED',
+        );
+      if (!notNull || filled) return;
+      ctx.report({ messageId: 'requiredColumn', data: { table, column: quoteIdent(col.colname ?? '') }, span, statement: stmt });
+    });
   },
 };

@@ -1,6 +1,5 @@
-import { quoteIdent, relationName, stringList } from '../../parsing/ast';
-import { alterTableCommandSpans } from '../../parsing/clauses';
-import { isNewTable, isSerialType } from '../locking';
+import { quoteIdent, stringList } from '../../parsing/ast';
+import { forEachExistingTableCommand, isSerialType } from '../locking';
 import type { Rule } from '../types';
 
 /**
@@ -37,41 +36,30 @@ export const addingSerialPrimaryKeyField: Rule = {
     ].join('\n'),
   },
   check(ctx) {
-    for (const stmt of ctx.parsed.statements) {
-      const ast = stmt.ast;
-      if (!ast || !('AlterTableStmt' in ast)) continue;
-      const alter = ast.AlterTableStmt;
-      if (alter.objtype !== 'OBJECT_TABLE' || isNewTable(ctx.parsed, stmt, alter.relation)) continue;
-      const spans = alterTableCommandSpans(stmt, alter);
-      const table = relationName(alter.relation);
-      (alter.cmds ?? []).forEach((node, i) => {
-        if (!('AlterTableCmd' in node)) return;
-        const cmd = node.AlterTableCmd;
-        const def = cmd.def;
-        const span = spans?.[i] ?? stmt.span;
-        if (cmd.subtype === 'AT_AddConstraint' && def && 'Constraint' in def) {
-          const c = def.Constraint;
-          if (c.contype === 'CONSTR_PRIMARY' && !c.indexname) {
-            ctx.report({ messageId: 'addPrimaryKey', data: { table, columns: stringList(c.keys).map(quoteIdent).join(', ') }, span, statement: stmt });
-          }
-          return;
+    forEachExistingTableCommand(ctx, ({ stmt, cmd, table, span }) => {
+      const def = cmd.def;
+      if (cmd.subtype === 'AT_AddConstraint' && def && 'Constraint' in def) {
+        const c = def.Constraint;
+        if (c.contype === 'CONSTR_PRIMARY' && !c.indexname) {
+          ctx.report({ messageId: 'addPrimaryKey', data: { table, columns: stringList(c.keys).map(quoteIdent).join(', ') }, span, statement: stmt });
         }
-        if (cmd.subtype !== 'AT_AddColumn' || !def || !('ColumnDef' in def)) return;
-        const col = def.ColumnDef;
-        const constraints = (col.constraints ?? []).flatMap((c) => ('Constraint' in c ? [c.Constraint] : []));
-        const pk = constraints.some((c) => c.contype === 'CONSTR_PRIMARY');
-        const kind = isSerialType(col.typeName)
-          ? stringList(col.typeName?.names).pop() ?? 'serial'
-          : constraints.some((c) => c.contype === 'CONSTR_IDENTITY')
-            ? 'identity'
-            : undefined;
-        const column = quoteIdent(col.colname ?? '');
-        if (kind !== undefined) {
-          ctx.report({ messageId: pk ? 'serialPrimaryKey' : 'serialColumn', data: { table, column, kind }, span, statement: stmt });
-        } else if (pk) {
-          ctx.report({ messageId: 'primaryKeyColumn', data: { table, column }, span, statement: stmt });
-        }
-      });
-    }
+        return;
+      }
+      if (cmd.subtype !== 'AT_AddColumn' || !def || !('ColumnDef' in def)) return;
+      const col = def.ColumnDef;
+      const constraints = (col.constraints ?? []).flatMap((c) => ('Constraint' in c ? [c.Constraint] : []));
+      const pk = constraints.some((c) => c.contype === 'CONSTR_PRIMARY');
+      const kind = isSerialType(col.typeName)
+        ? stringList(col.typeName?.names).pop() ?? 'serial'
+        : constraints.some((c) => c.contype === 'CONSTR_IDENTITY')
+          ? 'identity'
+          : undefined;
+      const column = quoteIdent(col.colname ?? '');
+      if (kind !== undefined) {
+        ctx.report({ messageId: pk ? 'serialPrimaryKey' : 'serialColumn', data: { table, column, kind }, span, statement: stmt });
+      } else if (pk) {
+        ctx.report({ messageId: 'primaryKeyColumn', data: { table, column }, span, statement: stmt });
+      }
+    });
   },
 };

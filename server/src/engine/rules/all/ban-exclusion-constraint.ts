@@ -1,6 +1,5 @@
-import { quoteIdent, relationName } from '../../parsing/ast';
-import { alterTableCommandSpans } from '../../parsing/clauses';
-import { isNewTable } from '../locking';
+import { quoteIdent } from '../../parsing/ast';
+import { forEachExistingTableCommand } from '../locking';
 import type { Rule } from '../types';
 
 /** Reports `ADD [CONSTRAINT name] EXCLUDE ...` on a table that existed before the file. */
@@ -25,23 +24,11 @@ export const banExclusionConstraint: Rule = {
     ].join('\n'),
   },
   check(ctx) {
-    for (const stmt of ctx.parsed.statements) {
-      const ast = stmt.ast;
-      if (!ast || !('AlterTableStmt' in ast)) continue;
-      const alter = ast.AlterTableStmt;
-      if (alter.objtype !== 'OBJECT_TABLE' || isNewTable(ctx.parsed, stmt, alter.relation)) continue;
-      const spans = alterTableCommandSpans(stmt, alter);
-      (alter.cmds ?? []).forEach((node, i) => {
-        if (!('AlterTableCmd' in node) || node.AlterTableCmd.subtype !== 'AT_AddConstraint') return;
-        const def = node.AlterTableCmd.def;
-        if (!def || !('Constraint' in def) || def.Constraint.contype !== 'CONSTR_EXCLUSION') return;
-        ctx.report({
-          messageId: 'exclusion',
-          data: { table: relationName(alter.relation), name: def.Constraint.conname ? quoteIdent(def.Constraint.conname) : '(unnamed)' },
-          span: spans?.[i] ?? stmt.span,
-          statement: stmt,
-        });
-      });
-    }
+    forEachExistingTableCommand(ctx, ({ stmt, cmd, table, span }) => {
+      const def = cmd.def;
+      if (cmd.subtype !== 'AT_AddConstraint' || !def || !('Constraint' in def) || def.Constraint.contype !== 'CONSTR_EXCLUSION') return;
+      const name = def.Constraint.conname ? quoteIdent(def.Constraint.conname) : '(unnamed)';
+      ctx.report({ messageId: 'exclusion', data: { table, name }, span, statement: stmt });
+    });
   },
 };

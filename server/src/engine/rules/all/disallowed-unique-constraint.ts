@@ -1,6 +1,5 @@
-import { quoteIdent, relationName, stringList } from '../../parsing/ast';
-import { alterTableCommandSpans } from '../../parsing/clauses';
-import { constraintName, insertBefore, isNewTable } from '../locking';
+import { quoteIdent, stringList } from '../../parsing/ast';
+import { constraintName, insertBefore, forEachExistingTableCommand } from '../locking';
 import type { Fix, Rule } from '../types';
 
 /**
@@ -32,54 +31,36 @@ export const disallowedUniqueConstraint: Rule = {
     ].join('\n'),
   },
   check(ctx) {
-    for (const stmt of ctx.parsed.statements) {
-      const ast = stmt.ast;
-      if (!ast || !('AlterTableStmt' in ast)) continue;
-      const alter = ast.AlterTableStmt;
-      if (alter.objtype !== 'OBJECT_TABLE' || isNewTable(ctx.parsed, stmt, alter.relation)) continue;
-      const spans = alterTableCommandSpans(stmt, alter);
-      const table = relationName(alter.relation);
-      (alter.cmds ?? []).forEach((node, i) => {
-        if (!('AlterTableCmd' in node)) return;
-        const cmd = node.AlterTableCmd;
-        const def = cmd.def;
-        const span = spans?.[i] ?? stmt.span;
-        if (cmd.subtype === 'AT_AddColumn' && def && 'ColumnDef' in def) {
-          const unique = (def.ColumnDef.constraints ?? []).some((c) => 'Constraint' in c && c.Constraint.contype === 'CONSTR_UNIQUE');
-          if (unique) {
-            ctx.report({ messageId: 'uniqueColumn', data: { table, column: quoteIdent(def.ColumnDef.colname ?? '') }, span, statement: stmt });
-          }
-          return;
+    forEachExistingTableCommand(ctx, ({ stmt, alter, cmd, table, span, located }) => {
+      const def = cmd.def;
+      if (cmd.subtype === 'AT_AddColumn' && def && 'ColumnDef' in def) {
+        const unique = (def.ColumnDef.constraints ?? []).some((c) => 'Constraint' in c && c.Constraint.contype === 'CONSTR_UNIQUE');
+        if (unique) {
+          ctx.report({ messageId: 'uniqueColumn', data: { table, column: quoteIdent(def.ColumnDef.colname ?? '') }, span, statement: stmt });
         }
-        if (cmd.subtype !== 'AT_AddConstraint' || !def || !('Constraint' in def)) return;
-        const c = def.Constraint;
-        if (c.contype !== 'CONSTR_UNIQUE' || c.indexname) return;
-        const keys = stringList(c.keys);
-        const name = c.conname ?? constraintName(alter.relation?.relname ?? '', keys, 'key');
-        let fix: Fix | undefined;
-        const plain =
-          keys.length > 0 && !c.including?.length && !c.options?.length && !c.indexspace && !c.deferrable && !c.initdeferred;
-        if (plain && spans?.[i]) {
-          const nulls = c.nulls_not_distinct ? ' NULLS NOT DISTINCT' : '';
-          fix = {
-            title:
-              'Build the unique index CONCURRENTLY, then add the constraint USING INDEX (the CREATE INDEX CONCURRENTLY belongs in a migration of its own)',
-            edits: [
-              insertBefore(ctx.parsed, stmt, [
-                `CREATE UNIQUE INDEX CONCURRENTLY ${quoteIdent(name)} ON ${table} (${keys.map(quoteIdent).join(', ')})${nulls};`,
-              ]),
-              { span, newText: `ADD CONSTRAINT ${quoteIdent(name)} UNIQUE USING INDEX ${quoteIdent(name)}` },
-            ],
-          };
-        }
-        ctx.report({
-          messageId: 'uniqueConstraint',
-          data: { table, name: quoteIdent(name) },
-          span,
-          statement: stmt,
-          ...(fix ? { fix } : {}),
-        });
-      });
-    }
+        return;
+      }
+      if (cmd.subtype !== 'AT_AddConstraint' || !def || !('Constraint' in def)) return;
+      const c = def.Constraint;
+      if (c.contype !== 'CONSTR_UNIQUE' || c.indexname) return;
+      const keys = stringList(c.keys);
+      const name = c.conname ?? constraintName(alter.relation?.relname ?? '', keys, 'key');
+      let fix: Fix | undefined;
+      const plain = keys.length > 0 && !c.including?.length && !c.options?.length && !c.indexspace && !c.deferrable && !c.initdeferred;
+      if (plain && located) {
+        const nulls = c.nulls_not_distinct ? ' NULLS NOT DISTINCT' : '';
+        fix = {
+          title:
+            'Build the unique index CONCURRENTLY, then add the constraint USING INDEX (the CREATE INDEX CONCURRENTLY belongs in a migration of its own)',
+          edits: [
+            insertBefore(ctx.parsed, stmt, [
+              `CREATE UNIQUE INDEX CONCURRENTLY ${quoteIdent(name)} ON ${table} (${keys.map(quoteIdent).join(', ')})${nulls};`,
+            ]),
+            { span, newText: `ADD CONSTRAINT ${quoteIdent(name)} UNIQUE USING INDEX ${quoteIdent(name)}` },
+          ],
+        };
+      }
+      ctx.report({ messageId: 'uniqueConstraint', data: { table, name: quoteIdent(name) }, span, statement: stmt, ...(fix ? { fix } : {}) });
+    });
   },
 };
