@@ -38,11 +38,13 @@ import {
   type SchemaState,
   type SequenceModel,
   type TableModel,
+  type TriggerModel,
   type TypeModel,
   type Unknown,
   type ViewModel,
 } from './model';
 import { chooseName, figureColname, indexColumnNames, nameAddition } from './names';
+import { PMap } from './pmap';
 import {
   elementEndIn,
   firstGroup,
@@ -57,10 +59,15 @@ import {
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 interface MutableTable extends Omit<Mutable<TableModel>, 'columns' | 'constraints' | 'indexes' | 'triggers'> {
-  columns: Map<string, ColumnModel>;
-  constraints: Map<string, ConstraintModel>;
-  indexes: Map<string, IndexModel>;
-  triggers: Map<string, TableModel['triggers'] extends ReadonlyMap<string, infer V> ? V : never>;
+  columns: PMap<ColumnModel>;
+  constraints: PMap<ConstraintModel>;
+  indexes: PMap<IndexModel>;
+  triggers: PMap<TableModel['triggers'] extends ReadonlyMap<string, infer V> ? V : never>;
+}
+
+/** A new table's member maps, writable until the draft finishes. */
+function newMembers(): Pick<MutableTable, 'columns' | 'constraints' | 'indexes' | 'triggers'> {
+  return { columns: PMap.empty<ColumnModel>().draft(), constraints: PMap.empty<ConstraintModel>().draft(), indexes: PMap.empty<IndexModel>().draft(), triggers: PMap.empty<TriggerModel>().draft() };
 }
 
 /** Where a statement is: the file, its text, and the statement being applied. */
@@ -206,17 +213,20 @@ export class Draft {
   private readonly clonedTables = new Set<string>();
   /** The schemas unqualified names resolve to, in order (`SET search_path`); reset per file. */
   private searchPath: string[] = [DEFAULT_SCHEMA];
+  /** Every top-level key written since the draft began (`table:public.users`, `view:...`): the change log. */
+  readonly touched = new Set<string>();
 
   constructor(base: SchemaModel) {
     const b = base.state();
+    const log = (kind: string) => (key: string) => this.touched.add(`${kind}:${key}`);
     this.s = {
-      tables: new Map(b.tables),
-      views: new Map(b.views),
-      sequences: new Map(b.sequences),
-      types: new Map(b.types),
-      functions: new Map(b.functions),
-      extensions: new Map(b.extensions),
-      schemas: new Map(b.schemas),
+      tables: b.tables.draft(log('table')),
+      views: b.views.draft(log('view')),
+      sequences: b.sequences.draft(log('sequence')),
+      types: b.types.draft(log('type')),
+      functions: b.functions.draft(log('function')),
+      extensions: b.extensions.draft(log('extension')),
+      schemas: b.schemas.draft(log('schema')),
       unknowns: b.unknowns,
     };
   }
@@ -252,8 +262,13 @@ export class Draft {
 
   finish(): SchemaModel {
     for (const key of this.clonedTables) {
-      const t = this.s.tables.get(key);
-      if (t) Object.freeze(t);
+      const t = this.s.tables.get(key) as unknown as MutableTable | undefined;
+      if (!t || Object.isFrozen(t)) continue;
+      t.columns.freeze();
+      t.constraints.freeze();
+      t.indexes.freeze();
+      t.triggers.freeze();
+      Object.freeze(t);
     }
     const unknowns = this.unknowns.length > 0 ? Object.freeze([...this.s.unknowns, ...this.unknowns]) : this.s.unknowns;
     return new SchemaModel({ ...this.s, unknowns });
@@ -448,12 +463,13 @@ export class Draft {
     const t = this.s.tables.get(key);
     if (!t) return undefined;
     if (this.clonedTables.has(key)) return t as unknown as MutableTable;
+    const m = t as unknown as MutableTable;
     const clone: MutableTable = {
-      ...(t as unknown as MutableTable),
-      columns: new Map(t.columns),
-      constraints: new Map(t.constraints),
-      indexes: new Map(t.indexes),
-      triggers: new Map(t.triggers),
+      ...m,
+      columns: m.columns.draft(),
+      constraints: m.constraints.draft(),
+      indexes: m.indexes.draft(),
+      triggers: m.triggers.draft(),
     };
     this.s.tables.set(key, clone as unknown as TableModel);
     this.clonedTables.add(key);
@@ -537,10 +553,7 @@ export class Draft {
     const table: MutableTable = {
       schema,
       name: rel.relname,
-      columns: new Map(),
-      constraints: new Map(),
-      indexes: new Map(),
-      triggers: new Map(),
+      ...newMembers(),
       definitionText: ctx.stmt.text,
       complete: true,
       parents: [],
@@ -888,10 +901,7 @@ export class Draft {
     this.putTable(key, {
       schema,
       name: rel.relname,
-      columns: new Map(),
-      constraints: new Map(),
-      indexes: new Map(),
-      triggers: new Map(),
+      ...newMembers(),
       definitionText: ctx.stmt.text,
       complete: false,
       parents: [],
@@ -915,7 +925,7 @@ export class Draft {
       materialized,
       definitionText: ctx.stmt.text,
       dependsOn: Object.freeze(this.relationsRead(query)),
-      indexes: old && replace ? old.indexes : new Map(),
+      indexes: old && replace ? old.indexes : PMap.empty(),
       origin: this.origin(ctx),
     };
     this.s.views.set(key, Object.freeze(view));
@@ -985,7 +995,7 @@ export class Draft {
     if (tableKey) this.editTable(tableKey)!.indexes.set(name, index);
     else {
       const v = this.s.views.get(viewKey!)!;
-      this.s.views.set(viewKey!, Object.freeze({ ...v, indexes: new Map(v.indexes).set(name, index) }));
+      this.s.views.set(viewKey!, Object.freeze({ ...v, indexes: (v.indexes as PMap<IndexModel>).draft().set(name, index).freeze() }));
     }
   }
 
@@ -1289,9 +1299,9 @@ export class Draft {
       }
       for (const [vk, v] of this.s.views) {
         if (v.schema !== s || !v.indexes.has(name)) continue;
-        const indexes = new Map(v.indexes);
+        const indexes = (v.indexes as PMap<IndexModel>).draft();
         indexes.delete(name);
-        this.s.views.set(vk, Object.freeze({ ...v, indexes }));
+        this.s.views.set(vk, Object.freeze({ ...v, indexes: indexes.freeze() }));
         return;
       }
     }
@@ -1461,7 +1471,7 @@ export class Draft {
       }
       for (const [vk, v] of this.s.views) {
         if (v.schema !== s || !v.indexes.has(rel.relname)) continue;
-        this.s.views.set(vk, Object.freeze({ ...v, indexes: renameKey(new Map(v.indexes), rel.relname, newName, (i) => Object.freeze({ ...i, name: newName, nameDerived: false, definitionText: renameIndexText(i.definitionText, newName) })) }));
+        this.s.views.set(vk, Object.freeze({ ...v, indexes: renameKey(v.indexes, rel.relname, newName, (i) => Object.freeze({ ...i, name: newName, nameDerived: false, definitionText: renameIndexText(i.definitionText, newName) })).freeze() }));
         return;
       }
     }
@@ -1799,14 +1809,14 @@ function withoutDeferrability(text: string): string {
   return n === tokens.length ? text : n === 0 ? '' : text.slice(0, tokens[n - 1]!.end);
 }
 
-/** A Map with one key renamed, keeping the entry's position. */
-function renameKey<V>(map: Map<string, V>, oldKey: string, newKey: string, f: (v: V) => V): Map<string, V> {
-  const out = new Map<string, V>();
+/** A map with one key renamed, keeping the entry's position (a new draft: O(n), renames are rare). */
+function renameKey<V>(map: ReadonlyMap<string, V>, oldKey: string, newKey: string, f: (v: V) => V): PMap<V> {
+  const out: [string, V][] = [];
   for (const [k, v] of map) {
-    if (k === oldKey) out.set(newKey, f(v));
-    else if (k !== newKey) out.set(k, v);
+    if (k === oldKey) out.push([newKey, f(v)]);
+    else if (k !== newKey) out.push([k, v]);
   }
-  return out;
+  return PMap.of(out).draft();
 }
 
 /** A column's current definition: name, type, COLLATE, GENERATED/identity, DEFAULT, NOT NULL. */
