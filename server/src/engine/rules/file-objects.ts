@@ -3,7 +3,6 @@
  * file does: tables and columns created, renames, SET NOT NULL. The safety rules use it to stay
  * quiet about objects that no running application can be using yet, and about a down undoing its up.
  */
-import * as path from 'node:path';
 import type { Node } from '@pgsql/types';
 import { parseSql, type ParsedFile, type Statement } from '../parsing/parser';
 import type { RuleContext } from './types';
@@ -66,10 +65,21 @@ const upCache = new Map<string, FileObjects>();
 function objectsOfText(text: string): FileObjects {
   let objects = upCache.get(text);
   if (!objects) {
-    objects = empty();
-    for (const s of parseSql(text).statements) collectOne(s.ast, objects);
+    objects = objectsOfParse(parseSql(text));
     if (upCache.size > 32) upCache.clear();
     upCache.set(text, objects);
+  }
+  return objects;
+}
+
+const byParse = new WeakMap<ParsedFile, FileObjects>();
+
+function objectsOfParse(parsed: ParsedFile): FileObjects {
+  let objects = byParse.get(parsed);
+  if (!objects) {
+    objects = empty();
+    for (const s of parsed.statements) collectOne(s.ast, objects);
+    byParse.set(parsed, objects);
   }
   return objects;
 }
@@ -87,12 +97,10 @@ export function upFileObjects(ctx: RuleContext, stmt?: Statement): FileObjects |
   if (single && (!stmt || ctx.directionAt(stmt.span.start) !== 'down')) return undefined;
   if (!single && m.direction !== 'down') return undefined;
   const out = empty();
-  const texts = single
-    ? ctx.sections.filter((s) => s.direction === 'up').map((s) => ctx.parsed.text.slice(s.span.start, s.span.end))
-    : ctx.directory.ups(m).map((up) => ctx.host.readFile(path.join(ctx.directory.dir, up.fileName)));
-  for (const text of texts) {
-    if (text === undefined) continue;
-    const objects = objectsOfText(text);
+  const all = single
+    ? ctx.sections.filter((s) => s.direction === 'up').map((s) => objectsOfText(ctx.parsed.text.slice(s.span.start, s.span.end)))
+    : ctx.facts.upParses().map(objectsOfParse);
+  for (const objects of all) {
     for (const k of Object.keys(out) as (keyof FileObjects)[]) objects[k].forEach((v) => out[k].add(v));
   }
   return out;

@@ -11,7 +11,7 @@ import { quoteIdent, relationName, stringList } from '../parsing/ast';
 import { tokenize, type Token } from '../parsing/lexer';
 import { alterTableCommandSpans } from '../parsing/clauses';
 import type { ParsedFile, Statement } from '../parsing/parser';
-import { makeObjectName, schemaAfter, schemaBefore, type SchemaModel } from '../schema';
+import { makeObjectName, type SchemaModel } from '../schema';
 import { nameAddition } from '../schema/names';
 import { eolOf, type Span } from '../text';
 import type { RuleContext, TextEdit } from './types';
@@ -467,12 +467,7 @@ export function isNullLiteral(expr: Node | undefined): boolean {
  * model does not know still counts as existing.
  */
 export function schemaFor(ctx: RuleContext): SchemaModel | null {
-  try {
-    const schemaCtx = { directory: ctx.directory, migration: ctx.migration, host: ctx.host, filePath: ctx.filePath, text: ctx.parsed.text, parsed: ctx.parsed };
-    return ctx.migration?.direction === 'down' ? schemaAfter(schemaCtx) : schemaBefore(schemaCtx);
-  } catch {
-    return null;
-  }
+  return ctx.facts.schema() ?? null;
 }
 
 export interface ExistingTableCommand {

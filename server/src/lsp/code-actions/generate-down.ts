@@ -8,7 +8,7 @@
 import type { CreateFile, TextDocumentEdit, WorkspaceEdit } from 'vscode-languageserver';
 import type { FileHost } from '../../engine/host';
 import type { Convention } from '../../engine/migrations/convention';
-import { planDown } from '../../engine/migrations/down-plan';
+import { planDown } from '../../engine/actions/down-plan';
 import { LineIndex } from '../../engine/text';
 import { pathToUri } from '../uri';
 

@@ -9,7 +9,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { FileHost } from '../../engine/host';
 import { parseSql, type ParsedFile } from '../../engine/parsing/parser';
 import type { Convention } from '../../engine/migrations/convention';
-import { conventionFor } from '../../engine/migrations/down-plan';
+import { conventionFor } from '../../engine/actions/down-plan';
 import { ruleById } from '../../engine/rules/registry';
 import { Commands, DIAGNOSTIC_SOURCE, type DiagnosticData } from '../../../../shared/src/protocol';
 import { ruleDocsUri } from '../paths';
