@@ -7,6 +7,11 @@
 import * as path from 'node:path';
 import type { FileHost } from '../host';
 
+/** An absolute, normalized path as it is (the common case: paths the engine built), else resolved. */
+export function keyOf(p: string): string {
+  return path.isAbsolute(p) && !/[\\/]\.\.?(?:[\\/]|$)|[\\/]{2}|[\\/]$/.test(p) ? p : path.resolve(p);
+}
+
 export class CachedHost implements FileHost {
   private readonly texts = new Map<string, string | undefined>();
   private readonly dirs = new Map<string, string[]>();
@@ -21,7 +26,7 @@ export class CachedHost implements FileHost {
   constructor(readonly base: FileHost) {}
 
   readDir(dir: string): string[] {
-    const key = path.resolve(dir);
+    const key = keyOf(dir);
     let names = this.dirs.get(key);
     if (!names) {
       this.reads.dirs++;
@@ -32,7 +37,7 @@ export class CachedHost implements FileHost {
   }
 
   listDirs(dir: string): string[] {
-    const key = path.resolve(dir);
+    const key = keyOf(dir);
     let names = this.subdirs.get(key);
     if (!names) {
       this.reads.dirs++;
@@ -43,7 +48,7 @@ export class CachedHost implements FileHost {
   }
 
   readFile(filePath: string): string | undefined {
-    const key = path.resolve(filePath);
+    const key = keyOf(filePath);
     const given = this.overrides.get(key);
     if (given !== undefined) return given;
     if (this.texts.has(key)) return this.texts.get(key);
@@ -54,7 +59,7 @@ export class CachedHost implements FileHost {
   }
 
   exists(filePath: string): boolean {
-    const key = path.resolve(filePath);
+    const key = keyOf(filePath);
     if (this.overrides.has(key)) return true;
     if (this.texts.has(key)) return this.texts.get(key) !== undefined;
     const dir = path.dirname(key);
@@ -64,12 +69,12 @@ export class CachedHost implements FileHost {
 
   /** The text of a file as the caller has it (an editor's unsaved document, the file being checked). */
   setText(filePath: string, text: string): void {
-    this.overrides.set(path.resolve(filePath), text);
+    this.overrides.set(keyOf(filePath), text);
   }
 
   /** The file's text may have changed: read it again next time. */
   changed(filePath: string): void {
-    const key = path.resolve(filePath);
+    const key = keyOf(filePath);
     this.overrides.delete(key);
     this.texts.delete(key);
   }
@@ -79,7 +84,7 @@ export class CachedHost implements FileHost {
    * (folder-per-migration) and every directory reading and detection are read again.
    */
   listingChanged(dir: string): void {
-    const key = path.resolve(dir);
+    const key = keyOf(dir);
     this.dirs.delete(key);
     this.subdirs.delete(key);
     this.subdirs.delete(path.dirname(key));

@@ -15,6 +15,7 @@ import type { Convention, Direction, MigrationFile } from '../migrations/convent
 import type { MigrationDirectory } from '../migrations/directory';
 import type { ParsedFile } from '../parsing/parser';
 import type { SchemaModel } from '../schema/model';
+import type { Replay } from '../schema/replay';
 
 export interface PairSide {
   path: string;
@@ -110,6 +111,8 @@ export class PairFacts {
     readonly pair: MigrationPair,
     /** The schema before the up, with the rank of every migration file. */
     readonly schema: ResolvedSchema,
+    /** How files are replayed statement by statement (the workspace shares them). */
+    private readonly replay?: (parsed: ParsedFile, base: SchemaModel, file: string) => Replay,
   ) {}
 
   get before(): SchemaModel {
@@ -150,7 +153,8 @@ export class PairFacts {
   private compute(lenient: boolean): Consistency | undefined {
     if (!this.complete) return undefined;
     try {
-      return checkConsistency({ up: this.pair.up.parsed, down: this.pair.down.parsed, before: this.before, upPath: this.pair.up.path, downPath: this.pair.down.path }, lenient);
+      const input = { up: this.pair.up.parsed, down: this.pair.down.parsed, before: this.before, upPath: this.pair.up.path, downPath: this.pair.down.path };
+      return checkConsistency(this.replay ? { ...input, replay: this.replay } : input, lenient);
     } catch {
       return undefined;
     }

@@ -14,7 +14,7 @@ import { compareVersions, type MigrationFile } from '../migrations/convention';
 import type { MigrationDirectory } from '../migrations/directory';
 import type { ParsedFile } from '../parsing/parser';
 import { SchemaModel } from '../schema/model';
-import { replayFile } from '../schema/replay';
+import type { Replay } from '../schema/replay';
 import { sameSchema } from './same-schema';
 
 export interface TimelineEntry {
@@ -29,10 +29,14 @@ export interface TimelineEntry {
 
 export interface TimelineSource {
   directory(): MigrationDirectory;
+  /** Changes whenever anything may have changed; entries checked at a generation stay valid in it. */
+  generation(): number;
   /** The current text of a file (cached by the workspace). */
   text(filePath: string): string | undefined;
   /** The up SQL of a migration file, parsed (cached by the workspace). */
   parseUp(file: MigrationFile, raw: string): ParsedFile;
+  /** A parse replayed statement by statement (shared with the rules and the pair's consistency). */
+  replayThrough(parsed: ParsedFile, base: SchemaModel, filePath: string): Replay;
 }
 
 /** Work done, for tests and the bench: a keystroke in the newest file replays nothing before it. */
@@ -47,6 +51,8 @@ export class Timeline {
   private ups: MigrationFile[] = [];
   private index = new Map<string, number>();
   private entries: TimelineEntry[] = [];
+  /** Entries [0, checked.count) were found valid at generation `checked.generation`. */
+  private checked = { generation: -1, count: 0 };
   readonly stats: TimelineStats = { replays: 0, cutOffs: 0 };
 
   constructor(private readonly source: TimelineSource) {}
@@ -60,13 +66,14 @@ export class Timeline {
   /** The entry of the i-th up migration, rebuilt (with everything before it) if stale. */
   entry(i: number): TimelineEntry {
     this.sync();
-    let before = SchemaModel.empty();
-    for (let j = 0; j <= i; j++) {
-      const e = this.valid(j, before);
-      before = e.after;
-      if (j === i) return e;
-    }
-    throw new Error(`timeline: no migration ${i}`);
+    if (i < 0 || i >= this.ups.length) throw new Error(`timeline: no migration ${i}`);
+    const generation = this.source.generation();
+    if (this.checked.generation !== generation) this.checked = { generation, count: 0 };
+    if (i < this.checked.count) return this.entries[i]!;
+    let before = this.checked.count > 0 ? this.entries[this.checked.count - 1]!.after : SchemaModel.empty();
+    for (let j = this.checked.count; j <= i; j++) before = this.valid(j, before).after;
+    this.checked.count = i + 1;
+    return this.entries[i]!;
   }
 
   /** The schema after the first `count` up migrations. */
@@ -116,6 +123,7 @@ export class Timeline {
     const directory = this.source.directory();
     if (directory === this.directory) return;
     // A file appeared or disappeared: entries are kept by path and revalidated on use.
+    this.checked = { generation: -1, count: 0 };
     const old = new Map(this.entries.map((e) => [path.resolve(e.file.path), e] as const));
     this.directory = directory;
     this.ups = directory.migrations.filter((m) => m.direction === 'up');
@@ -142,7 +150,8 @@ export class Timeline {
     }
     const parsed = old && old.raw === raw ? old.parsed : this.source.parseUp(file, raw);
     this.stats.replays++;
-    let after = replayFile(before, file.path, parsed);
+    const models = this.source.replayThrough(parsed, before, file.path).models;
+    let after = models[models.length - 1]!;
     if (old && sameSchema(after, old.after)) {
       this.stats.cutOffs++;
       after = old.after;

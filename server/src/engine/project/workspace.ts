@@ -20,8 +20,8 @@ import { readMigrationDirectory, type MigrationDirectory } from '../migrations/d
 import { golangMigrate } from '../migrations/golang-migrate';
 import { parseSql, type ParsedFile } from '../parsing/parser';
 import type { SchemaModel } from '../schema/model';
-import { schemasThroughFile } from '../schema/replay';
-import { CachedHost } from './cached-host';
+import { replayThrough, type Replay } from '../schema/replay';
+import { CachedHost, keyOf } from './cached-host';
 import { migrationPair, PairFacts, sectionText, type PairSource } from './pair';
 import { Timeline, type TimelineSource } from './timeline';
 
@@ -29,9 +29,11 @@ export class Workspace {
   readonly host: CachedHost;
   private readonly folders = new Map<string, Folder>();
   private readonly parses = new Map<string, { text: string; parsed: ParsedFile }>();
-  private readonly through = new WeakMap<ParsedFile, { base: SchemaModel; models: SchemaModel[] }>();
+  private readonly through = new WeakMap<ParsedFile, { base: SchemaModel; replay: Replay }>();
   /** Parses done (tests and the bench: a keystroke parses the edited file only). */
   readonly stats = { parses: 0 };
+  /** Bumped on every change: facts validated at the current generation need no second look. */
+  generation = 0;
 
   constructor(host: FileHost) {
     this.host = host instanceof CachedHost ? host : new CachedHost(host);
@@ -41,16 +43,19 @@ export class Workspace {
 
   /** A file's text changed (edited, saved, changed on disk). */
   changed(filePath: string): void {
+    this.generation++;
     this.host.changed(filePath);
   }
 
   /** Files appeared in or disappeared from a directory. */
   listingChanged(dir: string): void {
+    this.generation++;
     this.host.listingChanged(dir);
   }
 
   /** Forget everything. */
   clear(): void {
+    this.generation++;
     this.host.clear();
     this.folders.clear();
     this.parses.clear();
@@ -72,7 +77,7 @@ export class Workspace {
 
   /** The parse of a text standing for one part of a file; parsed again only when the text differs. */
   parse(filePath: string, part: 'file' | 'up' | 'down', text: string): ParsedFile {
-    const key = `${path.resolve(filePath)}\0${part}`;
+    const key = `${keyOf(filePath)}\0${part}`;
     const hit = this.parses.get(key);
     if (hit && hit.text === text) return hit.parsed;
     this.stats.parses++;
@@ -103,14 +108,19 @@ export class Workspace {
 
   /**
    * The schema before each statement of a parse and after the last (`models[i]` is what statement
-   * `i` runs against), from one pass, shared by everyone who asks with the same base.
+   * `i` runs against), with each statement's change log, from one pass, shared by everyone who asks
+   * with the same base (the rules, the consistency of its pair, the inverses).
    */
-  schemasThrough(parsed: ParsedFile, base: SchemaModel, filePath: string): SchemaModel[] {
+  replayThrough(parsed: ParsedFile, base: SchemaModel, filePath: string): Replay {
     const hit = this.through.get(parsed);
-    if (hit && hit.base === base) return hit.models;
-    const models = schemasThroughFile(base, filePath, parsed);
-    this.through.set(parsed, { base, models });
-    return models;
+    if (hit && hit.base === base) return hit.replay;
+    const replay = replayThrough(base, filePath, parsed);
+    this.through.set(parsed, { base, replay });
+    return replay;
+  }
+
+  schemasThrough(parsed: ParsedFile, base: SchemaModel, filePath: string): SchemaModel[] {
+    return this.replayThrough(parsed, base, filePath).models;
   }
 }
 
@@ -128,8 +138,17 @@ export class Folder implements TimelineSource, PairSource {
     this.timeline = new Timeline(this);
   }
 
+  private reading: { generation: number; directory: MigrationDirectory } | undefined;
+
   directory(): MigrationDirectory {
-    return readMigrationDirectory(this.dir, this.workspace.host, this.convention);
+    const generation = this.workspace.generation;
+    if (this.reading?.generation !== generation) this.reading = { generation, directory: readMigrationDirectory(this.dir, this.workspace.host, this.convention) };
+    return this.reading.directory;
+  }
+
+  /** The workspace's change counter (the timeline revalidates its entries once per change). */
+  generation(): number {
+    return this.workspace.generation;
   }
 
   text(filePath: string): string | undefined {
@@ -138,6 +157,10 @@ export class Folder implements TimelineSource, PairSource {
 
   parse(filePath: string, part: 'file' | 'up' | 'down', text: string): ParsedFile {
     return this.workspace.parse(filePath, this.convention.layout === 'single' ? part : 'file', text);
+  }
+
+  replayThrough(parsed: ParsedFile, base: SchemaModel, filePath: string): Replay {
+    return this.workspace.replayThrough(parsed, base, filePath);
   }
 
   parseUp(file: MigrationFile, raw: string): ParsedFile {
@@ -174,7 +197,7 @@ export class Folder implements TimelineSource, PairSource {
     const key = path.resolve(pair.up.path);
     const hit = this.pairs.get(key);
     if (hit && hit.up === pair.up.parsed && hit.down === pair.down.parsed && hit.downText === pair.down.text && hit.schema === schema) return hit.facts;
-    const facts = new PairFacts(pair, this.resolvedSchema(pair.migration));
+    const facts = new PairFacts(pair, this.resolvedSchema(pair.migration), (parsed, base, file) => this.workspace.replayThrough(parsed, base, file));
     this.pairs.set(key, { up: pair.up.parsed, down: pair.down.parsed, downText: pair.down.text, schema, facts });
     return facts;
   }

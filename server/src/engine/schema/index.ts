@@ -8,7 +8,7 @@ import type { SchemaModel } from './model';
 import { replayFile } from './replay';
 
 export * from './model';
-export { replayFile, schemasThroughFile, renderColumn, inputArgTypes, normalizeTypeName } from './replay';
+export { replayFile, replayThrough, schemasThroughFile, renderColumn, inputArgTypes, normalizeTypeName, type Replay } from './replay';
 export { makeObjectName, chooseName } from './names';
 export { renderTable, qualifiedLabel } from './render';
 

@@ -65,6 +65,11 @@ interface MutableTable extends Omit<Mutable<TableModel>, 'columns' | 'constraint
   triggers: PMap<TableModel['triggers'] extends ReadonlyMap<string, infer V> ? V : never>;
 }
 
+type MemberKind = 'columns' | 'constraints' | 'indexes' | 'triggers';
+const MEMBER_KINDS: readonly MemberKind[] = ['columns', 'constraints', 'indexes', 'triggers'];
+/** How a member kind is named in change keys (as inverse/schema-diff.ts names them). */
+const MEMBER_LABEL: Record<MemberKind, string> = { columns: 'column', constraints: 'constraint', indexes: 'index', triggers: 'trigger' };
+
 /** A new table's member maps, writable until the draft finishes. */
 function newMembers(): Pick<MutableTable, 'columns' | 'constraints' | 'indexes' | 'triggers'> {
   return { columns: PMap.empty<ColumnModel>().draft(), constraints: PMap.empty<ConstraintModel>().draft(), indexes: PMap.empty<IndexModel>().draft(), triggers: PMap.empty<TriggerModel>().draft() };
@@ -213,8 +218,14 @@ export class Draft {
   private readonly clonedTables = new Set<string>();
   /** The schemas unqualified names resolve to, in order (`SET search_path`); reset per file. */
   private searchPath: string[] = [DEFAULT_SCHEMA];
-  /** Every top-level key written since the draft began (`table:public.users`, `view:...`): the change log. */
+  /**
+   * The change log: every top-level key written since the draft began (`table:public.users`,
+   * `view:...`), and for a table changed in place the members written (`table:public.users#column:email`)
+   * or, when a member map was replaced as a whole, `table:public.users#column:*`.
+   */
   readonly touched = new Set<string>();
+  /** The member maps `editTable` gave each table it cloned (their writes are logged). */
+  private readonly memberDrafts = new Map<string, Pick<MutableTable, MemberKind>>();
 
   constructor(base: SchemaModel) {
     const b = base.state();
@@ -264,6 +275,8 @@ export class Draft {
     for (const key of this.clonedTables) {
       const t = this.s.tables.get(key) as unknown as MutableTable | undefined;
       if (!t || Object.isFrozen(t)) continue;
+      const logged = this.memberDrafts.get(key);
+      for (const kind of MEMBER_KINDS) if (!logged || logged[kind] !== t[kind]) this.touched.add(`table:${key}#${MEMBER_LABEL[kind]}:*`);
       t.columns.freeze();
       t.constraints.freeze();
       t.indexes.freeze();
@@ -464,13 +477,15 @@ export class Draft {
     if (!t) return undefined;
     if (this.clonedTables.has(key)) return t as unknown as MutableTable;
     const m = t as unknown as MutableTable;
-    const clone: MutableTable = {
-      ...m,
-      columns: m.columns.draft(),
-      constraints: m.constraints.draft(),
-      indexes: m.indexes.draft(),
-      triggers: m.triggers.draft(),
+    const log = (kind: MemberKind) => (name: string) => this.touched.add(`table:${key}#${MEMBER_LABEL[kind]}:${name}`);
+    const members = {
+      columns: m.columns.draft(log('columns')),
+      constraints: m.constraints.draft(log('constraints')),
+      indexes: m.indexes.draft(log('indexes')),
+      triggers: m.triggers.draft(log('triggers')),
     };
+    this.memberDrafts.set(key, members);
+    const clone: MutableTable = { ...m, ...members };
     this.s.tables.set(key, clone as unknown as TableModel);
     this.clonedTables.add(key);
     return clone;
@@ -1875,7 +1890,24 @@ export function replayFile(base: SchemaModel, file: string, parsed: ParsedFile):
  * (for rules that look at every statement; `replayFile` on a prefix per statement would be quadratic).
  */
 export function schemasThroughFile(base: SchemaModel, file: string, parsed: ParsedFile): SchemaModel[] {
-  const out: SchemaModel[] = [base];
+  return replayThrough(base, file, parsed).models;
+}
+
+/**
+ * A file replayed statement by statement: `models[i]` is the schema statement `i` runs against
+ * (`models[n]` the schema after the file), and `touched[i]` the change log of statement `i`: every
+ * top-level object it wrote (`table:public.users`, `view:...`, `function:...`, `type:...`,
+ * `sequence:...`, `extension:...`, `schema:...`). What a statement changed is found by comparing
+ * those objects alone (`diffSchemas(models[i], models[i + 1], touched[i])`), never whole schemas.
+ */
+export interface Replay {
+  models: SchemaModel[];
+  touched: ReadonlySet<string>[];
+}
+
+export function replayThrough(base: SchemaModel, file: string, parsed: ParsedFile): Replay {
+  const models: SchemaModel[] = [base];
+  const touched: ReadonlySet<string>[] = [];
   let searchPath: readonly string[] = [DEFAULT_SCHEMA];
   let model = base;
   for (const stmt of parsed.statements) {
@@ -1884,7 +1916,8 @@ export function schemasThroughFile(base: SchemaModel, file: string, parsed: Pars
     draft.applyStatement(file, parsed.text, stmt);
     searchPath = draft.currentSearchPath;
     model = draft.finish();
-    out.push(model);
+    models.push(model);
+    touched.push(draft.touched);
   }
-  return out;
+  return { models, touched };
 }
