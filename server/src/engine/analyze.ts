@@ -11,9 +11,9 @@ import type { ParsedFile } from './parsing/parser';
 import { WorkspaceFileFacts, type Dependency } from './project/facts';
 import { Workspace, workspaceFor } from './project/workspace';
 import { RULES, ruleById } from './rules/registry';
-import { formatMessage, type Finding, type Report, type Rule, type RuleContext } from './rules/types';
+import { formatMessage, type Finding, type FindingEdit, type Report, type Rule, type RuleContext } from './rules/types';
 import { reportUnusedSuppressions, unusedSuppression, type SuppressionUsage } from './rules/all/unused-suppression';
-import { parseSuppressions, suppressionsCovering, type Suppression } from './suppressions';
+import { fileSuppressionEdit, lineSuppressionEdit, parseSuppressions, suppressionsCovering, type Suppression, type SuppressionEdit } from './suppressions';
 
 export interface Analysis {
   filePath: string;
@@ -145,6 +145,11 @@ export function analyzeFile(input: AnalyzeInput): Analysis {
         };
       }
       if (r.actions && r.actions.length > 0) finding.actions = r.actions;
+      const withRange = (e: SuppressionEdit): FindingEdit => ({ ...e, range: parsed.lines.rangeOf(e.span) });
+      // File-level findings (names, versions, pairing) sit on the first line whatever it holds: a
+      // comment above a statement would not move them, so they are silenced for the file only.
+      const line = rule.meta.category === 'migration-files' ? undefined : lineSuppressionEdit(parsed, rule.meta.id, r.span.start);
+      finding.suppress = { ...(line ? { line: withRange(line) } : {}), file: withRange(fileSuppressionEdit(parsed, rule.meta.id)) };
       findings.push(finding);
     },
   });

@@ -107,6 +107,19 @@ export interface Finding {
   range: Range;
   fix?: { title: string; edits: { span: Span; range: Range; newText: string }[] };
   actions?: FindingAction[];
+  /**
+   * The comments that silence this finding, computed with it so that no front end analyses the
+   * file again to offer them: for the statement holding it (absent outside every statement) and
+   * for the whole file.
+   */
+  suppress?: { line?: FindingEdit; file: FindingEdit };
+}
+
+/** An edit of the checked file, in offsets and as an LSP range. */
+export interface FindingEdit {
+  span: Span;
+  range: Range;
+  newText: string;
 }
 
 export function formatMessage(template: string, data: Record<string, string> | undefined): string {

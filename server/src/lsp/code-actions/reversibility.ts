@@ -46,6 +46,7 @@ export function reversibilityActions(input: CodeActionInput, diagnostic: Diagnos
       filePath: input.filePath,
       text: input.doc.getText(),
       host: input.host,
+      ...(input.workspace ? { workspace: input.workspace } : {}),
       statementIndex: a.statementIndex,
       ...(input.convention ? { convention: input.convention } : {}),
     });
@@ -64,6 +65,7 @@ export function reversibilityActions(input: CodeActionInput, diagnostic: Diagnos
       filePath: input.filePath,
       text: input.doc.getText(),
       host: input.host,
+      ...(input.workspace ? { workspace: input.workspace } : {}),
       offset,
       ...(input.convention ? { convention: input.convention } : {}),
     });
