@@ -18,7 +18,7 @@ export class Documents {
   /** The disk with the open documents over it; what file-creating actions check (never overwrite). */
   readonly host = new OverlayFileHost();
   /** Facts computed once and kept: texts, listings, parses, timelines, pairs, analyses. */
-  readonly workspace = new Workspace(this.host);
+  readonly workspace = new Workspace(this.host, { incremental: true });
 
   constructor() {
     this.all.onDidChangeContent((e) => {

@@ -18,7 +18,7 @@ import type { Convention, MigrationFile } from '../migrations/convention';
 import { detectConvention } from '../migrations/detect';
 import { readMigrationDirectory, type MigrationDirectory } from '../migrations/directory';
 import { golangMigrate } from '../migrations/golang-migrate';
-import { parseSql, type ParsedFile } from '../parsing/parser';
+import { parseSql, StatementMemo, type ParsedFile } from '../parsing/parser';
 import type { SchemaModel } from '../schema/model';
 import { replayThrough, type Replay } from '../schema/replay';
 import { CachedHost, keyOf } from './cached-host';
@@ -35,8 +35,12 @@ export class Workspace {
   /** Bumped on every change: facts validated at the current generation need no second look. */
   generation = 0;
 
-  constructor(host: FileHost) {
+  /** Statement parses by text (an editor's workspace): an edit re-parses the statements it changed. */
+  private readonly memo: StatementMemo | undefined;
+
+  constructor(host: FileHost, options: { incremental?: boolean } = {}) {
     this.host = host instanceof CachedHost ? host : new CachedHost(host);
+    this.memo = options.incremental ? new StatementMemo() : undefined;
   }
 
   // ---------------------------------------------------------------- what changed
@@ -81,7 +85,7 @@ export class Workspace {
     const hit = this.parses.get(key);
     if (hit && hit.text === text) return hit.parsed;
     this.stats.parses++;
-    const parsed = parseSql(text);
+    const parsed = parseSql(text, this.memo);
     this.parses.set(key, { text, parsed });
     return parsed;
   }
