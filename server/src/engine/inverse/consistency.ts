@@ -177,7 +177,7 @@ export function replayStatements(base: SchemaModel, file: string, parsed: Parsed
     models.splice(j + 1, models.length - j - 1, ...rest.models);
     touched.splice(j + 1, touched.length - j - 1, ...rest.touched);
   }
-  return { models, touched };
+  return { ...first, models, touched };
 }
 
 /** Unknowns that mean "this object is not there" (or "already there"): the statement fails in PostgreSQL. */

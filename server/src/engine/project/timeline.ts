@@ -15,7 +15,7 @@ import type { MigrationDirectory } from '../migrations/directory';
 import type { ParsedFile } from '../parsing/parser';
 import { SchemaModel } from '../schema/model';
 import type { Replay } from '../schema/replay';
-import { sameSchema } from './same-schema';
+import { sameSchema } from '../schema/same';
 
 export interface TimelineEntry {
   file: MigrationFile;

@@ -37,10 +37,13 @@ export class Workspace {
 
   /** Statement parses by text (an editor's workspace): an edit re-parses the statements it changed. */
   private readonly memo: StatementMemo | undefined;
+  /** The last replay of each file (an editor's workspace): the next one replays what changed. */
+  private readonly recent: Map<string, Replay> | undefined;
 
   constructor(host: FileHost, options: { incremental?: boolean } = {}) {
     this.host = host instanceof CachedHost ? host : new CachedHost(host);
     this.memo = options.incremental ? new StatementMemo() : undefined;
+    this.recent = options.incremental ? new Map() : undefined;
   }
 
   // ---------------------------------------------------------------- what changed
@@ -118,8 +121,10 @@ export class Workspace {
   replayThrough(parsed: ParsedFile, base: SchemaModel, filePath: string): Replay {
     const hit = this.through.get(parsed);
     if (hit && hit.base === base) return hit.replay;
-    const replay = replayThrough(base, filePath, parsed);
+    const key = keyOf(filePath);
+    const replay = replayThrough(base, filePath, parsed, this.recent?.get(key));
     this.through.set(parsed, { base, replay });
+    this.recent?.set(key, replay);
     return replay;
   }
 

@@ -47,17 +47,39 @@ function collectOne(ast: Node | undefined, out: FileObjects): void {
   }
 }
 
+/** What statements of a file do before a point: each set answers `has` (see FileObjects). */
+export type ObjectsBefore = { [K in keyof FileObjects]: { has(key: string): boolean } };
+
+/** Per parse and section start: where each object is first created, renamed, made NOT NULL. */
+const firsts = new WeakMap<ParsedFile, Map<number, { [K in keyof FileObjects]: Map<string, number> }>>();
+
 /**
  * What the statements before `index` in a parsed file do; with `from`, only those starting at or
- * after that offset (the statement's section in a single-file migration).
+ * after that offset (the statement's section in a single-file migration). One pass per parse,
+ * whatever the number of questions: each object is kept with the index of its first statement.
  */
-export function objectsBefore(parsed: ParsedFile, index: number, from = 0): FileObjects {
-  const out = empty();
-  for (const s of parsed.statements) {
-    if (s.index >= index) break;
-    if (s.span.start >= from) collectOne(s.ast, out);
+export function objectsBefore(parsed: ParsedFile, index: number, from = 0): ObjectsBefore {
+  let byFrom = firsts.get(parsed);
+  if (!byFrom) firsts.set(parsed, (byFrom = new Map()));
+  let first = byFrom.get(from);
+  if (!first) {
+    first = { tables: new Map(), columns: new Map(), tableRenames: new Map(), columnRenames: new Map(), setNotNull: new Map() };
+    const maps = first;
+    for (const s of parsed.statements) {
+      if (s.span.start < from) continue;
+      const record = (map: Map<string, number>) => ({ add: (k: string) => void (map.has(k) || map.set(k, s.index)) });
+      collectOne(s.ast, {
+        tables: record(maps.tables),
+        columns: record(maps.columns),
+        tableRenames: record(maps.tableRenames),
+        columnRenames: record(maps.columnRenames),
+        setNotNull: record(maps.setNotNull),
+      } as unknown as FileObjects);
+    }
+    byFrom.set(from, first);
   }
-  return out;
+  const view = (map: Map<string, number>) => ({ has: (k: string) => (map.get(k) ?? Infinity) < index });
+  return { tables: view(first.tables), columns: view(first.columns), tableRenames: view(first.tableRenames), columnRenames: view(first.columnRenames), setNotNull: view(first.setNotNull) };
 }
 
 const upCache = new Map<string, FileObjects>();

@@ -8,7 +8,7 @@
  */
 import type { AlterTableCmd, AlterTableStmt, Node, RangeVar, TypeName } from '@pgsql/types';
 import { quoteIdent, relationName, stringList } from '../parsing/ast';
-import { tokenize, type Token } from '../parsing/lexer';
+import { tokenize, tokensOf, type Token } from '../parsing/lexer';
 import { alterTableCommandSpans } from '../parsing/clauses';
 import type { ParsedFile, Statement } from '../parsing/parser';
 import { makeObjectName, type SchemaModel } from '../schema';
@@ -78,7 +78,7 @@ export function isNewIndex(parsed: ParsedFile, stmt: Statement, key: string): bo
 
 /** The statement's tokens with file offsets. */
 export function statementTokens(stmt: Statement): Token[] {
-  return tokenize(stmt.text, 0, stmt.text.length).map((t) => ({ ...t, start: t.start + stmt.span.start, end: t.end + stmt.span.start }));
+  return tokensOf(stmt.text).map((t) => ({ ...t, start: t.start + stmt.span.start, end: t.end + stmt.span.start }));
 }
 
 /** The first top-level word token (outside parentheses) among `words`, or undefined. */

@@ -44,6 +44,7 @@ import {
   type ViewModel,
 } from './model';
 import { chooseName, figureColname, indexColumnNames, nameAddition } from './names';
+import { sameSchema } from './same';
 import { PMap } from './pmap';
 import {
   elementEndIn,
@@ -1903,21 +1904,61 @@ export function schemasThroughFile(base: SchemaModel, file: string, parsed: Pars
 export interface Replay {
   models: SchemaModel[];
   touched: ReadonlySet<string>[];
+  /** The search path before each statement and after the last (`SET search_path` carries over). */
+  searchPaths: (readonly string[])[];
+  /** The statements' texts, to compare with the next replay of the same file. */
+  texts: string[];
 }
 
-export function replayThrough(base: SchemaModel, file: string, parsed: ParsedFile): Replay {
-  const models: SchemaModel[] = [base];
-  const touched: ReadonlySet<string>[] = [];
-  let searchPath: readonly string[] = [DEFAULT_SCHEMA];
-  let model = base;
-  for (const stmt of parsed.statements) {
+/**
+ * The file replayed statement by statement. With the replay of an earlier version of the same file
+ * from the same base (an editor's previous keystroke), the statements both versions start with are
+ * not replayed again, and once the rest of the file is what the earlier version ended with and the
+ * schema is the same as it was at that point, the earlier replay's tail is kept (early cut-off): a
+ * keystroke replays the statements it changed.
+ */
+export function replayThrough(base: SchemaModel, file: string, parsed: ParsedFile, previous?: Replay): Replay {
+  const texts = parsed.statements.map((s) => s.text);
+  const n = texts.length;
+  let prefix = 0;
+  let suffix = 0;
+  if (previous && previous.models[0] === base) {
+    const old = previous.texts;
+    while (prefix < n && prefix < old.length && texts[prefix] === old[prefix]) prefix++;
+    while (suffix < n - prefix && suffix < old.length - prefix && texts[n - 1 - suffix] === old[old.length - 1 - suffix]) suffix++;
+  } else previous = undefined;
+  const models: SchemaModel[] = previous ? previous.models.slice(0, prefix + 1) : [base];
+  const touched: ReadonlySet<string>[] = previous ? previous.touched.slice(0, prefix) : [];
+  const searchPaths: (readonly string[])[] = previous ? previous.searchPaths.slice(0, prefix + 1) : [[DEFAULT_SCHEMA]];
+  let searchPath = searchPaths[searchPaths.length - 1]!;
+  let model = models[models.length - 1]!;
+  const delta = previous ? previous.texts.length - n : 0;
+  for (let j = prefix; j < n; j++) {
+    // From here on the file is the earlier version's tail: if the schema and search path are what
+    // they were there, so is everything after.
+    if (previous && j >= n - suffix) {
+      const k = j + delta;
+      const was = previous.models[k]!;
+      if (sameSearchPath(previous.searchPaths[k]!, searchPath) && (was === model || sameSchema(was, model))) {
+        if (was !== model) models[models.length - 1] = was;
+        models.push(...previous.models.slice(k + 1));
+        touched.push(...previous.touched.slice(k));
+        searchPaths.push(...previous.searchPaths.slice(k + 1));
+        return { models, touched, searchPaths, texts };
+      }
+    }
     const draft = new Draft(model);
     draft.currentSearchPath = searchPath;
-    draft.applyStatement(file, parsed.text, stmt);
+    draft.applyStatement(file, parsed.text, parsed.statements[j]!);
     searchPath = draft.currentSearchPath;
     model = draft.finish();
     models.push(model);
     touched.push(draft.touched);
+    searchPaths.push(searchPath);
   }
-  return { models, touched };
+  return { models, touched, searchPaths, texts };
+}
+
+function sameSearchPath(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((s, i) => s === b[i]);
 }

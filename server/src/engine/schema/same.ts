@@ -7,7 +7,7 @@
  * Cheap because snapshots share structure: entries that are the very same object are equal
  * without a look inside; only what the replay of N rebuilt is compared field by field.
  */
-import type { SchemaModel } from '../schema/model';
+import type { SchemaModel } from './model';
 
 const IGNORED = new Set(['origin', 'location', 'span', 'file']);
 
