@@ -25,6 +25,11 @@ export interface Analysis {
   /** The file's up/down sections (empty when the file is not a migration). */
   sections: MigrationSection[];
   findings: Finding[];
+  /**
+   * True when the analysis ran without the folder's history (`local`): the findings of rules that
+   * need it are left out, to come with the complete analysis.
+   */
+  partial?: boolean;
 }
 
 export interface AnalyzeInput extends EngineOptions {
@@ -41,6 +46,11 @@ export interface AnalyzeInput extends EngineOptions {
   convention?: Convention;
   /** Rules to run; all registered rules by default. */
   only?: Rule[];
+  /**
+   * Answer without the folder's history (no schema, no pair): the rules that need it are left out
+   * and the analysis is `partial`. The language server does this while a large history is read.
+   */
+  local?: boolean;
 }
 
 /** Workspaces of hosts that promise an unchanging view of the files (the CLI's run). */
@@ -74,10 +84,11 @@ export function analyzeFile(input: AnalyzeInput): Analysis {
   const optionsKey = input.only ? '' : JSON.stringify([input.rules ?? {}, input.postgresVersion ?? null, input.convention?.id ?? null]);
   // Kept for the caller's own workspace only (the server's): a one-run CLI never asks twice.
   const keep = input.workspace !== undefined && !input.only;
+  const local = input.local === true;
   let cache = keep ? analyses.get(ws) : undefined;
   if (keep && !cache) analyses.set(ws, (cache = new Map()));
   const hit = cache?.get(filePath);
-  if (hit && hit.text === input.text && hit.optionsKey === optionsKey && hit.deps.every((d) => d.get() === d.value)) return hit.analysis;
+  if (!local && hit && hit.text === input.text && hit.optionsKey === optionsKey && hit.deps.every((d) => d.get() === d.value)) return hit.analysis;
   const deps: Dependency[] = [];
   const use = <T>(get: () => T): T => {
     const value = get();
@@ -90,7 +101,8 @@ export function analyzeFile(input: AnalyzeInput): Analysis {
   const directory = use(() => folder.directory());
   const migration = convention.parse(filePath);
   const sections = migration ? convention.sections(migration, input.text) : [];
-  const facts = new WorkspaceFileFacts(folder, filePath, parsed, migration);
+  const facts = new WorkspaceFileFacts(folder, filePath, parsed, migration, local);
+  let partial = false;
   const suppressions = parseSuppressions(parsed);
   const findings: Finding[] = [];
   const selected = input.only ?? RULES;
@@ -158,8 +170,16 @@ export function analyzeFile(input: AnalyzeInput): Analysis {
     const setting = input.rules?.[rule.meta.id];
     if (setting === 'off') return;
     ran.add(rule.meta.id);
+    const mark = findings.length;
+    const asks = facts.historyAsks;
     try {
       body(contextFor(rule, emit, setting ?? rule.meta.defaultSeverity));
+      // Without history, a rule that needed it has not seen what it needs: none of its findings.
+      if (local && facts.historyAsks !== asks) {
+        findings.length = mark;
+        ran.delete(rule.meta.id);
+        partial = true;
+      }
     } catch (e) {
       if (!emit) return;
       // A rule bug must not take the other rules' findings with it.
@@ -184,8 +204,8 @@ export function analyzeFile(input: AnalyzeInput): Analysis {
     runRule(unusedSuppression, true, (ctx) => reportUnusedSuppressions(ctx, suppressions, usage));
   }
   findings.sort((a, b) => a.span.start - b.span.start || a.ruleId.localeCompare(b.ruleId));
-  const analysis: Analysis = { filePath, parsed, migration, directory, convention, sections, findings };
-  cache?.set(filePath, { text: input.text, optionsKey, deps: [...deps, ...facts.deps], analysis });
+  const analysis: Analysis = { filePath, parsed, migration, directory, convention, sections, findings, ...(partial ? { partial } : {}) };
+  if (!partial) cache?.set(filePath, { text: input.text, optionsKey, deps: [...deps, ...facts.deps], analysis });
   return analysis;
 }
 

@@ -8,7 +8,7 @@ import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyzeFile, type Analysis } from '../engine/analyze';
 import { isConfigFile } from '../engine/config-file';
-import type { Workspace } from '../engine/project/workspace';
+import type { Folder, Workspace } from '../engine/project/workspace';
 import type { Finding, Severity } from '../engine/rules/types';
 import { DIAGNOSTIC_SOURCE, type DiagnosticData } from '../../../shared/src/protocol';
 import type { MigrationGuardSettings } from '../../../shared/src/settings';
@@ -61,6 +61,12 @@ export interface CheckContext {
   workspace: Workspace;
   /** The `.migration-guard.json` files (project config). */
   configs: ProjectConfigs;
+  /**
+   * When the schema a file starts from needs more than `syncLimit` migrations replayed (the first
+   * pull in a large folder), the file is answered without history and `later` is told to build it
+   * (then the client is asked to pull again). Without it, the history is built before answering.
+   */
+  history?: { syncLimit: number; later(folder: Folder, count: number): void };
   log(message: string): void;
 }
 
@@ -78,7 +84,16 @@ export function analyzeDocument(doc: TextDocument, ctx: CheckContext): { finding
     return undefined;
   }
   const options = ctx.configs.optionsFor(config, ctx.settings);
-  const analysis = analyzeFile({ ...options, filePath, text, host: ctx.workspace.host, workspace: ctx.workspace });
+  let local = false;
+  if (ctx.history) {
+    const folder = ctx.workspace.folderOf(filePath, ctx.workspace.conventionOf(filePath, options.convention));
+    const history = folder.historyOf(folder.convention.parse(filePath));
+    if (history.pending > ctx.history.syncLimit) {
+      local = true;
+      ctx.history.later(folder, history.count);
+    }
+  }
+  const analysis = analyzeFile({ ...options, filePath, text, host: ctx.workspace.host, workspace: ctx.workspace, local });
   return { findings: analysis.findings, notices: config?.broken ? [brokenConfigNotice(config, filePath)] : [], analysis };
 }
 

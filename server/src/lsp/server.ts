@@ -24,6 +24,7 @@ import { codeActionsFor } from './code-actions/index';
 import { CONFIG_FILE_NAME, isConfigFile } from '../engine/config-file';
 import { analyzeDocument, diagnose } from './diagnostics';
 import { Documents } from './documents';
+import type { Folder } from '../engine/project/workspace';
 import { guarded, logUncaught } from './guard';
 import { hoverFor } from './hover';
 import { createPairedMigration } from './paired-migration';
@@ -133,6 +134,45 @@ const configDocumentChanged = (uri: string): void => {
  * `unchanged`, so re-pulling documents an edit elsewhere could not change costs next to nothing.
  */
 const reports = new Map<string, { identity: readonly unknown[]; resultId: string; items: Diagnostic[] }>();
+
+/**
+ * The first pull in a large folder answers at once with the findings that need no history, while
+ * the folder's timeline is built here in slices (other requests are answered between them); then
+ * the client pulls again and gets everything. A small history is replayed before answering.
+ */
+const HISTORY_SYNC_LIMIT = 24;
+/** How long one slice of history building may hold the event loop (requests are answered between slices). */
+const HISTORY_SLICE_MS = 10;
+const building = new Map<Folder, number>();
+const history = {
+  syncLimit: HISTORY_SYNC_LIMIT,
+  later(folder: Folder, count: number): void {
+    const wanted = building.get(folder);
+    if (wanted !== undefined) {
+      building.set(folder, Math.max(wanted, count));
+      return;
+    }
+    building.set(folder, count);
+    let done = 0;
+    const step = (): void => {
+      try {
+        const target = Math.min(building.get(folder) ?? count, folder.timeline.files().length);
+        const until = performance.now() + HISTORY_SLICE_MS;
+        while (done < target && performance.now() < until) folder.timeline.entry(done++);
+        if (done < target) {
+          // A timer, not setImmediate: responses queued meanwhile are written first.
+          setTimeout(step, 0);
+          return;
+        }
+      } catch (e) {
+        log(`Migration Guard: reading the history of ${folder.dir} failed: ${String(e)}`);
+      }
+      building.delete(folder);
+      refreshDiagnostics();
+    };
+    setTimeout(step, 0);
+  },
+};
 let nextResultId = 1;
 documents.all.onDidClose((e) => reports.delete(e.document.uri));
 documents.all.onDidChangeContent((e) => configDocumentChanged(e.document.uri));
@@ -151,7 +191,9 @@ connection.languages.diagnostics.on(
     if (!doc) return emptyReport();
     await parserReady;
     const resourceSettings = await settings.get(doc.uri);
-    const { items, identity } = diagnose(doc, { settings: resourceSettings, workspaceRoots, workspace, configs, log });
+    // Answering before the history is read needs the client to pull again when it is.
+    const later = capabilities.workspace?.diagnostics?.refreshSupport ? { history } : {};
+    const { items, identity } = diagnose(doc, { settings: resourceSettings, workspaceRoots, workspace, configs, log, ...later });
     const last = reports.get(doc.uri);
     if (last && last.identity.length === identity.length && last.identity.every((v, i) => v === identity[i])) {
       if (params.previousResultId === last.resultId) return { kind: DocumentDiagnosticReportKind.Unchanged, resultId: last.resultId };

@@ -39,12 +39,19 @@ export interface Dependency {
 export class WorkspaceFileFacts implements FileFacts {
   readonly deps: Dependency[] = [];
   private schemaValue: SchemaModel | null | undefined;
+  /**
+   * How many times a history fact (a schema, the pair) was asked for. Without history (`local`,
+   * the first answer while the folder's timeline is still being built) they are not computed: the
+   * analysis drops the findings of every rule that asked, so nothing it shows can be wrong.
+   */
+  historyAsks = 0;
 
   constructor(
     private readonly folder: Folder,
     private readonly filePath: string,
     private readonly parsed: ParsedFile,
     private readonly migration: MigrationFile | undefined,
+    private readonly local = false,
   ) {}
 
   private use<T>(get: () => T): T {
@@ -54,6 +61,8 @@ export class WorkspaceFileFacts implements FileFacts {
   }
 
   schema(): SchemaModel | undefined {
+    this.historyAsks++;
+    if (this.local) return undefined;
     if (this.schemaValue === undefined) {
       try {
         const m = this.migration;
@@ -67,6 +76,7 @@ export class WorkspaceFileFacts implements FileFacts {
 
   schemaAt(statementIndex: number): SchemaModel | undefined {
     const base = this.schema();
+    if (this.local) return undefined;
     if (!base || statementIndex <= 0) return base;
     try {
       const models = this.folder.workspace.schemasThrough(this.parsed, base, this.filePath);
@@ -77,6 +87,8 @@ export class WorkspaceFileFacts implements FileFacts {
   }
 
   pair(): PairFacts | undefined {
+    this.historyAsks++;
+    if (this.local) return undefined;
     try {
       return this.use(() => this.folder.pairOf(this.filePath));
     } catch {

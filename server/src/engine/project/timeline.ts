@@ -29,8 +29,6 @@ export interface TimelineEntry {
 
 export interface TimelineSource {
   directory(): MigrationDirectory;
-  /** Changes whenever anything may have changed; entries checked at a generation stay valid in it. */
-  generation(): number;
   /** The current text of a file (cached by the workspace). */
   text(filePath: string): string | undefined;
   /** The up SQL of a migration file, parsed (cached by the workspace). */
@@ -51,8 +49,12 @@ export class Timeline {
   private ups: MigrationFile[] = [];
   private index = new Map<string, number>();
   private entries: TimelineEntry[] = [];
-  /** Entries [0, checked.count) were found valid at generation `checked.generation`. */
-  private checked = { generation: -1, count: 0 };
+  /**
+   * Entries [0, checked) are known valid: nothing they depend on changed since they were checked.
+   * A change to a file lowers it to that file's position (`invalidate`); nothing is re-checked
+   * before it, so a keystroke in the newest migration costs the same after 30 or 3,000 earlier ones.
+   */
+  private checked = 0;
   readonly stats: TimelineStats = { replays: 0, cutOffs: 0 };
 
   constructor(private readonly source: TimelineSource) {}
@@ -67,13 +69,33 @@ export class Timeline {
   entry(i: number): TimelineEntry {
     this.sync();
     if (i < 0 || i >= this.ups.length) throw new Error(`timeline: no migration ${i}`);
-    const generation = this.source.generation();
-    if (this.checked.generation !== generation) this.checked = { generation, count: 0 };
-    if (i < this.checked.count) return this.entries[i]!;
-    let before = this.checked.count > 0 ? this.entries[this.checked.count - 1]!.after : SchemaModel.empty();
-    for (let j = this.checked.count; j <= i; j++) before = this.valid(j, before).after;
-    this.checked.count = i + 1;
+    if (i < this.checked) return this.entries[i]!;
+    let before = this.checked > 0 ? this.entries[this.checked - 1]!.after : SchemaModel.empty();
+    for (let j = this.checked; j <= i; j++) before = this.valid(j, before).after;
+    this.checked = i + 1;
     return this.entries[i]!;
+  }
+
+  /** A file's text changed: the entries from its position on are checked again when used. */
+  invalidate(filePath: string): void {
+    const i = this.index.get(path.resolve(filePath));
+    if (i !== undefined && i < this.checked) this.checked = i;
+  }
+
+  /**
+   * How many of the first `count` entries would be rebuilt to use them (without rebuilding or
+   * reading anything): what a caller weighs before asking for a schema.
+   */
+  pending(count: number): number {
+    this.sync();
+    const from = Math.min(this.checked, count);
+    let before = from > 0 ? this.entries[from - 1]!.after : SchemaModel.empty();
+    for (let j = from; j < count && j < this.ups.length; j++) {
+      const e = this.entries[j];
+      if (!e || e.file.path !== this.ups[j]!.path || e.before !== before || e.raw !== (this.source.text(e.file.path) ?? '')) return Math.min(count, this.ups.length) - j;
+      before = e.after;
+    }
+    return 0;
   }
 
   /** The schema after the first `count` up migrations. */
@@ -123,7 +145,7 @@ export class Timeline {
     const directory = this.source.directory();
     if (directory === this.directory) return;
     // A file appeared or disappeared: entries are kept by path and revalidated on use.
-    this.checked = { generation: -1, count: 0 };
+    this.checked = 0;
     const old = new Map(this.entries.map((e) => [path.resolve(e.file.path), e] as const));
     this.directory = directory;
     this.ups = directory.migrations.filter((m) => m.direction === 'up');

@@ -32,8 +32,8 @@ export class Workspace {
   private readonly through = new WeakMap<ParsedFile, { base: SchemaModel; replay: Replay }>();
   /** Parses done (tests and the bench: a keystroke parses the edited file only). */
   readonly stats = { parses: 0 };
-  /** Bumped on every change: facts validated at the current generation need no second look. */
-  generation = 0;
+  /** Bumped when files appear or disappear: directory readings of an older listing are read again. */
+  listing = 0;
 
   /** Statement parses by text (an editor's workspace): an edit re-parses the statements it changed. */
   private readonly memo: StatementMemo | undefined;
@@ -50,19 +50,25 @@ export class Workspace {
 
   /** A file's text changed (edited, saved, changed on disk). */
   changed(filePath: string): void {
-    this.generation++;
     this.host.changed(filePath);
+    for (const folder of this.folders.values()) folder.timeline.invalidate(filePath);
+  }
+
+  /** The text of a file as the caller has it (the document being checked, unsaved). */
+  setText(filePath: string, text: string): void {
+    this.changed(filePath);
+    this.host.setText(filePath, text);
   }
 
   /** Files appeared in or disappeared from a directory. */
   listingChanged(dir: string): void {
-    this.generation++;
+    this.listing++;
     this.host.listingChanged(dir);
   }
 
   /** Forget everything. */
   clear(): void {
-    this.generation++;
+    this.listing++;
     this.host.clear();
     this.folders.clear();
     this.parses.clear();
@@ -147,17 +153,12 @@ export class Folder implements TimelineSource, PairSource {
     this.timeline = new Timeline(this);
   }
 
-  private reading: { generation: number; directory: MigrationDirectory } | undefined;
+  private reading: { listing: number; directory: MigrationDirectory } | undefined;
 
   directory(): MigrationDirectory {
-    const generation = this.workspace.generation;
-    if (this.reading?.generation !== generation) this.reading = { generation, directory: readMigrationDirectory(this.dir, this.workspace.host, this.convention) };
+    const listing = this.workspace.listing;
+    if (this.reading?.listing !== listing) this.reading = { listing, directory: readMigrationDirectory(this.dir, this.workspace.host, this.convention) };
     return this.reading.directory;
-  }
-
-  /** The workspace's change counter (the timeline revalidates its entries once per change). */
-  generation(): number {
-    return this.workspace.generation;
   }
 
   text(filePath: string): string | undefined {
@@ -190,6 +191,16 @@ export class Folder implements TimelineSource, PairSource {
     return this.timeline.after(this.timeline.countThrough(m));
   }
 
+  /**
+   * How many up migrations the schema a file starts from needs replayed (0: ready), and how many
+   * up migrations that schema spans: for a down file through its version, else those before it.
+   */
+  historyOf(m: MigrationFile | undefined): { pending: number; count: number } {
+    const tl = this.timeline;
+    const count = !m ? tl.files().length : m.direction === 'down' ? tl.countThrough(m) : tl.countBefore(m);
+    return { pending: tl.pending(count), count };
+  }
+
   /** What the schema option of inverse generation needs: the schema before a migration and file ranks. */
   resolvedSchema(m: MigrationFile): { before: SchemaModel; fileRank: (file: string) => number | undefined; filePath: string } {
     const before = this.schemaBefore(m);
@@ -219,6 +230,6 @@ export class Folder implements TimelineSource, PairSource {
  */
 export function workspaceFor(host: FileHost, workspace?: Workspace, filePath?: string, text?: string): Workspace {
   const ws = workspace ?? new Workspace(host);
-  if (filePath !== undefined && text !== undefined && ws.text(filePath) !== text) ws.host.setText(filePath, text);
+  if (filePath !== undefined && text !== undefined && ws.text(filePath) !== text) ws.setText(filePath, text);
   return ws;
 }
