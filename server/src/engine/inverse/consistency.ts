@@ -19,7 +19,7 @@ import { qualifiedKey, type SchemaModel } from '../schema/model';
 import { qualifiedLabel } from '../schema/render';
 import { replayThrough, type Replay } from '../schema/replay';
 import { opaqueUnknown } from './lookup';
-import { diffSchemas, ownerKey, related, type SchemaChange } from './schema-diff';
+import { diffSchemas, ownerKey, type SchemaChange } from './schema-diff';
 
 export interface ConsistencyInput {
   up: ParsedFile;
@@ -219,14 +219,25 @@ export function checkConsistency(input: ConsistencyInput, lenient = false): Cons
     return upKeys.has(`type:${schema}.${name}`);
   };
 
+  // The last up statement that changed each key, and each owner through one of its members:
+  // finding who changed something is a lookup, not a scan of the up (linear in up and down).
+  const lastByKey = new Map<string, number>();
+  const lastByOwner = new Map<string, number>();
+  upChanges.forEach((changes, i) => {
+    for (const c of changes) {
+      lastByKey.set(c.key, i);
+      const owner = ownerKey(c.key);
+      if (owner !== undefined) lastByOwner.set(owner, i);
+    }
+  });
+  const last = (...found: (number | undefined)[]): number => found.reduce<number>((m, x) => (x !== undefined && x > m ? x : m), -1);
+
   // What the down leaves different from before the up, on the up statements that changed it.
   const missingBy = new Map<number, SchemaChange[]>();
   for (const change of downReadable ? diffSchemas(input.before, final, logged) : []) {
-    let by = -1;
-    upChanges.forEach((changes, i) => {
-      // The statement changed this object, or the table/view it belongs to (not: one of its members).
-      if (changes.some((c) => c.key === change.key || ownerKey(change.key) === c.key)) by = i;
-    });
+    // The statement changed this object, or the table/view it belongs to (not: one of its members).
+    const owner = ownerKey(change.key);
+    const by = last(lastByKey.get(change.key), owner !== undefined ? lastByKey.get(owner) : undefined);
     if (by < 0 || upUnknown[by]) continue;
     missingBy.set(by, [...(missingBy.get(by) ?? []), change]);
   }
@@ -242,10 +253,12 @@ export function checkConsistency(input: ConsistencyInput, lenient = false): Cons
   const trusted = !opaque && !upUnknown.some((u) => u);
   input.down.statements.forEach((stmt, j) => {
     const changes = downChanges[j]!;
+    // The last up statement whose change is related to one of this statement's (see `related`).
     let by = -1;
-    upChanges.forEach((uc, i) => {
-      if (uc.some((c) => changes.some((d) => related(c.key, d.key)))) by = i;
-    });
+    for (const d of changes) {
+      const owner = ownerKey(d.key);
+      by = last(by, lastByKey.get(d.key), lastByOwner.get(d.key), owner !== undefined ? lastByKey.get(owner) : undefined);
+    }
     if (by >= 0) undoes.set(j, by);
     const kind = nodeKind(stmt.ast) ?? '';
     if (!MODELLED.has(kind)) return;

@@ -34,7 +34,19 @@ const isName = (t: Token | undefined): boolean => t !== undefined && (t.kind ===
  * `ALTER TABLE t DROP COLUMN a, ALTER COLUMN b TYPE text` gives the spans of `DROP COLUMN a`
  * and `ALTER COLUMN b TYPE text`.
  */
+const commandSpans = new WeakMap<Statement, Span[] | null>();
+
 export function alterTableCommandSpans(stmt: Statement, ast: AlterTableStmt): Span[] | undefined {
+  // Several rules ask for the same statement's clauses: found once per statement.
+  let spans = commandSpans.get(stmt);
+  if (spans === undefined) {
+    spans = findCommandSpans(stmt, ast) ?? null;
+    commandSpans.set(stmt, spans);
+  }
+  return spans ?? undefined;
+}
+
+function findCommandSpans(stmt: Statement, ast: AlterTableStmt): Span[] | undefined {
   const location = ast.relation?.location;
   const cmds = ast.cmds ?? [];
   if (location === undefined || location < 0 || cmds.length === 0) return undefined;

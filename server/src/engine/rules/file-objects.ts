@@ -112,13 +112,19 @@ function objectsOfParse(parsed: ParsedFile): FileObjects {
  * conventions (goose, dbmate, sql-migrate) the up section of the same file when `stmt` is in the
  * down section.
  */
+const upPerContext = new WeakMap<RuleContext, FileObjects>();
+
 export function upFileObjects(ctx: RuleContext, stmt?: Statement): FileObjects | undefined {
   const m = ctx.migration;
   if (!m) return undefined;
   const single = ctx.convention.layout === 'single';
   if (single && (!stmt || ctx.directionAt(stmt.span.start) !== 'down')) return undefined;
   if (!single && m.direction !== 'down') return undefined;
+  // The same for every statement of the down: merged once per rule run.
+  const known = upPerContext.get(ctx);
+  if (known) return known;
   const out = empty();
+  upPerContext.set(ctx, out);
   const all = single
     ? ctx.sections.filter((s) => s.direction === 'up').map((s) => objectsOfText(ctx.parsed.text.slice(s.span.start, s.span.end)))
     : ctx.facts.upParses().map(objectsOfParse);
