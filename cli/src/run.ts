@@ -9,7 +9,7 @@ import { planDown } from '../../server/src/engine/actions/down-plan';
 import { loadParser } from '../../server/src/engine/parsing/parser';
 import type { Finding, Severity } from '../../server/src/engine/rules/types';
 import { parseArgs, USAGE, type Command, type OutputFormat } from './args';
-import { checkFiles, describeReadError, FileReadError, readSqlFile, RunFileHost } from './check';
+import { checkProject, describeReadError, FileReadError, readSqlFile, RunFileHost } from './check';
 import { collectFiles, displayPath, type InputFile } from './files';
 import { projectOptions, resolveOptions } from './options';
 import { runVerify } from './verify';
@@ -86,9 +86,10 @@ async function check(paths: string[], format: OutputFormat, rules: Parameters<ty
   await loadParser();
   const findings: { file: InputFile; finding: Finding }[] = [];
   try {
-    for (const r of checkFiles(collected.files, project.optionsFor, host)) {
-      for (const f of r.analysis.findings) findings.push({ file: r.file, finding: f });
-    }
+    const perFile = await checkProject(collected.files, project.optionsFor);
+    collected.files.forEach((file, i) => {
+      for (const f of perFile[i] ?? []) findings.push({ file, finding: f });
+    });
   } catch (e) {
     if (!(e instanceof FileReadError)) throw e;
     io.stderr(`migration-guard: ${e.message}\n`);

@@ -82,8 +82,8 @@ export function analyzeFile(input: AnalyzeInput): Analysis {
   const filePath = path.resolve(input.filePath);
   const ws = workspaceFor(input.host, workspaceOf(input), filePath, input.text);
   const optionsKey = input.only ? '' : JSON.stringify([input.rules ?? {}, input.postgresVersion ?? null, input.convention?.id ?? null]);
-  // Kept for the caller's own workspace only (the server's): a one-run CLI never asks twice.
-  const keep = input.workspace !== undefined && !input.only;
+  // Kept in an editor's workspace only: a one-run CLI never asks twice.
+  const keep = ws.incremental && !input.only;
   const local = input.local === true;
   let cache = keep ? analyses.get(ws) : undefined;
   if (keep && !cache) analyses.set(ws, (cache = new Map()));

@@ -40,7 +40,11 @@ export class Workspace {
   /** The last replay of each file (an editor's workspace): the next one replays what changed. */
   private readonly recent: Map<string, Replay> | undefined;
 
+  /** An editor's workspace: it keeps analyses, statement parses and replays for the next keystroke. */
+  readonly incremental: boolean;
+
   constructor(host: FileHost, options: { incremental?: boolean } = {}) {
+    this.incremental = options.incremental === true;
     this.host = host instanceof CachedHost ? host : new CachedHost(host);
     this.memo = options.incremental ? new StatementMemo() : undefined;
     this.recent = options.incremental ? new Map() : undefined;
