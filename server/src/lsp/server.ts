@@ -15,6 +15,7 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { loadParser } from '../engine/parsing/parser';
+import { expandEnv } from '../engine/env';
 import { CreatePairedMigrationRequest, ServerInfoRequest, VerifyMigrationRequest, type VerifyMigrationResult } from '../../../shared/src/protocol';
 import { isPGliteLoaded } from '../engine/verify/pglite';
 import { codeActionsFor } from './code-actions/index';
@@ -198,7 +199,11 @@ connection.onRequest(
     const filePath = uriToPath(uri);
     const config = filePath ? configs.forFile(filePath) : undefined;
     const fromConfig = config && !config.broken ? config.config.verify?.databaseUrl : undefined;
-    const databaseUrl = fromConfig ?? ((await settings.get(uri)).verify.databaseUrl || undefined);
+    const rawUrl = fromConfig ?? ((await settings.get(uri)).verify.databaseUrl || undefined);
+    // `${env:NAME}` placeholders come from the server's environment (VS Code's).
+    const expanded = rawUrl ? expandEnv(rawUrl, process.env, fromConfig ? '"verify.databaseUrl" of .migration-guard.json' : 'the setting migrationGuard.verify.databaseUrl') : undefined;
+    if (expanded && !expanded.ok) return { ...verifyFailed(), summary: `Migration Guard: ${expanded.message}.` };
+    const databaseUrl = expanded?.value;
     const progress = connection.window.attachWorkDoneProgress(params?.workDoneToken);
     progress.begin('Verifying migration', 0, undefined, true);
     try {
