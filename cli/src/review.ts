@@ -59,7 +59,11 @@ export async function runReview(command: Extract<Command, { kind: 'review' }>, i
   const host = new RunFileHost();
   const display = (abs: string): string => displayPath(io.cwd, abs).replace(/\\/g, '/');
   const project = projectOptions(collected.files.map((f) => f.path), resolved.options, host, display);
-  if (!project.ok) return fail(project.message.split('\n').slice(0, 2).join(': '));
+  if (!project.ok) {
+    // One line: the first error, and how many more there are.
+    const [head, first, ...more] = project.message.split('\n');
+    return fail(`${head} ${first ?? ''}${more.length > 0 ? ` (and ${more.length} more)` : ''}`);
+  }
   let changed: ReturnType<typeof changedFilesSince> | undefined;
   if (command.changedSince !== undefined) {
     changed = changedFilesSince(command.changedSince, io.cwd);
