@@ -16,7 +16,7 @@ import {
 } from 'vscode-languageserver/node';
 import { loadParser } from '../engine/parsing/parser';
 import { expandEnv } from '../engine/env';
-import { CreatePairedMigrationRequest, ServerInfoRequest, VerifyMigrationRequest, type VerifyMigrationResult } from '../../../shared/src/protocol';
+import { CreatePairedMigrationRequest, ReviewMigrationRequest, ServerInfoRequest, VerifyMigrationRequest, type VerifyMigrationResult } from '../../../shared/src/protocol';
 import { isPGliteLoaded } from '../engine/verify/pglite';
 import { codeActionsFor } from './code-actions/index';
 import { CONFIG_FILE_NAME, isConfigFile } from '../engine/config-file';
@@ -25,6 +25,7 @@ import { Documents } from './documents';
 import { guarded, logUncaught } from './guard';
 import { hoverFor } from './hover';
 import { createPairedMigration } from './paired-migration';
+import { reviewForEditor } from './review';
 import { ruleDocsUri, serverVersion } from './paths';
 import { ProjectConfigs } from './project-config';
 import { SettingsStore } from './settings';
@@ -172,6 +173,15 @@ connection.onRequest(
   guarded(log, 'createPairedMigration', () => ({ ok: false as const, message: 'Migration Guard could not create the migration; see its output.' }), async (params) => {
     await parserReady;
     return createPairedMigration(params, documents.host);
+  }),
+);
+
+connection.onRequest(
+  ReviewMigrationRequest.type,
+  guarded(log, 'reviewMigration', () => ({ ok: false as const, message: 'Migration Guard could not review the migration; see its output.' }), async (params) => {
+    await parserReady;
+    const uri = typeof params?.uri === 'string' ? params.uri : '';
+    return reviewForEditor(uri, { host: documents.host, configs, settings: await settings.get(uri), workspaceRoots });
   }),
 );
 
