@@ -25,13 +25,7 @@ export interface FormatInput {
 
 export type Formatter = (input: FormatInput) => string;
 
-/** The project's home, its rule pages below it (kept equal to package.json's repository by a test). */
-export const PROJECT_URL = 'https://github.com/migration-guard/migration-guard';
-
-/** The rule's documentation page on the project's site. */
-export function ruleHelpUri(ruleId: string): string {
-  return `${PROJECT_URL}/blob/main/docs/rules/${ruleId}.md`;
-}
+export { PROJECT_URL, ruleDocsUrl as ruleHelpUri } from '../../../server/src/engine/rules/registry';
 
 /** A path as shown, with `/` separators (SARIF URIs, GitHub and GitLab paths). */
 export function slashPath(p: string): string {

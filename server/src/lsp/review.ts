@@ -1,15 +1,16 @@
 /**
  * "Review migration" in the editor: the engine's review of the migration a file belongs to, with the
  * editor's view of the files (unsaved changes included) and the same options as its diagnostics.
- * Rule ids link to the bundled docs pages; paths are shown relative to their workspace folder.
+ * Rule ids link to the rules' pages on the project's site (the Markdown preview does not follow
+ * `file:` links); paths are shown relative to their workspace folder.
  */
 import * as path from 'node:path';
 import type { FileHost } from '../engine/host';
 import { reviewMigration } from '../engine/review/index';
 import { renderReview } from '../engine/review/markdown';
+import { ruleDocsUrl } from '../engine/rules/registry';
 import type { ReviewMigrationResult } from '../../../shared/src/protocol';
 import type { MigrationGuardSettings } from '../../../shared/src/settings';
-import { ruleDocsUri } from './paths';
 import type { ProjectConfigs } from './project-config';
 import { uriToPath } from './uri';
 
@@ -32,5 +33,5 @@ export function reviewForEditor(uri: string, ctx: ReviewContext): ReviewMigratio
   };
   const config = ctx.configs.forFile(filePath);
   const subtitle = config?.broken ? `**Note:** ${display(config.path)} has errors: reviewed with the default settings.` : undefined;
-  return { ok: true, name: review.name, markdown: renderReview([review], { display, ruleUrl: ruleDocsUri, ...(subtitle ? { subtitle } : {}) }) };
+  return { ok: true, name: review.name, markdown: renderReview([review], { display, ruleUrl: ruleDocsUrl, ...(subtitle ? { subtitle } : {}) }) };
 }
