@@ -53,6 +53,13 @@ describe('review', () => {
       assert.equal(locks('CREATE TABLE t (id int); CREATE INDEX i ON t (id); ALTER TABLE t ADD COLUMN c int', 2), '[]');
       assert.equal(locks('CREATE FUNCTION f() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$'), '[]');
       assert.equal(locks('ALTER DEFAULT PRIVILEGES GRANT SELECT ON TABLES TO r'), '"unknown"');
+      assert.equal(locks('DROP VIEW v'), '[{"mode":"ACCESS EXCLUSIVE","relation":"v"}]');
+      assert.equal(locks('CREATE OR REPLACE VIEW v AS SELECT 1'), '[{"mode":"ACCESS EXCLUSIVE","relation":"v"}]');
+      assert.equal(locks('CREATE VIEW v AS SELECT 1'), '[]');
+      assert.equal(locks('DROP FUNCTION f()'), '[]');
+      assert.equal(locks('DROP TYPE mood CASCADE'), '"unknown"');
+      assert.equal(locks('CREATE STATISTICS s ON a, b FROM t'), '[{"mode":"SHARE UPDATE EXCLUSIVE","relation":"t"}]');
+      assert.equal(locks('DO $$ BEGIN PERFORM 1; END $$'), '"unknown"');
     });
   });
 
@@ -70,6 +77,8 @@ describe('review', () => {
     assert.equal(d('SET lock_timeout = \'5s\''), 'sets lock_timeout');
     assert.equal(d('ALTER DEFAULT PRIVILEGES GRANT SELECT ON TABLES TO r'), 'runs ALTER DEFAULT');
     assert.equal(d('CREATE TABLE ('), 'does not parse (syntax error)');
+    assert.equal(d('ALTER TABLE comment DISABLE TRIGGER ALL'), 'disables all triggers on comment');
+    assert.equal(d('ALTER TABLE t ENABLE TRIGGER audit'), 'enables trigger audit on t');
   });
 
   it('a dropped column: data loss, the ACCESS EXCLUSIVE lock, no rewrite; the down undoes it', () => {

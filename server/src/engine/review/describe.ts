@@ -68,6 +68,18 @@ function describeAlterCmd(cmd: AlterTableCmd, table: string): string {
       const p = def && 'PartitionCmd' in def ? relationName(def.PartitionCmd.name) : '';
       return `${cmd.subtype === 'AT_AttachPartition' ? 'attaches' : 'detaches'} partition ${p} ${cmd.subtype === 'AT_AttachPartition' ? 'to' : 'from'} ${table}`;
     }
+    case 'AT_EnableTrig':
+    case 'AT_EnableAlwaysTrig':
+    case 'AT_EnableReplicaTrig':
+      return `enables trigger ${quoteIdent(cmd.name ?? '')} on ${table}`;
+    case 'AT_DisableTrig':
+      return `disables trigger ${quoteIdent(cmd.name ?? '')} on ${table}`;
+    case 'AT_EnableTrigAll':
+    case 'AT_EnableTrigUser':
+      return `enables all ${cmd.subtype === 'AT_EnableTrigUser' ? 'user ' : ''}triggers on ${table}`;
+    case 'AT_DisableTrigAll':
+    case 'AT_DisableTrigUser':
+      return `disables all ${cmd.subtype === 'AT_DisableTrigUser' ? 'user ' : ''}triggers on ${table}`;
     case 'AT_EnableRowSecurity':
       return `enables row level security on ${table}`;
     case 'AT_DisableRowSecurity':

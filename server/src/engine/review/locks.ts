@@ -8,7 +8,7 @@
 import type { AlterTableCmd, Constraint, Node, RangeVar } from '@pgsql/types';
 import { relationName } from '../parsing/ast';
 import type { ParsedFile, Statement } from '../parsing/parser';
-import { accessExclusiveLock, isFalse, isNewTable, vacuumIsFull } from '../rules/locking';
+import { accessExclusiveLock, fileObjects, isFalse, isNewTable, vacuumIsFull } from '../rules/locking';
 
 export type LockMode = 'ACCESS EXCLUSIVE' | 'EXCLUSIVE' | 'SHARE ROW EXCLUSIVE' | 'SHARE' | 'SHARE UPDATE EXCLUSIVE' | 'ROW EXCLUSIVE';
 
@@ -92,9 +92,16 @@ export function statementLocks(parsed: ParsedFile, stmt: Statement, postgresVers
     if (d.removeType === 'OBJECT_INDEX' && d.concurrent) {
       return [{ mode: 'SHARE UPDATE EXCLUSIVE', relation: `the tables of ${dropNames(d.objects).join(', ')}` }];
     }
-    // Other drops: tables, indexes and triggers are the lock rules' (above); views, functions,
-    // types... lock only the object dropped.
-    return exclusive ? out : d.removeType === 'OBJECT_TABLE' || d.removeType === 'OBJECT_INDEX' || d.removeType === 'OBJECT_TRIGGER' ? out : undefined;
+    // Tables, indexes and triggers are the lock rules' (above). A view, materialized view or
+    // sequence is a relation of its own: dropping it locks it ACCESS EXCLUSIVE (queries on it wait).
+    // Functions, types and domains lock no table, unless CASCADE drops what uses them.
+    if (exclusive || d.removeType === 'OBJECT_TABLE' || d.removeType === 'OBJECT_INDEX' || d.removeType === 'OBJECT_TRIGGER') return out;
+    if (d.removeType === 'OBJECT_VIEW' || d.removeType === 'OBJECT_MATVIEW' || d.removeType === 'OBJECT_SEQUENCE') {
+      const kept = dropNames(d.objects).filter((n) => !fileObjects(parsed).tables.has(n.includes('.') ? n : `public.${n}`));
+      return kept.length > 0 ? [{ mode: 'ACCESS EXCLUSIVE', relation: kept.join(', ') }] : [];
+    }
+    const noTable = ['OBJECT_FUNCTION', 'OBJECT_PROCEDURE', 'OBJECT_TYPE', 'OBJECT_DOMAIN'];
+    return noTable.includes(d.removeType ?? '') && d.behavior !== 'DROP_CASCADE' ? [] : undefined;
   }
   if ('ReindexStmt' in ast) {
     const r = ast.ReindexStmt;
@@ -113,10 +120,18 @@ export function statementLocks(parsed: ParsedFile, stmt: Statement, postgresVers
     return out;
   }
   if ('TruncateStmt' in ast || 'ClusterStmt' in ast || 'LockStmt' in ast || 'RenameStmt' in ast) return exclusive ? out : undefined;
+  if ('ViewStmt' in ast) {
+    // CREATE OR REPLACE VIEW of an existing view locks it ACCESS EXCLUSIVE; a new view locks nothing in use.
+    if (ast.ViewStmt.replace) add('ACCESS EXCLUSIVE', ast.ViewStmt.view);
+    return out;
+  }
+  if ('CreateStatsStmt' in ast) {
+    for (const n of ast.CreateStatsStmt.relations ?? []) if ('RangeVar' in n) add('SHARE UPDATE EXCLUSIVE', n.RangeVar);
+    return out;
+  }
   // Statements that create objects, or change no table: no lock on an existing table.
   const none = [
     'CreateTableAsStmt',
-    'ViewStmt',
     'CreateFunctionStmt',
     'CreateSeqStmt',
     'CreateSchemaStmt',
