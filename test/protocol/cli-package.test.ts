@@ -55,7 +55,7 @@ describe('npm package of the CLI', function () {
     assert.ok(pglite.includes('dist/pglite/pglite.wasm') && pglite.includes('dist/pglite/pglite.data'));
   });
 
-  it('npm install -g from the tarball, offline: migration-guard checks, reviews and verifies from a clean folder', () => {
+  it('npm install -g from the tarball, offline: migration-guard checks and reviews from a clean folder', () => {
     const prefix = path.join(tmp, 'global');
     ok(spawnSync(NPM, ['install', '-g', '--prefix', prefix, tarball], { cwd: tmp, encoding: 'utf8', env }), 'npm install -g');
     const bin = path.join(prefix, process.platform === 'win32' ? 'migration-guard.cmd' : path.join('bin', 'migration-guard'));
@@ -71,8 +71,7 @@ describe('npm package of the CLI', function () {
     assert.match(check.stdout, /^::warning file=migrations\/000002_drop\.up\.sql,line=1,col=1,endLine=1,endColumn=\d+,title=ban-drop-table::/m);
     const review = ok(spawnSync(bin, ['review', 'migrations'], { cwd: project, encoding: 'utf8' }), 'review');
     assert.match(review, /^## 000002_drop$/m);
-    const verify = ok(spawnSync(bin, ['verify', 'migrations', '--migration', '1', '--no-cache'], { cwd: project, encoding: 'utf8' }), 'verify');
-    assert.match(verify, /^PASS 000001_users: /m);
+    // verify from the installed tarball (PGlite's files) runs in npm run test:workflow, which installs it the same way.
   });
 
   it('npx migration-guard runs the locally installed package, offline', () => {
