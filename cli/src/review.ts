@@ -10,7 +10,7 @@
 import * as path from 'node:path';
 import { ConfigResolver } from '../../server/src/engine/config-file';
 import type { FileHost } from '../../server/src/engine/host';
-import { conventionFor } from '../../server/src/engine/migrations/down-plan';
+import { conventionFor } from '../../server/src/engine/migrations/detect';
 import { loadParser } from '../../server/src/engine/parsing/parser';
 import { reviewMigration, reviewVerifyFrom, type MigrationReview } from '../../server/src/engine/review/index';
 import { renderReview } from '../../server/src/engine/review/markdown';

@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { NodeFileHost } from '../../server/src/engine/host';
-import { planDown } from '../../server/src/engine/migrations/down-plan';
+import { planDown } from '../../server/src/engine/actions/down-plan';
 import { loadParser } from '../../server/src/engine/parsing/parser';
 import { parseArgs, USAGE, type Command } from './args';
 import { filesToReport, migrationKey } from './changed';

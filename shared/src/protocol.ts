@@ -103,6 +103,13 @@ export interface DiagnosticData {
   fix?: { title: string; edits: { range: { start: { line: number; character: number }; end: { line: number; character: number } }; newText: string }[] };
   /** Fixes that create files; the server computes them when code actions are requested. */
   actions?: { kind: 'moveToOwnMigration' | 'addInverse' | 'validateInNewMigration'; statementIndex: number; title: string }[];
+  /** The comments that silence the finding, for its statement (when it is in one) and for the file. */
+  suppress?: { line?: DiagnosticEdit; file: DiagnosticEdit };
+}
+
+export interface DiagnosticEdit {
+  range: { start: { line: number; character: number }; end: { line: number; character: number } };
+  newText: string;
 }
 
 /** Command ids contributed in package.json. */

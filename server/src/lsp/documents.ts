@@ -1,24 +1,41 @@
 /**
- * Open documents, and the file host the engine reads through: open (possibly unsaved) documents
- * take precedence over the disk, so pairing and "is the down file empty" see what the user sees.
+ * Open documents, the file host the engine reads through, and the workspace that keeps every fact
+ * about the migrations folders. Open (possibly unsaved) documents take precedence over the disk,
+ * so pairing and "is the down file empty" see what the user sees. Every edit tells the workspace
+ * which file changed (and, for a document that is not on disk, that its directory's listing
+ * changed), so nothing is re-read to find out.
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { TextDocuments, type Connection } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { OverlayFileHost } from '../engine/host';
+import { Workspace } from '../engine/project/workspace';
 import { uriToPath } from './uri';
 
 export class Documents {
   readonly all = new TextDocuments(TextDocument);
+  /** The disk with the open documents over it; what file-creating actions check (never overwrite). */
   readonly host = new OverlayFileHost();
+  /** Facts computed once and kept: texts, listings, parses, timelines, pairs, analyses. */
+  readonly workspace = new Workspace(this.host, { incremental: true });
 
   constructor() {
     this.all.onDidChangeContent((e) => {
       const p = uriToPath(e.document.uri);
-      if (p) this.host.set(p, e.document.getText());
+      if (!p) return;
+      const known = this.host.has(p);
+      this.host.set(p, e.document.getText());
+      this.workspace.changed(p);
+      // A new document that is not on disk (yet) is a file of its directory for pairing.
+      if (!known && !fs.existsSync(p)) this.workspace.listingChanged(path.dirname(p));
     });
     this.all.onDidClose((e) => {
       const p = uriToPath(e.document.uri);
-      if (p) this.host.delete(p);
+      if (!p) return;
+      this.host.delete(p);
+      this.workspace.changed(p);
+      if (!fs.existsSync(p)) this.workspace.listingChanged(path.dirname(p));
     });
   }
 

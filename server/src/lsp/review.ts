@@ -6,6 +6,7 @@
  */
 import * as path from 'node:path';
 import type { FileHost } from '../engine/host';
+import type { Workspace } from '../engine/project/workspace';
 import { reviewMigration } from '../engine/review/index';
 import { renderReview } from '../engine/review/markdown';
 import { ruleDocsUrl } from '../engine/rules/registry';
@@ -16,6 +17,7 @@ import { uriToPath } from './uri';
 
 export interface ReviewContext {
   host: FileHost;
+  workspace?: Workspace;
   configs: ProjectConfigs;
   settings: MigrationGuardSettings;
   workspaceRoots: readonly string[];
@@ -25,7 +27,7 @@ export function reviewForEditor(uri: string, ctx: ReviewContext): ReviewMigratio
   const filePath = uriToPath(uri);
   if (!filePath || !/\.sql$/i.test(filePath)) return { ok: false, message: 'Review migration works on the .sql file of a migration.' };
   const optionsFor = (p: string): ReturnType<ProjectConfigs['optionsFor']> => ctx.configs.optionsFor(ctx.configs.forFile(p), ctx.settings);
-  const review = reviewMigration({ filePath, host: ctx.host, optionsFor });
+  const review = reviewMigration({ filePath, host: ctx.host, optionsFor, ...(ctx.workspace ? { workspace: ctx.workspace } : {}) });
   if (!review) return { ok: false, message: `${path.basename(filePath)} is not a migration file (its name does not follow the directory's convention).` };
   const display = (p: string): string => {
     const root = ctx.workspaceRoots.filter((r) => p.startsWith(r + path.sep)).sort((a, b) => b.length - a.length)[0];

@@ -4,13 +4,16 @@
  * whenever a .sql file appears or disappears, or the settings change.
  */
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import {
+  FileChangeType,
   CodeActionKind,
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
   DocumentDiagnosticReportKind,
   TextDocumentSyncKind,
   type ClientCapabilities,
+  type Diagnostic,
   type DocumentDiagnosticReport,
   type InitializeResult,
 } from 'vscode-languageserver/node';
@@ -39,8 +42,9 @@ logUncaught(connection);
 
 const parserReady = loadParser();
 const documents = new Documents();
+const workspace = documents.workspace;
 const settings = new SettingsStore(connection);
-const configs = new ProjectConfigs(documents.host, log);
+const configs = new ProjectConfigs(workspace.host, log);
 let workspaceRoots: string[] = [];
 let capabilities: ClientCapabilities = {};
 
@@ -104,7 +108,16 @@ connection.onDidChangeConfiguration((params) => {
 // file changed: every migration below it may change.
 connection.onDidChangeWatchedFiles((params) => {
   const changes = Array.isArray(params?.changes) ? params.changes : [];
-  if (changes.some((c) => typeof c?.uri === 'string' && isConfigFile(uriToPath(c.uri) ?? ''))) configs.invalidate();
+  let configChanged = false;
+  for (const c of changes) {
+    const p = typeof c?.uri === 'string' ? uriToPath(c.uri) : undefined;
+    if (!p) continue;
+    if (isConfigFile(p)) configChanged = true;
+    // The workspace hears what changed; it re-reads nothing else.
+    if (c.type === FileChangeType.Created || c.type === FileChangeType.Deleted) workspace.listingChanged(path.dirname(p));
+    workspace.changed(p);
+  }
+  if (configChanged) configs.invalidate();
   refreshDiagnostics();
 });
 
@@ -115,6 +128,15 @@ const configDocumentChanged = (uri: string): void => {
   configs.invalidate();
   refreshDiagnostics();
 };
+
+/**
+ * The last report of each document, with what it was computed from: a pull whose inputs are the
+ * very same objects (the engine keeps an analysis while nothing it used changed) answers
+ * `unchanged`, so re-pulling documents an edit elsewhere could not change costs next to nothing.
+ */
+const reports = new Map<string, { identity: readonly unknown[]; resultId: string; items: Diagnostic[] }>();
+let nextResultId = 1;
+documents.all.onDidClose((e) => reports.delete(e.document.uri));
 documents.all.onDidChangeContent((e) => configDocumentChanged(e.document.uri));
 
 documents.all.onDidClose((e) => {
@@ -131,8 +153,15 @@ connection.languages.diagnostics.on(
     if (!doc) return emptyReport();
     await parserReady;
     const resourceSettings = await settings.get(doc.uri);
-    const items = diagnose(doc, { settings: resourceSettings, workspaceRoots, host: documents.host, configs, log });
-    return { kind: DocumentDiagnosticReportKind.Full, items };
+    const { items, identity } = diagnose(doc, { settings: resourceSettings, workspaceRoots, workspace, configs, log });
+    const last = reports.get(doc.uri);
+    if (last && last.identity.length === identity.length && last.identity.every((v, i) => v === identity[i])) {
+      if (params.previousResultId === last.resultId) return { kind: DocumentDiagnosticReportKind.Unchanged, resultId: last.resultId };
+      return { kind: DocumentDiagnosticReportKind.Full, resultId: last.resultId, items: last.items };
+    }
+    const resultId = String(nextResultId++);
+    reports.set(doc.uri, { identity, resultId, items });
+    return { kind: DocumentDiagnosticReportKind.Full, resultId, items };
   }),
 );
 
@@ -149,6 +178,7 @@ connection.onCodeAction(
       diagnostics: params.context.diagnostics,
       only: params.context.only,
       host: documents.host,
+      workspace,
       openVersion: (p) => documents.byPath(p)?.version,
       canCreateFiles: capabilities.workspace?.workspaceEdit?.documentChanges === true && resourceOps.includes('create'),
       log,
@@ -163,7 +193,7 @@ connection.onHover(
     if (!doc || typeof position?.line !== 'number' || typeof position.character !== 'number') return null;
     await parserReady;
     const resourceSettings = await settings.get(doc.uri);
-    const analysis = analyzeDocument(doc, { settings: resourceSettings, workspaceRoots, host: documents.host, configs, log });
+    const analysis = analyzeDocument(doc, { settings: resourceSettings, workspaceRoots, workspace, configs, log });
     return (analysis && hoverFor(analysis.findings, position, ruleDocsUri)) ?? null;
   }),
 );
@@ -181,7 +211,7 @@ connection.onRequest(
   guarded(log, 'reviewMigration', () => ({ ok: false as const, message: 'Migration Guard could not review the migration; see its output.' }), async (params) => {
     await parserReady;
     const uri = typeof params?.uri === 'string' ? params.uri : '';
-    return reviewForEditor(uri, { host: documents.host, configs, settings: await settings.get(uri), workspaceRoots });
+    return reviewForEditor(uri, { host: workspace.host, workspace, configs, settings: await settings.get(uri), workspaceRoots });
   }),
 );
 

@@ -15,8 +15,9 @@ import { analyzeFile, type Analysis } from '../analyze';
 import type { EngineOptions, RuleSetting } from '../config';
 import type { FileHost } from '../host';
 import type { Convention, MigrationFile } from '../migrations/convention';
-import { planDown } from '../migrations/down-plan';
+import { planDown } from '../actions/down-plan';
 import type { Statement } from '../parsing/parser';
+import type { Workspace } from '../project/workspace';
 import type { Finding } from '../rules/types';
 import { parseSuppressions } from '../suppressions';
 import type { VerifyResult } from '../verify/index';
@@ -34,6 +35,8 @@ export interface ReviewInput {
   host: FileHost;
   /** The options of each file (the project's config, as `check` uses them). */
   optionsFor(filePath: string): ReviewOptions;
+  /** The workspace whose facts to use (the language server's); the host's own otherwise. */
+  workspace?: Workspace;
 }
 
 export interface StatementReview {
@@ -121,7 +124,14 @@ function analyse(filePath: string, input: ReviewInput): AnalysedFile | undefined
     if (setting === 'off') hidden.add(id);
     else rules[id] = setting;
   }
-  const analysis = analyzeFile({ ...options, rules, filePath, text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, host: input.host });
+  const analysis = analyzeFile({
+    ...options,
+    rules,
+    filePath,
+    text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text,
+    host: input.host,
+    ...(input.workspace ? { workspace: input.workspace } : {}),
+  });
   return { analysis, hidden };
 }
 
@@ -194,7 +204,15 @@ export function reviewMigration(input: ReviewInput): MigrationReview | undefined
   const down: DownReview = { status, files: downFiles, problems, rollbackLoses: downStatements.flatMap((s) => s.dataLoss) };
   if ((status === 'missing' || status === 'empty') && ups[0]) {
     const upPath = ups[0].analysis.filePath;
-    const plan = planDown({ upPath, upText: ups[0].analysis.parsed.text, host: input.host, convention, force: true, useSchema: true });
+    const plan = planDown({
+      upPath,
+      upText: ups[0].analysis.parsed.text,
+      host: input.host,
+      convention,
+      force: true,
+      useSchema: true,
+      ...(input.workspace ? { workspace: input.workspace } : {}),
+    });
     if (plan.ok) {
       down.generated =
         plan.plan.kind === 'file' ? { sql: plan.plan.text, where: plan.plan.downPath } : { sql: plan.plan.sql, where: `the down section of ${path.basename(upPath)}` };
