@@ -18,6 +18,7 @@ import { conventionById } from '../../server/src/engine/migrations/detect';
 import { loadParser } from '../../server/src/engine/parsing/parser';
 import { Workspace } from '../../server/src/engine/project/workspace';
 import type { Finding } from '../../server/src/engine/rules/types';
+import { migrationKey } from './changed';
 import type { InputFile } from './files';
 
 export interface FileResult {
@@ -149,7 +150,16 @@ interface WorkerTask {
   files: { file: InputFile; options: EngineOptions; convention?: string }[];
 }
 
-type WorkerReply = { ok: true; findings: Finding[][] } | { ok: false; file?: InputFile; message: string };
+/** What `check` keeps of a file's analysis: its findings, and which migration it belongs to. */
+export interface FileOutcome {
+  findings: Finding[];
+  /** `directory\0version` (see changed.ts), undefined when the file is not a migration. */
+  migrationKey: string | undefined;
+}
+
+const outcomeOf = (analysis: Analysis): FileOutcome => ({ findings: analysis.findings, migrationKey: migrationKey(analysis) });
+
+type WorkerReply = { ok: true; outcomes: FileOutcome[] } | { ok: false; file?: InputFile; message: string };
 
 /** Below this much SQL a run is over before a worker has started. */
 const PARALLEL_BYTES = 512 * 1024;
@@ -159,16 +169,16 @@ const PARALLEL_BYTES = 512 * 1024;
  * shared out to worker threads (`workers`, default: one per core, at most 8), the largest first,
  * each to the least loaded thread; this thread takes a share too.
  */
-export async function checkProject(files: readonly InputFile[], options: Options, workers = Math.min(8, os.availableParallelism?.() ?? os.cpus().length)): Promise<Finding[][]> {
+export async function checkProject(files: readonly InputFile[], options: Options, workers = Math.min(8, os.availableParallelism?.() ?? os.cpus().length)): Promise<FileOutcome[]> {
   await loadParser();
   const ws = new Workspace(new RunFileHost());
   const groups = groupByFolder(files, options, ws);
   const total = groups.reduce((n, g) => n + g.bytes, 0);
-  const out: Finding[][] = new Array(files.length);
+  const out: FileOutcome[] = new Array(files.length);
   const threads = Math.min(workers, groups.length);
   if (threads <= 1 || total < PARALLEL_BYTES) {
     for (const g of groups) {
-      for (const i of g.members) out[i] = analyzeOne(files[i]!, options, ws).analysis.findings;
+      for (const i of g.members) out[i] = outcomeOf(analyzeOne(files[i]!, options, ws).analysis);
       ws.release(g.folder(ws));
     }
     return out;
@@ -194,13 +204,13 @@ export async function checkProject(files: readonly InputFile[], options: Options
   });
   // This thread's share, while the workers run theirs.
   for (const g of shares[0]!.groups) {
-    for (const i of g.members) out[i] = analyzeOne(files[i]!, options, ws).analysis.findings;
+    for (const i of g.members) out[i] = outcomeOf(analyzeOne(files[i]!, options, ws).analysis);
     ws.release(g.folder(ws));
   }
   for (const w of spawned) {
     const reply = await w.reply;
     if (!reply.ok) throw reply.file ? new FileReadError(reply.file, { message: reply.message }) : new Error(reply.message);
-    w.members.forEach((i, k) => (out[i] = reply.findings[k]!));
+    w.members.forEach((i, k) => (out[i] = reply.outcomes[k]!));
   }
   return out;
 }
@@ -236,10 +246,10 @@ async function workerMain(task: WorkerTask): Promise<void> {
     return { ...(f?.options ?? {}), ...(convention ? { convention } : {}) };
   };
   const files = task.files.map((f) => f.file);
-  const findings: Finding[][] = [];
+  const outcomes: FileOutcome[] = [];
   try {
-    for (const r of checkFiles(files, options, ws.host)) findings.push(r.analysis.findings);
-    parentPort!.postMessage({ ok: true, findings } satisfies WorkerReply);
+    for (const r of checkFiles(files, options, ws.host)) outcomes.push(outcomeOf(r.analysis));
+    parentPort!.postMessage({ ok: true, outcomes } satisfies WorkerReply);
   } catch (e) {
     const message = e instanceof FileReadError ? describeReadError(e.cause) : e instanceof Error ? e.message : String(e);
     parentPort!.postMessage({ ok: false, message, ...(e instanceof FileReadError ? { file: e.file } : {}) } satisfies WorkerReply);

@@ -81,6 +81,22 @@ export namespace VerifyMigrationRequest {
   export const type = new RequestType<VerifyMigrationParams, VerifyMigrationResult, void>(method);
 }
 
+export interface ReviewMigrationParams {
+  /** An up or down file (`file:` URI) of the migration to review. */
+  uri: string;
+}
+
+export type ReviewMigrationResult =
+  /** `name`: the migration (`000003_drop_customers_fax`); `markdown`: the review, as `migration-guard review` prints it. */
+  | { ok: true; name: string; markdown: string }
+  | { ok: false; message: string };
+
+/** The review of the migration a file belongs to (engine: server/src/engine/review/). */
+export namespace ReviewMigrationRequest {
+  export const method = 'migrationGuard/reviewMigration' as const;
+  export const type = new RequestType<ReviewMigrationParams, ReviewMigrationResult, void>(method);
+}
+
 /** What a Migration Guard diagnostic carries in `data`, so code actions never read messages. */
 export interface DiagnosticData {
   ruleId: string;
@@ -111,6 +127,7 @@ export const Commands = {
   applyEditAndOpen: 'migrationGuard.applyEditAndOpen',
   verifyMigration: 'migrationGuard.verifyMigration',
   showSchemaChange: 'migrationGuard.showSchemaChange',
+  reviewMigration: 'migrationGuard.reviewMigration',
 } as const;
 
 export const DIAGNOSTIC_SOURCE = 'migration-guard';

@@ -18,7 +18,8 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { loadParser } from '../engine/parsing/parser';
-import { CreatePairedMigrationRequest, ServerInfoRequest, VerifyMigrationRequest, type VerifyMigrationResult } from '../../../shared/src/protocol';
+import { expandEnv } from '../engine/env';
+import { CreatePairedMigrationRequest, ReviewMigrationRequest, ServerInfoRequest, VerifyMigrationRequest, type VerifyMigrationResult } from '../../../shared/src/protocol';
 import { isPGliteLoaded } from '../engine/verify/pglite';
 import { codeActionsFor } from './code-actions/index';
 import { CONFIG_FILE_NAME, isConfigFile } from '../engine/config-file';
@@ -28,6 +29,7 @@ import type { Folder } from '../engine/project/workspace';
 import { guarded, logUncaught } from './guard';
 import { hoverFor } from './hover';
 import { createPairedMigration } from './paired-migration';
+import { reviewForEditor } from './review';
 import { ruleDocsUri, serverVersion } from './paths';
 import { ProjectConfigs } from './project-config';
 import { SettingsStore } from './settings';
@@ -246,6 +248,15 @@ connection.onRequest(
   }),
 );
 
+connection.onRequest(
+  ReviewMigrationRequest.type,
+  guarded(log, 'reviewMigration', () => ({ ok: false as const, message: 'Migration Guard could not review the migration; see its output.' }), async (params) => {
+    await parserReady;
+    const uri = typeof params?.uri === 'string' ? params.uri : '';
+    return reviewForEditor(uri, { host: workspace.host, workspace, configs, settings: await settings.get(uri), workspaceRoots });
+  }),
+);
+
 connection.onRequest(ServerInfoRequest.type, () => ({ pid: process.pid, version: serverVersion(), pgliteLoaded: isPGliteLoaded() }));
 
 // Verify: up → down → up of the file's version, in PGlite or on the configured server (config file
@@ -270,7 +281,11 @@ connection.onRequest(
     const filePath = uriToPath(uri);
     const config = filePath ? configs.forFile(filePath) : undefined;
     const fromConfig = config && !config.broken ? config.config.verify?.databaseUrl : undefined;
-    const databaseUrl = fromConfig ?? ((await settings.get(uri)).verify.databaseUrl || undefined);
+    const rawUrl = fromConfig ?? ((await settings.get(uri)).verify.databaseUrl || undefined);
+    // `${env:NAME}` placeholders come from the server's environment (VS Code's).
+    const expanded = rawUrl ? expandEnv(rawUrl, process.env, fromConfig ? '"verify.databaseUrl" of .migration-guard.json' : 'the setting migrationGuard.verify.databaseUrl') : undefined;
+    if (expanded && !expanded.ok) return { ...verifyFailed(), summary: `Migration Guard: ${expanded.message}.` };
+    const databaseUrl = expanded?.value;
     const progress = connection.window.attachWorkDoneProgress(params?.workDoneToken);
     progress.begin('Verifying migration', 0, undefined, true);
     try {
