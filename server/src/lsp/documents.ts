@@ -23,20 +23,36 @@ export class Documents {
   constructor() {
     this.all.onDidChangeContent((e) => {
       const p = uriToPath(e.document.uri);
-      if (!p) return;
-      const known = this.host.has(p);
-      this.host.set(p, e.document.getText());
-      this.workspace.changed(p);
-      // A new document that is not on disk (yet) is a file of its directory for pairing.
-      if (!known && !fs.existsSync(p)) this.workspace.listingChanged(path.dirname(p));
+      if (p) this.contentChanged(p, e.document.getText());
     });
     this.all.onDidClose((e) => {
       const p = uriToPath(e.document.uri);
-      if (!p) return;
-      this.host.delete(p);
-      this.workspace.changed(p);
-      if (!fs.existsSync(p)) this.workspace.listingChanged(path.dirname(p));
+      if (p) this.closed(p);
     });
+  }
+
+  /** A document was opened or edited: its text counts for every fact, from now on. */
+  contentChanged(filePath: string, text: string): void {
+    const known = this.host.has(filePath);
+    this.host.set(filePath, text);
+    this.workspace.changed(filePath);
+    // A new document that is not on disk (yet) is a file of its directory for pairing.
+    if (!known && !fs.existsSync(filePath)) this.workspace.listingChanged(path.dirname(filePath));
+  }
+
+  /** A document was closed: the disk's text counts again (or, unsaved, the file is gone). */
+  closed(filePath: string): void {
+    this.host.delete(filePath);
+    this.workspace.changed(filePath);
+    if (!fs.existsSync(filePath)) this.workspace.listingChanged(path.dirname(filePath));
+  }
+
+  /** Files changed on disk (the client's file watcher): the workspace hears which; it re-reads nothing else. */
+  filesChanged(changes: readonly { path: string; kind: 'created' | 'changed' | 'deleted' }[]): void {
+    for (const c of changes) {
+      if (c.kind !== 'changed') this.workspace.listingChanged(path.dirname(c.path));
+      this.workspace.changed(c.path);
+    }
   }
 
   get(uri: string): TextDocument | undefined {

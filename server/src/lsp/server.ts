@@ -4,7 +4,6 @@
  * whenever a .sql file appears or disappears, or the settings change.
  */
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import {
   FileChangeType,
   CodeActionKind,
@@ -110,14 +109,14 @@ connection.onDidChangeConfiguration((params) => {
 connection.onDidChangeWatchedFiles((params) => {
   const changes = Array.isArray(params?.changes) ? params.changes : [];
   let configChanged = false;
+  const files: { path: string; kind: 'created' | 'changed' | 'deleted' }[] = [];
   for (const c of changes) {
     const p = typeof c?.uri === 'string' ? uriToPath(c.uri) : undefined;
     if (!p) continue;
     if (isConfigFile(p)) configChanged = true;
-    // The workspace hears what changed; it re-reads nothing else.
-    if (c.type === FileChangeType.Created || c.type === FileChangeType.Deleted) workspace.listingChanged(path.dirname(p));
-    workspace.changed(p);
+    files.push({ path: p, kind: c.type === FileChangeType.Created ? 'created' : c.type === FileChangeType.Deleted ? 'deleted' : 'changed' });
   }
+  documents.filesChanged(files);
   if (configChanged) configs.invalidate();
   refreshDiagnostics();
 });
