@@ -2,6 +2,7 @@
  * Inverse SQL: an up migration's statements → the down migration that undoes them, in reverse
  * statement order. One module per statement kind; this file dispatches and writes the file.
  */
+import { unmaskNames } from '../parsing/templates';
 import type { ParsedFile, Statement } from '../parsing/parser';
 import { nodeKind } from '../parsing/parser';
 import { SchemaModel, schemasThroughFile } from '../schema';
@@ -279,5 +280,7 @@ export function generateDownSql(up: ParsedFile, options: DownOptions = {}): stri
     if (i > 0) out.push('');
     out.push(...lines);
   });
-  return out.join(eol) + eol;
+  const sql = out.join(eol) + eol;
+  // A template's down is a template too: its masked names go back to the actions they stand for.
+  return up.templates ? unmaskNames(sql, up.text) : sql;
 }

@@ -9,6 +9,7 @@ import * as pg from 'libpg-query';
 import type { Node } from '@pgsql/types';
 import { ByteOffsetMap, LineIndex, codePointToOffset, type Span } from '../text';
 import { lex, tokenize, type Comment } from './lexer';
+import { maskTemplates, overlapsAction, type TemplateAction } from './templates';
 
 export type { Node } from '@pgsql/types';
 export type { Comment } from './lexer';
@@ -29,6 +30,11 @@ export interface Statement {
   error?: SyntaxError;
   /** Converts a node `location` of this statement's AST to a UTF-16 offset in the file. */
   offsetOf(location: number | undefined): number;
+  /**
+   * The statement holds template actions (`{{ ... }}`, see templates.ts): its AST is that of the
+   * masked text; when it is undefined, the statement is "templated, not checked" (no `error`).
+   */
+  templated?: boolean;
 }
 
 export interface ParsedFile {
@@ -37,6 +43,8 @@ export interface ParsedFile {
   comments: Comment[];
   errors: SyntaxError[];
   lines: LineIndex;
+  /** The file's template actions, when it is a template (Go text/template, as pop renders files). */
+  templates?: TemplateAction[];
 }
 
 let loaded: Promise<void> | undefined;
@@ -100,18 +108,39 @@ export class StatementMemo {
  */
 export function parseSql(text: string, memo?: StatementMemo): ParsedFile {
   ensureLoaded();
+  const template = maskTemplates(text);
+  if (!template) return parseSource(text, text, memo);
+  // Parse the masked text; statements, comments and spans keep the template's own text.
+  const parsed = parseSource(template.masked, text, memo);
+  parsed.templates = template.actions;
+  const unchecked = new Set<SyntaxError>();
+  for (const st of parsed.statements) {
+    if (!overlapsAction(template.actions, st.span)) continue;
+    st.templated = true;
+    if (st.error) {
+      unchecked.add(st.error);
+      delete st.error;
+    }
+  }
+  if (unchecked.size > 0) parsed.errors = parsed.errors.filter((e) => !unchecked.has(e));
+  return parsed;
+}
+
+/** Parses `source` (the text, or a template's masked text) as the file whose text is `text`. */
+function parseSource(source: string, text: string, memo?: StatementMemo): ParsedFile {
   const lines = new LineIndex(text);
-  const lexed = lex(text);
+  const lexed = lex(source);
   const statements: Statement[] = [];
   const errors: SyntaxError[] = [];
-  const result: ParsedFile = { text, statements, comments: lexed.comments, errors, lines };
+  const comments = source === text ? lexed.comments : lexed.comments.map((c) => ({ ...c, body: text.slice(c.span.start + 2, c.kind === 'line' ? c.span.end : Math.max(c.span.start + 2, c.span.end - 2)) }));
+  const result: ParsedFile = { text, statements, comments, errors, lines };
   if (lexed.statements.length === 0 && lexed.unterminated === undefined) return result;
-  if (memo && lexed.unterminated === undefined && parseByStatement(text, lexed.statements, memo, statements)) return result;
+  if (memo && lexed.unterminated === undefined && parseByStatement(source, text, lexed.statements, memo, statements)) return result;
 
   // Fast path: the whole file parses. Spans come from the parser, cut to their significant text.
-  const whole = tryParse(text);
+  const whole = tryParse(source);
   if (whole.ok) {
-    const fileMap = new ByteOffsetMap(text);
+    const fileMap = new ByteOffsetMap(source);
     const offsetOf = (loc: number | undefined): number => fileMap.toOffset(loc ?? 0);
     const raws = whole.result.stmts ?? [];
     // The lexer's statements are the parser's, cut to their significant text, when they line up
@@ -119,12 +148,12 @@ export function parseSql(text: string, memo?: StatementMemo): ParsedFile {
     const aligned = lexed.statements.length === raws.length;
     raws.forEach((raw, index) => {
       const start = fileMap.toOffset(raw.stmt_location ?? 0);
-      const end = raw.stmt_len ? fileMap.toOffset((raw.stmt_location ?? 0) + raw.stmt_len) : text.length;
+      const end = raw.stmt_len ? fileMap.toOffset((raw.stmt_location ?? 0) + raw.stmt_len) : source.length;
       const mine = aligned ? lexed.statements[index]! : undefined;
       let span: Span;
       if (mine && mine.start >= start && mine.end <= end) span = mine;
       else {
-        const inner = lex(text, start, end).statements;
+        const inner = lex(source, start, end).statements;
         span = inner.length > 0 ? { start: inner[0]!.start, end: inner[inner.length - 1]!.end } : { start, end };
       }
       statements.push({ index, span, text: text.slice(span.start, span.end), ast: raw.stmt, offsetOf });
@@ -135,27 +164,28 @@ export function parseSql(text: string, memo?: StatementMemo): ParsedFile {
   // Slow path: parse statement by statement so that one bad statement hides nothing after it.
   lexed.statements.forEach((span, index) => {
     const stmtText = text.slice(span.start, span.end);
-    const map = new ByteOffsetMap(stmtText);
+    const stmtSource = source.slice(span.start, span.end);
+    const map = new ByteOffsetMap(stmtSource);
     const offsetOf = (loc: number | undefined): number => span.start + map.toOffset(loc ?? 0);
-    const known = memo?.get(stmtText);
+    const known = memo?.get(stmtSource);
     if (known && 'ast' in known) {
       statements.push({ index, span, text: stmtText, ast: known.ast, offsetOf });
       return;
     }
     // Parse through the terminating `;` when there is one, so that an error at it is reported
     // as PostgreSQL reports it for the whole file (`at or near ";"`, not `at end of input`).
-    const next = lexed.statements[index + 1]?.start ?? text.length;
-    const semi = tokenize(text, span.end, next)[0];
+    const next = lexed.statements[index + 1]?.start ?? source.length;
+    const semi = tokenize(source, span.end, next)[0];
     const limit = semi?.value === ';' ? semi.end : span.end;
-    const parsed = tryParse(text.slice(span.start, limit));
+    const parsed = tryParse(source.slice(span.start, limit));
     if (parsed.ok) {
       const raws = parsed.result.stmts ?? [];
       statements.push({ index, span, text: stmtText, ast: raws[0]?.stmt, offsetOf });
-      if (memo && raws.length <= 1) memo.set(stmtText, { ast: raws[0]?.stmt });
+      if (memo && raws.length <= 1) memo.set(stmtSource, { ast: raws[0]?.stmt });
       return;
     }
-    const at = span.start + codePointToOffset(text.slice(span.start, limit), parsed.cursor);
-    const error: SyntaxError = { message: parsed.message, span: tokenSpanAt(text, at, limit) };
+    const at = span.start + codePointToOffset(source.slice(span.start, limit), parsed.cursor);
+    const error: SyntaxError = { message: parsed.message, span: tokenSpanAt(source, at, limit) };
     errors.push(error);
     statements.push({ index, span, text: stmtText, ast: undefined, error, offsetOf });
   });
@@ -163,9 +193,9 @@ export function parseSql(text: string, memo?: StatementMemo): ParsedFile {
   // which rejects the file; no statement's own parse sees it.
   const open = lexed.unterminated;
   if (open !== undefined && !lexed.statements.some((s) => open >= s.start && open < s.end)) {
-    const tail = tryParse(text.slice(open));
+    const tail = tryParse(source.slice(open));
     const message = tail.ok ? 'unterminated /* comment' : tail.message;
-    errors.push({ message, span: { start: open, end: text.length } });
+    errors.push({ message, span: { start: open, end: source.length } });
   }
   return result;
 }
@@ -175,10 +205,10 @@ export function parseSql(text: string, memo?: StatementMemo): ParsedFile {
  * one PostgreSQL makes. On any failure nothing is kept (`out` is emptied) and the caller parses as
  * without a memo (the whole file first), so a split this lexer gets wrong can never invent an error.
  */
-function parseByStatement(text: string, spans: readonly Span[], memo: StatementMemo, out: Statement[]): boolean {
+function parseByStatement(source: string, text: string, spans: readonly Span[], memo: StatementMemo, out: Statement[]): boolean {
   for (let index = 0; index < spans.length; index++) {
     const span = spans[index]!;
-    const sql = text.slice(span.start, span.end);
+    const sql = source.slice(span.start, span.end);
     let parsed = memo.get(sql);
     if (!parsed) {
       const r = tryParse(sql);
@@ -192,7 +222,7 @@ function parseByStatement(text: string, spans: readonly Span[], memo: StatementM
     }
     let map: ByteOffsetMap | undefined;
     const offsetOf = (loc: number | undefined): number => span.start + (map ??= new ByteOffsetMap(sql)).toOffset(loc ?? 0);
-    out.push({ index, span, text: sql, ast: parsed.ast, offsetOf });
+    out.push({ index, span, text: source === text ? sql : text.slice(span.start, span.end), ast: parsed.ast, offsetOf });
   }
   return true;
 }
