@@ -321,11 +321,20 @@ export function restoreLost(before: SchemaModel, after: SchemaModel, options: Re
     for (const i of v.indexes.values()) if (!w.indexes.has(i.name)) late.push({ sql: semi(i.definitionText) });
   }
 
-  // Changes that removing objects made to objects still there (CASCADE): not undone here.
+  // Changes that removing objects made to objects still there (CASCADE): a column default that
+  // named a dropped sequence or called a dropped function is set again; anything else is said so.
   const removedKeys = new Set<string>();
   for (const ch of diffSchemas(before, after)) {
     if (ch.kind === 'removed') removedKeys.add(ch.key);
-    else if (ch.kind === 'changed') problems.push(`${ch.label} changed too; restore it by hand`);
+    else if (ch.kind === 'changed') {
+      const m = /^table:([^#]*)#column:(.*)$/.exec(ch.key);
+      const t = m ? before.tables.get(m[1]!) : undefined;
+      const was = t?.columns.get(m![2]!);
+      const now = m ? after.tables.get(m[1]!)?.columns.get(m[2]!) : undefined;
+      if (t && was && now && was.defaultText !== undefined && now.defaultText === undefined && renderColumn({ ...now, defaultText: was.defaultText }) === renderColumn(was)) {
+        late.push({ sql: `ALTER TABLE ${qualifiedLabel(t.schema, t.name)} ALTER COLUMN ${quoteIdent(was.name)} SET DEFAULT ${was.defaultText};` });
+      } else problems.push(`${ch.label} changed too; restore it by hand`);
+    }
   }
 
   const parts: InversePart[] = [
