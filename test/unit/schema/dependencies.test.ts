@@ -69,3 +69,25 @@ describe('schema model: dependencies', () => {
     assert.deepEqual(columnSummary(t.table('b')), ['n integer']);
   });
 });
+
+describe('schema model: renames reach the texts that name the renamed object', () => {
+  it('a column rename reaches index predicates and trigger texts (UPDATE OF, NEW./OLD.); a table rename the triggers ON it', () => {
+    const m = model(
+      [
+        'CREATE TABLE t (id int, deleted_at timestamptz, status text);',
+        'CREATE INDEX t_live ON t (id) WHERE deleted_at IS NULL;',
+        'CREATE FUNCTION f() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;',
+        'CREATE TRIGGER t_status BEFORE UPDATE OF status ON t FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM NEW.status) EXECUTE FUNCTION f();',
+        'ALTER TABLE t RENAME COLUMN deleted_at TO removed_at;',
+        'ALTER TABLE t RENAME COLUMN status TO state;',
+        'ALTER TABLE t RENAME TO u;',
+      ].join('\n'),
+    );
+    const u = m.table('u')!;
+    assert.equal(u.indexes.get('t_live')!.definitionText, 'CREATE INDEX t_live ON u (id) WHERE removed_at IS NULL');
+    assert.equal(
+      u.triggers.get('t_status')!.definitionText,
+      'CREATE TRIGGER t_status BEFORE UPDATE OF state ON u FOR EACH ROW WHEN (OLD.state IS DISTINCT FROM NEW.state) EXECUTE FUNCTION f()',
+    );
+  });
+});

@@ -50,7 +50,9 @@ import { PMap } from './pmap';
 import {
   elementEndIn,
   firstGroup,
+  identValue,
   indexDefinitionParts,
+  isName,
   lastTokenEnd,
   renameIdentifier,
   replaceNameAfter,
@@ -1567,6 +1569,8 @@ export class Draft {
     for (const [n, i] of [...table.indexes]) {
       table.indexes.set(n, Object.freeze({ ...i, schema, table: name, definitionText: renameIndexTable(i.definitionText, label) }));
     }
+    // Triggers follow the table (PostgreSQL keeps them by oid): `ON old` becomes `ON new` in their text.
+    for (const [n, tr] of [...table.triggers]) table.triggers.set(n, Object.freeze({ ...tr, definitionText: replaceNameAfter(tr.definitionText, 'ON', [], label) }));
     this.putTable(newKey, table);
     for (const [tk, t] of [...this.s.tables]) {
       const fks = [...t.constraints.values()].filter((k) => k.references && qualifiedKey(k.references.schema, k.references.table) === oldKey);
@@ -1635,8 +1639,14 @@ export class Draft {
       if (selfRef) next.references = Object.freeze({ ...k.references!, columns: Object.freeze(k.references!.columns.map((c) => (c === oldName ? newName : c))) });
       table.constraints.set(n, Object.freeze(next));
     }
+    // Triggers: `UPDATE OF col` and `NEW.col` / `OLD.col` in their WHEN condition.
+    for (const [n, tr] of [...table.triggers]) {
+      const text = renameTriggerColumn(tr.definitionText, oldName, newName);
+      if (text !== tr.definitionText) table.triggers.set(n, Object.freeze({ ...tr, definitionText: text }));
+    }
     for (const [n, i] of [...table.indexes]) {
-      if (!i.columns.includes(oldName) && !(i.columns.includes(undefined) && mentions(i.definitionText, oldName))) continue;
+      // An index over the column, an expression or a predicate (`WHERE col IS NULL`) naming it.
+      if (!i.columns.includes(oldName) && !mentions(i.definitionText, oldName)) continue;
       const parts = indexDefinitionParts(i.definitionText);
       const after = parts?.table ? { start: parts.table.end, end: i.definitionText.length } : undefined;
       table.indexes.set(
@@ -1931,6 +1941,23 @@ function renameIndexTable(text: string, label: string): string {
   const parts = indexDefinitionParts(text);
   if (!parts?.table) return text;
   return splice(text, [{ span: parts.table, newText: label }]);
+}
+
+/** A trigger's text with a column of its table renamed: in `UPDATE OF a, b` and as `NEW.a` / `OLD.a`. */
+function renameTriggerColumn(text: string, oldName: string, newName: string): string {
+  const tokens = tokenize(text);
+  const edits: { span: Span; newText: string }[] = [];
+  const on = tokens.findIndex((t) => t.kind === 'word' && t.value === 'ON');
+  let inOf = false;
+  tokens.forEach((t, k) => {
+    if (t.kind === 'word' && t.value === 'OF' && (k < on || on < 0)) inOf = true;
+    if (k === on) inOf = false;
+    if (!isName(t) || identValue(t, text) !== oldName) return;
+    const qualifier = tokens[k - 1]?.value === '.' ? tokens[k - 2] : undefined;
+    const rowRef = qualifier?.kind === 'word' && (qualifier.value === 'NEW' || qualifier.value === 'OLD') && k > on;
+    if ((inOf && !qualifier) || rowRef) edits.push({ span: { start: t.start, end: t.end }, newText: quoteIdent(newName) });
+  });
+  return edits.length > 0 ? splice(text, edits) : text;
 }
 
 function renameViewText(text: string, label: string): string {
