@@ -14,6 +14,10 @@ ruleTester(banDropColumn, {
       code: '-- migration-guard-ignore ban-drop-column -- unused since 4.2\nALTER TABLE users\n  ADD COLUMN a int,\n  DROP COLUMN email;',
     },
     '',
+    {
+      name: 'copy and swap of a column (moved to the end): its values go into the column that takes its name',
+      code: 'ALTER TABLE users ADD COLUMN email_new text;\nUPDATE users SET email_new = lower(email);\nALTER TABLE users DROP COLUMN email;\nALTER TABLE users RENAME COLUMN email_new TO email;',
+    },
   ],
   invalid: [
     {

@@ -1,5 +1,6 @@
 import { relationName, quoteIdent } from '../../parsing/ast';
 import { alterTableCommandSpans } from '../../parsing/clauses';
+import { columnCopiedBeforeDrop } from '../flow';
 import type { Rule } from '../types';
 import { objectsCreatedByUp } from '../up-objects';
 
@@ -40,6 +41,8 @@ export const banDropColumn: Rule = {
       const table = relationName(alter.relation);
       cmds.forEach((node, i) => {
         if (!('AlterTableCmd' in node) || node.AlterTableCmd.subtype !== 'AT_DropColumn') return;
+        // Copy and swap: the values went into the column that takes this one's name.
+        if (columnCopiedBeforeDrop(ctx, stmt, alter.relation, node.AlterTableCmd.name ?? '')) return;
         ctx.report({
           messageId: 'dropColumn',
           data: { table, column: quoteIdent(node.AlterTableCmd.name ?? '') },
