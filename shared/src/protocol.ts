@@ -87,6 +87,11 @@ export interface DiagnosticData {
   fix?: { title: string; edits: { range: { start: { line: number; character: number }; end: { line: number; character: number } }; newText: string }[] };
   /** Fixes that create files; the server computes them when code actions are requested. */
   actions?: { kind: 'moveToOwnMigration' | 'addInverse' | 'validateInNewMigration'; statementIndex: number; title: string }[];
+  /**
+   * Fingerprint of the text the diagnostic was computed on (`textFingerprint`): code actions offer
+   * its fix and actions only while the document still has that text.
+   */
+  fingerprint?: string;
 }
 
 /** Command ids contributed in package.json. */

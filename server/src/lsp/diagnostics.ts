@@ -25,7 +25,20 @@ const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   hint: DiagnosticSeverity.Hint,
 };
 
-export function toDiagnostic(finding: Finding): Diagnostic {
+/**
+ * A fingerprint of a document's text (its length and a 32-bit FNV-1a hash), carried in
+ * `diagnostic.data` so that code actions can tell diagnostics of the current text from stale ones.
+ */
+export function textFingerprint(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return `${text.length.toString(36)}.${(h >>> 0).toString(36)}`;
+}
+
+export function toDiagnostic(finding: Finding, fingerprint?: string): Diagnostic {
   const data: DiagnosticData = { ruleId: finding.ruleId };
   if (finding.fix) {
     data.fix = { title: finding.fix.title, edits: finding.fix.edits.map((e) => ({ range: e.range, newText: e.newText })) };
@@ -33,6 +46,7 @@ export function toDiagnostic(finding: Finding): Diagnostic {
   if (finding.actions && finding.actions.length > 0) {
     data.actions = finding.actions.map((a) => ({ kind: a.kind, statementIndex: a.statementIndex, title: a.title }));
   }
+  if (fingerprint !== undefined) data.fingerprint = fingerprint;
   const diagnostic: Diagnostic = {
     range: finding.range,
     severity: SEVERITY[finding.severity] ?? DiagnosticSeverity.Warning,
@@ -79,5 +93,7 @@ export function diagnose(doc: TextDocument, ctx: CheckContext): Diagnostic[] {
   const filePath = uriToPath(doc.uri);
   if (filePath && isConfigFile(filePath)) return configDiagnostics(ctx.configs.resolver.load(filePath));
   const analysis = analyzeDocument(doc, ctx);
-  return analysis ? [...analysis.notices, ...analysis.findings.map(toDiagnostic)] : [];
+  if (!analysis) return [];
+  const fingerprint = textFingerprint(doc.getText());
+  return [...analysis.notices, ...analysis.findings.map((f) => toDiagnostic(f, fingerprint))];
 }

@@ -12,6 +12,7 @@ import type { Convention } from '../../engine/migrations/convention';
 import { conventionFor } from '../../engine/migrations/down-plan';
 import { ruleById } from '../../engine/rules/registry';
 import { Commands, DIAGNOSTIC_SOURCE, type DiagnosticData } from '../../../../shared/src/protocol';
+import { textFingerprint } from '../diagnostics';
 import { ruleDocsUri } from '../paths';
 import { generateDownEdit } from './generate-down';
 import { moveStatementEdit } from './move-statement';
@@ -20,6 +21,8 @@ import { reversibilityActions } from './reversibility';
 import { disableForFileEdit, disableForLineEdit, silences } from './suppress';
 
 export const GENERATE_DOWN_TITLE = 'Generate down migration';
+/** Why the fix of a diagnostic of an older text is offered disabled. */
+export const STALE_FIX_REASON = 'The file changed since this problem was found; the fix is offered again once the file is checked again.';
 /** Rules whose diagnostic offers "Generate down migration". */
 const GENERATE_DOWN_RULES = new Set(['missing-down-migration']);
 
@@ -56,6 +59,15 @@ function validEdits(fix: DiagnosticData['fix']): TextEdit[] | undefined {
   return ok ? fix.edits.map((e) => ({ range: e.range, newText: e.newText })) : undefined;
 }
 
+/**
+ * A diagnostic of an older text (its fingerprint is not the document's): its fix, its ranges and its
+ * statement indexes may point anywhere in the current text. Its fix and actions are offered disabled.
+ */
+function staleActions(diagnostic: Diagnostic, data: DiagnosticData): CodeAction[] {
+  const titles = [data.fix?.title, ...(Array.isArray(data.actions) ? data.actions.map((a) => a?.title) : [])].filter((t): t is string => typeof t === 'string');
+  return [...new Set(titles)].map((title) => ({ title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], disabled: { reason: STALE_FIX_REASON } }));
+}
+
 function kindAllowed(only: string[] | undefined, kind: string): boolean {
   return !only || only.some((k) => k === '' || k === kind || kind.startsWith(`${k}.`));
 }
@@ -68,6 +80,8 @@ export function codeActionsFor(input: CodeActionInput): CodeAction[] {
   const docActions = new Map<string, CodeAction>();
   let parsed: ParsedFile | undefined;
   const parsedDoc = (): ParsedFile => (parsed ??= parseSql(input.doc.getText()));
+  let fingerprint: string | undefined;
+  const isCurrent = (data: DiagnosticData): boolean => data.fingerprint === (fingerprint ??= textFingerprint(input.doc.getText()));
   const downAction = (upPath: string, upText: string, kind: string, diagnostic: Diagnostic | undefined): CodeAction | undefined => {
     try {
       const down = generateDownEdit({
@@ -101,8 +115,10 @@ export function codeActionsFor(input: CodeActionInput): CodeAction[] {
       const data = dataOf(diagnostic);
       if (!data) continue;
       const ruleId = data.ruleId;
+      const stale = !isCurrent(data);
+      if (stale) preferred.push(...staleActions(diagnostic, data));
 
-      const edits = validEdits(data.fix);
+      const edits = stale ? undefined : validEdits(data.fix);
       if (edits && data.fix) {
         preferred.push({
           title: data.fix.title,
@@ -114,7 +130,7 @@ export function codeActionsFor(input: CodeActionInput): CodeAction[] {
       }
 
       // Actions that create a new migration pair: computed now, from the current text.
-      for (const action of Array.isArray(data.actions) ? data.actions : []) {
+      for (const action of !stale && Array.isArray(data.actions) ? data.actions : []) {
         if (typeof action?.statementIndex !== 'number' || !input.canCreateFiles) continue;
         const common = {
           filePath: input.filePath,
@@ -142,7 +158,7 @@ export function codeActionsFor(input: CodeActionInput): CodeAction[] {
         }
       }
 
-      preferred.push(...reversibilityActions(input, diagnostic, data));
+      if (!stale) preferred.push(...reversibilityActions(input, diagnostic, data));
 
       if (GENERATE_DOWN_RULES.has(ruleId)) {
         const action = downAction(input.filePath, input.doc.getText(), CodeActionKind.QuickFix, diagnostic);
@@ -150,7 +166,7 @@ export function codeActionsFor(input: CodeActionInput): CodeAction[] {
       }
 
       if (ruleById(ruleId)) {
-        const line = disableForLineEdit(parsedDoc(), ruleId, diagnostic.range);
+        const line = stale ? undefined : disableForLineEdit(parsedDoc(), ruleId, diagnostic.range);
         if (line && silences(input.filePath, parsedDoc(), line, ruleId, input.host)) {
           lineActions.push({
             title: `Disable ${ruleId} for this line`,
