@@ -16,6 +16,8 @@ import { RULES } from '../../server/src/engine/rules/registry';
 import { LineIndex, type Range, type Span } from '../../server/src/engine/text';
 import { listVersions, verifyMigration, type VerifyResult } from '../../server/src/engine/verify/index';
 import { checkDatabaseUrl } from '../../server/src/engine/verify/pg-server';
+import { changedVersions } from './changed';
+import { resolveDatabaseUrl } from './database-url';
 
 /** Structurally the same as run.ts's `CliIO`. */
 export interface VerifyIO {
@@ -24,7 +26,7 @@ export interface VerifyIO {
   cwd: string;
 }
 
-export const VERIFY_USAGE = `Usage: migration-guard verify [dir] [--migration <version> | --all] [--format text|json]
+export const VERIFY_USAGE = `Usage: migration-guard verify [dir] [--migration <version> | --all] [--changed-since <git-ref>] [--format text|json]
                              [--cache-dir <dir> | --no-cache] [--prelude <file.sql>]
                              [--database-url <url> | --pglite]
 
@@ -33,13 +35,16 @@ PostgreSQL 18 (PGlite), then runs the migration's up, its down and its up again,
 schema objects the down does not restore, data the round trip loses, and failing statements.
   --migration <version>  the version to verify (default: the last one)
   --all                  every version that has a down file, in order
+  --changed-since <ref>  every version with a file that differs from the merge base of <ref> and
+                         HEAD (added, modified, renamed; uncommitted included) and has a down file
   --format text|json     output format (default: text)
   --cache-dir <dir>      where replayed states are kept (default: <tmp>/migration-guard/verify-cache)
   --no-cache             replay everything, keep nothing
   --prelude <file.sql>   SQL to run on the empty database first (e.g. another migration tool's
                          version table); golang-migrate's schema_migrations is always created
-  --database-url <url>   verify on this PostgreSQL server instead (default: "verify.databaseUrl"
-                         of the nearest .migration-guard.json): its database is used only to
+  --database-url <url>   verify on this PostgreSQL server instead (default: the environment
+                         variable MIGRATION_GUARD_DATABASE_URL, else "verify.databaseUrl" of the
+                         nearest .migration-guard.json, its \${env:NAME} expanded): its database is used only to
                          create a scratch database migration_guard_verify_<random>, which the
                          migrations run in and which is dropped afterwards (needs CREATEDB)
   --pglite               use the embedded PostgreSQL even when the config names a server
@@ -55,6 +60,7 @@ interface VerifyArgs {
   prelude?: string;
   databaseUrl?: string;
   pglite: boolean;
+  changedSince?: string;
 }
 
 function parseVerifyArgs(args: readonly string[]): { ok: true; value: VerifyArgs } | { ok: false; message: string } | { ok: 'help' } {
@@ -87,6 +93,7 @@ function parseVerifyArgs(args: readonly string[]): { ok: true; value: VerifyArgs
       case '--migration':
       case '--cache-dir':
       case '--prelude':
+      case '--changed-since':
       case '--format': {
         const v = value();
         if (v === undefined || v === '') return { ok: false, message: `${name} needs a value` };
@@ -99,6 +106,7 @@ function parseVerifyArgs(args: readonly string[]): { ok: true; value: VerifyArgs
           out.databaseUrl = v;
         } else if (name === '--cache-dir') out.cacheDir = v;
         else if (name === '--prelude') out.prelude = v;
+        else if (name === '--changed-since') out.changedSince = v;
         else if (v === 'text' || v === 'json') out.format = v;
         else return { ok: false, message: `--format must be text or json, got ${JSON.stringify(v)}` };
         break;
@@ -112,6 +120,8 @@ function parseVerifyArgs(args: readonly string[]): { ok: true; value: VerifyArgs
   if (out.all && out.migration !== undefined) return { ok: false, message: '--migration and --all cannot be used together' };
   if (out.pglite && out.databaseUrl !== undefined) return { ok: false, message: '--database-url and --pglite cannot be used together' };
   if (dir !== undefined) out.dir = dir;
+  // --changed-since verifies every changed version that has a down (as --all does), unless --migration names one.
+  if (out.changedSince !== undefined && out.migration === undefined) out.all = true;
   return { ok: true, value: out };
 }
 
@@ -197,7 +207,12 @@ export async function runVerify(args: readonly string[], io: VerifyIO): Promise<
       io.stderr(`migration-guard verify: ${error ? formatConfigProblem(path.relative(io.cwd, config.path) || CONFIG_FILE_NAME, error) : `${config.path} is broken`}\n`);
       return 2;
     }
-    databaseUrl = config?.config.verify?.databaseUrl;
+    const url = resolveDatabaseUrl(config);
+    if (!url.ok) {
+      io.stderr(`migration-guard verify: ${url.message}\n`);
+      return 2;
+    }
+    databaseUrl = url.url;
   }
   const versions = listVersions(dir, host);
   if (versions.length === 0) {
@@ -218,6 +233,15 @@ export async function runVerify(args: readonly string[], io: VerifyIO): Promise<
     }
     targets = [v];
   } else targets = [versions[versions.length - 1]!];
+  if (a.changedSince !== undefined) {
+    const changed = changedVersions(a.changedSince, dir, io.cwd, host);
+    if (!changed.ok) {
+      io.stderr(`migration-guard verify: ${changed.message}\n`);
+      return 2;
+    }
+    targets = targets.filter((v) => changed.versions.has(v.versionNumber));
+    skipped.splice(0, skipped.length, ...skipped.filter((s) => changed.versions.has(BigInt(s.version))));
+  }
 
   const display = (p: string): string => {
     const rel = path.relative(io.cwd, p);

@@ -118,7 +118,8 @@ export interface RunStats {
 
 const TARGET_BYTES = 200 * 1024;
 const TARGET_LINES = 2000;
-const EXCEPTION = /failed: |uncaught error|unhandled rejection|\n\s+at \S/i;
+/** What the server logs (window/logMessage, stderr) when a handler threw: the guard's, vscode-jsonrpc's, Node's. */
+const EXCEPTION = /failed: |failed with message|uncaught|unhandled|\n\s+at \S/i;
 
 interface Pull {
   text: string;
@@ -338,6 +339,7 @@ export class ServerRun {
       }
       if (s === this.main) this.mainLogsSeen = s.logs.length;
       else this.referenceLogsSeen = s.logs.length;
+      if (EXCEPTION.test(s.stderr)) throw new Broken('logged-exception', `the ${name} wrote to stderr: ${short(s.stderr, 3000)}`);
     }
     const rss = statusKb(this.main?.proc.pid, 'VmRSS');
     this.stats.peakRssKb = Math.max(this.stats.peakRssKb, rss);

@@ -97,14 +97,13 @@ describe('language server: input other clients send (found by the fuzz tier)', (
       stale.map((a) => [a.title, (a as CodeAction).disabled?.reason]),
       [
         [fixTitle, STALE_FIX_REASON],
-        ['Disable require-lock-timeout for this file', undefined],
+        ['Disable require-lock-timeout for this line', STALE_FIX_REASON],
+        ['Disable require-lock-timeout for this file', STALE_FIX_REASON],
         ['Show documentation for require-lock-timeout', undefined],
       ],
     );
     const edits = (a: CodeAction | Command): TextEdit[] => Object.values((a as CodeAction).edit?.changes ?? {}).flat();
-    assert.deepEqual(edits(stale.find((a) => a.title === fixTitle)!), []);
-    // The one edit offered, the file suppression, is at the top of the current text.
-    assert.deepEqual(stale.flatMap(edits).map((e) => e.range), [r(0, 0, 0, 0)]);
+    assert.deepEqual(stale.flatMap(edits), [], 'no edit computed on the older text');
 
     // Back to the text the diagnostic was found on: the fix is offered with its edit again.
     await server.replaceText(uri, text);

@@ -86,7 +86,12 @@ describe('language server over stdio', () => {
         severity: 2,
         source: 'migration-guard',
         href: docsHref('missing-down-migration'),
-        data: { ruleId: 'missing-down-migration', fingerprint: textFingerprint(UP_TEXT) },
+        data: {
+          ruleId: 'missing-down-migration',
+          // The file-level finding sits on line 0 whatever it holds: silenced for the file only.
+          suppress: { file: { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: '-- migration-guard-ignore-file missing-down-migration\n' } },
+          fingerprint: textFingerprint(UP_TEXT),
+        },
       },
     ]);
     assert.ok(fs.existsSync(new URL(diagnostics[0]!.codeDescription!.href)), 'the docs link points at a bundled page');

@@ -151,10 +151,10 @@ describe('cli', () => {
       const usage = await cli(root, 'check', '--format', 'xml');
       assert.equal(usage.code, 2);
       assert.equal(usage.stdout, '');
-      assert.match(usage.stderr, /^migration-guard: --format must be text or json, not "xml"\nUsage:\n {2}migration-guard check/);
+      assert.equal(usage.stderr, 'migration-guard: --format must be text, json, sarif, github, gitlab, not "xml" (see migration-guard --help)\n');
       const none = await cli(root);
       assert.equal(none.code, 2);
-      assert.match(none.stderr, /^migration-guard: missing command \(check, down or verify\)\nUsage:/);
+      assert.equal(none.stderr, 'migration-guard: missing command (check, review, down or verify) (see migration-guard --help)\n');
     });
 
     it('an unreadable file exits 2 and names the file', async function () {
@@ -196,7 +196,7 @@ describe('cli', () => {
     const root = make({});
     const help = await cli(root, '--help');
     assert.equal(help.code, 0);
-    assert.match(help.stdout, /^Usage:\n {2}migration-guard check \[paths\.\.\.\] \[--format text\|json\]/);
+    assert.match(help.stdout, /^Usage:\n {2}migration-guard check \[paths\.\.\.\] \[--format text\|json\|sarif\|github\|gitlab\]/);
     const pkg = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../../package.json'), 'utf8')) as { version: string };
     assert.deepEqual(await cli(root, '--version'), { code: 0, stdout: `${pkg.version}\n`, stderr: '' });
   });

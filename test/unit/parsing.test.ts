@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { tokenize } from '../../server/src/engine/parsing/lexer';
-import { isValidSql, nodeKind, parseSql, parserInput, type ParsedFile, type Statement } from '../../server/src/engine/parsing/parser';
+import { isValidSql, nodeKind, parseSql, parserInput, StatementMemo, type ParsedFile, type Statement } from '../../server/src/engine/parsing/parser';
 import { ByteOffsetMap, codePointToOffset } from '../../server/src/engine/text';
 
 /** `start-end` of every statement. */
@@ -303,5 +303,45 @@ describe('parsing', () => {
       assert.equal(codePointToOffset('\ud83dx', 1), 1);
       assert.equal(codePointToOffset('é🚀é', 3), 4);
     });
+  });
+});
+
+describe('parsing with a statement memo (the editor)', () => {
+  const same = (text: string, memo: StatementMemo): void => {
+    const a = parseSql(text);
+    const b = parseSql(text, memo);
+    assert.deepEqual(
+      b.statements.map((s) => [s.span, s.text, s.error?.message, s.error?.span]),
+      a.statements.map((s) => [s.span, s.text, s.error?.message, s.error?.span]),
+    );
+    assert.deepEqual(b.errors, a.errors);
+    // The same trees; node locations may count from the statement instead of the file, but each
+    // one is the same place in the file.
+    b.statements.forEach((s, i) => {
+      const t = a.statements[i]!;
+      const walk = (x: unknown, y: unknown, key: string): void => {
+        if (key === 'location') return assert.equal(s.offsetOf(x as number), t.offsetOf(y as number));
+        if (typeof x !== 'object' || x === null) return assert.equal(x, y);
+        assert.deepEqual(Object.keys(x), Object.keys(y as object));
+        for (const [k, v] of Object.entries(x)) walk(v, (y as Record<string, unknown>)[k], k);
+      };
+      walk(s.ast, t.ast, '');
+    });
+  };
+
+  it('gives what the whole-file parse gives, and re-parses only the statements an edit changed', () => {
+    const memo = new StatementMemo();
+    const text = "-- é\nCREATE TABLE ü (id int);\nALTER TABLE ü ADD COLUMN \"naïve\" text;\nCREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; SELECT 2; END;\nSELECT 'a;b', $$x;y$$;\n";
+    same(text, memo);
+    const size = memo.size;
+    const edited = text.replace('naïve', 'naïver');
+    same(edited, memo);
+    assert.equal(memo.size, size + 1, 'one statement changed, one parse added');
+    // A syntax error: every other statement still parses, the error is where the whole-file path puts it.
+    same(text.replace('ADD COLUMN', 'ADD COLUM'), memo);
+    same('SELECT 1;\nSELEC 2;\nSELECT 3', memo);
+    same('', memo);
+    same('-- only a comment\n', memo);
+    same('SELECT 1; /* open comment', memo);
   });
 });

@@ -65,8 +65,40 @@ interface PgErrorLike {
   sqlDetails?: { message?: string; cursorPosition?: number };
 }
 
-/** Parses one SQL file. Never throws on any input text. */
-export function parseSql(text: string): ParsedFile {
+/**
+ * Statement parses kept by statement text, for an editor: a keystroke re-parses the statement it
+ * changed, not the file. Bounded; the ASTs it holds are shared between parses and never changed.
+ */
+export class StatementMemo {
+  private readonly map = new Map<string, { ast: Node | undefined } | { error: { message: string; cursor: number } }>();
+
+  constructor(private readonly limit = 20000) {}
+
+  get(sql: string): { ast: Node | undefined } | { error: { message: string; cursor: number } } | undefined {
+    const hit = this.map.get(sql);
+    if (hit) {
+      // Most recently used last: the oldest go first when the memo is full.
+      this.map.delete(sql);
+      this.map.set(sql, hit);
+    }
+    return hit;
+  }
+
+  set(sql: string, value: { ast: Node | undefined } | { error: { message: string; cursor: number } }): void {
+    this.map.set(sql, value);
+    if (this.map.size > this.limit) this.map.delete(this.map.keys().next().value!);
+  }
+
+  get size(): number {
+    return this.map.size;
+  }
+}
+
+/**
+ * Parses one SQL file. Never throws on any input text. With a memo (the language server's), each
+ * statement is parsed on its own and kept by its text, so an edit re-parses what it changed.
+ */
+export function parseSql(text: string, memo?: StatementMemo): ParsedFile {
   ensureLoaded();
   const lines = new LineIndex(text);
   const lexed = lex(text);
@@ -74,20 +106,29 @@ export function parseSql(text: string): ParsedFile {
   const errors: SyntaxError[] = [];
   const result: ParsedFile = { text, statements, comments: lexed.comments, errors, lines };
   if (lexed.statements.length === 0 && lexed.unterminated === undefined) return result;
-
   // What PostgreSQL's parser gets: the same text, long comments blanked (see parserInput).
   const source = parserInput(text, lexed.comments);
+  if (memo && lexed.unterminated === undefined && parseByStatement(text, source, lexed.statements, memo, statements)) return result;
+
   // Fast path: the whole file parses. Spans come from the parser, cut to their significant text.
   const whole = tryParse(source);
   if (whole.ok) {
     const fileMap = new ByteOffsetMap(text);
     const offsetOf = (loc: number | undefined): number => fileMap.toOffset(loc ?? 0);
     const raws = whole.result.stmts ?? [];
+    // The lexer's statements are the parser's, cut to their significant text, when they line up
+    // (they almost always do); else the parser's span is lexed again to cut it.
+    const aligned = lexed.statements.length === raws.length;
     raws.forEach((raw, index) => {
       const start = fileMap.toOffset(raw.stmt_location ?? 0);
       const end = raw.stmt_len ? fileMap.toOffset((raw.stmt_location ?? 0) + raw.stmt_len) : text.length;
-      const inner = lex(text, start, end).statements;
-      const span = inner.length > 0 ? { start: inner[0]!.start, end: inner[inner.length - 1]!.end } : { start, end };
+      const mine = aligned ? lexed.statements[index]! : undefined;
+      let span: Span;
+      if (mine && mine.start >= start && mine.end <= end) span = mine;
+      else {
+        const inner = lex(text, start, end).statements;
+        span = inner.length > 0 ? { start: inner[0]!.start, end: inner[inner.length - 1]!.end } : { start, end };
+      }
       statements.push({ index, span, text: text.slice(span.start, span.end), ast: raw.stmt, offsetOf });
     });
     return result;
@@ -98,6 +139,11 @@ export function parseSql(text: string): ParsedFile {
     const stmtText = text.slice(span.start, span.end);
     const map = new ByteOffsetMap(stmtText);
     const offsetOf = (loc: number | undefined): number => span.start + map.toOffset(loc ?? 0);
+    const known = memo?.get(stmtText);
+    if (known && 'ast' in known) {
+      statements.push({ index, span, text: stmtText, ast: known.ast, offsetOf });
+      return;
+    }
     // Parse through the terminating `;` when there is one, so that an error at it is reported
     // as PostgreSQL reports it for the whole file (`at or near ";"`, not `at end of input`).
     const next = lexed.statements[index + 1]?.start ?? text.length;
@@ -107,6 +153,7 @@ export function parseSql(text: string): ParsedFile {
     if (parsed.ok) {
       const raws = parsed.result.stmts ?? [];
       statements.push({ index, span, text: stmtText, ast: raws[0]?.stmt, offsetOf });
+      if (memo && raws.length <= 1) memo.set(stmtText, { ast: raws[0]?.stmt });
       return;
     }
     const at = span.start + codePointToOffset(text.slice(span.start, limit), parsed.cursor);
@@ -125,15 +172,42 @@ export function parseSql(text: string): ParsedFile {
   return result;
 }
 
+/**
+ * Each statement alone, through the memo. True when every statement parsed: the split is then the
+ * one PostgreSQL makes. On any failure nothing is kept (`out` is emptied) and the caller parses as
+ * without a memo (the whole file first), so a split this lexer gets wrong can never invent an error.
+ */
+function parseByStatement(text: string, source: string, spans: readonly Span[], memo: StatementMemo, out: Statement[]): boolean {
+  for (let index = 0; index < spans.length; index++) {
+    const span = spans[index]!;
+    const sql = text.slice(span.start, span.end);
+    let parsed = memo.get(sql);
+    if (!parsed) {
+      const r = tryParse(source.slice(span.start, span.end), sql);
+      parsed = r.ok ? { ast: r.result.stmts?.[0]?.stmt } : { error: { message: r.message, cursor: r.cursor } };
+      if (r.ok && (r.result.stmts?.length ?? 0) > 1) parsed = { error: { message: 'more than one statement', cursor: 0 } };
+      memo.set(sql, parsed);
+    }
+    if ('error' in parsed) {
+      out.length = 0;
+      return false;
+    }
+    let map: ByteOffsetMap | undefined;
+    const offsetOf = (loc: number | undefined): number => span.start + (map ??= new ByteOffsetMap(sql)).toOffset(loc ?? 0);
+    out.push({ index, span, text: sql, ast: parsed.ast, offsetOf });
+  }
+  return true;
+}
+
 /** Comments longer than this are blanked before PostgreSQL's parser sees the text. */
 const LONG_COMMENT = 1000;
 
 /**
  * The text as PostgreSQL's parser gets it: inside comments longer than LONG_COMMENT, every ASCII
  * character but line breaks and NUL (which ends the text for PostgreSQL) is replaced by a space
- * (the delimiters stay, and so does every other character, so UTF-8 byte offsets do not move). PostgreSQL's scanner rescans the run of operator
- * characters that follows each nested comment opener, so `/*` repeated 20,000 times took seconds;
- * a comment's content never changes the parse tree.
+ * (the delimiters stay, and so does every other character, so UTF-8 byte offsets do not move).
+ * PostgreSQL's scanner rescans the run of operator characters that follows each nested comment
+ * opener, so `/*` repeated 20,000 times took seconds; a comment's content never changes the parse tree.
  */
 export function parserInput(text: string, comments: readonly Comment[]): string {
   let out = '';

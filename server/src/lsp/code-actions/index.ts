@@ -7,9 +7,9 @@
 import { CodeActionKind, type CodeAction, type Diagnostic, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { FileHost } from '../../engine/host';
-import { parseSql, type ParsedFile } from '../../engine/parsing/parser';
 import type { Convention } from '../../engine/migrations/convention';
-import { conventionFor } from '../../engine/migrations/down-plan';
+import { conventionFor } from '../../engine/actions/down-plan';
+import type { Workspace } from '../../engine/project/workspace';
 import { ruleById } from '../../engine/rules/registry';
 import { Commands, DIAGNOSTIC_SOURCE, type DiagnosticData } from '../../../../shared/src/protocol';
 import { textFingerprint } from '../diagnostics';
@@ -18,7 +18,7 @@ import { generateDownEdit } from './generate-down';
 import { moveStatementEdit } from './move-statement';
 import { validateLaterEdit } from './validate-later';
 import { reversibilityActions } from './reversibility';
-import { disableForFileEdit, disableForLineEdit, silences } from './suppress';
+
 
 export const GENERATE_DOWN_TITLE = 'Generate down migration';
 /** Why the fix of a diagnostic of an older text is offered disabled. */
@@ -32,7 +32,10 @@ export interface CodeActionInput {
   diagnostics: Diagnostic[];
   /** `context.only` of the request. */
   only: string[] | undefined;
+  /** The disk with open documents over it (file-creating actions check it: never overwrite). */
   host: FileHost;
+  /** The server's workspace: the schema and pair facts the actions need, already computed. */
+  workspace?: Workspace;
   /** Version of an open document at a path, for versioned edits. */
   openVersion(filePath: string): number | undefined;
   canCreateFiles: boolean;
@@ -59,9 +62,16 @@ function validEdits(fix: DiagnosticData['fix']): TextEdit[] | undefined {
   return ok ? fix.edits.map((e) => ({ range: e.range, newText: e.newText })) : undefined;
 }
 
+function validEdit(e: unknown): TextEdit | undefined {
+  const edit = e as Partial<TextEdit> | undefined;
+  if (!edit || typeof edit.newText !== 'string' || typeof edit.range?.start?.line !== 'number' || typeof edit.range.end?.character !== 'number') return undefined;
+  return { range: edit.range, newText: edit.newText };
+}
+
 /**
- * A diagnostic of an older text (its fingerprint is not the document's): its fix, its ranges and its
- * statement indexes may point anywhere in the current text. Its fix and actions are offered disabled.
+ * A diagnostic of an older text (its fingerprint is not the document's): its fix, its ranges, its
+ * statement indexes and its suppression edits may point anywhere in the current text. Its fix and
+ * actions are offered disabled (the suppressions too, where they are built).
  */
 function staleActions(diagnostic: Diagnostic, data: DiagnosticData): CodeAction[] {
   const titles = [data.fix?.title, ...(Array.isArray(data.actions) ? data.actions.map((a) => a?.title) : [])].filter((t): t is string => typeof t === 'string');
@@ -78,8 +88,6 @@ export function codeActionsFor(input: CodeActionInput): CodeAction[] {
   const lineActions: CodeAction[] = [];
   const fileActions = new Map<string, CodeAction>();
   const docActions = new Map<string, CodeAction>();
-  let parsed: ParsedFile | undefined;
-  const parsedDoc = (): ParsedFile => (parsed ??= parseSql(input.doc.getText()));
   let fingerprint: string | undefined;
   const isCurrent = (data: DiagnosticData): boolean => data.fingerprint === (fingerprint ??= textFingerprint(input.doc.getText()));
   const downAction = (upPath: string, upText: string, kind: string, diagnostic: Diagnostic | undefined): CodeAction | undefined => {
@@ -88,6 +96,7 @@ export function codeActionsFor(input: CodeActionInput): CodeAction[] {
         upPath,
         upText,
         host: input.host,
+        ...(input.workspace ? { workspace: input.workspace } : {}),
         openVersion: input.openVersion,
         canCreateFiles: input.canCreateFiles,
         ...(input.convention ? { convention: input.convention } : {}),
@@ -165,23 +174,26 @@ export function codeActionsFor(input: CodeActionInput): CodeAction[] {
         if (action) preferred.push(action);
       }
 
+      // The suppression edits came with the diagnostic (computed with the finding): no analysis here.
       if (ruleById(ruleId)) {
-        const line = stale ? undefined : disableForLineEdit(parsedDoc(), ruleId, diagnostic.range);
-        if (line && silences(input.filePath, parsedDoc(), line, ruleId, input.host)) {
+        const line = validEdit(data.suppress?.line);
+        if (line) {
           lineActions.push({
             title: `Disable ${ruleId} for this line`,
             kind: CodeActionKind.QuickFix,
             diagnostics: [diagnostic],
-            edit: { changes: { [uri]: [line] } },
+            ...(stale ? { disabled: { reason: STALE_FIX_REASON } } : { edit: { changes: { [uri]: [line] } } }),
           });
         }
         const fileTitle = `Disable ${ruleId} for this file`;
-        if (!fileActions.has(fileTitle)) {
+        const file = validEdit(data.suppress?.file);
+        // A current diagnostic's file suppression wins over a stale one's disabled entry.
+        if (file && (!fileActions.has(fileTitle) || (!stale && fileActions.get(fileTitle)!.disabled))) {
           fileActions.set(fileTitle, {
             title: fileTitle,
             kind: CodeActionKind.QuickFix,
             diagnostics: [diagnostic],
-            edit: { changes: { [uri]: [disableForFileEdit(parsedDoc(), ruleId)] } },
+            ...(stale ? { disabled: { reason: STALE_FIX_REASON } } : { edit: { changes: { [uri]: [file] } } }),
           });
         }
       }

@@ -7,8 +7,8 @@
  *   key...), the action is offered disabled with the reason.
  */
 import { CodeActionKind, type CodeAction, type CreateFile, type Diagnostic, type TextDocumentEdit, type WorkspaceEdit } from 'vscode-languageserver';
-import { BACKUP_TITLE, planBackupCopy, type FileEdit } from '../../engine/inverse/backup';
-import { planInverseInsertion } from '../../engine/inverse/insert';
+import { BACKUP_TITLE, planBackupCopy, type FileEdit } from '../../engine/actions/backup';
+import { planInverseInsertion } from '../../engine/actions/insert-inverse';
 import { LineIndex } from '../../engine/text';
 import type { DiagnosticData } from '../../../../shared/src/protocol';
 import { pathToUri } from '../uri';
@@ -46,6 +46,7 @@ export function reversibilityActions(input: CodeActionInput, diagnostic: Diagnos
       filePath: input.filePath,
       text: input.doc.getText(),
       host: input.host,
+      ...(input.workspace ? { workspace: input.workspace } : {}),
       statementIndex: a.statementIndex,
       ...(input.convention ? { convention: input.convention } : {}),
     });
@@ -64,6 +65,7 @@ export function reversibilityActions(input: CodeActionInput, diagnostic: Diagnos
       filePath: input.filePath,
       text: input.doc.getText(),
       host: input.host,
+      ...(input.workspace ? { workspace: input.workspace } : {}),
       offset,
       ...(input.convention ? { convention: input.convention } : {}),
     });

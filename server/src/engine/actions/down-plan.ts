@@ -6,12 +6,13 @@
 import * as path from 'node:path';
 import type { FileHost } from '../host';
 import { generateDownSql } from '../inverse/index';
+import type { Convention, MigrationFile } from '../migrations/convention';
+import { conventionFor } from '../migrations/detect';
 import { parseSql } from '../parsing/parser';
+import { workspaceFor, type Workspace } from '../project/workspace';
 import { eolOf } from '../text';
-import type { Convention, MigrationFile } from './convention';
-import { detectConvention } from './detect';
-import { readMigrationDirectory } from './directory';
-import { golangMigrate } from './golang-migrate';
+
+export { conventionFor } from '../migrations/detect';
 
 export type DownPlan =
   /** Create the down file (or fill it when it exists and holds only whitespace: `existing`). */
@@ -25,6 +26,8 @@ export interface DownPlanInput {
   upPath: string;
   upText: string;
   host: FileHost;
+  /** The workspace whose facts to use (the server's); a new one over `host` when absent. */
+  workspace?: Workspace;
   /** The configured convention; detected from the directory when absent. */
   convention?: Convention;
   /** Plan even when the down already has content (the CLI only prints the SQL). */
@@ -34,10 +37,6 @@ export interface DownPlanInput {
    * COLUMN with its definition, ...). The editor and the CLI set it.
    */
   useSchema?: boolean;
-}
-
-export function conventionFor(filePath: string, host: FileHost, convention?: Convention): Convention {
-  return convention ?? detectConvention(path.dirname(filePath), host) ?? golangMigrate;
 }
 
 /** The down SQL for an up migration and where it goes; an error message when there is nowhere to put it. */
@@ -50,7 +49,7 @@ export function planDown(input: DownPlanInput): DownPlanResult {
   }
   const eol = eolOf(input.upText);
   const upFileName = path.basename(input.upPath);
-  const schema = input.useSchema ? { directory: readMigrationDirectory(convention.directoryOf(input.upPath), input.host, convention), host: input.host, migration } : undefined;
+  const schema = input.useSchema ? schemaOf(input, convention, migration) : undefined;
 
   if (convention.layout === 'single' && convention.downSectionEdit) {
     const sections = convention.sections(migration, input.upText);
@@ -76,4 +75,14 @@ export function planDown(input: DownPlanInput): DownPlanResult {
   }
   const text = generateDownSql(parseSql(input.upText), { eol, upFileName, ...(schema ? { schema } : {}) });
   return { ok: true, plan: { kind: 'file', migration, downPath, text, existing } };
+}
+
+/** The schema the up runs against, from the folder's timeline; undefined when the model fails (the down is still generated). */
+function schemaOf(input: DownPlanInput, convention: Convention, migration: MigrationFile): ReturnType<ReturnType<Workspace['folderOf']>['resolvedSchema']> | undefined {
+  try {
+    const ws = workspaceFor(input.host, input.workspace, input.upPath, input.upText);
+    return ws.folderOf(input.upPath, convention).resolvedSchema(migration);
+  } catch {
+    return undefined;
+  }
 }

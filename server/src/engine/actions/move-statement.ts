@@ -14,9 +14,9 @@ import { parseSql, type Node, type ParsedFile, type Statement } from '../parsing
 import { statementRemovalSpan } from '../rules/statement-edits';
 import type { TextEdit } from '../rules/types';
 import { eolOf } from '../text';
-import type { Convention } from './convention';
-import { nextVersion, readMigrationDirectory } from './directory';
-import { golangMigrate, slugifyTitle } from './golang-migrate';
+import type { Convention } from '../migrations/convention';
+import { nextVersion, readMigrationDirectory } from '../migrations/directory';
+import { golangMigrate, slugifyTitle } from '../migrations/golang-migrate';
 
 export interface MoveInput {
   /** The up file the statement is in. */

@@ -5,9 +5,9 @@
  */
 import * as path from 'node:path';
 import type { FileHost } from '../host';
-import type { Convention } from './convention';
-import { nextVersion, readMigrationDirectory } from './directory';
-import { conventionFor } from './down-plan';
+import type { Convention } from '../migrations/convention';
+import { conventionFor } from '../migrations/detect';
+import { nextVersion, readMigrationDirectory } from '../migrations/directory';
 
 export interface NewMigrationInput {
   /** A migration file of the directory the new pair goes to. */

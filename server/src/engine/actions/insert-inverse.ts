@@ -5,13 +5,13 @@
  * into a WorkspaceEdit of the down file (or of the down section of a single-file migration).
  */
 import type { FileHost } from '../host';
+import { renderPart } from '../inverse/index';
+import { stepParts } from '../inverse/types';
 import type { Convention } from '../migrations/convention';
-import { conventionFor } from '../migrations/down-plan';
+import { conventionFor } from '../migrations/detect';
+import type { MigrationPair, PairFacts } from '../project/pair';
+import { workspaceFor, type Workspace } from '../project/workspace';
 import { eolOf } from '../text';
-import { checkConsistency } from './consistency';
-import { invertFile, renderPart, resolveSchema } from './index';
-import { migrationPair, type MigrationPair } from './pair';
-import { stepParts } from './types';
 
 export interface InverseInsertion {
   /** The file to edit (the down file, or the single file holding both sections). */
@@ -28,26 +28,24 @@ export interface InsertionInput {
   filePath: string;
   text: string;
   host: FileHost;
+  /** The workspace whose facts to use (the server's); a new one over `host` when absent. */
+  workspace?: Workspace;
   convention?: Convention;
   /** The up statement's index in its file. */
   statementIndex: number;
 }
 
 export function planInverseInsertion(input: InsertionInput): InsertionResult {
-  const convention = conventionFor(input.filePath, input.host, input.convention);
-  const pair = migrationPair(input.filePath, input.text, input.host, convention);
-  if (!pair || pair.up.text === undefined) return { ok: false, message: 'the file is not an up migration' };
+  const ws = workspaceFor(input.host, input.workspace, input.filePath, input.text);
+  const convention = conventionFor(input.filePath, ws.host, input.convention);
+  const facts = pairFactsOf(ws, input.filePath, convention);
+  const pair = facts?.pair;
+  if (!facts || !pair || pair.up.text === undefined) return { ok: false, message: 'the file is not an up migration' };
   const downText = pair.down.text;
   if (downText === undefined) return { ok: false, message: 'the migration has no down to add to' };
   const stmt = pair.up.parsed.statements.find((s) => s.index === input.statementIndex);
   if (!stmt) return { ok: false, message: 'the statement is no longer there' };
-  const schema = resolveSchema({ directory: pair.directory, host: input.host, migration: pair.migration });
-  const inverse = invertFile(pair.up.parsed, {
-    ...(schema ? { before: schema.before } : {}),
-    ...(schema?.fileRank ? { fileRank: schema.fileRank } : {}),
-    filePath: pair.up.path,
-  });
-  const step = inverse.steps.find((s) => s.statement.index === input.statementIndex)?.step;
+  const step = facts.inverseOf(input.statementIndex);
   const parts = step ? stepParts(step) : [];
   if (!parts.some((p) => 'sql' in p)) {
     const why = parts.find((p): p is { irreversible: string } => 'irreversible' in p)?.irreversible;
@@ -57,8 +55,17 @@ export function planInverseInsertion(input: InsertionInput): InsertionResult {
   let block = parts.map((p) => renderPart(p, eol)).join(eol);
   if (pair.single && convention.formatSectionSql) block = convention.formatSectionSql(block, eol).replace(/(\r?\n)+$/, '');
 
-  const consistency = schema ? checkConsistency({ up: pair.up.parsed, down: pair.down.parsed, before: schema.before, upPath: pair.up.path, downPath: pair.down.path }, true) : undefined;
+  const consistency = facts.lenientConsistency();
   return { ok: true, insertion: { downPath: pair.down.path, ...placeInDown(pair, consistency?.undoes, input.statementIndex, block, eol) } };
+}
+
+/** The facts of the pair a file belongs to, or undefined when it is none (or the model fails). */
+export function pairFactsOf(ws: Workspace, filePath: string, convention: Convention): PairFacts | undefined {
+  try {
+    return ws.folderOf(filePath, convention).pairOf(filePath);
+  } catch {
+    return undefined;
+  }
 }
 
 /**

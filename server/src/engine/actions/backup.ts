@@ -8,7 +8,7 @@
 import type { AlterTableCmd, RangeVar } from '@pgsql/types';
 import type { FileHost } from '../host';
 import type { Convention } from '../migrations/convention';
-import { conventionFor } from '../migrations/down-plan';
+import { conventionFor } from '../migrations/detect';
 import { quoteIdent, stringList } from '../parsing/ast';
 import { alterTableCommandSpans } from '../parsing/clauses';
 import { parseSql } from '../parsing/parser';
@@ -17,16 +17,14 @@ import type { ColumnModel, SchemaModel, TableModel } from '../schema/model';
 import { makeObjectName } from '../schema/names';
 import { qualifiedLabel, renderTable } from '../schema/render';
 import { renderColumn } from '../schema/replay';
-import { schemasThroughFile } from '../schema/replay';
 import type { Span } from '../text';
 import { eolOf } from '../text';
-import { checkConsistency } from './consistency';
-import { generateDownSql, resolveSchema } from './index';
-import { lineEnd, lineStart, placeInDown } from './insert';
-import { lookupTable, searchPathAt } from './lookup';
-import { migrationPair } from './pair';
-import { restoreLost, tableProblem } from './restore';
-import type { InverseStep } from './types';
+import { generateDownSql } from '../inverse/index';
+import { lookupTable, searchPathAt } from '../inverse/lookup';
+import { restoreLost, tableProblem } from '../inverse/restore';
+import type { InverseStep } from '../inverse/types';
+import { workspaceFor, type Workspace } from '../project/workspace';
+import { lineEnd, lineStart, pairFactsOf, placeInDown } from './insert-inverse';
 
 export const BACKUP_TITLE = 'Keep a backup copy';
 
@@ -53,6 +51,8 @@ export interface BackupInput {
   filePath: string;
   text: string;
   host: FileHost;
+  /** The workspace whose facts to use (the server's); a new one over `host` when absent. */
+  workspace?: Workspace;
   convention?: Convention;
   /** An offset inside the DROP (the finding's start). */
   offset: number;
@@ -75,15 +75,16 @@ function taken(model: SchemaModel, schema: string, name: string): boolean {
 }
 
 export function planBackupCopy(input: BackupInput): BackupPlan {
-  const convention = conventionFor(input.filePath, input.host, input.convention);
-  const pair = migrationPair(input.filePath, input.text, input.host, convention);
-  if (!pair || pair.up.path !== input.filePath) return { ok: false, reason: 'the DROP is not in an up migration' };
+  const ws = workspaceFor(input.host, input.workspace, input.filePath, input.text);
+  const convention = conventionFor(input.filePath, ws.host, input.convention);
+  const facts = pairFactsOf(ws, input.filePath, convention);
+  const pair = facts?.pair;
+  if (!facts || !pair || pair.up.path !== input.filePath) return { ok: false, reason: 'the DROP is not in an up migration' };
   const stmt = pair.up.parsed.statements.find((s) => input.offset >= s.span.start && input.offset <= s.span.end);
   const ast = stmt?.ast;
   if (!stmt || !ast) return { ok: false, reason: 'the statement does not parse' };
-  const schema = resolveSchema({ directory: pair.directory, host: input.host, migration: pair.migration });
-  if (!schema) return { ok: false, reason: 'the schema the earlier migrations leave could not be read' };
-  const schemas = schemasThroughFile(schema.before, pair.up.path, pair.up.parsed);
+  const schema = facts.schema;
+  const schemas = ws.schemasThrough(pair.up.parsed, schema.before, pair.up.path);
   const before = schemas[pair.up.parsed.statements.indexOf(stmt)]!;
   const searchPath = searchPathAt(pair.up.parsed.statements, stmt.index);
   const version = pair.migration.version;
@@ -160,7 +161,7 @@ export function planBackupCopy(input: BackupInput): BackupPlan {
   }
 
   // An existing down: replace the statements that undo this DROP, else insert where the order puts it.
-  const consistency = checkConsistency({ up: pair.up.parsed, down: pair.down.parsed, before: schema.before, upPath: pair.up.path, downPath: pair.down.path }, true);
+  const consistency = facts.lenientConsistency();
   const downText = pair.down.text;
   const undoing = pair.down.parsed.statements.filter((_, j) => consistency?.undoes.get(j) === stmt.index);
   if (undoing.length > 0) {
