@@ -2,8 +2,8 @@
  * The fuzz tier: `npm run test:fuzz [-- options]` (after `npm run build` and `tsc -p .`).
  *
  *   --seed N            seed of the random runs (default 1: the run CI makes)
- *   --edits N           edits in the server session (default 1500)
- *   --cli-runs N        mutated corpus windows through `check` and `down` (default 40)
+ *   --edits N           edits in the server session (default 2000)
+ *   --cli-runs N        runs of `check` (one to four mutated corpus windows each) and of `down` (default 20)
  *   --verify-runs N     of those, how many also go through `verify` (default 2)
  *   --only LIST         cases,server,cli (default all three)
  *   --replay FILE       run one saved case and report (no random runs)
@@ -50,8 +50,8 @@ interface Options {
 function parseOptions(argv: string[]): Options {
   const o: Options = {
     seed: 1,
-    edits: 1500,
-    cliRuns: 40,
+    edits: 2000,
+    cliRuns: 20,
     verifyRuns: 2,
     only: new Set(['cases', 'server', 'cli']),
     replay: undefined,
@@ -107,7 +107,7 @@ function describeStats(s: RunStats): string {
     .map(([m, x]) => `  ${m.padEnd(38)} ${String(x.count).padStart(6)} requests, mean ${(x.totalMs / x.count).toFixed(1).padStart(7)} ms, max ${x.maxMs.toFixed(0).padStart(6)} ms, over 1 s: ${x.over}`)
     .join('\n');
   return [
-    `  operations ${s.ops}, edits ${s.edits}, requests ${s.requests}, diagnostics compared with a fresh open ${s.diagnosticsCompared},`,
+    `  operations ${s.ops}, edits ${s.edits}, requests ${s.requests}, diagnostics compared with a fresh open ${s.diagnosticsCompared} (${s.diagnosticsSettledLater} equal after a re-pull),`,
     `  code actions with stale diagnostics ${s.codeActionsWithStaleDiagnostics}, actions applied ${s.appliedActions}`,
     `  largest document ${(s.largestDocumentBytes / 1024).toFixed(0)} kB / ${s.largestDocumentLines} lines; peak RSS ${(s.peakRssKb / 1024).toFixed(0)} MB`,
     `  slowest request within 2,000 lines / 200 kB: ${s.slowestInTarget ? `${s.slowestInTarget.method} ${s.slowestInTarget.ms.toFixed(0)} ms (operation ${s.slowestInTarget.op})` : 'none'}`,

@@ -112,6 +112,8 @@ export interface RunStats {
   largestDocumentBytes: number;
   largestDocumentLines: number;
   diagnosticsCompared: number;
+  /** Comparisons equal only after a re-pull (a server had answered before reading a long history). */
+  diagnosticsSettledLater: number;
   codeActionsWithStaleDiagnostics: number;
   appliedActions: number;
 }
@@ -172,6 +174,7 @@ function emptyStats(): RunStats {
     largestDocumentBytes: 0,
     largestDocumentLines: 0,
     diagnosticsCompared: 0,
+    diagnosticsSettledLater: 0,
     codeActionsWithStaleDiagnostics: 0,
     appliedActions: 0,
   };
@@ -494,10 +497,20 @@ export class ServerRun {
     if (d.pulls.length > 20) d.pulls.shift();
     if (this.reference) {
       await this.syncReference();
-      const ref = await this.request<{ kind: string; items: Diagnostic[] }>(this.reference, 'textDocument/diagnostic', params, index);
+      let ref = await this.request<{ kind: string; items: Diagnostic[] }>(this.reference, 'textDocument/diagnostic', params, index);
       this.stats.diagnosticsCompared++;
-      if (!sameJson(report.items, ref.items)) {
-        const mine = report.items.map((i) => JSON.stringify(i));
+      // In a folder with a long history, a server answers first without the findings that need it
+      // and pulls again once it has read it (it asks the client to refresh): the two servers may be
+      // at different points of that. Equal once both have settled is what counts.
+      let mineNow = report.items;
+      for (let retry = 0; retry < 40 && !sameJson(mineNow, ref.items); retry++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        mineNow = (await this.request<{ kind: string; items: Diagnostic[] }>(this.main!, 'textDocument/diagnostic', params, index)).items;
+        ref = await this.request<{ kind: string; items: Diagnostic[] }>(this.reference, 'textDocument/diagnostic', params, index);
+        if (sameJson(mineNow, ref.items)) this.stats.diagnosticsSettledLater++;
+      }
+      if (!sameJson(mineNow, ref.items)) {
+        const mine = mineNow.map((i) => JSON.stringify(i));
         const theirs = new Set(ref.items.map((i) => JSON.stringify(i)));
         const extra = mine.filter((m) => !theirs.has(m));
         const missing = ref.items.map((i) => JSON.stringify(i)).filter((t) => !mine.includes(t));
