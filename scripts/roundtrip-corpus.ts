@@ -27,7 +27,7 @@ import { NodeFileHost } from '../server/src/engine/host';
 import { generateDownSql } from '../server/src/engine/inverse/index';
 import { sectionText } from '../server/src/engine/project/pair';
 import { Workspace } from '../server/src/engine/project/workspace';
-import { captureState, compareStates, resetDatabase, runStatements, stateAfter, type State } from '../server/src/engine/inverse/roundtrip';
+import { captureState, compareStates, resetDatabase, runStatements, stateAfter, type State } from '../server/src/engine/verify/roundtrip';
 import type { Convention, MigrationFile } from '../server/src/engine/migrations/convention';
 import { detectConvention } from '../server/src/engine/migrations/detect';
 import { readMigrationDirectory, type MigrationDirectory } from '../server/src/engine/migrations/directory';

@@ -10,7 +10,7 @@ export type { OutputFormat };
 export type Command =
   | { kind: 'help' }
   | { kind: 'version' }
-  | { kind: 'check'; paths: string[]; format: OutputFormat; rules: RuleOverride[]; changedSince?: string; maxWarnings?: number }
+  | { kind: 'check'; paths: string[]; format: OutputFormat; rules: RuleOverride[]; changedSince?: string; maxWarnings?: number; jobs?: number }
   | { kind: 'down'; file: string }
   | { kind: 'review'; paths: string[]; rules: RuleOverride[]; changedSince?: string; verify: boolean };
 
@@ -102,7 +102,15 @@ function parsePathsAndOptions(command: string, args: readonly string[], extra: O
 function parseCheck(args: readonly string[]): ParseResult {
   let format: OutputFormat = 'text';
   let maxWarnings: number | undefined;
+  let jobs: number | undefined;
   const parsed = parsePathsAndOptions('check', args, (all, i, arg) => {
+    if (arg === '--jobs' || arg.startsWith('--jobs=')) {
+      const v = optionValue(all, i, '--jobs');
+      if ('error' in v) return v;
+      if (!/^[1-9][0-9]*$/.test(v.value)) return { error: `--jobs expects a number of threads (1 or more), not ${JSON.stringify(v.value)}` };
+      jobs = Number(v.value);
+      return { used: v.used };
+    }
     if (arg === '--format' || arg.startsWith('--format=')) {
       const v = optionValue(all, i, '--format');
       if ('error' in v) return v;
@@ -123,7 +131,15 @@ function parseCheck(args: readonly string[]): ParseResult {
   const { paths, rules, changedSince } = parsed.value;
   return {
     ok: true,
-    command: { kind: 'check', paths, format, rules, ...(changedSince !== undefined ? { changedSince } : {}), ...(maxWarnings !== undefined ? { maxWarnings } : {}) },
+    command: {
+      kind: 'check',
+      paths,
+      format,
+      rules,
+      ...(changedSince !== undefined ? { changedSince } : {}),
+      ...(maxWarnings !== undefined ? { maxWarnings } : {}),
+      ...(jobs !== undefined ? { jobs } : {}),
+    },
   };
 }
 
@@ -155,7 +171,7 @@ function parseDown(args: readonly string[]): ParseResult {
 
 export const USAGE = `Usage:
   migration-guard check [paths...] [--format text|json|sarif|github|gitlab] [--changed-since <git-ref>]
-                        [--max-warnings <n>] [--rule <rule-id>=off|error|warning|info|hint]...
+                        [--max-warnings <n>] [--jobs <n>] [--rule <rule-id>=off|error|warning|info|hint]...
   migration-guard review [paths...] [--changed-since <git-ref>] [--verify] [--rule <rule-id>=<severity>]...
   migration-guard down <up-file>
   migration-guard verify [dir] [--migration <version> | --all] [--format text|json] [--database-url <url>]
@@ -171,6 +187,7 @@ check   Lints SQL migration files. Paths are files or directories (searched recu
         model), but only the migrations that differ from the merge base of <ref> and HEAD (added,
         modified or renamed, uncommitted and untracked included) are reported.
         --max-warnings <n>: exit 1 when more than n warnings are reported.
+        --jobs <n>: threads that check folders in parallel on a large tree (default: one per core).
 review  Prints a Markdown summary per migration for a pull request or a job summary: what each
         statement does, its lock and what that blocks, table rewrites, data it can lose, whether
         the down undoes the up (or the generated down), a verdict; --verify adds the up -> down -> up

@@ -17,7 +17,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { WorkDoneProgress, type LanguageClient, type WorkDoneProgressBegin, type WorkDoneProgressReport } from 'vscode-languageclient/node';
-import { GOLANG_MIGRATE_PATTERN } from '../../server/src/engine/migrations/golang-migrate';
+import { GOLANG_MIGRATE_PATTERN } from '../../shared/src/naming';
 import { Commands, VERIFY_DIAGNOSTIC_SOURCE, VerifyMigrationRequest, type VerifyMigrationResult } from '../../shared/src/protocol';
 import { SETTINGS_SECTION } from '../../shared/src/settings';
 

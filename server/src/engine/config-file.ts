@@ -22,7 +22,7 @@ import type { Convention, ConventionId } from './migrations/convention';
 import { CONVENTION_IDS, conventionById } from './migrations/detect';
 import { badPlaceholder, hasLiteralPassword, withSamplePlaceholders } from './env';
 import { didYouMean } from './suggest';
-import { checkDatabaseUrl } from './verify/pg-server';
+import { checkDatabaseUrl } from './database-url';
 import { LineIndex, type Range, type Span } from './text';
 
 export const CONFIG_FILE_NAME = '.migration-guard.json';

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { analyzeFile } from '../../../server/src/engine/analyze';
 import { MemoryFileHost } from '../../../server/src/engine/host';
 import { unusedSuppression } from '../../../server/src/engine/rules/all/unused-suppression';
-import { formatRange, ruleTester } from '../../../server/src/engine/rules/tester';
+import { formatRange, ruleTester } from './tester';
 
 ruleTester(unusedSuppression, {
   valid: [

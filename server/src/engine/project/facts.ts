@@ -86,14 +86,19 @@ export class WorkspaceFileFacts implements FileFacts {
     }
   }
 
+  private pairValue: PairFacts | null | undefined;
+
   pair(): PairFacts | undefined {
     this.historyAsks++;
     if (this.local) return undefined;
-    try {
-      return this.use(() => this.folder.pairOf(this.filePath));
-    } catch {
-      return undefined;
+    if (this.pairValue === undefined) {
+      try {
+        this.pairValue = this.use(() => this.folder.pairOf(this.filePath)) ?? null;
+      } catch {
+        this.pairValue = null;
+      }
     }
+    return this.pairValue ?? undefined;
   }
 
   upParses(): ParsedFile[] {

@@ -9,8 +9,9 @@ import type { ParsedFile, Statement } from '../parsing/parser';
 import type { FileFacts } from '../project/facts';
 import type { Range, Span } from '../text';
 
-export type Severity = 'error' | 'warning' | 'info' | 'hint';
-export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info', 'hint'];
+import type { Severity } from '../config';
+
+export { SEVERITIES, type Severity } from '../config';
 
 export type RuleCategory = 'destructive' | 'migration-files' | 'correctness' | 'locking';
 

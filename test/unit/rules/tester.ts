@@ -5,9 +5,9 @@
  */
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { analyzeFile } from '../analyze';
-import { MemoryFileHost } from '../host';
-import type { Finding, Rule } from './types';
+import { analyzeFile } from '../../../server/src/engine/analyze';
+import { MemoryFileHost } from '../../../server/src/engine/host';
+import type { Finding, Rule } from '../../../server/src/engine/rules/types';
 
 export interface ValidCase {
   code: string;

@@ -6,8 +6,8 @@
  */
 import { nodeKind, parseSql } from '../parsing/parser';
 import { tokenize } from '../parsing/lexer';
-import type { Database } from '../verify/pglite';
-import { compareSnapshots, countData, snapshotSchema, type DataCounts, type SchemaDifference, type SchemaSnapshot } from '../verify/snapshot';
+import type { Database } from './pglite';
+import { compareSnapshots, countData, snapshotSchema, type DataCounts, type SchemaDifference, type SchemaSnapshot } from './snapshot';
 
 /** Drops every user schema (and so everything in it) and recreates an empty `public`. */
 export async function resetDatabase(db: Database): Promise<void> {

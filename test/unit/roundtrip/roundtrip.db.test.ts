@@ -4,7 +4,7 @@
  * up, run the generated down, and compare. One database for every case (reset between cases).
  */
 import * as assert from 'node:assert/strict';
-import { compareStates, captureState, resetDatabase, runStatements } from '../../../server/src/engine/inverse/roundtrip';
+import { compareStates, captureState, resetDatabase, runStatements } from '../../../server/src/engine/verify/roundtrip';
 import { openDatabase, type Database } from '../../../server/src/engine/verify/pglite';
 import { formatSnapshot } from '../../../server/src/engine/verify/snapshot';
 import { SCHEMA_CASES, downWithSchema } from '../inverse/schema-cases';
