@@ -275,9 +275,9 @@ async function main(): Promise<number> {
   }
   const slow = totals.serverStats.reduce((n, s) => n + s.slow.length, 0);
   const peak = Math.max(0, ...totals.serverStats.map((s) => s.peakRssKb));
-  log(
-    `\nfuzz summary: ${totals.crashes} crashes, ${totals.failures.length} invariant breaks, ${slow} requests over 1 s within 2,000 lines / 200 kB, peak server RSS ${(peak / 1024).toFixed(0)} MB`,
-  );
+  const server = totals.serverStats.length > 0 ? `, ${slow} requests over 1 s within 2,000 lines / 200 kB, peak server RSS ${(peak / 1024).toFixed(0)} MB` : '';
+  const cli = totals.cli.runs > 0 ? `, ${totals.cli.runs} CLI runs` : '';
+  log(`\nfuzz summary: ${totals.crashes} crashes, ${totals.failures.length} invariant breaks${server}${cli}`);
   for (const f of totals.failures) log(`  ${f.where}: ${f.failure.kind}: ${f.failure.message.split('\n')[0]!.slice(0, 300)}${f.saved ? ` (saved: ${f.saved})` : ''}`);
   return totals.failures.length > 0 ? 1 : 0;
 }
