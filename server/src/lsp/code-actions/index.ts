@@ -12,6 +12,7 @@ import { conventionFor } from '../../engine/actions/down-plan';
 import type { Workspace } from '../../engine/project/workspace';
 import { ruleById } from '../../engine/rules/registry';
 import { Commands, DIAGNOSTIC_SOURCE, type DiagnosticData } from '../../../../shared/src/protocol';
+import { textFingerprint } from '../diagnostics';
 import { ruleDocsUri } from '../paths';
 import { generateDownEdit } from './generate-down';
 import { moveStatementEdit } from './move-statement';
@@ -20,6 +21,8 @@ import { reversibilityActions } from './reversibility';
 
 
 export const GENERATE_DOWN_TITLE = 'Generate down migration';
+/** Why the fix of a diagnostic of an older text is offered disabled. */
+export const STALE_FIX_REASON = 'The file changed since this problem was found; the fix is offered again once the file is checked again.';
 /** Rules whose diagnostic offers "Generate down migration". */
 const GENERATE_DOWN_RULES = new Set(['missing-down-migration']);
 
@@ -65,6 +68,16 @@ function validEdit(e: unknown): TextEdit | undefined {
   return { range: edit.range, newText: edit.newText };
 }
 
+/**
+ * A diagnostic of an older text (its fingerprint is not the document's): its fix, its ranges, its
+ * statement indexes and its suppression edits may point anywhere in the current text. Its fix and
+ * actions are offered disabled (the suppressions too, where they are built).
+ */
+function staleActions(diagnostic: Diagnostic, data: DiagnosticData): CodeAction[] {
+  const titles = [data.fix?.title, ...(Array.isArray(data.actions) ? data.actions.map((a) => a?.title) : [])].filter((t): t is string => typeof t === 'string');
+  return [...new Set(titles)].map((title) => ({ title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], disabled: { reason: STALE_FIX_REASON } }));
+}
+
 function kindAllowed(only: string[] | undefined, kind: string): boolean {
   return !only || only.some((k) => k === '' || k === kind || kind.startsWith(`${k}.`));
 }
@@ -75,6 +88,8 @@ export function codeActionsFor(input: CodeActionInput): CodeAction[] {
   const lineActions: CodeAction[] = [];
   const fileActions = new Map<string, CodeAction>();
   const docActions = new Map<string, CodeAction>();
+  let fingerprint: string | undefined;
+  const isCurrent = (data: DiagnosticData): boolean => data.fingerprint === (fingerprint ??= textFingerprint(input.doc.getText()));
   const downAction = (upPath: string, upText: string, kind: string, diagnostic: Diagnostic | undefined): CodeAction | undefined => {
     try {
       const down = generateDownEdit({
@@ -109,8 +124,10 @@ export function codeActionsFor(input: CodeActionInput): CodeAction[] {
       const data = dataOf(diagnostic);
       if (!data) continue;
       const ruleId = data.ruleId;
+      const stale = !isCurrent(data);
+      if (stale) preferred.push(...staleActions(diagnostic, data));
 
-      const edits = validEdits(data.fix);
+      const edits = stale ? undefined : validEdits(data.fix);
       if (edits && data.fix) {
         preferred.push({
           title: data.fix.title,
@@ -122,7 +139,7 @@ export function codeActionsFor(input: CodeActionInput): CodeAction[] {
       }
 
       // Actions that create a new migration pair: computed now, from the current text.
-      for (const action of Array.isArray(data.actions) ? data.actions : []) {
+      for (const action of !stale && Array.isArray(data.actions) ? data.actions : []) {
         if (typeof action?.statementIndex !== 'number' || !input.canCreateFiles) continue;
         const common = {
           filePath: input.filePath,
@@ -150,7 +167,7 @@ export function codeActionsFor(input: CodeActionInput): CodeAction[] {
         }
       }
 
-      preferred.push(...reversibilityActions(input, diagnostic, data));
+      if (!stale) preferred.push(...reversibilityActions(input, diagnostic, data));
 
       if (GENERATE_DOWN_RULES.has(ruleId)) {
         const action = downAction(input.filePath, input.doc.getText(), CodeActionKind.QuickFix, diagnostic);
@@ -165,17 +182,18 @@ export function codeActionsFor(input: CodeActionInput): CodeAction[] {
             title: `Disable ${ruleId} for this line`,
             kind: CodeActionKind.QuickFix,
             diagnostics: [diagnostic],
-            edit: { changes: { [uri]: [line] } },
+            ...(stale ? { disabled: { reason: STALE_FIX_REASON } } : { edit: { changes: { [uri]: [line] } } }),
           });
         }
         const fileTitle = `Disable ${ruleId} for this file`;
         const file = validEdit(data.suppress?.file);
-        if (file && !fileActions.has(fileTitle)) {
+        // A current diagnostic's file suppression wins over a stale one's disabled entry.
+        if (file && (!fileActions.has(fileTitle) || (!stale && fileActions.get(fileTitle)!.disabled))) {
           fileActions.set(fileTitle, {
             title: fileTitle,
             kind: CodeActionKind.QuickFix,
             diagnostics: [diagnostic],
-            edit: { changes: { [uri]: [file] } },
+            ...(stale ? { disabled: { reason: STALE_FIX_REASON } } : { edit: { changes: { [uri]: [file] } } }),
           });
         }
       }
