@@ -69,12 +69,24 @@ interface PgErrorLike {
  * Statement parses kept by statement text, for an editor: a keystroke re-parses the statement it
  * changed, not the file. Bounded; the ASTs it holds are shared between parses and never changed.
  */
+/**
+ * A statement's parse as kept: its AST, whose node locations count `base` bytes more than offsets in
+ * the statement (0 when it was parsed alone; its byte offset in the file when it came from a whole-file
+ * parse), or why it does not parse on its own.
+ */
+export type MemoEntry = { ast: Node | undefined; base?: number } | { error: { message: string; cursor: number } };
+
 export class StatementMemo {
-  private readonly map = new Map<string, { ast: Node | undefined } | { error: { message: string; cursor: number } }>();
+  private readonly map = new Map<string, MemoEntry>();
 
   constructor(private readonly limit = 20000) {}
 
-  get(sql: string): { ast: Node | undefined } | { error: { message: string; cursor: number } } | undefined {
+  /** Whether a statement's parse is kept (without counting as a use). */
+  has(sql: string): boolean {
+    return this.map.has(sql);
+  }
+
+  get(sql: string): MemoEntry | undefined {
     const hit = this.map.get(sql);
     if (hit) {
       // Most recently used last: the oldest go first when the memo is full.
@@ -84,7 +96,7 @@ export class StatementMemo {
     return hit;
   }
 
-  set(sql: string, value: { ast: Node | undefined } | { error: { message: string; cursor: number } }): void {
+  set(sql: string, value: MemoEntry): void {
     this.map.set(sql, value);
     if (this.map.size > this.limit) this.map.delete(this.map.keys().next().value!);
   }
@@ -108,7 +120,12 @@ export function parseSql(text: string, memo?: StatementMemo): ParsedFile {
   if (lexed.statements.length === 0 && lexed.unterminated === undefined) return result;
   // What PostgreSQL's parser gets: the same text, long comments blanked (see parserInput).
   const source = parserInput(text, lexed.comments);
-  if (memo && lexed.unterminated === undefined && parseByStatement(text, source, lexed.statements, memo, statements)) return result;
+  // With a memo: statement by statement when most statements are known (a keystroke), else the whole
+  // file in one call (a file opened), whose statements then go into the memo.
+  let known = 0;
+  if (memo) for (const span of lexed.statements) if (memo.has(text.slice(span.start, span.end))) known++;
+  const byStatement = memo !== undefined && known * 2 >= lexed.statements.length;
+  if (memo && byStatement && lexed.unterminated === undefined && parseByStatement(text, source, lexed.statements, memo, statements)) return result;
 
   // Fast path: the whole file parses. Spans come from the parser, cut to their significant text.
   const whole = tryParse(source);
@@ -131,6 +148,7 @@ export function parseSql(text: string, memo?: StatementMemo): ParsedFile {
       }
       statements.push({ index, span, text: text.slice(span.start, span.end), ast: raw.stmt, offsetOf });
     });
+    if (memo && aligned) remember(text, statements, memo);
     return result;
   }
 
@@ -141,7 +159,8 @@ export function parseSql(text: string, memo?: StatementMemo): ParsedFile {
     const offsetOf = (loc: number | undefined): number => span.start + map.toOffset(loc ?? 0);
     const known = memo?.get(stmtText);
     if (known && 'ast' in known) {
-      statements.push({ index, span, text: stmtText, ast: known.ast, offsetOf });
+      const base = known.base ?? 0;
+      statements.push({ index, span, text: stmtText, ast: known.ast, offsetOf: (loc) => span.start + map.toOffset((loc ?? 0) - base) });
       return;
     }
     // Parse through the terminating `;` when there is one, so that an error at it is reported
@@ -193,10 +212,22 @@ function parseByStatement(text: string, source: string, spans: readonly Span[], 
       return false;
     }
     let map: ByteOffsetMap | undefined;
-    const offsetOf = (loc: number | undefined): number => span.start + (map ??= new ByteOffsetMap(sql)).toOffset(loc ?? 0);
+    const base = parsed.base ?? 0;
+    const offsetOf = (loc: number | undefined): number => span.start + (map ??= new ByteOffsetMap(sql)).toOffset((loc ?? 0) - base);
     out.push({ index, span, text: sql, ast: parsed.ast, offsetOf });
   }
   return true;
+}
+
+/** The statements of a whole-file parse into the memo, each with its byte offset in the file. */
+function remember(text: string, statements: readonly Statement[], memo: StatementMemo): void {
+  let at = 0;
+  let bytes = 0;
+  for (const s of statements) {
+    bytes += Buffer.byteLength(text.slice(at, s.span.start), 'utf8');
+    at = s.span.start;
+    if (!memo.has(s.text)) memo.set(s.text, { ast: s.ast, base: bytes });
+  }
 }
 
 /** Comments longer than this are blanked before PostgreSQL's parser sees the text. */

@@ -17,7 +17,7 @@ import { ruleDocsUri } from '../paths';
 import { generateDownEdit } from './generate-down';
 import { moveStatementEdit } from './move-statement';
 import { validateLaterEdit } from './validate-later';
-import { reversibilityActions } from './reversibility';
+import { reversibilityActions, reversibilityTitles } from './reversibility';
 
 
 export const GENERATE_DOWN_TITLE = 'Generate down migration';
@@ -82,8 +82,25 @@ function kindAllowed(only: string[] | undefined, kind: string): boolean {
   return !only || only.some((k) => k === '' || k === kind || kind.startsWith(`${k}.`));
 }
 
+/**
+ * How long one request may spend preparing the actions that plan files (moving a statement, a backup
+ * copy, an inverse, a generated down). VS Code asks for the diagnostics at the cursor, a few at a time;
+ * a request for a whole file's hundreds of diagnostics must still answer at once, so past the budget
+ * those actions are offered disabled, saying how to get them.
+ */
+export const PLANNING_BUDGET_MS = 250;
+
 export function codeActionsFor(input: CodeActionInput): CodeAction[] {
   const uri = input.doc.uri;
+  const deadline = performance.now() + PLANNING_BUDGET_MS;
+  const count = input.diagnostics.length;
+  const notPrepared = (title: string, diagnostic: Diagnostic): CodeAction => ({
+    title,
+    kind: CodeActionKind.QuickFix,
+    diagnostics: [diagnostic],
+    disabled: { reason: `not prepared: ${count} diagnostics are selected; ask with the cursor on this statement` },
+  });
+  const inBudget = (): boolean => performance.now() < deadline;
   const preferred: CodeAction[] = [];
   const lineActions: CodeAction[] = [];
   const fileActions = new Map<string, CodeAction>();
@@ -141,6 +158,10 @@ export function codeActionsFor(input: CodeActionInput): CodeAction[] {
       // Actions that create a new migration pair: computed now, from the current text.
       for (const action of !stale && Array.isArray(data.actions) ? data.actions : []) {
         if (typeof action?.statementIndex !== 'number' || !input.canCreateFiles) continue;
+        if (action.kind !== 'addInverse' && !inBudget()) {
+          preferred.push(notPrepared(typeof action.title === 'string' ? action.title : 'Move to a new migration', diagnostic));
+          continue;
+        }
         const common = {
           filePath: input.filePath,
           text: input.doc.getText(),
@@ -167,10 +188,13 @@ export function codeActionsFor(input: CodeActionInput): CodeAction[] {
         }
       }
 
-      if (!stale) preferred.push(...reversibilityActions(input, diagnostic, data));
+      if (!stale) {
+        if (inBudget()) preferred.push(...reversibilityActions(input, diagnostic, data));
+        else preferred.push(...reversibilityTitles(data).map((title) => notPrepared(title, diagnostic)));
+      }
 
       if (GENERATE_DOWN_RULES.has(ruleId)) {
-        const action = downAction(input.filePath, input.doc.getText(), CodeActionKind.QuickFix, diagnostic);
+        const action = inBudget() ? downAction(input.filePath, input.doc.getText(), CodeActionKind.QuickFix, diagnostic) : notPrepared(GENERATE_DOWN_TITLE, diagnostic);
         if (action) preferred.push(action);
       }
 
@@ -215,7 +239,8 @@ export function codeActionsFor(input: CodeActionInput): CodeAction[] {
   const extras: CodeAction[] = [];
   const convention = conventionFor(input.filePath, input.host, input.convention);
   const self = convention.parse(input.filePath);
-  if (self && !preferred.some((a) => a.title === GENERATE_DOWN_TITLE)) {
+  // Past the budget (hundreds of diagnostics asked for at once), the empty down is left for a request at the cursor.
+  if (self && inBudget() && !preferred.some((a) => a.title === GENERATE_DOWN_TITLE)) {
     if (convention.layout === 'single') {
       const down = convention.sections(self, input.doc.getText()).find((s) => s.direction === 'down');
       const emptyDown = down !== undefined && input.doc.getText().slice(down.span.start, down.span.end).trim() === '';
