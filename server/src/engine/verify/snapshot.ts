@@ -382,3 +382,45 @@ export function compareData(before: DataCounts, after: DataCounts): DataLoss[] {
   }
   return losses;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Column order: PostgreSQL adds a column at the end of its table and cannot move it, so a down that
+// re-adds a dropped column restores it in another position. That is reported apart (as information).
+
+export interface ColumnOrderChange {
+  table: string;
+  /** Column names in the expected order (those both snapshots have). */
+  expected: string[];
+  actual: string[];
+}
+
+const columnName = (line: string): string | undefined => /^column ("(?:[^"]|"")*"|\S+)/.exec(line)?.[1];
+
+/** Tables whose common columns come in another order in `actual` than in `expected`. */
+export function columnOrderChanges(expected: SchemaSnapshot, actual: SchemaSnapshot): ColumnOrderChange[] {
+  const tables = new Map(actual.objects.filter((o) => o.kind === 'table').map((o) => [o.name, o] as const));
+  const out: ColumnOrderChange[] = [];
+  for (const e of expected.objects) {
+    if (e.kind !== 'table') continue;
+    const a = tables.get(e.name);
+    if (!a) continue;
+    const ea = e.lines.map(columnName).filter((c): c is string => c !== undefined);
+    const aa = a.lines.map(columnName).filter((c): c is string => c !== undefined);
+    const common = new Set(ea.filter((c) => aa.includes(c)));
+    const eo = ea.filter((c) => common.has(c));
+    const ao = aa.filter((c) => common.has(c));
+    if (eo.some((c, i) => c !== ao[i])) out.push({ table: e.name, expected: eo, actual: ao });
+  }
+  return out;
+}
+
+/** Leaves out the table differences that are only column order (the same lines, in another order). */
+export function withoutOrderOnly(diffs: readonly SchemaDifference[]): SchemaDifference[] {
+  return diffs.filter((d) => {
+    if (d.kind !== 'table' || d.change !== 'changed') return true;
+    if (d.expected.length !== d.actual.length) return true;
+    const a = [...d.expected].sort();
+    const b = [...d.actual].sort();
+    return a.some((l, i) => l !== b[i]);
+  });
+}
