@@ -263,7 +263,7 @@ describe('verify: data (PGlite)', function () {
     };
     const host = new MemoryFileHost(Object.fromEntries(Object.entries(files).map(([n, t]) => [path.join(DIR, n), t])));
     const progress: string[] = [];
-    const run = await verifyAll({ directory: DIR, host, cacheDir, onProgress: (p) => progress.push(p.message) });
+    const run = await verifyAll({ directory: DIR, host, cacheDir, showData: true, onProgress: (p) => progress.push(p.message) });
     assert.equal(run.error, undefined);
     assert.deepEqual(
       run.results.map((r) => [r.name, r.status, r.baseFiles]),

@@ -36,7 +36,10 @@ export const MAX_ROWS = 1000;
 /** Tables per query (each is one output column). */
 const CHUNK = 200;
 
-interface TableMeta {
+/** Defaults whose value differs each time (sequences, clocks, random ids). */
+export const VOLATILE_DEFAULT = /(nextval|now|random|clock_timestamp|timeofday|uuid|current_timestamp|localtimestamp|statement_timestamp|transaction_timestamp|txid|gen_)/i;
+
+export interface TableMeta {
   name: string;
   relkind: string;
   columns: string[];
@@ -46,7 +49,9 @@ interface TableMeta {
 }
 
 /** The user tables (not partitions, not extension members), with their columns and primary keys. */
-export async function readTableMeta(db: Queryable, exclude: ReadonlySet<string> = new Set()): Promise<TableMeta[]> {
+export async function readTableMeta(db: Queryable, exclude: ReadonlySet<string> = new Set(), only?: ReadonlySet<string>): Promise<TableMeta[]> {
+  if (only && only.size === 0) return [];
+  const names = only ? ` AND format('%I.%I', n.nspname, c.relname) = ANY(ARRAY[${[...only].map((t) => `'${t.replace(/'/g, "''")}'`).join(', ')}]::text[])` : '';
   const rows = (
     await db.query<Row>(`
     SELECT format('%I.%I', n.nspname, c.relname) AS name, c.relkind AS kind,
@@ -60,7 +65,7 @@ export async function readTableMeta(db: Queryable, exclude: ReadonlySet<string> 
                     JOIN pg_attribute a ON a.attrelid = co.conrelid AND a.attnum = k.n ORDER BY k.i)
          FROM pg_constraint co WHERE co.conrelid = c.oid AND co.contype = 'p') AS pk
     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-    WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND ${USER_NS} AND ${NOT_EXTENSION_MEMBER}
+    WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND ${USER_NS} AND ${NOT_EXTENSION_MEMBER}${names}
     ORDER BY 1`)
   ).rows;
   const out: TableMeta[] = [];
@@ -76,9 +81,8 @@ export async function readTableMeta(db: Queryable, exclude: ReadonlySet<string> 
 }
 
 /** Reads the rows of every user table (at most MAX_ROWS each), in few queries. */
-export async function readData(db: Queryable, options: { exclude?: ReadonlySet<string>; tables?: ReadonlySet<string> } = {}): Promise<DataState> {
-  let metas = await readTableMeta(db, options.exclude);
-  if (options.tables) metas = metas.filter((m) => options.tables!.has(m.name));
+export async function readData(db: Queryable, options: { exclude?: ReadonlySet<string>; tables?: ReadonlySet<string>; metas?: readonly TableMeta[] } = {}): Promise<DataState> {
+  const metas = options.metas ?? (await readTableMeta(db, options.exclude, options.tables));
   const state: DataState = {};
   for (let i = 0; i < metas.length; i += CHUNK) {
     const chunk = metas.slice(i, i + CHUNK);

@@ -68,18 +68,20 @@ export interface StepOptions {
 export async function runStep(db: Database, step: { sql: string; transactional: boolean }, options: StepOptions): Promise<ExecError | undefined> {
   if (!step.transactional) return runStatementByStatement(db, step.sql);
   if (!options.inBlock) return runMigrationFile(db, step.sql, options.restore);
-  await db.exec('SAVEPOINT mg_step');
+  // One round trip: the savepoint, the step, and what the tool's commit does here (deferred
+  // constraints are checked and their triggers fire). Error positions count from the step's start.
   try {
-    await db.exec(step.sql);
-    // The tool commits the step here: deferred constraints are checked (and their triggers fire) now.
-    await db.exec('SET CONSTRAINTS ALL IMMEDIATE');
+    await db.exec(`${STEP_PREFIX}${step.sql}\n;SET CONSTRAINTS ALL IMMEDIATE; RELEASE SAVEPOINT mg_step`);
   } catch (e) {
     await db.exec('ROLLBACK TO SAVEPOINT mg_step');
-    const error = await locateError(db, step.sql, e, undefined, true);
+    const f = fieldsOf(e);
+    const position = Number(f.position);
+    const shifted: PgErrorFields = { message: f.message ?? String(e), code: f.code, detail: f.detail, hint: f.hint };
+    if (Number.isFinite(position) && position > STEP_PREFIX.length) shifted.position = position - STEP_PREFIX.length;
+    const error = await locateError(db, step.sql, shifted, undefined, true);
     await db.exec('RELEASE SAVEPOINT mg_step');
     return error;
   }
-  await db.exec('RELEASE SAVEPOINT mg_step');
   return undefined;
 }
 
@@ -110,7 +112,17 @@ async function runStatementByStatement(db: Database, sql: string): Promise<ExecE
  * BEGIN/COMMIT/ROLLBACK of its own, and not a lone statement that PostgreSQL refuses inside a
  * block (a one-statement query runs outside any block, so `CREATE INDEX CONCURRENTLY` alone works).
  */
+const STEP_PREFIX = 'SAVEPOINT mg_step;\n';
+
+const inBlockCache = new WeakMap<object, boolean>();
+
 export function canRunInBlock(step: { sql: string; transactional: boolean }): boolean {
+  let hit = inBlockCache.get(step);
+  if (hit === undefined) inBlockCache.set(step, (hit = canRunInBlockNow(step)));
+  return hit;
+}
+
+function canRunInBlockNow(step: { sql: string; transactional: boolean }): boolean {
   if (!step.transactional) return false;
   const statements = parseSql(step.sql).statements;
   if (statements.some(isTransactionControl)) return false;

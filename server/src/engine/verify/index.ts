@@ -30,13 +30,14 @@ import { locateColumn, locateRows, locateWords, namesTable, relationsNamed, type
 import { PGLITE_VERSION, openDatabase, type Database } from './pglite';
 import { openScratchDatabase, redactUrl } from './pg-server';
 import { matchesVersion, migrationOfFile, planDirectory, type PlannedMigration, type Step, type VerifyPlan } from './plan';
-import { seedTables, type SeedResult } from './seed';
+import { isDataNeutral } from './neutral';
+import { SeedCache, seedTables, type SeedKnowledge, type SeedResult } from './seed';
+import { boundary, differingParts, fullSchema, refreshData, refreshSchema, tableMetas, toSnapshot, tupleCounts, type SchemaState } from './tracker';
 import {
   collapseDifferences,
   columnOrderChanges,
   compareSnapshots,
   formatSnapshot,
-  snapshotSchema,
   withoutOrderOnly,
   type ColumnOrderChange,
   type SchemaDifference,
@@ -211,6 +212,8 @@ const display = (name: string): string => name.replace(/(^|\s|`)public\./g, '$1'
 /** The engine's state between steps: one database (replaced when restored from a dump). */
 interface Runner {
   db: Database;
+  /** Seeding plans kept across the migrations of a chain. */
+  seedCache?: SeedCache;
   server: boolean;
   extensions: string[];
   plan: VerifyPlan;
@@ -279,13 +282,21 @@ const sourceOf = (s: Step): string => s.sql.trim();
 // ---------------------------------------------------------------------------------------------
 // One migration: fixtures, rows, up, down, up again.
 
+/** What verify knows of a database state: its schema objects and its rows. */
+interface Tracked {
+  schema: SchemaState;
+  data: DataState;
+}
+
 interface CheckOptions {
   /** In a chain (`verifyAll`): leave the database in the state after the up, without rows or fixtures. */
   chain: boolean;
   fixtures: Fixture[];
   showData: boolean;
-  /** The schema before the up. */
-  before: SchemaSnapshot;
+  /** Keep the schema at each step as text (for "Show schema change"). */
+  snapshots: boolean;
+  /** The state before the up (no fixtures, no synthetic rows). */
+  before: Tracked;
   /** The states each data difference compares (for the evidence lines). */
   states: Map<VerifyDataDifference, { expected: DataState; actual: DataState }>;
   progress?: (phase: VerifyPhase, message: string, percent: number) => void;
@@ -302,8 +313,8 @@ interface Check {
   fixtureFailure?: FixtureFailure;
   snapshots: VerifyResult['snapshots'];
   data: TableDataChange[];
-  /** The schema after the up (the next migration's `before` in a chain). */
-  afterUp?: SchemaSnapshot;
+  /** In a chain: the state after the up (where the next migration starts). */
+  next?: Tracked;
   /** The up does not apply (without rows either): a chain stops here. */
   upFailed: boolean;
 }
@@ -327,18 +338,127 @@ async function runSteps(r: Runner, steps: readonly Step[], phase: StepPhase, inB
   return undefined;
 }
 
-async function snapshot(r: Runner): Promise<SchemaSnapshot> {
-  return snapshotSchema(r.db);
-}
-
-async function data(r: Runner): Promise<DataState> {
-  return readData(r.db, { exclude: r.exclude });
+/** The state of a database read whole (no earlier state to start from). */
+async function readState(r: Runner): Promise<Tracked> {
+  const schema = await fullSchema(r.db);
+  return { schema, data: await readData(r.db, { exclude: r.exclude, metas: [...tableMetas(schema).values()].filter((m) => !r.exclude.has(m.name)) }) };
 }
 
 /**
- * Verifies one migration from the database's current state (`options.before` is its schema).
- * In a chain, the database is left in the state after the up (committed), or as it was when the
- * up does not apply.
+ * Follows the database through the steps of one migration. Inside a block, each state is the
+ * previous one refreshed with what changed (tracker.ts); outside, each is read whole (the
+ * transaction counters and ids the tracker relies on do not carry across separate transactions
+ * and restores).
+ */
+class StateReader {
+  private counts: Map<string, number> | undefined;
+  private threshold: string | undefined;
+  /** The tables the last refresh read again (their definition changed). */
+  lastTouched = new Set<string>();
+  constructor(
+    private readonly r: Runner,
+    private readonly incremental: boolean,
+  ) {}
+
+  /** Starts (or restarts, after a rollback to a savepoint) counting rows from the current state, whose schema is `state`. */
+  async reset(state: SchemaState): Promise<void> {
+    if (this.incremental) this.counts = await tupleCounts(this.r.db, tableMetas(state));
+  }
+
+  /** Every catalog row written from now on is younger than this (tracker.ts). */
+  async mark(): Promise<string> {
+    if (!this.incremental) return '';
+    this.threshold ??= await boundary(this.r.db);
+    return this.threshold;
+  }
+
+  /** The state now, from `base` (the state at `mark`); `withData` false keeps base's rows. */
+  async after(base: Tracked, mark: string, withData = true, linesFrom?: SchemaState): Promise<Tracked> {
+    if (!this.incremental || this.counts === undefined) {
+      const state = await readState(this.r);
+      return withData ? state : { schema: state.schema, data: base.data };
+    }
+    const { state, touched, mark: next } = await refreshSchema(this.r.db, base.schema, mark, linesFrom);
+    this.threshold = next;
+    this.lastTouched = touched;
+    if (!withData) return { schema: state, data: base.data };
+    return { schema: state, data: await this.refreshRows(base.data, state, touched) };
+  }
+
+  /** The rows now, from `data` (the rows when counting started), for the schema `state`. */
+  async refreshRows(data: DataState, state: SchemaState, touched: ReadonlySet<string>): Promise<DataState> {
+    if (!this.incremental || this.counts === undefined) return (await readState(this.r)).data;
+    const refreshed = await refreshData(this.r.db, data, this.counts, { state, touched, exclude: this.r.exclude });
+    this.counts = refreshed.counts;
+    return refreshed.data;
+  }
+}
+
+const neutralCache = new WeakMap<PlannedMigration, boolean>();
+const neutral = (m: PlannedMigration): boolean => {
+  let hit = neutralCache.get(m);
+  if (hit === undefined) neutralCache.set(m, (hit = isDataNeutral([...m.up, ...m.down].map((s) => s.sql))));
+  return hit;
+};
+
+/** What seeding can know of a state without asking the database (see SeedKnowledge). */
+function seedKnowledge(state: Tracked, exclude: ReadonlySet<string>): SeedKnowledge {
+  const metas = tableMetas(state.schema);
+  for (const t of exclude) metas.delete(t);
+  const empty = new Set<string>();
+  for (const [t] of metas) {
+    const rows = state.data[t];
+    if (rows && rows.rows.length === 0 && !rows.truncated) empty.add(t);
+  }
+  const objects = [...state.schema.objects.values()];
+  const types = objects.filter((o) => o.kind === 'enum' || o.kind === 'domain' || o.kind === 'type').map((o) => `${o.name}:${o.lines.join('|')}`).sort().join('\n');
+  const tables = new Map(objects.filter((o) => o.kind === 'table').map((o) => [o.name, o] as const));
+  const constraints = new Map<string, string[]>();
+  for (const o of objects) if (o.kind === 'constraint' && o.table) constraints.set(o.table, [...(constraints.get(o.table) ?? []), o.lines.join('|')]);
+  const resolve = (name: string): string | undefined => tables.has(name) ? name : tables.has(`public.${name}`) ? `public.${name}` : [...tables.keys()].find((t) => t.endsWith(`.${name}`));
+  const signature = (t: string): string => {
+    const own = constraints.get(t) ?? [];
+    const parents = own.flatMap((c) => [...c.matchAll(/REFERENCES ((?:"(?:[^"]|"")*"|[^\s(])+)\(/g)].map((m) => m[1]!));
+    const parentSigs = parents.map((p) => {
+      const name = resolve(p);
+      if (!name) return p;
+      return `${name}:${tables.get(name)!.lines.join('|')}:${empty.has(name) ? '' : JSON.stringify(state.data[name]?.rows ?? null)}`;
+    });
+    return [types, tables.get(t)?.lines.join('|') ?? '', [...own].sort().join('\n'), parentSigs.sort().join('\n')].join('\u0000');
+  };
+  return { tables: metas, empty, signature };
+}
+
+/** Applies a migration's up without verifying it (in a chain); undefined when it fails. */
+async function advance(r: Runner, m: PlannedMigration, before: Tracked): Promise<{ next: Tracked } | { error: FileFailure }> {
+  const block = m.up.every(canRunInBlock);
+  if (!block) {
+    const error = await runSteps(r, m.up, 'replay', false);
+    if (error) return { error };
+    await setVersion(r, m);
+    return { next: await readState(r) };
+  }
+  const reader = new StateReader(r, true);
+  await r.db.exec('BEGIN');
+  let ok = false;
+  try {
+    await reader.reset(before.schema);
+    const mark = await reader.mark();
+    const error = await runSteps(r, m.up, 'replay', true);
+    if (error) return { error };
+    await setVersion(r, m);
+    const next = await reader.after(before, mark);
+    ok = true;
+    return { next };
+  } finally {
+    await r.db.exec(ok ? 'COMMIT' : 'ROLLBACK');
+  }
+}
+
+/**
+ * Verifies one migration from the database's current state (`options.before`). In a chain, the
+ * database is left in the state after the up (committed) and `next` describes it; when the up does
+ * not apply, the database is left as it was.
  */
 async function checkMigration(r: Runner, m: PlannedMigration, options: CheckOptions): Promise<Check> {
   const check: Check = {
@@ -349,19 +469,24 @@ async function checkMigration(r: Runner, m: PlannedMigration, options: CheckOpti
     seed: { seeded: [], skipped: [] },
     notes: [],
     fixtures: options.fixtures.map((f) => f.path),
-    snapshots: { before: formatSnapshot(options.before) },
+    snapshots: options.snapshots ? { before: formatSnapshot(toSnapshot(options.before.schema)) } : {},
     data: [],
     upFailed: false,
   };
   const progress = options.progress ?? ((): void => undefined);
   const steps = [...m.up, ...m.down];
   const block = steps.every(canRunInBlock);
-  const before = options.before;
+  const P = options.before;
   // Outside a block, states are restored from a dump of the data directory (PGlite only).
   let dump: Blob | undefined;
   const restorable = block || !r.server;
+  // A migration whose statements cannot change rows needs no rows to be verified (neutral.ts):
+  // in a chain, where time counts, it runs without them. Its result is the same.
+  const withRows = restorable && !(options.chain && options.fixtures.length === 0 && !options.showData && neutral(m));
+  const reader = new StateReader(r, block);
   /** Where the database is when the legs end: a chain must continue from the state after the up. */
   let where: 'clean' | 'after-up' | 'other' = 'clean';
+  let afterUp: Tracked | undefined;
 
   const restoreClean = async (): Promise<void> => {
     if (block) await r.db.exec('ROLLBACK TO SAVEPOINT mg_clean');
@@ -399,33 +524,54 @@ async function checkMigration(r: Runner, m: PlannedMigration, options: CheckOpti
 
   if (block) await r.db.exec('BEGIN; SAVEPOINT mg_clean');
   else if (!r.server) dump = await r.db.dumpDataDir('none');
+  await reader.reset(P.schema);
   let committed = false;
   try {
+    let start: Tracked = P;
     if (!restorable && options.fixtures.length > 0) check.notes.push('the fixtures were not run: this migration runs outside a transaction, and a server database cannot be restored afterwards');
-    else if (!(await runFixtures())) return check;
+    else if (options.fixtures.length > 0) {
+      const mark = await reader.mark();
+      if (!(await runFixtures())) return check;
+      start = await reader.after(P, mark);
+    }
     if (block) await r.db.exec('SAVEPOINT mg_rows');
-    if (restorable) {
+    let before0 = start;
+    if (withRows) {
       progress('seed', 'Filling every empty table with distinctive rows', 55);
-      check.seed = await transaction(() => seedTables(r.db, { exclude: r.exclude }), () => true);
-    } else check.notes.push('no synthetic rows: this migration runs outside a transaction, and a server database cannot be restored afterwards');
+      const knowledge = block ? seedKnowledge(start, r.exclude) : undefined;
+      const seeded = await transaction(() => seedTables(r.db, { exclude: r.exclude, ...(knowledge ? { knowledge } : {}), ...(r.seedCache ? { cache: r.seedCache } : {}) }), () => true);
+      check.seed = { seeded: seeded.seeded, skipped: seeded.skipped, ...(seeded.rows !== undefined ? { rows: seeded.rows } : {}) };
+      if (block) {
+        // The rows of the seeded tables: known from an earlier seeding, or read now.
+        const unknown = seeded.seeded.filter((t) => !seeded.known[t]);
+        const metas = tableMetas(start.schema);
+        const read = unknown.length > 0 ? await readData(r.db, { exclude: r.exclude, metas: unknown.map((t) => metas.get(t)!).filter((m) => m !== undefined) }) : {};
+        for (const [t, rows] of Object.entries(read)) seeded.remember(t, rows);
+        before0 = { schema: start.schema, data: { ...start.data, ...seeded.known, ...read } };
+        await reader.reset(start.schema);
+      } else before0 = await readState(r);
+    } else if (!restorable) check.notes.push('no synthetic rows: this migration runs outside a transaction, and a server database cannot be restored afterwards');
     r.lap('seed');
-    let before0 = await data(r);
 
     progress('up', `Applying the up of ${m.name}`, 65);
+    let mark = await reader.mark();
     let upError = await runSteps(r, m.up, 'up', block);
     where = 'other';
     if (upError && (check.seed.rows ?? 0) > 0) {
       // The synthetic rows may break an up that works on real data (a CHECK they violate...): again without them.
-      if (block) await r.db.exec('ROLLBACK TO SAVEPOINT mg_rows');
-      else {
+      if (block) {
+        await r.db.exec('ROLLBACK TO SAVEPOINT mg_rows');
+        await reader.reset(start.schema);
+      } else {
         await restoreClean();
         if (!(await runFixtures())) return check;
       }
-      before0 = await data(r);
-      const withRows = upError;
+      before0 = block ? start : await readState(r);
+      const withSeeds = upError;
+      mark = await reader.mark();
       upError = await runSteps(r, m.up, 'up', block);
       if (!upError) {
-        check.notes.push(`the up rejects the synthetic rows (${withRows.text}), so the round trip ran without them`);
+        check.notes.push(`the up rejects the synthetic rows (${withSeeds.text}), so the round trip ran without them`);
         check.seed = { seeded: [], skipped: check.seed.skipped, rows: 0 };
       }
     }
@@ -437,29 +583,28 @@ async function checkMigration(r: Runner, m: PlannedMigration, options: CheckOpti
     }
     where = 'after-up';
     await setVersion(r, m);
-    const afterUp = await snapshot(r);
-    check.afterUp = afterUp;
-    check.snapshots.afterUp = formatSnapshot(afterUp);
-    const afterUpData = await data(r);
+    // With data even without rows: a chain continues from this state (a column added changes every row).
+    afterUp = await reader.after(before0, mark);
+    if (options.snapshots) check.snapshots.afterUp = formatSnapshot(toSnapshot(afterUp.schema));
     r.lap('snapshot');
 
     const touched = new Set<string>();
     if (options.showData) {
       const named = relationsNamed(steps);
-      for (const t of new Set([...Object.keys(before0), ...Object.keys(afterUpData)])) {
-        const b = before0[t];
-        const a = afterUpData[t];
+      for (const t of new Set([...Object.keys(before0.data), ...Object.keys(afterUp.data)])) {
+        const b = before0.data[t];
+        const a = afterUp.data[t];
         const changed = !b || !a || JSON.stringify(b.rows) !== JSON.stringify(a.rows) || JSON.stringify(b.columns) !== JSON.stringify(a.columns);
         if (namesTable(named, t) || changed) touched.add(t);
       }
     }
     let afterDownData: DataState | undefined;
     const collectData = (): void => {
-      if (!options.showData) return;
+      if (!options.showData || !afterUp) return;
       for (const t of [...touched].sort()) {
         const entry: TableDataChange = { table: t };
-        if (before0[t]) entry.before = formatTable(display(t), before0[t]);
-        if (afterUpData[t]) entry.afterUp = formatTable(display(t), afterUpData[t]);
+        if (before0.data[t]) entry.before = formatTable(display(t), before0.data[t]);
+        if (afterUp.data[t]) entry.afterUp = formatTable(display(t), afterUp.data[t]);
         if (afterDownData?.[t]) entry.afterDown = formatTable(display(t), afterDownData[t]);
         check.data.push(entry);
       }
@@ -471,6 +616,7 @@ async function checkMigration(r: Runner, m: PlannedMigration, options: CheckOpti
 
     if (block) await r.db.exec('SAVEPOINT mg_up');
     progress('down', `Applying the down of ${m.name}`, 75);
+    mark = await reader.mark();
     const downError = await runSteps(r, m.down, 'down', block);
     where = 'other';
     r.lap('down');
@@ -478,66 +624,92 @@ async function checkMigration(r: Runner, m: PlannedMigration, options: CheckOpti
     if (downError) check.failures.push(downError);
     else {
       await setVersion(r, undefined);
-      const afterDown = await snapshot(r);
-      check.snapshots.afterDown = formatSnapshot(afterDown);
-      const diffs = collapseDifferences(compareSnapshots(before, afterDown));
-      check.columnOrder.push(...columnOrderChanges(before, afterDown));
+      const afterDown = await reader.after(afterUp, mark, withRows);
+      if (options.snapshots) check.snapshots.afterDown = formatSnapshot(toSnapshot(afterDown.schema));
+      const parts = differingParts(P.schema, afterDown.schema);
+      const diffs = collapseDifferences(compareSnapshots(parts.a, parts.b));
+      check.columnOrder.push(...columnOrderChanges(parts.a, parts.b));
       for (const d of withoutOrderOnly(diffs)) check.differences.push(difference('down', d, m.down));
-      afterDownData = await data(r);
-      for (const d of compareData(before0, afterDownData)) {
-        const dd = dataDifference('down', d, m.down, before0, afterDownData);
-        check.dataDifferences.push(dd);
-        options.states.set(dd, { expected: before0, actual: afterDownData });
-      }
-      exact = diffs.length === 0 && sameData(before0, afterDownData);
-      r.lap('compare');
-    }
-
-    // Up again. A down that restores everything exactly makes the up run from the very same state,
-    // so in a chain that leg can only repeat the first up: it is skipped there.
-    if (!downError && !(options.chain && exact)) {
-      progress('reup', 'Applying the up again', 88);
-      const reupError = await runSteps(r, m.up, 'reup', block);
-      r.lap('reup');
-      if (reupError) check.failures.push(reupError);
-      else {
-        where = 'after-up';
-        await setVersion(r, m);
-        const afterReup = await snapshot(r);
-        check.snapshots.afterReup = formatSnapshot(afterReup);
-        for (const d of withoutOrderOnly(collapseDifferences(compareSnapshots(afterUp, afterReup)))) check.differences.push(difference('reup', d, m.up));
-        if (check.columnOrder.length === 0) check.columnOrder.push(...columnOrderChanges(afterUp, afterReup));
-        const afterReupData = await data(r);
-        const volatile = (t: string): ReadonlySet<string> => new Set(afterUpData[t]?.generated ?? []);
-        // A table whose rows the down already fails to restore differs after the up again for the
-        // same reason: one finding per cause.
-        const lossy = new Set(check.dataDifferences.filter((d) => d.phase === 'down').map((d) => d.table));
-        for (const d of compareData(afterUpData, afterReupData, { ignore: volatile }).filter((x) => !lossy.has(x.table))) {
-          const dd = dataDifference('reup', d, m.up, afterUpData, afterReupData);
+      afterDownData = afterDown.data;
+      if (withRows) {
+        for (const d of compareData(before0.data, afterDown.data)) {
+          const dd = dataDifference('down', d, m.down, before0.data, afterDown.data);
           check.dataDifferences.push(dd);
-          options.states.set(dd, { expected: afterUpData, actual: afterReupData });
+          options.states.set(dd, { expected: before0.data, actual: afterDown.data });
         }
-        r.lap('compare');
+      }
+      exact = diffs.length === 0 && (!withRows || sameData(before0.data, afterDown.data));
+      r.lap('compare');
+
+      // Up again. A down that restores everything exactly makes the up run from the very same
+      // state, so in a chain that leg can only repeat the first up: it is skipped there.
+      if (!(options.chain && exact)) {
+        progress('reup', 'Applying the up again', 88);
+        mark = await reader.mark();
+        const reupError = await runSteps(r, m.up, 'reup', block);
+        r.lap('reup');
+        if (reupError) check.failures.push(reupError);
+        else {
+          where = 'after-up';
+          await setVersion(r, m);
+          const afterReup = await reader.after(afterDown, mark, withRows);
+          if (options.snapshots) check.snapshots.afterReup = formatSnapshot(toSnapshot(afterReup.schema));
+          const parts = differingParts(afterUp.schema, afterReup.schema);
+          for (const d of withoutOrderOnly(collapseDifferences(compareSnapshots(parts.a, parts.b)))) check.differences.push(difference('reup', d, m.up));
+          if (check.columnOrder.length === 0) check.columnOrder.push(...columnOrderChanges(parts.a, parts.b));
+          if (withRows) {
+            const first = afterUp.data;
+            const volatile = (t: string): ReadonlySet<string> => new Set(first[t]?.generated ?? []);
+            // A table whose rows the down already fails to restore differs after the up again for the
+            // same reason: one finding per cause.
+            const lossy = new Set(check.dataDifferences.filter((d) => d.phase === 'down').map((d) => d.table));
+            for (const d of compareData(first, afterReup.data, { ignore: volatile }).filter((x) => !lossy.has(x.table))) {
+              const dd = dataDifference('reup', d, m.up, first, afterReup.data);
+              check.dataDifferences.push(dd);
+              options.states.set(dd, { expected: first, actual: afterReup.data });
+            }
+          }
+          r.lap('compare');
+        }
       }
     }
     collectData();
     return check;
   } finally {
+    r.lap('legs');
     if (options.chain && !check.upFailed) {
-      // Back to the state before the fixtures and rows, then the up alone: where the next migration starts.
-      if (restorable) await restoreClean();
-      if (where === 'clean') {
-        const error = await runSteps(r, m.up, 'up', block);
-        if (error) {
-          check.failures.push(error);
+      // Where the next migration starts: the state after the up alone, without fixtures or rows.
+      if (block && !withRows && options.fixtures.length === 0 && afterUp && m.down.length > 0) {
+        // Nothing but the up and the legs ran since mg_up: back there, and nothing to run again.
+        await r.db.exec('ROLLBACK TO SAVEPOINT mg_up');
+        where = 'after-up';
+        check.next = { schema: afterUp.schema, data: afterUp.data };
+      } else if (block && !withRows && options.fixtures.length === 0 && afterUp && where === 'after-up') {
+        check.next = afterUp;
+      } else {
+        if (restorable) await restoreClean();
+        await reader.reset(P.schema);
+        if (where === 'clean') {
+          const mark = await reader.mark();
+          const error = await runSteps(r, m.up, 'up', block);
+          if (error) {
+            check.failures.push(error);
+            check.upFailed = true;
+          } else {
+            await setVersion(r, m);
+            // The same statements on the same schema make the same definitions as the first up:
+            // only which objects (their oids are new) is read again, the definitions are reused.
+            check.next = await reader.after(P, mark, true, afterUp?.schema);
+          }
+        } else if (where === 'after-up') check.next = await readState(r);
+        else {
           check.upFailed = true;
-        } else await setVersion(r, m);
-      } else if (where !== 'after-up') {
-        check.upFailed = true;
-        check.notes.push('the state after the up could not be restored on the server: the later migrations are not verified');
+          check.notes.push('the state after the up could not be restored on the server: the later migrations are not verified');
+        }
       }
       if (block) await r.db.exec(check.upFailed ? 'ROLLBACK' : 'COMMIT');
       committed = true;
+      r.lap('chain');
     }
     if (block && !committed) await r.db.exec('ROLLBACK').catch(() => undefined);
   }
@@ -918,9 +1090,9 @@ export async function verifyMigration(options: VerifyOptions): Promise<VerifyRes
     }
     checkCancelled(options);
 
-    const before = await snapshot(runner);
+    const before = await readState(runner);
     lap('snapshot');
-    const check = await checkMigration(runner, m, { chain: false, fixtures: fixtures.fixtures, showData: options.showData !== false, before, progress, states });
+    const check = await checkMigration(runner, m, { chain: false, fixtures: fixtures.fixtures, showData: options.showData !== false, snapshots: true, before, progress, states });
     applyCheck(result, check);
     result.status = 'failed';
     if (check.fixtureFailure) {
@@ -990,12 +1162,14 @@ export async function verifyAll(options: VerifyAllOptions): Promise<{ plan: Veri
       if (error) return { plan, results, error: `the prelude fails: ${error}` };
       if (cacheDir) await writeEntry(cacheDir, keys[0]!, await runner.db.dumpDataDir('none'));
     }
-    let before = await snapshot(runner);
+    runner.seedCache = new SeedCache();
+    let before = await readState(runner);
     for (const [i, m] of plan.migrations.entries()) {
       checkCancelled(options);
       if (!selected[i]) {
-        const error = await runSteps(runner, m.up, 'replay', false);
-        if (error) {
+        const step = await advance(runner, m, before);
+        if ('error' in step) {
+          const error = step.error;
           // Nothing after this migration can be verified.
           const r = emptyResult({ ...options, version: m.version }, plan, serverUrl, cacheDir, {});
           describeResult(r, m, plan);
@@ -1007,8 +1181,7 @@ export async function verifyAll(options: VerifyAllOptions): Promise<{ plan: Veri
           options.onResult?.(results[results.length - 1]!, done, total);
           return { plan, results, stoppedAt: i };
         }
-        await setVersion(runner, m);
-        before = await snapshot(runner);
+        before = step.next;
         continue;
       }
       const t = makeTimer();
@@ -1022,7 +1195,7 @@ export async function verifyAll(options: VerifyAllOptions): Promise<{ plan: Veri
       const texts = new Map<string, string>();
       for (const s of [...m.up, ...m.down]) texts.set(s.file.path, s.text);
       const local: Runner = { ...runner, lap: t.lap };
-      const check = await checkMigration(local, m, { chain: true, fixtures: applicableFixtures(fixtures.fixtures, before), showData: options.showData === true, before, states });
+      const check = await checkMigration(local, m, { chain: true, fixtures: applicableFixtures(fixtures.fixtures, toSnapshot(before.schema)), showData: options.showData === true, snapshots: options.showData === true, before, states });
       runner.db = local.db;
       applyCheck(r, check);
       r.status = 'failed';
@@ -1034,7 +1207,7 @@ export async function verifyAll(options: VerifyAllOptions): Promise<{ plan: Veri
       results.push(r.status === 'fixture-failed' ? r : finish(r, m, options, host, states, texts));
       options.onResult?.(results[results.length - 1]!, done, total);
       if (check.upFailed) return { plan, results, stoppedAt: i };
-      before = check.afterUp ?? (await snapshot(runner));
+      before = check.next ?? (await readState(runner));
     }
     return { plan, results };
   } catch (e) {

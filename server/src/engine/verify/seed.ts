@@ -17,7 +17,7 @@
  * left out; a table with no row is reported with PostgreSQL's reason.
  */
 import type { Database } from './pglite';
-import { USER_NS } from './data';
+import { USER_NS, type TableRows } from './data';
 
 export interface SeedResult {
   /** Tables that received rows (`public.users`). */
@@ -64,6 +64,8 @@ interface Table {
   name: string;
   columns: Column[];
   fks: ForeignKey[];
+  /** Column sets that must be unique (primary key, unique constraints and plain unique indexes). */
+  uniques: string[][];
   empty: boolean;
   partitioned: boolean;
 }
@@ -75,29 +77,31 @@ const unquoteIdent = (n: string): string => (n.startsWith('"') ? n.slice(1, -1).
 
 const NOT_EXTENSION_MEMBER = `NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')`;
 
-async function readTables(db: Database, exclude: ReadonlySet<string>): Promise<Table[]> {
+async function readTables(db: Database, exclude: ReadonlySet<string>, only?: { oids: number[]; empty: ReadonlySet<string> }): Promise<Table[]> {
   const tables = new Map<number, Table>();
   const r = (
     await db.query<Row>(`
     SELECT c.oid::int AS oid, format('%I.%I', n.nspname, c.relname) AS name, c.relkind = 'p' AS partitioned
     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-    WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND ${USER_NS} AND ${NOT_EXTENSION_MEMBER}
+    WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND ${USER_NS} AND ${NOT_EXTENSION_MEMBER}${only ? ` AND c.oid = ANY('{${only.oids.join(',')}}'::oid[])` : ''}
     ORDER BY 2`)
   ).rows;
   for (const row of r) {
     const name = s(row.name);
     if (exclude.has(name)) continue;
-    tables.set(Number(row.oid), { name, columns: [], fks: [], empty: true, partitioned: row.partitioned === true });
+    tables.set(Number(row.oid), { name, columns: [], fks: [], uniques: [], empty: only ? only.empty.has(name) : true, partitioned: row.partitioned === true });
   }
   if (tables.size === 0) return [];
   const oids = [...tables.keys()];
-  // Which tables hold rows: one query for all.
-  const exists = oids.map((oid, i) => `EXISTS (SELECT 1 FROM ${tables.get(oid)!.name}) AS e${i}`);
-  for (let i = 0; i < exists.length; i += 200) {
-    const row = (await db.query<Row>(`SELECT ${exists.slice(i, i + 200).join(', ')}`)).rows[0] ?? {};
-    oids.slice(i, i + 200).forEach((oid, j) => {
-      tables.get(oid)!.empty = row[`e${i + j}`] !== true;
-    });
+  if (!only) {
+    // Which tables hold rows: one query for all.
+    const exists = oids.map((oid, i) => `EXISTS (SELECT 1 FROM ${tables.get(oid)!.name}) AS e${i}`);
+    for (let i = 0; i < exists.length; i += 200) {
+      const row = (await db.query<Row>(`SELECT ${exists.slice(i, i + 200).join(', ')}`)).rows[0] ?? {};
+      oids.slice(i, i + 200).forEach((oid, j) => {
+        tables.get(oid)!.empty = row[`e${i + j}`] !== true;
+      });
+    }
   }
   for (const row of (
     await db.query<Row>(
@@ -170,6 +174,17 @@ async function readTables(db: Database, exclude: ReadonlySet<string>): Promise<T
     )
   ).rows) {
     tables.get(Number(row.rel))?.fks.push({ columns: row.cols as string[], refTable: s(row.ref), refColumns: row.refcols as string[] });
+  }
+  for (const row of (
+    await db.query<Row>(
+      `
+    SELECT i.indrelid::int AS rel,
+           ARRAY(SELECT format('%I', a.attname) FROM unnest(i.indkey::int2[]) k(n) JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.n) AS cols
+    FROM pg_index i WHERE i.indisunique AND i.indexprs IS NULL AND i.indpred IS NULL AND i.indrelid = ANY($1::oid[])`,
+      [oids],
+    )
+  ).rows) {
+    tables.get(Number(row.rel))?.uniques.push(row.cols as string[]);
   }
   return [...tables.values()];
 }
@@ -356,15 +371,58 @@ interface PlannedRow {
   values: Map<string, string>;
 }
 
+/**
+ * Plans of earlier seedings, kept across the migrations of one `verifyAll`: a table whose
+ * definition (and whatever its values depend on) did not change gets the same rows again without
+ * reading the catalog, and the rows it held afterwards are known without reading them.
+ */
+export class SeedCache {
+  readonly entries = new Map<string, { signature: string; table: Table; rows?: PlannedRow[]; reason?: string; data?: TableRows }>();
+}
+
+/** What seeding needs to know of the database without asking it (verify tracks it anyway). */
+export interface SeedKnowledge {
+  /** Table name → its oid, for every user table (partitions and foreign tables left out). */
+  tables: ReadonlyMap<string, { oid: number }>;
+  /** Table name → whether it holds no row. */
+  empty: ReadonlySet<string>;
+  /** Table name → a text that changes whenever its seeded rows would (its definition, its parents'...). */
+  signature(table: string): string;
+}
+
+export interface SeedOutcome extends SeedResult {
+  /** The rows of seeded tables known from an earlier seeding (no need to read them). */
+  known: Record<string, TableRows>;
+  /** Tells the cache what a seeded table held afterwards. */
+  remember(table: string, rows: TableRows): void;
+}
+
 /** Inserts rows into every empty user table (except `exclude`). Never throws for a table it cannot fill. */
-export async function seedTables(db: Database, options: { exclude?: ReadonlySet<string> } = {}): Promise<SeedResult> {
-  const tables = await readTables(db, options.exclude ?? new Set());
-  const result: SeedResult = { seeded: [], skipped: [], rows: 0 };
+export async function seedTables(db: Database, options: { exclude?: ReadonlySet<string>; knowledge?: SeedKnowledge; cache?: SeedCache } = {}): Promise<SeedOutcome> {
+  const exclude = options.exclude ?? new Set<string>();
+  const cache = options.cache;
+  const knowledge = options.knowledge;
+  const result: SeedOutcome = { seeded: [], skipped: [], rows: 0, known: {}, remember: () => undefined };
+  // The tables to fill, and what we know of them already.
+  const reuse = new Map<string, { table: Table; rows?: PlannedRow[]; reason?: string; data?: TableRows }>();
+  let tables: Table[];
+  if (knowledge) {
+    const emptyNames = [...knowledge.empty].filter((t) => knowledge.tables.has(t) && !exclude.has(t));
+    const toRead: number[] = [];
+    for (const name of emptyNames) {
+      const hit = cache?.entries.get(name);
+      if (hit && hit.signature === knowledge.signature(name)) reuse.set(name, hit);
+      else toRead.push(knowledge.tables.get(name)!.oid);
+    }
+    const fresh = toRead.length > 0 ? await readTables(db, exclude, { oids: toRead, empty: knowledge.empty }) : [];
+    tables = [...fresh, ...[...reuse.values()].map((h) => h.table)];
+  } else tables = (await readTables(db, exclude)).filter((t) => t.empty);
+  if (tables.length === 0) return result;
   const pending = tables.filter((t) => t.empty);
-  if (pending.length === 0) return result;
   const byName = new Map(tables.map((t) => [t.name, t] as const));
   const planned = new Map<string, PlannedRow[]>();
   const existing = new Map<string, Map<string, string[]>>();
+  const isEmpty = (table: string): boolean => (knowledge ? knowledge.empty.has(table) : (byName.get(table)?.empty ?? false));
 
   /** Key values of rows already in a table we do not seed (referenced by a foreign key). */
   const existingValues = async (table: string, columns: string[]): Promise<string[][]> => {
@@ -385,9 +443,11 @@ export async function seedTables(db: Database, options: { exclude?: ReadonlySet<
     const rows: PlannedRow[] = [];
     for (let r = 0; r < SEED_ROWS; r++) {
       const values = new Map<string, string>();
+      // Plainer values keep the keys: rows of other tables reference them.
+      const keyColumns = new Set(t.uniques.flat());
       for (const [k, c] of t.columns.entries()) {
         if (c.generated) continue;
-        const sql = columnSql(c, k, r, plain);
+        const sql = columnSql(c, k, r, plain && !keyColumns.has(c.name));
         if (sql === undefined) return { reason: `no sample value for column ${c.name} of type ${c.type}` };
         values.set(c.name, sql);
       }
@@ -395,16 +455,15 @@ export async function seedTables(db: Database, options: { exclude?: ReadonlySet<
     }
     // Foreign keys: row r references row r (mod n) of the referenced table.
     for (const fk of t.fks) {
-      const ref = byName.get(fk.refTable);
       const nullable = fk.columns.every((c) => !t.columns.find((x) => x.name === c)?.notNull);
       let keys: string[][] | undefined;
       if (fk.refTable === t.name) {
         keys = rows.map((row) => fk.refColumns.map((rc) => row.values.get(rc) ?? 'NULL'));
-      } else if (ref && planned.has(ref.name)) {
-        keys = planned.get(ref.name)!.map((row) => fk.refColumns.map((rc) => row.values.get(rc) ?? 'NULL'));
-      } else if (ref && !ref.empty) {
-        const vals = await existingValues(ref.name, fk.refColumns);
-        keys = vals.map((v) => v.map((x, i) => `${quote(x)}::${ref.columns.find((c) => c.name === fk.refColumns[i])?.type ?? 'text'}`));
+      } else if (planned.has(fk.refTable)) {
+        keys = planned.get(fk.refTable)!.map((row) => fk.refColumns.map((rc) => row.values.get(rc) ?? 'NULL'));
+      } else if (!isEmpty(fk.refTable)) {
+        const vals = await existingValues(fk.refTable, fk.refColumns);
+        keys = vals.map((v) => v.map((x) => quote(x)));
       }
       const usable = (keys ?? []).filter((k) => !k.some((v) => v === 'NULL'));
       for (const [r, row] of rows.entries()) {
@@ -420,7 +479,14 @@ export async function seedTables(db: Database, options: { exclude?: ReadonlySet<
         });
       }
     }
-    return rows;
+    // Rows that would repeat a unique key (a referenced table with fewer rows) are left out.
+    return rows.filter((row, i) =>
+      t.uniques.every((u) => {
+        const key = u.map((c) => row.values.get(c) ?? 'NULL');
+        if (key.some((v) => v === 'NULL' || v === 'DEFAULT')) return true;
+        return !rows.slice(0, i).some((other) => u.every((c, j) => (other.values.get(c) ?? 'NULL') === key[j]));
+      }),
+    );
   };
 
   const insertSql = (t: Table, rows: PlannedRow[]): string => {
@@ -433,7 +499,12 @@ export async function seedTables(db: Database, options: { exclude?: ReadonlySet<
   const order = topological(pending, byName);
   const plans: { table: Table; rows: PlannedRow[] }[] = [];
   for (const t of order) {
-    const rows = await planRows(t, false, false);
+    const hit = reuse.get(t.name);
+    if (hit?.reason !== undefined) {
+      result.skipped.push({ table: t.name, reason: hit.reason });
+      continue;
+    }
+    const rows = hit?.rows ?? (await planRows(t, false, false));
     if ('reason' in rows) {
       result.skipped.push({ table: t.name, reason: rows.reason });
       continue;
@@ -442,51 +513,68 @@ export async function seedTables(db: Database, options: { exclude?: ReadonlySet<
     plans.push({ table: t, rows });
   }
 
+  const store = (t: Table, rows: PlannedRow[] | undefined, reason?: string): void => {
+    if (!cache || !knowledge) return;
+    const hit = reuse.get(t.name);
+    const same = hit && hit.rows === rows && hit.reason === reason;
+    cache.entries.set(t.name, { signature: knowledge.signature(t.name), table: t, ...(rows ? { rows } : {}), ...(reason !== undefined ? { reason } : {}), ...(same && hit.data ? { data: hit.data } : {}) });
+  };
+
   await db.exec('SAVEPOINT mg_seed; SET LOCAL session_replication_role = replica');
   try {
-    // Fast path: every table at once.
-    try {
-      await db.exec(`SAVEPOINT mg_seed_all;\n${plans.map((p) => insertSql(p.table, p.rows)).join(';\n')};\nRELEASE SAVEPOINT mg_seed_all`);
-      for (const p of plans) {
-        result.seeded.push(p.table.name);
-        result.rows! += p.rows.length;
-      }
-    } catch {
-      await db.exec('ROLLBACK TO SAVEPOINT mg_seed_all; RELEASE SAVEPOINT mg_seed_all');
-      // Table by table, row by row, with plainer values when PostgreSQL refuses the first ones.
-      planned.clear();
-      for (const t of order) {
-        if (result.skipped.some((x) => x.table === t.name)) continue;
-        const kept: PlannedRow[] = [];
-        let reason = '';
-        for (const [plain, nullFks] of [
-          [false, false],
-          [true, false],
-          [true, true],
-        ] as const) {
-          const rows = await planRows(t, plain, nullFks);
-          if ('reason' in rows) {
-            reason = rows.reason;
-            continue;
-          }
-          for (const [r, row] of rows.entries()) {
-            if (kept.length > r) continue;
-            try {
-              await db.exec(`SAVEPOINT mg_seed_row; ${insertSql(t, [row])}; RELEASE SAVEPOINT mg_seed_row`);
-              kept.push(row);
-            } catch (e) {
-              await db.exec('ROLLBACK TO SAVEPOINT mg_seed_row; RELEASE SAVEPOINT mg_seed_row');
-              reason = e instanceof Error ? e.message : String(e);
-              break;
-            }
-          }
-          if (kept.length === SEED_ROWS) break;
+    // Fast path: every table at once, in one block that catches each table's failure.
+    const failed = new Set<string>();
+    if (plans.length > 0) {
+      const body = plans
+        .map((p, i) => `  BEGIN ${insertSql(p.table, p.rows)}; EXCEPTION WHEN OTHERS THEN failed := failed || ${i}; END;`)
+        .join('\n');
+      await db.exec(`DO $mg_seed$ DECLARE failed int[] := '{}'; BEGIN\n${body}\n  PERFORM set_config('migration_guard.seed_failed', array_to_string(failed, ','), true);\nEND $mg_seed$`);
+      const r = (await db.query<Row>("SELECT current_setting('migration_guard.seed_failed', true) AS f")).rows[0];
+      for (const i of s(r?.f).split(',').filter((x) => x !== '')) failed.add(plans[Number(i)]!.table.name);
+    }
+    for (const p of plans) {
+      if (failed.has(p.table.name)) continue;
+      result.seeded.push(p.table.name);
+      result.rows! += p.rows.length;
+      store(p.table, p.rows);
+    }
+    // Table by table, row by row, with plainer values when PostgreSQL refuses the first ones.
+    for (const t of order) {
+      if (!failed.has(t.name)) continue;
+      const kept: PlannedRow[] = [];
+      let reason = '';
+      for (const [plain, nullFks] of [
+        [false, false],
+        [true, false],
+        [true, true],
+      ] as const) {
+        const rows = await planRows(t, plain, nullFks);
+        if ('reason' in rows) {
+          reason = rows.reason;
+          continue;
         }
-        if (kept.length > 0) {
-          planned.set(t.name, kept);
-          result.seeded.push(t.name);
-          result.rows! += kept.length;
-        } else result.skipped.push({ table: t.name, reason: reason || 'the rows were not kept' });
+        for (const [r, row] of rows.entries()) {
+          if (kept.length > r) continue;
+          try {
+            await db.exec(`SAVEPOINT mg_seed_row; ${insertSql(t, [row])}; RELEASE SAVEPOINT mg_seed_row`);
+            kept.push(row);
+          } catch (e) {
+            await db.exec('ROLLBACK TO SAVEPOINT mg_seed_row; RELEASE SAVEPOINT mg_seed_row');
+            reason = e instanceof Error ? e.message : String(e);
+            break;
+          }
+        }
+        if (kept.length === rows.length) break;
+      }
+      if (kept.length > 0) {
+        planned.set(t.name, kept);
+        result.seeded.push(t.name);
+        result.rows! += kept.length;
+        store(t, kept);
+      } else {
+        const why = reason || 'the rows were not kept';
+        result.skipped.push({ table: t.name, reason: why });
+        store(t, undefined, why);
       }
     }
   } finally {
@@ -494,8 +582,22 @@ export async function seedTables(db: Database, options: { exclude?: ReadonlySet<
     // SET LOCAL ends with the transaction; the seeding ends here.
     await db.exec('SET LOCAL session_replication_role = DEFAULT');
   }
+  for (const t of result.skipped) {
+    const table = byName.get(t.table);
+    if (table && !reuse.has(t.table)) store(table, undefined, t.reason);
+  }
   result.seeded.sort();
   result.skipped.sort((a, b) => (a.table < b.table ? -1 : a.table > b.table ? 1 : 0));
+  if (cache) {
+    for (const name of result.seeded) {
+      const data = cache.entries.get(name)?.data;
+      if (data) result.known[name] = data;
+    }
+    result.remember = (table, rows) => {
+      const entry = cache.entries.get(table);
+      if (entry) entry.data = rows;
+    };
+  }
   return result;
 }
 
@@ -508,7 +610,7 @@ function topological(tables: Table[], byName: Map<string, Table>): Table[] {
     state.set(t.name, 'visiting');
     for (const fk of t.fks) {
       const ref = byName.get(fk.refTable);
-      if (ref && ref !== t && ref.empty && tables.includes(ref) && !state.get(ref.name)) visit(ref);
+      if (ref && ref !== t && tables.includes(ref) && !state.get(ref.name)) visit(ref);
     }
     state.set(t.name, 'done');
     out.push(t);
