@@ -115,6 +115,14 @@ async function runStatementByStatement(db: Database, sql: string): Promise<ExecE
 const STEP_PREFIX = 'SAVEPOINT mg_step;\n';
 
 const inBlockCache = new WeakMap<object, boolean>();
+const controlCache = new WeakMap<object, boolean>();
+
+/** Whether a step has BEGIN, COMMIT or ROLLBACK of its own. */
+export function hasTransactionControl(step: { sql: string }): boolean {
+  let hit = controlCache.get(step);
+  if (hit === undefined) controlCache.set(step, (hit = parseSql(step.sql).statements.some(isTransactionControl)));
+  return hit;
+}
 
 export function canRunInBlock(step: { sql: string; transactional: boolean }): boolean {
   let hit = inBlockCache.get(step);

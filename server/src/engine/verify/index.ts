@@ -23,7 +23,7 @@ import { loadParser } from '../parsing/parser';
 import type { Span } from '../text';
 import { defaultCacheDir, prefixKeys, readEntry, writeEntry } from './cache';
 import { compareData, formatTable, readData, sameData, showValue, type DataDifference, type DataState } from './data';
-import { canRunInBlock, extensionsIn, runStep, type ExecError } from './execute';
+import { canRunInBlock, extensionsIn, hasTransactionControl, runStep, type ExecError } from './execute';
 import { applyRuleSettings, type RawFinding, type VerifyFinding } from './findings';
 import { fixtureTargets, loadFixtures, withRange, type Fixture, type FixtureFailure } from './fixtures';
 import { locateColumn, locateRows, locateWords, namesTable, relationsNamed, type Located } from './locate';
@@ -327,8 +327,9 @@ async function runSteps(r: Runner, steps: readonly Step[], phase: StepPhase, inB
   for (const step of steps) {
     checkCancelled(r);
     let restore: (() => Promise<Database>) | undefined;
-    if (!inBlock && !r.server && step.transactional && !canRunInBlock(step)) {
-      // A file with COMMITs keeps part of its work when it fails: locate the error on a copy.
+    if (phase !== 'replay' && !inBlock && !r.server && step.transactional && hasTransactionControl(step)) {
+      // A file with COMMITs keeps part of its work when it fails: locate the error on a copy. (Not
+      // for the replay of earlier migrations, where the file that fails is what counts.)
       const dump = await r.db.dumpDataDir('none');
       restore = () => openDatabase({ extensions: r.extensions, loadDataDir: dump });
     }
@@ -411,7 +412,20 @@ function seedKnowledge(state: Tracked, exclude: ReadonlySet<string>): SeedKnowle
     if (rows && rows.rows.length === 0 && !rows.truncated) empty.add(t);
   }
   const objects = [...state.schema.objects.values()];
-  const types = objects.filter((o) => o.kind === 'enum' || o.kind === 'domain' || o.kind === 'type').map((o) => `${o.name}:${o.lines.join('|')}`).sort().join('\n');
+  // A table's rows depend on the types of its columns (enum labels, domain checks): only those count.
+  const typeLines = new Map<string, string>();
+  for (const o of objects) {
+    if (o.kind !== 'enum' && o.kind !== 'domain' && o.kind !== 'type') continue;
+    const text = o.lines.join('|');
+    typeLines.set(o.name, text);
+    typeLines.set(o.name.replace(/^public\./, ''), text);
+  }
+  const typesOf = (lines: readonly string[]): string =>
+    lines
+      .map((l) => /^column (?:"(?:[^"]|"")*"|\S+) ([^\s(\[]+)/.exec(l)?.[1])
+      .filter((t): t is string => t !== undefined && typeLines.has(t))
+      .map((t) => `${t}:${typeLines.get(t)}`)
+      .join('\n');
   const tables = new Map(objects.filter((o) => o.kind === 'table').map((o) => [o.name, o] as const));
   const constraints = new Map<string, string[]>();
   for (const o of objects) if (o.kind === 'constraint' && o.table) constraints.set(o.table, [...(constraints.get(o.table) ?? []), o.lines.join('|')]);
@@ -424,7 +438,8 @@ function seedKnowledge(state: Tracked, exclude: ReadonlySet<string>): SeedKnowle
       if (!name) return p;
       return `${name}:${tables.get(name)!.lines.join('|')}:${empty.has(name) ? '' : JSON.stringify(state.data[name]?.rows ?? null)}`;
     });
-    return [types, tables.get(t)?.lines.join('|') ?? '', [...own].sort().join('\n'), parentSigs.sort().join('\n')].join('\u0000');
+    const lines = tables.get(t)?.lines ?? [];
+    return [typesOf(lines), lines.join('|'), [...own].sort().join('\n'), parentSigs.sort().join('\n')].join('\u0000');
   };
   return { tables: metas, empty, signature };
 }
@@ -482,7 +497,11 @@ async function checkMigration(r: Runner, m: PlannedMigration, options: CheckOpti
   const restorable = block || !r.server;
   // A migration whose statements cannot change rows needs no rows to be verified (neutral.ts):
   // in a chain, where time counts, it runs without them. Its result is the same.
-  const withRows = restorable && !(options.chain && options.fixtures.length === 0 && !options.showData && neutral(m));
+  // In a chain, a migration that runs outside our transaction goes without rows too: with none, the
+  // up run again leaves the state the next migration starts from, and no restore (a new database
+  // from a dump, hundreds of MB) is needed unless something fails.
+  const withRows = restorable && !(options.chain && options.fixtures.length === 0 && !options.showData && (neutral(m) || !block));
+  if (options.chain && !block && restorable && !withRows && !neutral(m)) check.notes.push('no synthetic rows in verify --all for a migration that runs outside a transaction (verify it alone to check its data)');
   const reader = new StateReader(r, block);
   /** Where the database is when the legs end: a chain must continue from the state after the up. */
   let where: 'clean' | 'after-up' | 'other' = 'clean';
@@ -643,7 +662,7 @@ async function checkMigration(r: Runner, m: PlannedMigration, options: CheckOpti
 
       // Up again. A down that restores everything exactly makes the up run from the very same
       // state, so in a chain that leg can only repeat the first up: it is skipped there.
-      if (!(options.chain && exact)) {
+      if (!(options.chain && exact && block)) {
         progress('reup', 'Applying the up again', 88);
         mark = await reader.mark();
         const reupError = await runSteps(r, m.up, 'reup', block);
@@ -684,8 +703,9 @@ async function checkMigration(r: Runner, m: PlannedMigration, options: CheckOpti
         await r.db.exec('ROLLBACK TO SAVEPOINT mg_up');
         where = 'after-up';
         check.next = { schema: afterUp.schema, data: afterUp.data };
-      } else if (block && !withRows && options.fixtures.length === 0 && afterUp && where === 'after-up') {
-        check.next = afterUp;
+      } else if (!block && !withRows && options.fixtures.length === 0 && where === 'after-up') {
+        // The up ran again and nothing else was added: this is where the next migration starts.
+        check.next = await readState(r);
       } else {
         if (restorable) await restoreClean();
         await reader.reset(P.schema);
@@ -1036,6 +1056,7 @@ export async function verifyMigration(options: VerifyOptions): Promise<VerifyRes
 
   progress('start', serverUrl ? `Creating a scratch database on ${redactUrl(serverUrl)}` : 'Starting the embedded PostgreSQL', 0);
   let runner: Runner | undefined;
+  const writes: Promise<boolean>[] = [];
   try {
     let from = 0;
     let loaded: Blob | undefined;
@@ -1065,7 +1086,8 @@ export async function verifyMigration(options: VerifyOptions): Promise<VerifyRes
     lap('start');
     if (cacheDir && !loaded) {
       // Save the empty database too: initdb is most of a cold start.
-      await writeEntry(cacheDir, keys[0]!, await runner.db.dumpDataDir('none'));
+      // Written while the replay goes on (compressed in Node's thread pool); awaited before returning.
+      writes.push(writeEntry(cacheDir, keys[0]!, await runner.db.dumpDataDir('none')));
       lap('cache');
     }
     for (let i = from; i < base.length; i++) {
@@ -1085,7 +1107,7 @@ export async function verifyMigration(options: VerifyOptions): Promise<VerifyRes
     }
     lap('replay');
     if (cacheDir && from < base.length) {
-      await writeEntry(cacheDir, keys[base.length]!, await runner.db.dumpDataDir('none'));
+      writes.push(writeEntry(cacheDir, keys[base.length]!, await runner.db.dumpDataDir('none')));
       lap('cache');
     }
     checkCancelled(options);
@@ -1111,6 +1133,7 @@ export async function verifyMigration(options: VerifyOptions): Promise<VerifyRes
     return result;
   } finally {
     if (runner) await runner.db.close().catch(() => undefined);
+    await Promise.all(writes);
     timings.total = Date.now() - started;
   }
 }

@@ -378,6 +378,8 @@ interface PlannedRow {
  */
 export class SeedCache {
   readonly entries = new Map<string, { signature: string; table: Table; rows?: PlannedRow[]; reason?: string; data?: TableRows }>();
+  /** Rows of a table (by index) that PostgreSQL refused with the first values: planned plainer from the start next time. */
+  readonly plainRows = new Map<string, Set<number>>();
 }
 
 /** What seeding needs to know of the database without asking it (verify tracks it anyway). */
@@ -439,10 +441,12 @@ export async function seedTables(db: Database, options: { exclude?: ReadonlySet<
     return out;
   };
 
-  const planRows = async (t: Table, plain: boolean, nullFks: boolean): Promise<PlannedRow[] | { reason: string }> => {
+  const planRows = async (t: Table, plainAll: boolean, nullFks: boolean): Promise<PlannedRow[] | { reason: string }> => {
     const rows: PlannedRow[] = [];
+    const learned = cache?.plainRows.get(t.name);
     for (let r = 0; r < SEED_ROWS; r++) {
       const values = new Map<string, string>();
+      const plain = plainAll || learned?.has(r) === true;
       // Plainer values keep the keys: rows of other tables reference them.
       const keyColumns = new Set(t.uniques.flat());
       for (const [k, c] of t.columns.entries()) {
@@ -561,6 +565,11 @@ export async function seedTables(db: Database, options: { exclude?: ReadonlySet<
           } catch (e) {
             await db.exec('ROLLBACK TO SAVEPOINT mg_seed_row; RELEASE SAVEPOINT mg_seed_row');
             reason = e instanceof Error ? e.message : String(e);
+            if (cache && !plain) {
+              const set = cache.plainRows.get(t.name) ?? new Set<number>();
+              set.add(r);
+              cache.plainRows.set(t.name, set);
+            }
             break;
           }
         }
