@@ -83,5 +83,33 @@ async function prune(dir: string): Promise<void> {
     names.map(async (n) => ({ n, t: (await fs.promises.stat(path.join(dir, n)).catch(() => undefined))?.mtimeMs ?? 0 })),
   );
   stats.sort((a, b) => b.t - a.t);
-  for (const { n } of stats.slice(MAX_ENTRIES)) await fs.promises.unlink(path.join(dir, n)).catch(() => undefined);
+  for (const { n } of stats.slice(MAX_ENTRIES)) {
+    await fs.promises.unlink(path.join(dir, n)).catch(() => undefined);
+    const key = n.slice(0, -'.tar.gz'.length);
+    for (const side of await fs.promises.readdir(dir)) if (side.startsWith(`${key}.`) && side.endsWith('.json.gz')) await fs.promises.unlink(path.join(dir, side)).catch(() => undefined);
+  }
+}
+
+/**
+ * What verify learnt about a saved state (its schema objects and rows, its seeding plans), beside
+ * the entry: a warm start needs not read them again. Overwritten freely; never throws.
+ */
+export async function writeSidecar(dir: string, key: string, name: string, value: unknown): Promise<void> {
+  try {
+    await fs.promises.mkdir(dir, { recursive: true });
+    const file = path.join(dir, `${key}.${name}.json.gz`);
+    const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
+    await fs.promises.writeFile(tmp, await gzip(Buffer.from(JSON.stringify(value), 'utf8'), { level: 1 }));
+    await fs.promises.rename(tmp, file);
+  } catch {
+    // A sidecar that cannot be written is only a slower next start.
+  }
+}
+
+export async function readSidecar(dir: string, key: string, name: string): Promise<unknown> {
+  try {
+    return JSON.parse((await gunzip(await fs.promises.readFile(path.join(dir, `${key}.${name}.json.gz`)))).toString('utf8')) as unknown;
+  } catch {
+    return undefined;
+  }
 }

@@ -21,7 +21,7 @@ import { NodeFileHost, type FileHost } from '../host';
 import type { Convention, ConventionId } from '../migrations/convention';
 import { loadParser } from '../parsing/parser';
 import type { Span } from '../text';
-import { defaultCacheDir, prefixKeys, readEntry, writeEntry } from './cache';
+import { defaultCacheDir, prefixKeys, readEntry, readSidecar, writeEntry, writeSidecar } from './cache';
 import { compareData, formatTable, readData, sameData, showValue, type DataDifference, type DataState } from './data';
 import { canRunInBlock, extensionsIn, hasTransactionControl, runStep, type ExecError } from './execute';
 import { applyRuleSettings, type RawFinding, type VerifyFinding } from './findings';
@@ -41,6 +41,7 @@ import {
   withoutOrderOnly,
   type ColumnOrderChange,
   type SchemaDifference,
+  type TrackedObject,
   type SchemaSnapshot,
 } from './snapshot';
 
@@ -401,6 +402,15 @@ const neutral = (m: PlannedMigration): boolean => {
   if (hit === undefined) neutralCache.set(m, (hit = isDataNeutral([...m.up, ...m.down].map((s) => s.sql))));
   return hit;
 };
+
+function trackedToJSON(t: Tracked): unknown {
+  return { objects: [...t.schema.objects.values()], data: t.data };
+}
+
+function trackedFromJSON(value: unknown): Tracked {
+  const v = value as { objects: TrackedObject[]; data: DataState };
+  return { schema: { objects: new Map(v.objects.map((o) => [o.key, o] as const)) }, data: v.data };
+}
 
 /** What seeding can know of a state without asking the database (see SeedKnowledge). */
 function seedKnowledge(state: Tracked, exclude: ReadonlySet<string>): SeedKnowledge {
@@ -1056,7 +1066,7 @@ export async function verifyMigration(options: VerifyOptions): Promise<VerifyRes
 
   progress('start', serverUrl ? `Creating a scratch database on ${redactUrl(serverUrl)}` : 'Starting the embedded PostgreSQL', 0);
   let runner: Runner | undefined;
-  const writes: Promise<boolean>[] = [];
+  const writes: Promise<unknown>[] = [];
   try {
     let from = 0;
     let loaded: Blob | undefined;
@@ -1112,10 +1122,19 @@ export async function verifyMigration(options: VerifyOptions): Promise<VerifyRes
     }
     checkCancelled(options);
 
-    const before = await readState(runner);
+    // The state after the replay: saved beside the cached entry, so that a warm start reads nothing.
+    const key = keys[base.length]!;
+    const saved = cacheDir && loaded !== undefined && from === base.length ? await readSidecar(cacheDir, key, 'state') : undefined;
+    const before = saved ? trackedFromJSON(saved) : await readState(runner);
+    if (cacheDir && !saved) writes.push(writeSidecar(cacheDir, key, 'state', trackedToJSON(before)));
+    if (cacheDir) {
+      const seeds = await readSidecar(cacheDir, key, 'seed');
+      runner.seedCache = seeds ? SeedCache.fromJSON(seeds) : new SeedCache();
+    }
     lap('snapshot');
     const check = await checkMigration(runner, m, { chain: false, fixtures: fixtures.fixtures, showData: options.showData !== false, snapshots: true, before, progress, states });
     applyCheck(result, check);
+    if (cacheDir && runner.seedCache) writes.push(writeSidecar(cacheDir, key, 'seed', runner.seedCache.toJSON()));
     result.status = 'failed';
     if (check.fixtureFailure) {
       result.status = 'fixture-failed';

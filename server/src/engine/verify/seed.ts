@@ -380,6 +380,25 @@ export class SeedCache {
   readonly entries = new Map<string, { signature: string; table: Table; rows?: PlannedRow[]; reason?: string; data?: TableRows }>();
   /** Rows of a table (by index) that PostgreSQL refused with the first values: planned plainer from the start next time. */
   readonly plainRows = new Map<string, Set<number>>();
+
+  /** As JSON (saved beside a cached state). */
+  toJSON(): unknown {
+    return {
+      entries: [...this.entries].map(([name, e]) => [name, { ...e, ...(e.rows ? { rows: e.rows.map((r) => [...r.values]) } : {}) }]),
+      plainRows: [...this.plainRows].map(([name, rows]) => [name, [...rows]]),
+    };
+  }
+
+  static fromJSON(value: unknown): SeedCache {
+    const cache = new SeedCache();
+    const v = value as { entries?: [string, { signature: string; table: Table; rows?: [string, string][][]; reason?: string; data?: TableRows }][]; plainRows?: [string, number[]][] } | undefined;
+    for (const [name, e] of v?.entries ?? []) {
+      const { rows, ...rest } = e;
+      cache.entries.set(name, { ...rest, ...(rows ? { rows: rows.map((r) => ({ values: new Map(r) })) } : {}) });
+    }
+    for (const [name, rows] of v?.plainRows ?? []) cache.plainRows.set(name, new Set(rows));
+    return cache;
+  }
 }
 
 /** What seeding needs to know of the database without asking it (verify tracks it anyway). */
