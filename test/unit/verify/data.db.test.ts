@@ -9,6 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { MemoryFileHost } from '../../../server/src/engine/host';
 import { verifyAll, verifyMigration, type VerifyOptions, type VerifyResult } from '../../../server/src/engine/verify/index';
+import { BACKUP_INIT, applied, planFor } from '../inverse/backup-helpers';
 
 const DIR = path.resolve('/virtual/data/migrations');
 const ACCOUNTS = 'CREATE TABLE accounts (id bigserial PRIMARY KEY, first_name text NOT NULL, last_name text NOT NULL, email varchar(60) UNIQUE);\n';
@@ -113,6 +114,29 @@ describe('verify: data (PGlite)', function () {
       [['verify-column-order', 'info']],
     );
     assert.equal(r.summary, 'up → down → up round-trips (1 note)');
+  });
+
+  it('the column-order case: a dropped column restored from its "Keep a backup copy" passes with one information', async () => {
+    // Our own quick fix, applied: the up copies key and column into a backup table, the down restores them.
+    const files = {
+      '000001_init.up.sql': BACKUP_INIT,
+      '000001_init.down.sql': 'DROP TABLE logs;\nDROP TABLE posts;\nDROP TABLE users;\n',
+      '000002_x.up.sql': 'ALTER TABLE users DROP COLUMN email;\n',
+      '000002_x.down.sql': 'ALTER TABLE users ADD COLUMN email text NOT NULL;\n',
+    };
+    const plan = planFor(files, '000002_x.up.sql', 0);
+    assert.ok(plan.ok);
+    const fixed = applied(files, plan.edits);
+    const r = await verify(fixed, {}, path.resolve('/virtual/migrations'));
+    assert.equal(r.status, 'passed', r.summary);
+    assert.deepEqual(
+      view(r).map((f) => [f.rule, f.severity, f.details]),
+      [['verify-column-order', 'info', ['users: (id, email, name) before, (id, name, email) after']]],
+    );
+    // Without the fix, the same down brings the column back empty: the values of every row are lost.
+    const lossy = await verify({ ...files, '000002_x.down.sql': "ALTER TABLE users ADD COLUMN email text NOT NULL DEFAULT '';\n" }, {}, path.resolve('/virtual/migrations'));
+    assert.equal(lossy.status, 'failed');
+    assert.deepEqual(lossy.findings.filter((f) => f.ruleId === 'verify-data-loss').map((f) => f.message), ["The down does not restore the values of `users.email` (3 of 3 rows differ: 'email-1' → '')"]);
   });
 
   it('a verify finding is silenced by a suppression comment on its statement; severities come from the rules setting', async () => {
