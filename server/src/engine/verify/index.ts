@@ -27,7 +27,7 @@ import { canRunInBlock, extensionsIn, hasTransactionControl, runStep, type ExecE
 import { applyRuleSettings, type RawFinding, type VerifyFinding } from './findings';
 import { fixtureTargets, loadFixtures, withRange, type Fixture, type FixtureFailure } from './fixtures';
 import { locateColumn, locateRows, locateWords, namesTable, relationsNamed, type Located } from './locate';
-import { PGLITE_VERSION, openDatabase, releaseClosedDatabases, type Database } from './pglite';
+import { PGLITE_VERSION, openDatabase, type Database } from './pglite';
 import { openScratchDatabase, redactUrl } from './pg-server';
 import { matchesVersion, migrationOfFile, planDirectory, type PlannedMigration, type Step, type VerifyPlan } from './plan';
 import { isDataNeutral } from './neutral';
@@ -521,7 +521,6 @@ async function checkMigration(r: Runner, m: PlannedMigration, options: CheckOpti
     if (block) await r.db.exec('ROLLBACK TO SAVEPOINT mg_clean');
     else if (dump) {
       await r.db.close().catch(() => undefined);
-      releaseClosedDatabases();
       r.db = await openDatabase({ extensions: r.extensions, loadDataDir: dump });
     }
     where = 'clean';

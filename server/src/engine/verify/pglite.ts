@@ -134,25 +134,5 @@ export async function openDatabase(options: OpenOptions = {}): Promise<Database>
   return db as unknown as Database;
 }
 
-let gc: (() => void) | undefined | null = null;
-
-/**
- * Gives back the memory of a closed database now. A PGlite instance holds hundreds of MB of
- * WebAssembly memory that V8 frees only when it collects the instance, which it does late: when
- * verify replaces a database by a restored copy, the old one would stay in memory beside it.
- */
-export function releaseClosedDatabases(): void {
-  if (gc === null) {
-    try {
-      // Node's own switch for `global.gc`, enabled for this process only when verify needs it.
-      (require('node:v8') as { setFlagsFromString(flags: string): void }).setFlagsFromString('--expose-gc');
-      gc = (require('node:vm') as { runInNewContext(code: string): unknown }).runInNewContext('gc') as () => void;
-    } catch {
-      gc = undefined;
-    }
-  }
-  gc?.();
-}
-
 /** The PGlite release the assets come from; part of every cache key (a test checks it against the installed package). */
 export const PGLITE_VERSION = '0.5.16';
