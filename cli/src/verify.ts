@@ -296,10 +296,6 @@ export async function runVerify(args: readonly string[], io: VerifyIO): Promise<
       io.stderr(`migration-guard verify: the fixture ${path.relative(io.cwd, f) || f} does not exist\n`);
       return 2;
     }
-  const config: LoadedConfig | undefined = new ConfigResolver(host, RULES.map((r) => r.meta.id)).forFile(path.join(dir, 'x.sql'));
-  if (config?.broken) {
-    const error = firstError(config);
-    io.stderr(`migration-guard verify: ${error ? formatConfigProblem(path.relative(io.cwd, config.path) || CONFIG_FILE_NAME, error) : `${config.path} is broken`}\n`);
   }
   const rules: Record<string, RuleSetting> = { ...(config?.config.rules ?? {}) };
   for (const r of a.rules) rules[r.id] = r.setting;
