@@ -111,6 +111,24 @@ describe('cli', () => {
       assert.deepEqual(off, { code: 0, stdout: 'No problems in 1 file.\n', stderr: '' });
     });
 
+    it('--baseline: migrations at or below it are history (statement rules quiet), above it judged; a bad version is bad usage', async () => {
+      const root = make({
+        'm/000001_init.up.sql': 'CREATE TABLE a (id int, b text);\n',
+        'm/000001_init.down.sql': 'DROP TABLE a;\n',
+        'm/000002_drop_b.up.sql': 'ALTER TABLE a DROP COLUMN b;\n',
+        'm/000002_drop_b.down.sql': 'ALTER TABLE a ADD COLUMN b text;\n',
+        'm/000003_drop_a.up.sql': 'DROP TABLE a;\n',
+        'm/000003_drop_a.down.sql': 'CREATE TABLE a (id int);\n',
+      });
+      const rules = async (...args: string[]): Promise<string[]> =>
+        (JSON.parse((await cli(root, 'check', '--format', 'json', '--rule', 'require-lock-timeout=off', ...args, 'm')).stdout) as { findings: { file: string; rule: string }[] }).findings.map((f) => `${path.basename(f.file)} ${f.rule}`);
+      assert.deepEqual(await rules(), ['000002_drop_b.up.sql ban-drop-column', '000003_drop_a.up.sql ban-drop-table']);
+      assert.deepEqual(await rules('--baseline', '2'), ['000003_drop_a.up.sql ban-drop-table']);
+      assert.deepEqual(await rules('--baseline=000003'), []);
+      const bad = await cli(root, 'check', '--baseline', 'latest', 'm');
+      assert.deepEqual(bad, { code: 2, stdout: '', stderr: 'migration-guard: --baseline expects a migration version such as 000042 or 20240101120000, not "latest" (see migration-guard --help)\n' });
+    });
+
     it('walks directories recursively for .sql, skipping node_modules and dot-directories; no paths = the working directory', async () => {
       const root = make({
         'a/migrations/000001_x.up.sql': 'SELECT 1;',

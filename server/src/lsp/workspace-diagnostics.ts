@@ -48,6 +48,8 @@ interface Reported {
   identity: readonly unknown[];
   resultId: string;
   items: Diagnostic[];
+  /** The items as JSON: a new analysis with the same findings keeps its result id. */
+  json: string;
 }
 
 /** One file's fresh report, and whether it differs from what the client has. */
@@ -140,8 +142,16 @@ export class WorkspaceChecker {
       resultId = last.resultId;
       shown = last.items;
     } else {
-      resultId = `w${this.nextId++}`;
-      this.reports.set(uri, { identity, resultId, items });
+      // Analysed again (a file appeared beside it, say) with the same findings: still unchanged.
+      const json = JSON.stringify(items);
+      if (last && last.json === json) {
+        resultId = last.resultId;
+        shown = last.items;
+        this.reports.set(uri, { ...last, identity });
+      } else {
+        resultId = `w${this.nextId++}`;
+        this.reports.set(uri, { identity, resultId, items, json });
+      }
     }
     return { uri, filePath, version: open?.version ?? null, resultId, items: shown, changed: previous.get(uri) !== resultId };
   }

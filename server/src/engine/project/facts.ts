@@ -112,7 +112,9 @@ export class WorkspaceFileFacts implements FileFacts {
   upParses(): ParsedFile[] {
     const m = this.migration;
     if (!m || m.direction !== 'down' || this.folder.convention.layout === 'single') return [];
-    const ups = this.use(() => this.folder.directory().ups(m));
+    // The directory reading is the dependency (the same object while the listing is): `ups()` filters
+    // into a new array on every call, which would never compare equal and never keep the analysis.
+    const ups = this.use(() => this.folder.directory()).ups(m);
     const out: ParsedFile[] = [];
     for (const up of ups) {
       const text = this.use(() => this.text(up.path));
