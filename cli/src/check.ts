@@ -198,7 +198,11 @@ export async function checkProject(files: readonly InputFile[], options: Options
       kind: 'migration-guard-check',
       files: members.map((i) => {
         const o = optionsOf(options, files[i]!.path);
-        const plain: EngineOptions = { ...(o.rules ? { rules: o.rules } : {}), ...(o.postgresVersion !== undefined ? { postgresVersion: o.postgresVersion } : {}) };
+        const plain: EngineOptions = {
+          ...(o.rules ? { rules: o.rules } : {}),
+          ...(o.postgresVersion !== undefined ? { postgresVersion: o.postgresVersion } : {}),
+          ...(o.baseline !== undefined ? { baseline: o.baseline } : {}),
+        };
         return { file: files[i]!, options: plain, ...(o.convention ? { convention: o.convention.id } : {}) };
       }),
     };

@@ -96,7 +96,7 @@ describe('config file', () => {
       assert.equal(r.broken, false);
       assert.deepEqual(r.config, { rules: {}, postgresVersion: 15, migrations: {} });
       assert.deepEqual(r.problems.map(show), [
-        'warning 1:2-1:8 Unknown setting "rule"; it is ignored. Known: "$schema", "rules", "postgresVersion", "migrations" or "verify". Did you mean "rules"?',
+        'warning 1:2-1:8 Unknown setting "rule"; it is ignored. Known: "$schema", "rules", "postgresVersion", "baseline", "migrations" or "verify". Did you mean "rules"?',
         'warning 3:18-3:29 Unknown setting "migrations.directory"; it is ignored. Known: "directories" or "convention". Did you mean "directories"?',
       ]);
     });

@@ -45,7 +45,8 @@ describe('convention detection', () => {
       ['supabase__postgres/migrations/db/migrations', 'dbmate'],
       ['LemmyNet__lemmy/migrations', 'folder-per-migration'],
       ['LemmyNet__lemmy/migrations/2019-02-26-002946_create_user', 'folder-per-migration'],
-      ['harness__harness/app/store/database/migrate/postgres', 'golang-migrate'],
+      // Title-less names (`0157.up.sql`) and several migrations per number: a tool of its own.
+      ['harness__harness/app/store/database/migrate/postgres', 'unrecognised'],
       ['ory__kratos/persistence/sql/migrations/sql', 'golang-migrate'],
       ['getfider__fider/migrations', 'golang-migrate'],
       ['temporalio__temporal/schema/postgresql/v12/temporal/versioned/v1.0', undefined],

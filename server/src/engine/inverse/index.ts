@@ -109,7 +109,7 @@ function dispatch(node: NonNullable<Statement['ast']>, text: string, ctx: Invers
   if ('CreateStmt' in node) return invertCreateTable(node.CreateStmt);
   if ('CreateTableAsStmt' in node) return invertCreateTableAs(node.CreateTableAsStmt);
   if ('CreateForeignTableStmt' in node) return invertCreateForeignTable(node.CreateForeignTableStmt);
-  if ('IndexStmt' in node) return invertCreateIndex(node.IndexStmt);
+  if ('IndexStmt' in node) return invertCreateIndex(node.IndexStmt, ctx, text);
   if ('AlterTableStmt' in node) return invertAlterTable(node.AlterTableStmt, ctx);
   if ('RenameStmt' in node) return invertRename(node.RenameStmt, text);
   if ('CreateEnumStmt' in node) return invertCreateEnum(node.CreateEnumStmt);

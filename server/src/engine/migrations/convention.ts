@@ -31,6 +31,11 @@ export interface MigrationFile {
   versionNumber: bigint;
   /** Every part of a dotted version (Flyway); absent means `[versionNumber]`. */
   versionParts?: bigint[];
+  /**
+   * Tools that order by the whole name (an unrecognised tool, see unrecognised.ts) keep migrations
+   * of one number apart by their title: its rank in name order, after the number.
+   */
+  versionTitleRank?: bigint;
   title: string;
   /** `up` for a single-file migration (it holds the up section, maybe a down section too). */
   direction: Direction;
@@ -83,7 +88,7 @@ export interface NewMigration {
   down: string;
 }
 
-export type ConventionId = 'golang-migrate' | 'goose' | 'dbmate' | 'sql-migrate' | 'flyway' | 'folder-per-migration';
+export type ConventionId = 'golang-migrate' | 'goose' | 'dbmate' | 'sql-migrate' | 'flyway' | 'folder-per-migration' | 'unrecognised';
 
 export interface Convention {
   id: ConventionId;
@@ -96,8 +101,16 @@ export interface Convention {
   nested?: boolean;
   /** Whether two migrations may not share a version (sql-migrate keys migrations by file name). */
   uniqueVersions: boolean;
-  /** What rolling back a migration without a down does: nothing but record the version, or fail. */
-  rollbackWithoutDown: 'no-op' | 'error';
+  /**
+   * What rolling back a migration without a down does: nothing but record the version, or fail;
+   * `unknown` when the tool is not one Migration Guard knows (messages then claim nothing about it).
+   */
+  rollbackWithoutDown: 'no-op' | 'error' | 'unknown';
+  /**
+   * False for a folder whose names no supported tool accepts (see unrecognised.ts): the rules that
+   * judge names and versions by a tool's rules stay silent, and the editor says which tool is unknown.
+   */
+  recognised?: boolean;
   /** Parses a file path; undefined when the convention does not recognise it as a migration. */
   parse(path: string): MigrationFile | undefined;
   /** The migrations directory a file path belongs to (the folder's parent for folder-per-migration). */
@@ -151,6 +164,7 @@ export function wholeFile(file: MigrationFile, text: string, transactional = tru
 
 /** Version parts of a migration, for comparisons (`[versionNumber]` unless dotted). */
 export function versionPartsOf(m: MigrationFile): bigint[] {
+  if (m.versionTitleRank !== undefined) return [m.versionNumber, m.versionTitleRank];
   return m.versionParts ?? [m.versionNumber];
 }
 
@@ -168,4 +182,33 @@ export function compareVersions(a: MigrationFile, b: MigrationFile): number {
 
 export function sameVersion(a: MigrationFile, b: MigrationFile): boolean {
   return compareVersions(a, b) === 0;
+}
+
+/**
+ * A version as written in `.migration-guard.json` (`"baseline"`) or on the command line, as the
+ * parts `compareVersions` compares: `000042` → [42], `20240101120000` → [20240101120000], diesel's
+ * `2024-01-01-120000` → its digits, Flyway's `1.2.3` (or `1_2_3`) → [1, 2, 3]. Undefined when it is
+ * not a version.
+ */
+export function parseVersion(text: string): bigint[] | undefined {
+  const v = text.trim();
+  if (/^[0-9]{4}-[0-9]{2}-[0-9]{2}-[0-9]{6}$/.test(v)) return [BigInt(v.replace(/-/g, ''))];
+  if (/^[0-9]+(?:[._][0-9]+)*$/.test(v)) return v.split(/[._]/).map((p) => BigInt(p));
+  return undefined;
+}
+
+/**
+ * Whether a migration is at or below a baseline version: history already applied everywhere, which
+ * feeds the schema model but is not judged statement by statement. Only the version's numeric parts
+ * count (a title-ordered tie is at the baseline).
+ */
+export function atOrBelowBaseline(m: MigrationFile, baseline: readonly bigint[] | undefined): boolean {
+  if (!baseline) return false;
+  const parts = m.versionTitleRank === undefined ? versionPartsOf(m) : [m.versionNumber];
+  for (let i = 0; i < Math.max(parts.length, baseline.length); i++) {
+    const x = parts[i] ?? 0n;
+    const y = baseline[i] ?? 0n;
+    if (x !== y) return x < y;
+  }
+  return true;
 }

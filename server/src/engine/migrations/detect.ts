@@ -12,13 +12,14 @@ import { GOLANG_MIGRATE_PATTERN, golangMigrate } from './golang-migrate';
 import { goose, gooseAnnotation } from './goose';
 import { linesOf, type Annotation } from './single-file';
 import { sqlMigrate, sqlMigrateAnnotation } from './sql-migrate';
+import { titlelessVersions, TITLELESS_THRESHOLD, unrecognised } from './unrecognised';
 
 export const CONVENTIONS: readonly Convention[] = [golangMigrate, goose, dbmate, sqlMigrate, flyway, folderPerMigration];
 export const CONVENTION_IDS: readonly ConventionId[] = CONVENTIONS.map((c) => c.id);
 
 /** The convention with this id (`golang-migrate`, `goose`, `dbmate`, `sql-migrate`, `flyway`, `folder-per-migration`). */
 export function conventionById(id: string): Convention | undefined {
-  return CONVENTIONS.find((c) => c.id === id);
+  return CONVENTIONS.find((c) => c.id === id) ?? (id === unrecognised.id ? unrecognised : undefined);
 }
 
 /** How many files of a directory are read for their annotations, at most. */
@@ -47,7 +48,8 @@ function isMigrationFolder(dir: string, host: FileHost): boolean {
  * The convention of a directory (the folder of a migration file), or undefined when nothing in it
  * says (callers fall back to golang-migrate). Counts file names each convention recognises, reads
  * the first annotation of up to 12 other numbered `.sql` files, and takes the majority; ties go to
- * the earlier convention of CONVENTIONS.
+ * the earlier convention of CONVENTIONS. A folder of up/down files named the way no supported tool
+ * accepts (`0157.up.sql` for three versions or more) is an unrecognised tool's (unrecognised.ts).
  */
 export function detectConvention(dir: string, host: FileHost): Convention | undefined {
   return memoized(host, `convention\0${dir}`, () => detectNow(dir, host));
@@ -61,7 +63,9 @@ function detectNow(dir: string, host: FileHost): Convention | undefined {
     if (n > 0) scores.set(c, (scores.get(c) ?? 0) + n);
   };
   const others: string[] = [];
-  for (const name of host.readDir(dir)) {
+  const names = host.readDir(dir);
+  if (titlelessVersions(names) >= TITLELESS_THRESHOLD) return unrecognised;
+  for (const name of names) {
     if (!/\.sql$/i.test(name)) continue;
     if (GOLANG_MIGRATE_PATTERN.test(name)) add(golangMigrate, 1);
     else if (FLYWAY_PATTERN.test(name) || FLYWAY_REPEATABLE.test(name)) add(flyway, 1);

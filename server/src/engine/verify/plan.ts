@@ -85,6 +85,11 @@ const TOOL_TABLES: Record<ConventionId, ToolTable> = {
       'type varchar(20) NOT NULL, script varchar(1000) NOT NULL, checksum int, installed_by varchar(100) NOT NULL, ' +
       'installed_on timestamp NOT NULL DEFAULT now(), execution_time int NOT NULL, success boolean NOT NULL)',
   },
+  // A tool Migration Guard does not know: its own table is unknown, so a neutral one stands in.
+  unrecognised: {
+    name: 'public.__migration_guard_versions',
+    ddl: 'CREATE TABLE IF NOT EXISTS __migration_guard_versions (version text PRIMARY KEY)',
+  },
   'folder-per-migration': {
     name: 'public.__diesel_schema_migrations',
     ddl: 'CREATE TABLE IF NOT EXISTS __diesel_schema_migrations (version varchar(50) PRIMARY KEY NOT NULL, run_on timestamp NOT NULL DEFAULT CURRENT_TIMESTAMP)',

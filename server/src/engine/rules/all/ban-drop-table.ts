@@ -3,6 +3,7 @@ import { qualifiedName, stringList } from '../../parsing/ast';
 import type { Statement } from '../../parsing/parser';
 import { objectsCreatedByUp } from '../up-objects';
 import type { Rule, RuleContext } from '../types';
+import { isBackedUp } from '../backup-copies';
 
 /** `schema.name` of a relation, unqualified names in `public`. */
 const key = (schema: string | undefined, name: string | undefined): string => `${schema ?? 'public'}.${name ?? ''}`;
@@ -55,7 +56,8 @@ export const banDropTable: Rule = {
       if (!ast || !('DropStmt' in ast) || ast.DropStmt.removeType !== 'OBJECT_TABLE') continue;
       // A table this file created earlier (a scratch copy, a temporary table) holds no data from before it.
       let scratch: Set<string> | undefined;
-      const objects = (ast.DropStmt.objects ?? []).filter((o) => !(scratch ??= createdEarlier(ctx, stmt)).has(droppedKey(o)));
+      // A copy of every row taken earlier (`CREATE TABLE b AS TABLE t`) keeps the data.
+      const objects = (ast.DropStmt.objects ?? []).filter((o) => !(scratch ??= createdEarlier(ctx, stmt)).has(droppedKey(o)) && !isBackedUp(ctx, stmt, droppedKey(o)));
       if (objects.length === 0) continue;
       const names = objects.map((o) => qualifiedName(o)).join(', ');
       ctx.report({ messageId: 'dropTable', data: { name: names }, span: stmt.span, statement: stmt });
