@@ -80,6 +80,12 @@ export function configSchema(rules: readonly Rule[] = RULES): Record<string, unk
         default: DEFAULT_POSTGRES_VERSION,
         markdownDescription: `The PostgreSQL major version the migrations run on (${MIN_POSTGRES_VERSION} to ${MAX_POSTGRES_VERSION}, default ${DEFAULT_POSTGRES_VERSION}): which statements lock, rewrite or fail depends on it.`,
       },
+      baseline: {
+        type: 'string',
+        pattern: '^\\s*(?:[0-9]{4}-[0-9]{2}-[0-9]{2}-[0-9]{6}|[0-9]+(?:[._][0-9]+)*)\\s*$',
+        markdownDescription:
+          'The version of the newest migration already applied everywhere (`"000042"`, `"20240101120000"`). Migrations at or below it are history: they feed the schema model and keep the file-level rules (syntax errors, file names, duplicate versions), while statement rules and `missing-down-migration` report nothing there. `--baseline` of the CLI wins over this.',
+      },
       migrations: {
         type: 'object',
         description: 'Where the migrations are and how they are named.',
@@ -107,6 +113,14 @@ export function configSchema(rules: readonly Rule[] = RULES): Record<string, unk
             pattern: '^postgres(ql)?://',
             markdownDescription:
               'Verify on this PostgreSQL server instead of the embedded PostgreSQL (PGlite). Its database is used only to create a scratch database `migration_guard_verify_<random>`, run the migrations there and drop it; migrations never run in the database the URL names. The user needs the `CREATEDB` privilege. Write a password as `${env:NAME}` (expanded from the environment; a password written out is a warning), or keep the URL in the `migrationGuard.verify.databaseUrl` user setting or the CLI\'s `MIGRATION_GUARD_DATABASE_URL`.',
+          },
+          fixtures: {
+            anyOf: [
+              { type: 'string', minLength: 1 },
+              { type: 'array', items: { type: 'string', minLength: 1 } },
+            ],
+            markdownDescription:
+              'SQL files or folders (their `.sql` files in name order), relative to this file, that verify runs after the earlier migrations and before the up, so that a data transformation is tested on realistic rows. Their rows are compared like the synthetic ones. A fixture that fails stops the verification (nothing is verified) and names the fixture, its line and PostgreSQL\'s message.',
           },
         },
       },

@@ -50,7 +50,7 @@ export async function runReview(command: Extract<Command, { kind: 'review' }>, i
     io.stderr(`migration-guard: ${message}\n`);
     return 2;
   };
-  const resolved = resolveOptions(command.rules);
+  const resolved = resolveOptions(command.rules, command.baseline);
   if (!resolved.ok) return fail(resolved.message);
   const inputs = command.paths.length > 0 ? command.paths : ['.'];
   const collected = collectFiles(inputs, io.cwd);

@@ -6,6 +6,7 @@
  *     "$schema": "...",
  *     "rules": { "ban-drop-table": "error", "missing-down-migration": "off" },
  *     "postgresVersion": 16,
+ *     "baseline": "000042",
  *     "migrations": { "directories": ["db/migrations"], "convention": "golang-migrate" },
  *     "verify": { "databaseUrl": "postgres://me@localhost:5432/postgres" }
  *   }
@@ -18,7 +19,7 @@
 import * as path from 'node:path';
 import type { EngineOptions, RuleSetting } from './config';
 import type { FileHost } from './host';
-import type { Convention, ConventionId } from './migrations/convention';
+import { parseVersion, type Convention, type ConventionId } from './migrations/convention';
 import { CONVENTION_IDS, conventionById } from './migrations/detect';
 import { badPlaceholder, hasLiteralPassword, withSamplePlaceholders } from './env';
 import { didYouMean } from './suggest';
@@ -30,13 +31,15 @@ export const MIN_POSTGRES_VERSION = 10;
 export const MAX_POSTGRES_VERSION = 18;
 export const RULE_SETTINGS: readonly RuleSetting[] = ['off', 'error', 'warning', 'info', 'hint'];
 export { CONVENTION_IDS, type ConventionId };
-export const TOP_LEVEL_KEYS = ['$schema', 'rules', 'postgresVersion', 'migrations', 'verify'] as const;
+export const TOP_LEVEL_KEYS = ['$schema', 'rules', 'postgresVersion', 'baseline', 'migrations', 'verify'] as const;
 export const MIGRATIONS_KEYS = ['directories', 'convention'] as const;
-export const VERIFY_KEYS = ['databaseUrl'] as const;
+export const VERIFY_KEYS = ['databaseUrl', 'fixtures'] as const;
 
 export interface ProjectConfig {
   rules: Record<string, RuleSetting>;
   postgresVersion?: number;
+  /** Migrations at or below this version are applied history (see EngineOptions.baseline). */
+  baseline?: string;
   migrations: {
     /** Globs relative to the config file's directory, `/`-separated. */
     directories?: string[];
@@ -49,6 +52,8 @@ export interface ProjectConfig {
      * As written: `${env:NAME}` placeholders are expanded where it is used (`expandEnv`).
      */
     databaseUrl?: string;
+    /** SQL files or folders run before the up (relative to the config file, `/`-separated). */
+    fixtures?: string[];
   };
 }
 
@@ -318,6 +323,13 @@ export function parseConfigText(text: string, knownRuleIds: readonly string[]): 
           problem('error', `"postgresVersion" must be a PostgreSQL major version, an integer from ${MIN_POSTGRES_VERSION} to ${MAX_POSTGRES_VERSION}, not ${shown}.`, v.span);
         } else config.postgresVersion = v.value;
         break;
+      case 'baseline':
+        if (v.kind !== 'string' || parseVersion(v.value) === undefined) {
+          const shown = v.kind === 'string' || v.kind === 'number' ? JSON.stringify(v.value) : kindName(v);
+          const hint = v.kind === 'number' ? ` (write it as a string, "${v.value}", to keep its leading zeros)` : '';
+          problem('error', `"baseline" must be a migration version as a string, such as "000042" or "20240101120000", not ${shown}${hint}.`, v.span);
+        } else config.baseline = v.value.trim();
+        break;
       case 'migrations':
         if (v.kind !== 'object') {
           problem('error', `"migrations" must be an object with "directories" and/or "convention", not ${kindName(v)}.`, v.span);
@@ -354,7 +366,7 @@ export function parseConfigText(text: string, knownRuleIds: readonly string[]): 
         break;
       case 'verify':
         if (v.kind !== 'object') {
-          problem('error', `"verify" must be an object with "databaseUrl", not ${kindName(v)}.`, v.span);
+          problem('error', `"verify" must be an object with "databaseUrl" and/or "fixtures", not ${kindName(v)}.`, v.span);
           break;
         }
         config.verify = {};
@@ -376,6 +388,21 @@ export function parseConfigText(text: string, knownRuleIds: readonly string[]): 
                 );
               }
             }
+          } else if (m.key === 'fixtures') {
+            const items = mv.kind === 'array' ? mv.items : mv.kind === 'string' ? [mv] : undefined;
+            if (!items) {
+              problem('error', `"verify.fixtures" must be a path or an array of paths (SQL files or folders relative to this file), not ${kindName(mv)}.`, mv.span);
+              continue;
+            }
+            const paths: string[] = [];
+            for (const item of items) {
+              if (item.kind !== 'string' || item.value.trim() === '') {
+                problem('error', `Each of "verify.fixtures" must be a non-empty path, not ${item.kind === 'string' ? 'an empty string' : kindName(item)}.`, item.span);
+              } else if (path.isAbsolute(item.value) || /^[a-zA-Z]:[\\/]/.test(item.value)) {
+                problem('error', `"${item.value}" is an absolute path: "verify.fixtures" are relative to the directory of ${CONFIG_FILE_NAME}.`, item.span);
+              } else paths.push(item.value.replace(/\\/g, '/').replace(/^\.\//, '').replace(/\/+$/, ''));
+            }
+            config.verify.fixtures = paths;
           } else {
             problem('warning', `Unknown setting "verify.${m.key}"; it is ignored. Known: ${quoted(VERIFY_KEYS)}.${didYouMean(m.key, VERIFY_KEYS)}`, m.keySpan);
           }
@@ -486,9 +513,16 @@ export function configOptions(loaded: LoadedConfig | undefined): EngineOptions &
   const c = loaded.config;
   const out: EngineOptions & { convention?: Convention } = { rules: { ...c.rules } };
   if (c.postgresVersion !== undefined) out.postgresVersion = c.postgresVersion;
+  if (c.baseline !== undefined) out.baseline = c.baseline;
   const convention = conventionFor(c.migrations.convention);
   if (convention) out.convention = convention;
   return out;
+}
+
+/** The absolute paths of a config's `verify.fixtures` (none while it is broken). */
+export function fixturePaths(loaded: LoadedConfig | undefined): string[] {
+  if (!loaded || loaded.broken) return [];
+  return (loaded.config.verify?.fixtures ?? []).map((p) => path.resolve(loaded.dir, ...p.split('/')));
 }
 
 /** Whether a path is a config file (by name). */

@@ -5,7 +5,7 @@ import { RunFileHost } from '../../../cli/src/check';
 import { MemoryFileHost } from '../../../server/src/engine/host';
 import { analyzeFile } from '../../../server/src/engine/analyze';
 import { chooseConvention, CONVENTION_IDS, conventionById, detectConvention } from '../../../server/src/engine/migrations/detect';
-import { unknownTool } from '../../../server/src/engine/migrations/unknown';
+import { unrecognised as unknownTool } from '../../../server/src/engine/migrations/unrecognised';
 import { RULES } from '../../../server/src/engine/rules/registry';
 
 const host = (files: Record<string, string>): MemoryFileHost => new MemoryFileHost(Object.fromEntries(Object.entries(files).map(([n, t]) => [path.join('/d', n), t])));
@@ -14,6 +14,9 @@ describe('convention detection', () => {
   it('conventionById knows the eight ids, and nothing else', () => {
     assert.deepEqual(CONVENTION_IDS, ['golang-migrate', 'goose', 'dbmate', 'sql-migrate', 'flyway', 'folder-per-migration', 'pop', 'popx']);
     assert.equal(conventionById('unknown'), undefined);
+    // The unrecognised tool's stand-in is found by its id (a worker gets it by id) but cannot be configured.
+    assert.equal(conventionById('unrecognised')?.unknownTool, true);
+    assert.ok(!CONVENTION_IDS.includes('unrecognised'));
     for (const id of CONVENTION_IDS) assert.equal(conventionById(id)?.id, id);
     assert.equal(conventionById('liquibase'), undefined);
   });
@@ -95,7 +98,8 @@ describe('convention detection', () => {
       ['supabase__postgres/migrations/db/migrations', 'dbmate'],
       ['LemmyNet__lemmy/migrations', 'folder-per-migration'],
       ['LemmyNet__lemmy/migrations/2019-02-26-002946_create_user', 'folder-per-migration'],
-      // 36 versions held twice: a runner that keys migrations by name (maragudk/migrate), not golang-migrate.
+      // Title-less names (`0157.up.sql`) and 36 versions held twice: a runner that keys migrations by
+      // name (maragudk/migrate), not golang-migrate.
       ['harness__harness/app/store/database/migrate/postgres', undefined],
       ['ory__kratos/persistence/sql/migrations/sql', 'popx'],
       ['ory__kratos/persistence/sql/migrations/legacy', 'pop'],

@@ -1,5 +1,7 @@
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
 import { invalidMigrationFilename } from '../../../server/src/engine/rules/all/invalid-migration-filename';
-import { ruleTester } from './tester';
+import { runRule, ruleTester } from './tester';
 
 const skip = (name: string, reason: string, rename: string): string =>
   `golang-migrate silently skips \`${name}\`: ${reason}. Rename it to \`${rename}\`.`;
@@ -10,6 +12,18 @@ ruleTester(invalidMigrationFilename, {
     { name: 'a valid down', code: 'SELECT 1;', fileName: '1_init.down.sql' },
     { name: 'an empty title is valid', code: '', fileName: '1_.up.sql' },
     { name: 'pop-style extra dots are valid', code: '', fileName: '20200101120000_init.postgres.up.sql' },
+    {
+      name: 'a folder of title-less names (an unrecognised tool): not judged by golang-migrate',
+      code: 'CREATE TABLE a ();',
+      fileName: '0157.up.sql',
+      files: { '0155.up.sql': '', '0156.up.sql': '', '0156.down.sql': '', '0001_create_users.up.sql': '' },
+    },
+    {
+      name: 'in that folder, other names are not judged either',
+      code: 'CREATE TABLE a ();',
+      fileName: '0115_create_table_favorite_repos_up.sql',
+      files: { '0155.up.sql': '', '0156.up.sql': '', '0157.up.sql': '' },
+    },
     // A folder that no supported tool runs as named is not judged by golang-migrate's names.
     { name: 'a seed file alone: no tool recognised', code: 'INSERT INTO a VALUES (1);', fileName: 'seed.sql' },
     { name: 'near misses only: no tool recognised', code: '', fileName: '1_init_down.sql', files: { '1_init_up.sql': '' } },
@@ -105,4 +119,26 @@ ruleTester(invalidMigrationFilename, {
       errors: [],
     },
   ],
+});
+
+describe('invalid-migration-filename: "Rename to <name>"', () => {
+  const dir = path.resolve('/virtual/migrations');
+  it('offers the rename the message names, on an up and on a down', () => {
+    for (const [fileName, to] of [['1_init_up.sql', '1_init.up.sql'], ['1_init_down.sql', '1_init.down.sql']] as const) {
+      // In a golang-migrate folder (a lone near miss is no tool's for sure).
+      const found = runRule(invalidMigrationFilename, { code: '', fileName, files: { '2_other.up.sql': '', '2_other.down.sql': '' } });
+      assert.deepEqual(found[0]?.actions, [{ kind: 'renameFile', statementIndex: -1, title: `Rename to ${to}`, from: path.join(dir, fileName), to: path.join(dir, to) }]);
+    }
+  });
+
+  it('offers no rename when the name is taken', () => {
+    const found = runRule(invalidMigrationFilename, { code: '', fileName: '1_init_down.sql', files: { '1_init.down.sql': '' } });
+    assert.equal(found[0]?.messageId, 'taken');
+    assert.equal(found[0]?.actions, undefined);
+  });
+
+  it('two title-less files in a golang-migrate folder are misnamed files, reported', () => {
+    const found = runRule(invalidMigrationFilename, { code: '', fileName: '0003.up.sql', files: { '0001_a.up.sql': '', '0002_b.up.sql': '', '0004.up.sql': '' } });
+    assert.deepEqual(found.map((f) => f.messageId), ['rename']);
+  });
 });

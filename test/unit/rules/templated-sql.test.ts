@@ -86,6 +86,17 @@ describe('templates: masking keeps every position', () => {
 describe('templates: a generated down is a template too', () => {
   it('writes the actions back where their masked names stand', () => {
     const up = parseSql('CREATE TABLE {{ .Schema }}.users (id int);\nCREATE INDEX {{.Prefix}}_users_idx ON {{ .Schema }}.users (id);');
-    assert.equal(generateDownSql(up), 'DROP INDEX {{ .Schema }}.{{.Prefix}}_users_idx;\n\nDROP TABLE {{ .Schema }}.users;\n');
+    assert.equal(
+      generateDownSql(up),
+      '-- Nothing to undo: CREATE INDEX {{.Prefix}}_users_idx ON {{ .Schema }}.users (… only changes {{ .Schema }}.users, which this migration creates\n\nDROP TABLE {{ .Schema }}.users;\n',
+    );
+    const index = parseSql('CREATE INDEX {{.Prefix}}_users_idx ON {{ .Schema }}.users (id);\nCREATE TABLE {{ .Schema }}.teams (id int);');
+    assert.equal(generateDownSql(index), 'DROP TABLE {{ .Schema }}.teams;\n\nDROP INDEX {{ .Schema }}.{{.Prefix}}_users_idx;\n');
+  });
+
+  it('a note shortened inside an action is cut before it, so the down still renders', () => {
+    const up = parseSql('CREATE TABLE {{ .Schema }}.users (id int);\nCREATE INDEX users_with_a_long_name_idx ON {{ .Schema }}.users ({{ .SomeVeryLongColumnExpression }});');
+    const down = generateDownSql(up);
+    for (const line of down.split('\n')) assert.equal((line.match(/\{\{/g) ?? []).length, (line.match(/\}\}/g) ?? []).length, line);
   });
 });

@@ -5,7 +5,7 @@
 import { unmaskNames } from '../parsing/templates';
 import type { ParsedFile, Statement } from '../parsing/parser';
 import { nodeKind } from '../parsing/parser';
-import { SchemaModel, schemasThroughFile } from '../schema';
+import { replayThrough, SchemaModel, type Replay } from '../schema';
 import { defaultSequence } from '../schema/dependencies';
 import { DEFAULT_SCHEMA, qualifiedKey } from '../schema/model';
 import { invertDropWithSchema } from './drop';
@@ -41,6 +41,8 @@ export interface ResolvedSchema {
   fileRank?: (file: string) => number | undefined;
   /** The up file's path (for the model's origins). */
   filePath?: string;
+  /** How to replay the up statement by statement (a workspace shares its replays). */
+  replay?: (parsed: ParsedFile, base: SchemaModel, file: string) => Replay;
 }
 
 export interface DownOptions {
@@ -110,7 +112,7 @@ function dispatch(node: NonNullable<Statement['ast']>, text: string, ctx: Invers
   if ('CreateStmt' in node) return invertCreateTable(node.CreateStmt);
   if ('CreateTableAsStmt' in node) return invertCreateTableAs(node.CreateTableAsStmt);
   if ('CreateForeignTableStmt' in node) return invertCreateForeignTable(node.CreateForeignTableStmt);
-  if ('IndexStmt' in node) return invertCreateIndex(node.IndexStmt);
+  if ('IndexStmt' in node) return invertCreateIndex(node.IndexStmt, ctx, text);
   if ('AlterTableStmt' in node) return invertAlterTable(node.AlterTableStmt, ctx);
   if ('RenameStmt' in node) return invertRename(node.RenameStmt, text);
   if ('CreateEnumStmt' in node) return invertCreateEnum(node.CreateEnumStmt);
@@ -154,7 +156,10 @@ function dispatch(node: NonNullable<Statement['ast']>, text: string, ctx: Invers
 
 /** Line breaks inside a comment would turn the rest of it into SQL. */
 function oneLine(text: string): string {
-  return text.replace(/[\r\n\u0085\u2028\u2029]+/g, ' ');
+  const line = text.replace(/[\r\n\u0085\u2028\u2029]+/g, ' ');
+  // A note shortened inside a template action (`{{ .Sch…`) would not render: cut before the action.
+  const open = line.lastIndexOf('{{');
+  return open >= 0 && line.indexOf('}}', open) < 0 ? `${line.slice(0, open).trimEnd()}…` : line;
 }
 
 export interface FileInverse {
@@ -171,6 +176,8 @@ export interface InvertFileOptions {
   /** The up file's path (for the model's origins). */
   filePath?: string;
   override?: ReadonlyMap<number, InverseStep>;
+  /** How to replay the up statement by statement (a workspace shares its replays); `replayThrough` by default. */
+  replay?: (parsed: ParsedFile, base: SchemaModel, file: string) => Replay;
 }
 
 /** The inverse of every statement of an up file, with what the earlier statements created in view. */
@@ -180,14 +187,15 @@ export function invertFile(up: ParsedFile, options: InvertFileOptions = {}): Fil
   /** Context key → indexes of the steps that create or change that object. */
   const owners = new Map<string, number[]>();
   const searchPaths: string[] = [];
-  let schemas: SchemaModel[] | undefined;
+  let replay: Replay | undefined;
   if (options.before) {
     try {
-      schemas = schemasThroughFile(options.before, options.filePath ?? '', up);
+      replay = options.replay ? options.replay(up, options.before, options.filePath ?? '') : replayThrough(options.before, options.filePath ?? '', up);
     } catch {
-      schemas = undefined;
+      replay = undefined;
     }
   }
+  const schemas = replay?.models;
   let searchPath: string[] = ['public'];
 
   up.statements.forEach((stmt, i) => {
@@ -203,6 +211,7 @@ export function invertFile(up: ParsedFile, options: InvertFileOptions = {}): Fil
     }
     ctx.before = schemas?.[i];
     ctx.after = schemas?.[i + 1];
+    ctx.logged = replay?.touched[i];
     ctx.searchPath = searchPath;
     ctx.statement = stmt;
     ctx.fileRank = options.fileRank;
@@ -240,6 +249,7 @@ export function invertFile(up: ParsedFile, options: InvertFileOptions = {}): Fil
   });
   ctx.before = undefined;
   ctx.after = undefined;
+  ctx.logged = undefined;
   ctx.statement = undefined;
   orderSequenceDrops(steps, schemas?.[up.statements.length]);
   return { steps, searchPaths };
@@ -305,6 +315,7 @@ export function generateDownSql(up: ParsedFile, options: DownOptions = {}): stri
     ...(schema ? { before: schema.before } : {}),
     ...(schema?.fileRank ? { fileRank: schema.fileRank } : {}),
     ...(schema?.filePath ? { filePath: schema.filePath } : {}),
+    ...(schema?.replay ? { replay: schema.replay } : {}),
     ...(options.override ? { override: options.override } : {}),
   });
   const out: string[] = [];

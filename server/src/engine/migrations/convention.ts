@@ -98,7 +98,7 @@ export interface NewMigration {
   down: string;
 }
 
-export type ConventionId = 'golang-migrate' | 'goose' | 'dbmate' | 'sql-migrate' | 'flyway' | 'folder-per-migration' | 'pop' | 'popx' | 'unknown';
+export type ConventionId = 'golang-migrate' | 'goose' | 'dbmate' | 'sql-migrate' | 'flyway' | 'folder-per-migration' | 'pop' | 'popx' | 'unrecognised';
 
 /**
  * How a folder's convention was chosen: named in `.migration-guard.json` (`configured`), recognised
@@ -120,8 +120,11 @@ export interface Convention {
   nested?: boolean;
   /** Whether two migrations may not share a version (sql-migrate keys migrations by file name). */
   uniqueVersions: boolean;
-  /** What rolling back a migration without a down does: nothing but record the version, or fail. */
-  rollbackWithoutDown: 'no-op' | 'error';
+  /**
+   * What rolling back a migration without a down does: nothing but record the version, or fail;
+   * `unknown` when the tool is not one Migration Guard knows (messages then claim nothing about it).
+   */
+  rollbackWithoutDown: 'no-op' | 'error' | 'unknown';
   /** popx refuses to load a folder in which an up migration has no down. */
   requiresDown?: boolean;
   /**
@@ -225,4 +228,33 @@ export function versionIdentity(m: MigrationFile): string {
 
 export function sameVersion(a: MigrationFile, b: MigrationFile): boolean {
   return compareVersions(a, b) === 0;
+}
+
+/**
+ * A version as written in `.migration-guard.json` (`"baseline"`) or on the command line, as the
+ * parts `compareVersions` compares: `000042` → [42], `20240101120000` → [20240101120000], diesel's
+ * `2024-01-01-120000` → its digits, Flyway's `1.2.3` (or `1_2_3`) → [1, 2, 3]. Undefined when it is
+ * not a version.
+ */
+export function parseVersion(text: string): bigint[] | undefined {
+  const v = text.trim();
+  if (/^[0-9]{4}-[0-9]{2}-[0-9]{2}-[0-9]{6}$/.test(v)) return [BigInt(v.replace(/-/g, ''))];
+  if (/^[0-9]+(?:[._][0-9]+)*$/.test(v)) return v.split(/[._]/).map((p) => BigInt(p));
+  return undefined;
+}
+
+/**
+ * Whether a migration is at or below a baseline version: history already applied everywhere, which
+ * feeds the schema model but is not judged statement by statement. Only the version's numeric parts
+ * count (migrations of one number told apart by their key are all at a baseline of that number).
+ */
+export function atOrBelowBaseline(m: MigrationFile, baseline: readonly bigint[] | undefined): boolean {
+  if (!baseline) return false;
+  const parts = versionPartsOf(m);
+  for (let i = 0; i < Math.max(parts.length, baseline.length); i++) {
+    const x = parts[i] ?? 0n;
+    const y = baseline[i] ?? 0n;
+    if (x !== y) return x < y;
+  }
+  return true;
 }

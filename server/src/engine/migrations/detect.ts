@@ -13,7 +13,7 @@ import { goose, gooseAnnotation } from './goose';
 import { linesOf, type Annotation } from './single-file';
 import { pop, popDistinctive, popx, popxDistinctive, POP_PATTERN } from './pop';
 import { sqlMigrate, sqlMigrateAnnotation } from './sql-migrate';
-import { unknownTool } from './unknown';
+import { titlelessVersions, TITLELESS_THRESHOLD, unrecognised } from './unrecognised';
 
 /** The conventions a project can name (`migrations.convention`) and detection can find. */
 export const CONVENTIONS: readonly Convention[] = [golangMigrate, goose, dbmate, sqlMigrate, flyway, folderPerMigration, pop, popx];
@@ -21,7 +21,7 @@ export const CONVENTION_IDS: readonly ConventionId[] = CONVENTIONS.map((c) => c.
 
 /** The convention with this id (`golang-migrate`, `goose`, `dbmate`, `sql-migrate`, `flyway`, `folder-per-migration`, `pop`, `popx`). */
 export function conventionById(id: string): Convention | undefined {
-  return CONVENTIONS.find((c) => c.id === id);
+  return CONVENTIONS.find((c) => c.id === id) ?? (id === unrecognised.id ? unrecognised : undefined);
 }
 
 /**
@@ -57,7 +57,9 @@ function isMigrationFolder(dir: string, host: FileHost): boolean {
  * The convention of a directory (the folder of a migration file), or undefined when nothing in it
  * says (callers fall back to golang-migrate). Counts file names each convention recognises, reads
  * the first annotation of up to 12 other numbered `.sql` files, and takes the majority; ties go to
- * the earlier convention of CONVENTIONS.
+ * the earlier convention of CONVENTIONS. A folder of up/down files named the way no supported tool
+ * accepts (`0157.up.sql` for three versions or more) has no convention: chooseConvention gives it
+ * the unrecognised tool's stand-in (unrecognised.ts).
  */
 export function detectConvention(dir: string, host: FileHost): Convention | undefined {
   return memoized(host, `convention\0${dir}`, () => detectNow(dir, host));
@@ -72,6 +74,8 @@ function detectNow(dir: string, host: FileHost): Convention | undefined {
   };
   const others: string[] = [];
   const names = host.readDir(dir);
+  // Title-less names for three versions or more: a tool that no supported convention is.
+  if (titlelessVersions(names) >= TITLELESS_THRESHOLD) return undefined;
   // pop and popx: names with a dialect part, `.autocommit.` or `.fizz` (the rest of their names
   // golang-migrate accepts too).
   let popNames = 0;
@@ -143,7 +147,7 @@ export interface ConventionChoice {
 
 /**
  * The convention of the folder of a file: the configured one, else the one its files follow, else
- * golang-migrate for a folder without `.sql` files yet, else the unknown tool (`unknownTool`).
+ * golang-migrate for a folder without `.sql` files yet, else the unrecognised tool's stand-in (`unrecognised`).
  */
 export function chooseConvention(filePath: string, host: FileHost, configured?: Convention): ConventionChoice {
   if (configured) return { convention: configured, state: 'configured' };
@@ -151,7 +155,7 @@ export function chooseConvention(filePath: string, host: FileHost, configured?: 
   return memoized(host, `choice\0${dir}`, (): ConventionChoice => {
     const found = detectConvention(dir, host);
     if (found) return { convention: found, state: 'detected' };
-    return holdsSql(dir, host) ? { convention: unknownTool, state: 'unknown' } : { convention: golangMigrate, state: 'assumed' };
+    return holdsSql(dir, host) ? { convention: unrecognised, state: 'unknown' } : { convention: golangMigrate, state: 'assumed' };
   });
 }
 

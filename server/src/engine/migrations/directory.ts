@@ -31,6 +31,12 @@ export interface MigrationDirectory {
   ups(version: bigint | MigrationFile): MigrationFile[];
   downs(version: bigint | MigrationFile): MigrationFile[];
   scheme: VersionScheme;
+  /**
+   * The highest number any `.sql` file (or migration folder) of the directory starts with, whether
+   * the convention accepts its name or not, and that name: a new migration never reuses or undercuts
+   * it. 0 and undefined when no name starts with digits.
+   */
+  highestPrefix: { number: bigint; name: string | undefined };
 }
 
 /**
@@ -51,9 +57,18 @@ function readDirectoryNow(dir: string, host: FileHost, convention: Convention): 
     for (const sub of host.listDirs(dir)) for (const name of host.readDir(path.join(dir, sub))) names.push(`${sub}/${name}`);
   }
   const parsed: MigrationFile[] = [];
+  const highestPrefix: MigrationDirectory['highestPrefix'] = { number: 0n, name: undefined };
   for (const name of names) {
     const file = convention.parse(path.join(dir, name));
     if (file) parsed.push(file);
+    const lead = /^([0-9]+(?:-[0-9]+)*)/.exec(name);
+    if (lead && (/\.sql$/i.test(name) || name.includes('/'))) {
+      const n = BigInt(lead[1]!.replace(/-/g, ''));
+      if (n > highestPrefix.number) {
+        highestPrefix.number = n;
+        highestPrefix.name = name.includes('/') ? name.slice(0, name.indexOf('/')) : name;
+      }
+    }
   }
   // Files of another database, and files for every database that PostgreSQL's own file replaces.
   const notPostgres = new Map<string, string>();
@@ -98,6 +113,7 @@ function readDirectoryNow(dir: string, host: FileHost, convention: Convention): 
     ups: (v) => byVersion(v, 'up'),
     downs: (v) => byVersion(v, 'down'),
     scheme: detectScheme(migrations, convention),
+    highestPrefix,
   };
   if (isMigrationDirectory) {
     const known = new Set(parsed.map((m) => m.fileName));
@@ -185,10 +201,40 @@ function parseTimestamp(version: string): Date | undefined {
 /**
  * The next version in a directory's scheme. A sequence keeps the directory's zero-padded width;
  * a timestamp comes from `now` (UTC, as golang-migrate's `create -format 20060102150405` writes it)
- * and is never at or before the last version (then it is the last one plus a second).
+ * and is never at or before the last version (then it is the last one plus a second). The last
+ * version is the highest number any file name of the directory starts with, accepted by the
+ * convention or not (`0157.up.sql` counts in a golang-migrate folder): a new migration never
+ * reuses or undercuts a version.
  */
 export function nextVersion(directory: MigrationDirectory, now: Date = new Date()): string {
-  const last = directory.migrations.reduce<bigint>((max, m) => (m.versionNumber > max ? m.versionNumber : max), 0n);
+  const planned = planNextVersion(directory, now);
+  return planned.ok ? planned.version : planned.fallback;
+}
+
+/**
+ * The next version, or why there is none to give: a timestamp folder whose highest name starts
+ * with a number above any timestamp (`20150101000001000000_x.sql`, 20 digits) has no next
+ * timestamp that sorts after it.
+ */
+export function planNextVersion(directory: MigrationDirectory, now: Date = new Date()): { ok: true; version: string } | { ok: false; message: string; fallback: string } {
+  const version = nextVersionNow(directory, now);
+  const digits = BigInt(version.replace(/[^0-9]/g, '') || '0');
+  const prefix = directory.highestPrefix ?? { number: 0n, name: undefined };
+  if (directory.scheme.kind === 'timestamp' && !/[._]/.test(version) && digits <= prefix.number) {
+    return {
+      ok: false,
+      fallback: version,
+      message: `${prefix.name ?? 'a file'} starts with ${prefix.number}, above any ${directory.scheme.dashed ? 'YYYY-MM-DD-HHMMSS' : 'YYYYMMDDhhmmss'} timestamp: a new migration's version would sort before it. Name the migration by hand.`,
+    };
+  }
+  return { ok: true, version };
+}
+
+function nextVersionNow(directory: MigrationDirectory, now: Date): string {
+  const parsed = directory.migrations.reduce<bigint>((max, m) => (m.versionNumber > max ? m.versionNumber : max), 0n);
+  const prefix = directory.highestPrefix?.number ?? 0n;
+  // A timestamp folder ignores prefixes no timestamp could follow (reported by planNextVersion).
+  const last = directory.scheme.kind === 'timestamp' && prefix > 99991231235959n ? parsed : parsed > prefix ? parsed : prefix;
   const scheme = directory.scheme;
   if (scheme.kind === 'timestamp') {
     const dashed = scheme.dashed === true;
@@ -199,7 +245,7 @@ export function nextVersion(directory: MigrationDirectory, now: Date = new Date(
   }
   // Dotted versions (Flyway `1.2.3`, `1_2`): the last part of the highest version goes up by one.
   const highest = directory.migrations.reduce<MigrationFile | undefined>((max, m) => (!max || compareVersions(m, max) > 0 ? m : max), undefined);
-  if (highest?.versionParts && highest.versionParts.length > 1) {
+  if (highest?.versionParts && highest.versionParts.length > 1 && highest.versionNumber >= last) {
     return highest.version.replace(/([0-9]+)$/, (n) => (BigInt(n) + 1n).toString().padStart(n.length, '0'));
   }
   return (last + 1n).toString().padStart(scheme.width, '0');

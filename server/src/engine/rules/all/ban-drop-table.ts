@@ -5,6 +5,7 @@ import { opaqueUnknown } from '../../inverse/lookup';
 import { copiedBeforeDrop, tableFlow } from '../flow';
 import { objectsCreatedByUp } from '../up-objects';
 import type { Rule, RuleContext } from '../types';
+import { isBackedUp } from '../backup-copies';
 
 /** `schema.name` of a relation, unqualified names in `public`. */
 const key = (schema: string | undefined, name: string | undefined): string => `${schema ?? 'public'}.${name ?? ''}`;
@@ -71,6 +72,8 @@ export const banDropTable: Rule = {
       const missingOk = ast.DropStmt.missing_ok === true;
       const objects = (ast.DropStmt.objects ?? []).filter((o) => {
         if ((scratch ??= createdEarlier(ctx, stmt)).has(droppedKey(o))) return false;
+        // A copy of every row taken earlier (`CREATE TABLE b AS TABLE t`) keeps the data.
+        if (isBackedUp(ctx, stmt, droppedKey(o))) return false;
         const parts = 'List' in o ? stringList(o.List.items) : [];
         const name = { schema: parts.length > 1 ? parts[parts.length - 2] : undefined, name: parts[parts.length - 1] ?? '' };
         // A temporary table of this session (an unqualified name finds it first).

@@ -25,7 +25,8 @@ export const invalidMigrationFilename: Rule = {
     const data = { tool: ctx.convention.displayName, fileName, reason: bad.reason };
     if (bad.suggestion) {
       const taken = ctx.facts.exists(bad.suggestion);
-      ctx.report({ messageId: taken ? 'taken' : 'rename', data: { ...data, suggestion: bad.suggestion }, span });
+      const rename = { kind: 'renameFile' as const, statementIndex: -1, title: `Rename to ${path.posix.basename(bad.suggestion)}`, from: ctx.filePath, to: path.join(ctx.directory.dir, bad.suggestion) };
+      ctx.report({ messageId: taken ? 'taken' : 'rename', data: { ...data, suggestion: bad.suggestion }, span, ...(taken ? {} : { actions: [rename] }) });
     }
     else ctx.report({ messageId: 'notMigration', data: { ...data, template: ctx.convention.nameTemplate }, span });
   },
