@@ -1,4 +1,7 @@
 import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { analyzeFile } from '../../../server/src/engine/analyze';
+import { MemoryFileHost } from '../../../server/src/engine/host';
 import { preferRobustStmts as rule } from '../../../server/src/engine/rules/all/prefer-robust-stmts';
 import { applyEdits, runRule, ruleTester, type InvalidCase } from './tester';
 
@@ -55,5 +58,19 @@ describe('prefer-robust-stmts: the fix', () => {
       const fixed = applyEdits(c.code, runRule(rule, c).flatMap((f) => f.fix?.edits ?? []));
       assert.deepEqual(runRule(rule, { ...c, code: fixed }), [], fixed);
     }
+  });
+});
+
+describe('prefer-robust-stmts: own output', () => {
+  it('the fixed section draws no finding of any rule that the original did not', () => {
+    const dir = path.resolve('/virtual/migrations');
+    const history = '-- +goose Up\nCREATE TABLE t (id int, a int);\nCREATE TABLE u (a int, b int);\nCREATE INDEX old_idx ON t (a);\n-- +goose Down\nDROP TABLE u;\nDROP TABLE t;\n';
+    const run = (code: string) =>
+      analyzeFile({ filePath: path.join(dir, GOOSE), text: code, host: new MemoryFileHost({ [path.join(dir, GOOSE)]: code, [path.join(dir, '00001_init.sql')]: history }) }).findings;
+    const code = `${noTx('CREATE TABLE t2 (id int);\nCREATE INDEX CONCURRENTLY t_a ON t (a);\nALTER TABLE u ADD COLUMN c int, DROP COLUMN b;\nDROP INDEX CONCURRENTLY old_idx;')}\n-- +goose Down\nSELECT 1;\n`;
+    const before = run(code);
+    const fixed = applyEdits(code, before.filter((f) => f.ruleId === rule.meta.id).flatMap((f) => f.fix?.edits ?? []));
+    const rules = (list: { ruleId: string }[]): string[] => list.map((f) => f.ruleId).sort();
+    assert.deepEqual(rules(run(fixed)), rules(before).filter((r) => r !== rule.meta.id));
   });
 });
