@@ -10,7 +10,7 @@ export type { OutputFormat };
 export type Command =
   | { kind: 'help' }
   | { kind: 'version' }
-  | { kind: 'check'; paths: string[]; format: OutputFormat; rules: RuleOverride[]; changedSince?: string; maxWarnings?: number; baseline?: string }
+  | { kind: 'check'; paths: string[]; format: OutputFormat; rules: RuleOverride[]; changedSince?: string; maxWarnings?: number; baseline?: string; jobs?: number }
   | { kind: 'down'; file: string }
   | { kind: 'review'; paths: string[]; rules: RuleOverride[]; changedSince?: string; verify: boolean; baseline?: string };
 
@@ -114,7 +114,15 @@ function parsePathsAndOptions(command: string, args: readonly string[], extra: O
 function parseCheck(args: readonly string[]): ParseResult {
   let format: OutputFormat = 'text';
   let maxWarnings: number | undefined;
+  let jobs: number | undefined;
   const parsed = parsePathsAndOptions('check', args, (all, i, arg) => {
+    if (arg === '--jobs' || arg.startsWith('--jobs=')) {
+      const v = optionValue(all, i, '--jobs');
+      if ('error' in v) return v;
+      if (!/^[1-9][0-9]*$/.test(v.value)) return { error: `--jobs expects a number of threads (1 or more), not ${JSON.stringify(v.value)}` };
+      jobs = Number(v.value);
+      return { used: v.used };
+    }
     if (arg === '--format' || arg.startsWith('--format=')) {
       const v = optionValue(all, i, '--format');
       if ('error' in v) return v;
@@ -143,6 +151,7 @@ function parseCheck(args: readonly string[]): ParseResult {
       ...(changedSince !== undefined ? { changedSince } : {}),
       ...(maxWarnings !== undefined ? { maxWarnings } : {}),
       ...(baseline !== undefined ? { baseline } : {}),
+      ...(jobs !== undefined ? { jobs } : {}),
     },
   };
 }
@@ -175,7 +184,7 @@ function parseDown(args: readonly string[]): ParseResult {
 
 export const USAGE = `Usage:
   migration-guard check [paths...] [--format text|json|sarif|github|gitlab] [--changed-since <git-ref>]
-                        [--max-warnings <n>] [--baseline <version>] [--rule <rule-id>=off|error|warning|info|hint]...
+                        [--max-warnings <n>] [--baseline <version>] [--jobs <n>] [--rule <rule-id>=off|error|warning|info|hint]...
   migration-guard review [paths...] [--changed-since <git-ref>] [--verify] [--baseline <version>] [--rule <rule-id>=<severity>]...
   migration-guard down <up-file>
   migration-guard verify [dir] [--migration <version> | --all] [--format text|json] [--database-url <url>]
@@ -194,6 +203,7 @@ check   Lints SQL migration files. Paths are files or directories (searched recu
         --baseline <version>: migrations at or below this version are applied history: they feed the
         schema model and keep the file-level rules (syntax, names, duplicate versions), statement
         rules report nothing there (wins over "baseline" in .migration-guard.json).
+        --jobs <n>: threads that check folders in parallel on a large tree (default: one per core).
 review  Prints a Markdown summary per migration for a pull request or a job summary: what each
         statement does, its lock and what that blocks, table rewrites, data it can lose, whether
         the down undoes the up (or the generated down), a verdict; --verify adds the up -> down -> up

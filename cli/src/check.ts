@@ -166,17 +166,19 @@ const PARALLEL_BYTES = 512 * 1024;
 
 /**
  * The findings of every file, in input order. On a large tree with several folders, folders are
- * shared out to worker threads (`workers`, default: one per core, at most 8), the largest first,
- * each to the least loaded thread; this thread takes a share too.
+ * shared out to threads (`jobs`; default: one per core, at most 8, when the tree holds more than
+ * 512 KiB of SQL), the largest first, each to the least loaded thread; this thread takes a share too.
  */
-export async function checkProject(files: readonly InputFile[], options: Options, workers = Math.min(8, os.availableParallelism?.() ?? os.cpus().length)): Promise<FileOutcome[]> {
+export async function checkProject(files: readonly InputFile[], options: Options, jobs?: number): Promise<FileOutcome[]> {
   await loadParser();
   const ws = new Workspace(new RunFileHost());
   const groups = groupByFolder(files, options, ws);
   const total = groups.reduce((n, g) => n + g.bytes, 0);
   const out: FileOutcome[] = new Array(files.length);
+  // One thread per core by default, and only where it pays; as many as asked with `--jobs`.
+  const workers = jobs ?? (total < PARALLEL_BYTES ? 1 : Math.min(8, os.availableParallelism?.() ?? os.cpus().length));
   const threads = Math.min(workers, groups.length);
-  if (threads <= 1 || total < PARALLEL_BYTES) {
+  if (threads <= 1) {
     for (const g of groups) {
       for (const i of g.members) out[i] = outcomeOf(analyzeOne(files[i]!, options, ws).analysis);
       ws.release(g.folder(ws));

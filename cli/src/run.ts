@@ -94,7 +94,7 @@ async function check(command: Extract<Command, { kind: 'check' }>, io: CliIO): P
   const findings: ReportedFinding[] = [];
   const keys = new Map<string, string | undefined>();
   try {
-    const perFile = await checkProject(collected.files, project.optionsFor);
+    const perFile = await checkProject(collected.files, project.optionsFor, command.jobs);
     collected.files.forEach((file, i) => {
       const outcome = perFile[i]!;
       for (const f of outcome.findings) findings.push({ file, finding: f });

@@ -202,6 +202,11 @@ export interface DiagnosticData {
   actions?: { kind: 'moveToOwnMigration' | 'addInverse' | 'validateInNewMigration' | 'renameFile'; statementIndex: number; title: string; from?: string; to?: string }[];
   /** The comments that silence the finding, for its statement (when it is in one) and for the file. */
   suppress?: { line?: DiagnosticEdit; file: DiagnosticEdit };
+  /**
+   * Fingerprint of the text the diagnostic was computed on (`textFingerprint`): code actions offer
+   * its fix, actions and suppressions only while the document still has that text.
+   */
+  fingerprint?: string;
 }
 
 export interface DiagnosticEdit {

@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { CodeAction, Command, Diagnostic } from 'vscode-languageserver-protocol';
+import { textFingerprint } from '../../server/src/lsp/diagnostics';
 import { SERVER, ServerUnderTest, uriOf } from './lsp-harness';
 
 const INIT_UP = 'CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL, name text);\nCREATE TABLE logs (message text);\n';
@@ -115,6 +116,7 @@ describe('reversibility code actions over stdio', () => {
               line: { range: { start: at(0, 0), end: at(0, 0) }, newText: '-- migration-guard-ignore missing-inverse\n' },
               file: { range: { start: at(0, 0), end: at(0, 0) }, newText: '-- migration-guard-ignore-file missing-inverse\n' },
             },
+            fingerprint: textFingerprint(INDEX_UP),
           },
         ],
       ],

@@ -50,6 +50,28 @@ describe('cli', () => {
   });
 
   describe('check', () => {
+    it('--jobs: folders checked by worker threads give exactly the one-thread output, in input order', async function () {
+      this.timeout(60000);
+      const root = make({
+        'svc/a/migrations/000001_init.up.sql': 'CREATE TABLE users (id bigint PRIMARY KEY, fax text);\n',
+        'svc/a/migrations/000002_drop.up.sql': 'ALTER TABLE users DROP COLUMN fax;\nALTER TABLE users ALTER COLUMN id TYPE int;\n',
+        'svc/b/migrations/00001_init.sql': '-- +goose Up\nCREATE TABLE t (id int);\n-- +goose Down\nDROP TABLE t;\n',
+        'svc/b/migrations/00002_more.sql': '-- +goose Up\nCREATE INDEX t_id ON t (id);\nDELETE FROM t;\n',
+        'svc/c/migrations/2020-01-01-000000_init/up.sql': 'CREATE TABLE c (id int);\n',
+        'svc/c/migrations/2020-01-01-000000_init/down.sql': 'DROP TABLE c;\nDROP TABLE other;\n',
+        'svc/c/migrations/2020-02-01-000000_x/up.sql': 'UPDATE c SET id = 1;\n',
+      });
+      const one = await cli(root, 'check', '--format', 'json', '--jobs', '1', 'svc');
+      const three = await cli(root, 'check', '--format', 'json', '--jobs', '3', 'svc');
+      assert.equal(one.stderr, '');
+      assert.equal(three.stderr, '');
+      assert.equal(three.code, one.code);
+      assert.equal(three.stdout, one.stdout);
+      const files = new Set((JSON.parse(one.stdout) as { findings: { file: string }[] }).findings.map((f) => f.file.split(path.sep)[1]));
+      assert.deepEqual([...files].sort(), ['a', 'b', 'c'], 'every folder has findings');
+      assert.match((await cli(root, 'check', '--jobs', '0', 'svc')).stderr, /--jobs expects a number of threads \(1 or more\), not "0"/);
+    });
+
     it('prints exact JSON: relative paths, 0-based lines, UTF-16 characters; warnings exit 0', async () => {
       const root = make({
         'db/migrations/000001_init.up.sql': 'CREATE TABLE users (id bigint);\n',

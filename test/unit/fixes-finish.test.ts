@@ -17,7 +17,7 @@ import { Workspace } from '../../server/src/engine/project/workspace';
 import { RULES } from '../../server/src/engine/rules/registry';
 import { LineIndex } from '../../server/src/engine/text';
 import { codeActionsFor } from '../../server/src/lsp/code-actions/index';
-import { toDiagnostic } from '../../server/src/lsp/diagnostics';
+import { textFingerprint, toDiagnostic } from '../../server/src/lsp/diagnostics';
 import { pathToUri, uriToPath } from '../../server/src/lsp/uri';
 
 const ROOT = path.resolve('/virtual/project');
@@ -49,7 +49,8 @@ function actions(all: Record<string, string>, filePath: string, select: (d: Diag
   const host = new MemoryFileHost(all);
   const workspace = new Workspace(host);
   const config = new ConfigResolver(host, RULES.map((r) => r.meta.id)).forFile(filePath);
-  const diagnostics = findings(all, filePath).map(toDiagnostic).filter(select);
+  const fingerprint = textFingerprint(all[filePath]!);
+  const diagnostics = findings(all, filePath).map((f) => toDiagnostic(f, fingerprint)).filter(select);
   return codeActionsFor({
     doc: TextDocument.create(pathToUri(filePath), 'sql', 1, all[filePath]!),
     filePath,

@@ -27,7 +27,20 @@ const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   hint: DiagnosticSeverity.Hint,
 };
 
-export function toDiagnostic(finding: Finding): Diagnostic {
+/**
+ * A fingerprint of a document's text (its length and a 32-bit FNV-1a hash), carried in
+ * `diagnostic.data` so that code actions can tell diagnostics of the current text from stale ones.
+ */
+export function textFingerprint(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return `${text.length.toString(36)}.${(h >>> 0).toString(36)}`;
+}
+
+export function toDiagnostic(finding: Finding, fingerprint?: string): Diagnostic {
   const data: DiagnosticData = { ruleId: finding.ruleId };
   if (finding.fix) {
     data.fix = { title: finding.fix.title, edits: finding.fix.edits.map((e) => ({ range: e.range, newText: e.newText })) };
@@ -41,6 +54,7 @@ export function toDiagnostic(finding: Finding): Diagnostic {
       file: { range: finding.suppress.file.range, newText: finding.suppress.file.newText },
     };
   }
+  if (fingerprint !== undefined) data.fingerprint = fingerprint;
   const diagnostic: Diagnostic = {
     range: finding.range,
     severity: SEVERITY[finding.severity] ?? DiagnosticSeverity.Warning,
@@ -126,5 +140,6 @@ export function diagnoseText(filePath: string, text: string, version: number | n
   const analysis = analyzeText(filePath, text, ctx);
   if (!analysis) return { items: [], identity: ['not checked'] };
   const notices = analysis.notices.map((n) => n.message).join('\n');
-  return { items: [...analysis.notices, ...analysis.findings.map(toDiagnostic)], identity: [analysis.analysis, notices] };
+  const fingerprint = textFingerprint(text);
+  return { items: [...analysis.notices, ...analysis.findings.map((f) => toDiagnostic(f, fingerprint))], identity: [analysis.analysis, notices] };
 }

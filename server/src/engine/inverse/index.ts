@@ -4,7 +4,7 @@
  */
 import type { ParsedFile, Statement } from '../parsing/parser';
 import { nodeKind } from '../parsing/parser';
-import { SchemaModel, schemasThroughFile } from '../schema';
+import { replayThrough, SchemaModel, type Replay } from '../schema';
 import { invertDropWithSchema } from './drop';
 import { invertWithSchema } from './with-schema';
 import { invertAlterTable } from './alter-table';
@@ -38,6 +38,8 @@ export interface ResolvedSchema {
   fileRank?: (file: string) => number | undefined;
   /** The up file's path (for the model's origins). */
   filePath?: string;
+  /** How to replay the up statement by statement (a workspace shares its replays). */
+  replay?: (parsed: ParsedFile, base: SchemaModel, file: string) => Replay;
 }
 
 export interface DownOptions {
@@ -168,6 +170,8 @@ export interface InvertFileOptions {
   /** The up file's path (for the model's origins). */
   filePath?: string;
   override?: ReadonlyMap<number, InverseStep>;
+  /** How to replay the up statement by statement (a workspace shares its replays); `replayThrough` by default. */
+  replay?: (parsed: ParsedFile, base: SchemaModel, file: string) => Replay;
 }
 
 /** The inverse of every statement of an up file, with what the earlier statements created in view. */
@@ -177,14 +181,15 @@ export function invertFile(up: ParsedFile, options: InvertFileOptions = {}): Fil
   /** Context key → indexes of the steps that create or change that object. */
   const owners = new Map<string, number[]>();
   const searchPaths: string[] = [];
-  let schemas: SchemaModel[] | undefined;
+  let replay: Replay | undefined;
   if (options.before) {
     try {
-      schemas = schemasThroughFile(options.before, options.filePath ?? '', up);
+      replay = options.replay ? options.replay(up, options.before, options.filePath ?? '') : replayThrough(options.before, options.filePath ?? '', up);
     } catch {
-      schemas = undefined;
+      replay = undefined;
     }
   }
+  const schemas = replay?.models;
   let searchPath: string[] = ['public'];
 
   up.statements.forEach((stmt, i) => {
@@ -200,6 +205,7 @@ export function invertFile(up: ParsedFile, options: InvertFileOptions = {}): Fil
     }
     ctx.before = schemas?.[i];
     ctx.after = schemas?.[i + 1];
+    ctx.logged = replay?.touched[i];
     ctx.searchPath = searchPath;
     ctx.statement = stmt;
     ctx.fileRank = options.fileRank;
@@ -237,6 +243,7 @@ export function invertFile(up: ParsedFile, options: InvertFileOptions = {}): Fil
   });
   ctx.before = undefined;
   ctx.after = undefined;
+  ctx.logged = undefined;
   ctx.statement = undefined;
   return { steps, searchPaths };
 }
@@ -257,6 +264,7 @@ export function generateDownSql(up: ParsedFile, options: DownOptions = {}): stri
     ...(schema ? { before: schema.before } : {}),
     ...(schema?.fileRank ? { fileRank: schema.fileRank } : {}),
     ...(schema?.filePath ? { filePath: schema.filePath } : {}),
+    ...(schema?.replay ? { replay: schema.replay } : {}),
     ...(options.override ? { override: options.override } : {}),
   });
   const out: string[] = [];

@@ -20,6 +20,7 @@ import { readMigrationDirectory, type MigrationDirectory } from '../migrations/d
 import { golangMigrate } from '../migrations/golang-migrate';
 import { parseSql, StatementMemo, type ParsedFile } from '../parsing/parser';
 import type { SchemaModel } from '../schema/model';
+import type { ResolvedSchema } from '../inverse/index';
 import { replayThrough, type Replay } from '../schema/replay';
 import { CachedHost, keyOf } from './cached-host';
 import { migrationPair, PairFacts, sectionText, type PairSource } from './pair';
@@ -206,11 +207,16 @@ export class Folder implements TimelineSource, PairSource {
   }
 
   /** What the schema option of inverse generation needs: the schema before a migration and file ranks. */
-  resolvedSchema(m: MigrationFile): { before: SchemaModel; fileRank: (file: string) => number | undefined; filePath: string } {
+  resolvedSchema(m: MigrationFile): ResolvedSchema {
     const before = this.schemaBefore(m);
     const self = this.timeline.countBefore(m);
     const own = path.resolve(m.path);
-    return { before, filePath: m.path, fileRank: (file) => this.timeline.rank(file) ?? (path.resolve(file) === own ? self : undefined) };
+    return {
+      before,
+      filePath: m.path,
+      fileRank: (file) => this.timeline.rank(file) ?? (path.resolve(file) === own ? self : undefined),
+      replay: (parsed, base, file) => this.workspace.replayThrough(parsed, base, file),
+    };
   }
 
   /** The facts of the pair a file belongs to (either side), or undefined when it is not a migration. */

@@ -358,6 +358,15 @@ export class SchemaModel {
   dependents(ref: RelationRef): Dependents {
     const p = refParts(ref);
     const key = qualifiedKey(p.schema ?? DEFAULT_SCHEMA, p.name);
+    // A snapshot never changes: what depends on a table is worked out once per snapshot and table.
+    let known = dependentsMemo.get(this);
+    if (!known) dependentsMemo.set(this, (known = new Map()));
+    let found = known.get(key);
+    if (!found) known.set(key, (found = this.findDependents(key)));
+    return found;
+  }
+
+  private findDependents(key: string): Dependents {
     const out: Dependents = { foreignKeys: [], views: [], sequences: [] };
     for (const [tk, t] of this.tables) {
       if (tk === key) continue;
@@ -387,6 +396,8 @@ export class SchemaModel {
     return out;
   }
 }
+
+const dependentsMemo = new WeakMap<SchemaModel, Map<string, Dependents>>();
 
 export function functionKey(schema: string, name: string, argTypes: readonly string[]): string {
   return `${schema}.${name}(${argTypes.join(', ')})`;

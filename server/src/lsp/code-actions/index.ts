@@ -23,14 +23,17 @@ import type { Workspace } from '../../engine/project/workspace';
 import { ruleById } from '../../engine/rules/registry';
 import { LineIndex } from '../../engine/text';
 import { Commands, DIAGNOSTIC_SOURCE, type DiagnosticData } from '../../../../shared/src/protocol';
+import { textFingerprint } from '../diagnostics';
 import { ruleDocsUri } from '../paths';
 import { pathToUri } from '../uri';
 import { generateDownEdit } from './generate-down';
 import { moveStatementEdit } from './move-statement';
 import { validateLaterEdit } from './validate-later';
-import { reversibilityActions } from './reversibility';
+import { reversibilityActions, reversibilityTitles } from './reversibility';
 
 export const GENERATE_DOWN_TITLE = 'Generate down migration';
+/** Why the fix of a diagnostic of an older text is offered disabled. */
+export const STALE_FIX_REASON = 'The file changed since this problem was found; the fix is offered again once the file is checked again.';
 /** Rules whose diagnostic offers "Generate down migration". */
 const GENERATE_DOWN_RULES = new Set(['missing-down-migration', 'empty-down-migration']);
 /** Findings a suppression comment cannot silence. */
@@ -98,6 +101,16 @@ function validEdit(e: unknown): TextEdit | undefined {
   return { range: edit.range, newText: edit.newText };
 }
 
+/**
+ * A diagnostic of an older text (its fingerprint is not the document's): its fix, its ranges, its
+ * statement indexes and its suppression edits may point anywhere in the current text. Its fix and
+ * actions are offered disabled (the suppressions too, where they are built).
+ */
+function staleActions(diagnostic: Diagnostic, data: DiagnosticData): CodeAction[] {
+  const titles = [data.fix?.title, ...(Array.isArray(data.actions) ? data.actions.map((a) => a?.title) : [])].filter((t): t is string => typeof t === 'string');
+  return [...new Set(titles)].map((title) => ({ title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], disabled: { reason: STALE_FIX_REASON } }));
+}
+
 function kindAllowed(only: string[] | undefined, kind: string): boolean {
   return !only || only.some((k) => k === '' || k === kind || kind.startsWith(`${k}.`));
 }
@@ -126,8 +139,25 @@ function configEdit(input: CodeActionInput, createAt: string, property: readonly
   return { edit: { documentChanges: [edit] }, uri };
 }
 
+/**
+ * How long one request may spend preparing the actions that plan files (moving a statement, a backup
+ * copy, an inverse, a generated down). VS Code asks for the diagnostics at the cursor, a few at a time;
+ * a request for a whole file's hundreds of diagnostics must still answer at once, so past the budget
+ * those actions are offered disabled, saying how to get them.
+ */
+export const PLANNING_BUDGET_MS = 250;
+
 export function codeActionsFor(input: CodeActionInput): CodeAction[] {
   const uri = input.doc.uri;
+  const deadline = performance.now() + PLANNING_BUDGET_MS;
+  const count = input.diagnostics.length;
+  const notPrepared = (title: string, diagnostic: Diagnostic): CodeAction => ({
+    title,
+    kind: CodeActionKind.QuickFix,
+    diagnostics: [diagnostic],
+    disabled: { reason: `not prepared: ${count} diagnostics are selected; ask with the cursor on this statement` },
+  });
+  const inBudget = (): boolean => performance.now() < deadline;
   const fixes: CodeAction[] = [];
   const lineActions = new Map<string, CodeAction>();
   const fileActions = new Map<string, CodeAction>();
@@ -136,6 +166,13 @@ export function codeActionsFor(input: CodeActionInput): CodeAction[] {
   let baselineAction: CodeAction | undefined;
   let convention: Convention | undefined;
   const conventionOf = (): Convention => (convention ??= input.workspace ? input.workspace.conventionOf(input.filePath, input.convention) : conventionFor(input.filePath, input.host, input.convention));
+  let fingerprint: string | undefined;
+  const isCurrent = (data: DiagnosticData): boolean => data.fingerprint === (fingerprint ??= textFingerprint(input.doc.getText()));
+  /** A current diagnostic's suppression wins over a stale one's disabled entry of the same rule and scope. */
+  const putSuppression = (into: Map<string, CodeAction>, key: string, action: CodeAction): void => {
+    const had = into.get(key);
+    if (!had || (had.disabled && !action.disabled)) into.set(key, action);
+  };
 
   const downAction = (upPath: string, upText: string, kind: string, diagnostic: Diagnostic | undefined): CodeAction | undefined => {
     try {
@@ -187,7 +224,9 @@ export function codeActionsFor(input: CodeActionInput): CodeAction[] {
       const data = dataOf(diagnostic);
       if (!data) continue;
       const ruleId = data.ruleId;
-      const actions = Array.isArray(data.actions) ? data.actions : [];
+      const stale = !isCurrent(data);
+      if (stale) fixes.push(...staleActions(diagnostic, data));
+      const actions = !stale && Array.isArray(data.actions) ? data.actions : [];
 
       // Renames the message asks for.
       for (const action of actions) {
@@ -202,7 +241,7 @@ export function codeActionsFor(input: CodeActionInput): CodeAction[] {
         fixes.push({ title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], isPreferred: true, edit: { documentChanges: [rename] } });
       }
 
-      const edits = validEdits(data.fix);
+      const edits = stale ? undefined : validEdits(data.fix);
       if (edits && data.fix) {
         fixes.push({ title: data.fix.title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], isPreferred: true, edit: { changes: { [uri]: edits } } });
       }
@@ -211,6 +250,10 @@ export function codeActionsFor(input: CodeActionInput): CodeAction[] {
       for (const action of actions) {
         if (typeof action?.statementIndex !== 'number' || !input.canCreateFiles) continue;
         if (action.kind !== 'moveToOwnMigration' && action.kind !== 'validateInNewMigration') continue;
+        if (!inBudget()) {
+          fixes.push(notPrepared(typeof action.title === 'string' ? action.title : 'Move to a new migration', diagnostic));
+          continue;
+        }
         const common = {
           filePath: input.filePath,
           text: input.doc.getText(),
@@ -234,11 +277,14 @@ export function codeActionsFor(input: CodeActionInput): CodeAction[] {
         }
       }
 
-      fixes.push(...reversibilityActions(input, diagnostic, data));
+      if (!stale) {
+        if (inBudget()) fixes.push(...reversibilityActions(input, diagnostic, data));
+        else fixes.push(...reversibilityTitles(data).map((title) => notPrepared(title, diagnostic)));
+      }
 
       // A misnamed down is renamed, not generated a second time beside it.
       if (GENERATE_DOWN_RULES.has(ruleId) && !actions.some((a) => a?.kind === 'renameFile')) {
-        const action = downAction(input.filePath, input.doc.getText(), CodeActionKind.QuickFix, diagnostic);
+        const action = inBudget() ? downAction(input.filePath, input.doc.getText(), CodeActionKind.QuickFix, diagnostic) : notPrepared(GENERATE_DOWN_TITLE, diagnostic);
         if (action) fixes.push(action);
       }
 
@@ -246,16 +292,18 @@ export function codeActionsFor(input: CodeActionInput): CodeAction[] {
       if (rule && rule.meta.category !== 'migration-files' && !NOT_SUPPRESSIBLE.has(ruleId) && !baselineAction) baselineAction = baselineFor(diagnostic);
 
       // The suppression edits came with the diagnostic (computed with the finding): no analysis here.
+      // One action per rule and scope: per line (where the comment goes), per file, per project.
       if (rule && !NOT_SUPPRESSIBLE.has(ruleId)) {
+        const suppression = (title: string, edit: TextEdit): CodeAction => ({
+          title,
+          kind: CodeActionKind.QuickFix,
+          diagnostics: [diagnostic],
+          ...(stale ? { disabled: { reason: STALE_FIX_REASON } } : { edit: { changes: { [uri]: [edit] } } }),
+        });
         const line = validEdit(data.suppress?.line);
-        const lineKey = line ? `${ruleId}\0${line.range.start.line}:${line.range.start.character}\0${line.newText}` : '';
-        if (line && !lineActions.has(lineKey)) {
-          lineActions.set(lineKey, { title: `Disable ${ruleId} for this line`, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], edit: { changes: { [uri]: [line] } } });
-        }
+        if (line) putSuppression(lineActions, `${ruleId}\0${line.range.start.line}`, suppression(`Disable ${ruleId} for this line`, line));
         const file = validEdit(data.suppress?.file);
-        if (file && !fileActions.has(ruleId)) {
-          fileActions.set(ruleId, { title: `Disable ${ruleId} for this file`, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], edit: { changes: { [uri]: [file] } } });
-        }
+        if (file) putSuppression(fileActions, ruleId, suppression(`Disable ${ruleId} for this file`, file));
         if (input.project && !projectActions.has(ruleId)) {
           const title = `Disable ${ruleId} for this project`;
           const planned = configEdit(input, input.project.newProjectPath, ['rules', ruleId], 'off');
@@ -285,8 +333,9 @@ export function codeActionsFor(input: CodeActionInput): CodeAction[] {
   const extras: CodeAction[] = [];
   const conv = conventionOf();
   const self = conv.parse(input.filePath);
-  const generating = fixes.some((a) => a.command?.command === Commands.applyEditAndOpen && /^Generate /.test(a.title));
-  if (self && !generating) {
+  const generating = fixes.some((a) => (a.command?.command === Commands.applyEditAndOpen && /^Generate /.test(a.title)) || a.title === GENERATE_DOWN_TITLE);
+  // Past the budget (hundreds of diagnostics asked for at once), the empty down is left for a request at the cursor.
+  if (self && !generating && inBudget()) {
     if (conv.layout === 'single') {
       const down = conv.sections(self, input.doc.getText()).find((s) => s.direction === 'down');
       const emptyDown = down !== undefined && input.doc.getText().slice(down.span.start, down.span.end).trim() === '';

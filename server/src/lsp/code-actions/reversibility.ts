@@ -38,6 +38,16 @@ function documentEdits(input: CodeActionInput, edits: FileEdit[]): TextDocumentE
   return out;
 }
 
+/** The titles `reversibilityActions` would offer for a diagnostic (to offer them disabled when not prepared). */
+export function reversibilityTitles(data: DiagnosticData): string[] {
+  const titles: string[] = [];
+  for (const a of Array.isArray(data.actions) ? data.actions : []) {
+    if (a?.kind === 'addInverse' && typeof a.statementIndex === 'number') titles.push(typeof a.title === 'string' ? a.title : 'Add inverse to the down migration');
+  }
+  if (BACKUP_RULES.has(data.ruleId)) titles.push(BACKUP_TITLE);
+  return titles;
+}
+
 export function reversibilityActions(input: CodeActionInput, diagnostic: Diagnostic, data: DiagnosticData): CodeAction[] {
   const out: CodeAction[] = [];
   for (const a of Array.isArray(data.actions) ? data.actions : []) {
