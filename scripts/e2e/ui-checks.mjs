@@ -244,6 +244,9 @@ const code = await guarded(TAG, timeoutMs, cleanups, async () => {
   // forgets the index (products_sku_idx) the up created. The first verification starts PGlite in the
   // language server's child process: several seconds, more with a cold cache.
   const brokenDown = '000002_add_product_price.down.sql';
+  // The Problems panel's filter box and rows (the workspace's every file is listed: filter to the rows a check is about).
+  const problemsFilter = () => page.getByPlaceholder(/^Filter \(e\.g\./).first();
+  const markerRow = (text) => page.locator('.markers-panel .monaco-list-row', { hasText: text }).first();
   const verifyRow = () => page.locator('.markers-panel .monaco-list-row', { hasText: 'does not drop index products_sku_idx' }).first();
 
   await check('the "Verify up → down → up" CodeLens reports the index the down forgets, in the editor and the Problems panel', async () => {
@@ -256,6 +259,7 @@ const code = await guarded(TAG, timeoutMs, cleanups, async () => {
     await lens.click();
     // The Problems panel (opened by an earlier check; opened here if not) gets the verification's row.
     if (!(await page.locator('.markers-panel').first().isVisible())) await page.keyboard.press(`${MOD}+Shift+M`);
+    await problemsFilter().fill('products_sku_idx');
     await verifyRow().waitFor({ state: 'visible', timeout: WAIT });
     const label = (await verifyRow().getAttribute('aria-label')) ?? '';
     if (!/error/i.test(label) || !label.includes('migration-guard-verify')) throw new Error(`unexpected aria-label: ${label}`);
@@ -315,8 +319,6 @@ const code = await guarded(TAG, timeoutMs, cleanups, async () => {
   const accounts = join(workspace, 'services', 'accounts', 'migrations');
   const legacy = join(workspace, 'services', 'legacy', 'migrations');
   const misnamed = '000002_add_accounts_email_down.sql';
-  const problemsFilter = () => page.getByPlaceholder(/^Filter \(e\.g\./).first();
-  const markerRow = (text) => page.locator('.markers-panel .monaco-list-row', { hasText: text }).first();
   async function showProblems(filter) {
     if (!(await page.locator('.markers-panel').first().isVisible())) await page.keyboard.press(`${MOD}+Shift+M`);
     await page.locator('.markers-panel').first().waitFor({ state: 'visible', timeout: WAIT });
