@@ -114,6 +114,14 @@ export function configSchema(rules: readonly Rule[] = RULES): Record<string, unk
             markdownDescription:
               'Verify on this PostgreSQL server instead of the embedded PostgreSQL (PGlite). Its database is used only to create a scratch database `migration_guard_verify_<random>`, run the migrations there and drop it; migrations never run in the database the URL names. The user needs the `CREATEDB` privilege. Write a password as `${env:NAME}` (expanded from the environment; a password written out is a warning), or keep the URL in the `migrationGuard.verify.databaseUrl` user setting or the CLI\'s `MIGRATION_GUARD_DATABASE_URL`.',
           },
+          fixtures: {
+            anyOf: [
+              { type: 'string', minLength: 1 },
+              { type: 'array', items: { type: 'string', minLength: 1 } },
+            ],
+            markdownDescription:
+              'SQL files or folders (their `.sql` files in name order), relative to this file, that verify runs after the earlier migrations and before the up, so that a data transformation is tested on realistic rows. Their rows are compared like the synthetic ones. A fixture that fails stops the verification (nothing is verified) and names the fixture, its line and PostgreSQL\'s message.',
+          },
         },
       },
     },

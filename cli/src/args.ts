@@ -10,7 +10,7 @@ export type { OutputFormat };
 export type Command =
   | { kind: 'help' }
   | { kind: 'version' }
-  | { kind: 'check'; paths: string[]; format: OutputFormat; rules: RuleOverride[]; changedSince?: string; maxWarnings?: number; baseline?: string; jobs?: number }
+  | { kind: 'check'; paths: string[]; format: OutputFormat; rules: RuleOverride[]; changedSince?: string; maxWarnings?: number; jobs?: number; baseline?: string }
   | { kind: 'down'; file: string }
   | { kind: 'review'; paths: string[]; rules: RuleOverride[]; changedSince?: string; verify: boolean; baseline?: string };
 
@@ -150,8 +150,8 @@ function parseCheck(args: readonly string[]): ParseResult {
       rules,
       ...(changedSince !== undefined ? { changedSince } : {}),
       ...(maxWarnings !== undefined ? { maxWarnings } : {}),
-      ...(baseline !== undefined ? { baseline } : {}),
       ...(jobs !== undefined ? { jobs } : {}),
+      ...(baseline !== undefined ? { baseline } : {}),
     },
   };
 }
@@ -184,7 +184,7 @@ function parseDown(args: readonly string[]): ParseResult {
 
 export const USAGE = `Usage:
   migration-guard check [paths...] [--format text|json|sarif|github|gitlab] [--changed-since <git-ref>]
-                        [--max-warnings <n>] [--baseline <version>] [--jobs <n>] [--rule <rule-id>=off|error|warning|info|hint]...
+                        [--max-warnings <n>] [--jobs <n>] [--baseline <version>] [--rule <rule-id>=off|error|warning|info|hint]...
   migration-guard review [paths...] [--changed-since <git-ref>] [--verify] [--baseline <version>] [--rule <rule-id>=<severity>]...
   migration-guard down <up-file>
   migration-guard verify [dir] [--migration <version> | --all] [--format text|json] [--database-url <url>]
@@ -200,10 +200,10 @@ check   Lints SQL migration files. Paths are files or directories (searched recu
         model), but only the migrations that differ from the merge base of <ref> and HEAD (added,
         modified or renamed, uncommitted and untracked included) are reported.
         --max-warnings <n>: exit 1 when more than n warnings are reported.
+        --jobs <n>: threads that check folders in parallel on a large tree (default: one per core).
         --baseline <version>: migrations at or below this version are applied history: they feed the
         schema model and keep the file-level rules (syntax, names, duplicate versions), statement
         rules report nothing there (wins over "baseline" in .migration-guard.json).
-        --jobs <n>: threads that check folders in parallel on a large tree (default: one per core).
 review  Prints a Markdown summary per migration for a pull request or a job summary: what each
         statement does, its lock and what that blocks, table rewrites, data it can lose, whether
         the down undoes the up (or the generated down), a verdict; --verify adds the up -> down -> up

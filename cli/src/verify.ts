@@ -1,22 +1,34 @@
 /**
  * `migration-guard verify [dir] [--migration <version> | --all] [--format text|json] [--cache-dir <dir> | --no-cache]
- *                        [--prelude <file.sql>] [--database-url <url> | --pglite]`
+ *                        [--prelude <file.sql>] [--database-url <url> | --pglite] [--fixtures <path>]... [--show-data]
+ *                        [--rule <rule-id>=<severity>]...`
  *
- * Runs up → down → up of a migration in an embedded PostgreSQL (or, with a database URL, in a
- * scratch database on a real server, created and dropped) and reports what the round trip
- * does not bring back. Exit status: 0 when every verified round trip passes, 1 when one fails (or
- * cannot be verified: an earlier migration fails, or the chosen version has no down file),
+ * Runs up → down → up of a migration (any convention the engine knows) in an embedded PostgreSQL
+ * (or, with a database URL, in a scratch database on a real server, created and dropped), with
+ * distinctive rows in every table, and reports as findings of the verify rules what the round trip
+ * does not bring back. Exit status: 0 when no finding has error severity, 1 when one does (or a
+ * migration cannot be verified: an earlier one fails, a fixture fails, the chosen one has no down),
  * 2 on bad usage.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CONFIG_FILE_NAME, ConfigResolver, firstError, formatConfigProblem } from '../../server/src/engine/config-file';
+import { CONFIG_FILE_NAME, ConfigResolver, conventionFor, firstError, fixturePaths, formatConfigProblem, type LoadedConfig } from '../../server/src/engine/config-file';
+import { isRuleSetting, type RuleSetting } from '../../server/src/engine/config';
 import { NodeFileHost } from '../../server/src/engine/host';
-import { RULES } from '../../server/src/engine/rules/registry';
+import { RULES, ruleById } from '../../server/src/engine/rules/registry';
 import { LineIndex, type Range, type Span } from '../../server/src/engine/text';
-import { listVersions, verifyMigration, type VerifyResult } from '../../server/src/engine/verify/index';
+import {
+  planVerification,
+  verifyAll,
+  verifyMigration,
+  type PlannedMigration,
+  type VerifyOptions,
+  type VerifyPlan,
+  type VerifyResult,
+} from '../../server/src/engine/verify/index';
+import { matchesVersion } from '../../server/src/engine/verify/plan';
 import { checkDatabaseUrl } from '../../server/src/engine/verify/pg-server';
-import { changedVersions } from './changed';
+import { changedFilesSince } from './git';
 import { resolveDatabaseUrl } from './database-url';
 
 /** Structurally the same as run.ts's `CliIO`. */
@@ -27,28 +39,36 @@ export interface VerifyIO {
 }
 
 export const VERIFY_USAGE = `Usage: migration-guard verify [dir] [--migration <version> | --all] [--changed-since <git-ref>] [--format text|json]
+                             [--fixtures <path>]... [--show-data] [--rule <rule-id>=<severity>]...
                              [--cache-dir <dir> | --no-cache] [--prelude <file.sql>]
                              [--database-url <url> | --pglite]
 
-Replays the earlier migrations of <dir> (default: the current directory) into an embedded
-PostgreSQL 18 (PGlite), then runs the migration's up, its down and its up again, and reports
-schema objects the down does not restore, data the round trip loses, and failing statements.
-  --migration <version>  the version to verify (default: the last one)
-  --all                  every version that has a down file, in order
-  --changed-since <ref>  every version with a file that differs from the merge base of <ref> and
-                         HEAD (added, modified, renamed; uncommitted included) and has a down file
+Replays the earlier migrations of <dir> (default: the current directory; any supported convention)
+into an embedded PostgreSQL 18 (PGlite), fills every table with distinctive rows, then runs the
+migration's up, its down and its up again, and reports what the round trip does not bring back:
+failing statements, schema differences, and rows or values lost, row by row.
+  --migration <version>  the migration to verify (default: the last one)
+  --all                  every migration that has a down, in one pass over the directory
+  --changed-since <ref>  every migration with a file that differs from the merge base of <ref> and
+                         HEAD (added, modified, renamed; uncommitted included) and has a down
   --format text|json     output format (default: text)
+  --fixtures <path>      SQL file or folder run before the up, so the up meets realistic rows
+                         (repeatable; default: "verify.fixtures" of the nearest .migration-guard.json)
+  --show-data            print the rows of the tables the migration touches: before the up,
+                         after it and after the down
+  --rule <id>=<severity> off, error, warning, info or hint for a verify rule (wins over the config)
   --cache-dir <dir>      where replayed states are kept (default: <tmp>/migration-guard/verify-cache)
   --no-cache             replay everything, keep nothing
   --prelude <file.sql>   SQL to run on the empty database first (e.g. another migration tool's
-                         version table); golang-migrate's schema_migrations is always created
+                         version table); the migration tool's own version table is always created
   --database-url <url>   verify on this PostgreSQL server instead (default: the environment
                          variable MIGRATION_GUARD_DATABASE_URL, else "verify.databaseUrl" of the
                          nearest .migration-guard.json, its \${env:NAME} expanded): its database is used only to
                          create a scratch database migration_guard_verify_<random>, which the
                          migrations run in and which is dropped afterwards (needs CREATEDB)
   --pglite               use the embedded PostgreSQL even when the config names a server
-Exit status: 0 passed, 1 a round trip fails, 2 bad usage.
+Nothing is written into <dir>.
+Exit status: 0 passed, 1 a round trip fails (a finding of error severity), 2 bad usage.
 `;
 
 interface VerifyArgs {
@@ -61,10 +81,13 @@ interface VerifyArgs {
   databaseUrl?: string;
   pglite: boolean;
   changedSince?: string;
+  fixtures: string[];
+  showData: boolean;
+  rules: { id: string; setting: RuleSetting }[];
 }
 
 function parseVerifyArgs(args: readonly string[]): { ok: true; value: VerifyArgs } | { ok: false; message: string } | { ok: 'help' } {
-  const out: VerifyArgs = { dir: '.', all: false, format: 'text', pglite: false };
+  const out: VerifyArgs = { dir: '.', all: false, format: 'text', pglite: false, fixtures: [], showData: false, rules: [] };
   let dir: string | undefined;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
@@ -89,16 +112,21 @@ function parseVerifyArgs(args: readonly string[]): { ok: true; value: VerifyArgs
       case '--pglite':
         out.pglite = true;
         break;
+      case '--show-data':
+        out.showData = true;
+        break;
       case '--database-url':
       case '--migration':
       case '--cache-dir':
       case '--prelude':
       case '--changed-since':
+      case '--fixtures':
+      case '--rule':
       case '--format': {
         const v = value();
         if (v === undefined || v === '') return { ok: false, message: `${name} needs a value` };
         if (name === '--migration') {
-          if (!/^[0-9]+$/.test(v)) return { ok: false, message: `--migration expects a version number, got ${JSON.stringify(v)}` };
+          if (!/^[0-9]+(?:[._-][0-9]+)*$/.test(v)) return { ok: false, message: `--migration expects a version such as 3, 000003 or 1.2, got ${JSON.stringify(v)}` };
           out.migration = v;
         } else if (name === '--database-url') {
           const bad = checkDatabaseUrl(v);
@@ -107,7 +135,15 @@ function parseVerifyArgs(args: readonly string[]): { ok: true; value: VerifyArgs
         } else if (name === '--cache-dir') out.cacheDir = v;
         else if (name === '--prelude') out.prelude = v;
         else if (name === '--changed-since') out.changedSince = v;
-        else if (v === 'text' || v === 'json') out.format = v;
+        else if (name === '--fixtures') out.fixtures.push(v);
+        else if (name === '--rule') {
+          const eq = v.indexOf('=');
+          const id = eq >= 0 ? v.slice(0, eq).trim() : '';
+          const setting = eq >= 0 ? v.slice(eq + 1).trim() : '';
+          if (id === '' || !isRuleSetting(setting)) return { ok: false, message: `--rule expects <rule-id>=off|error|warning|info|hint, not ${JSON.stringify(v)}` };
+          if (!ruleById(id)) return { ok: false, message: `unknown rule ${JSON.stringify(id)} in --rule` };
+          out.rules.push({ id, setting });
+        } else if (v === 'text' || v === 'json') out.format = v;
         else return { ok: false, message: `--format must be text or json, got ${JSON.stringify(v)}` };
         break;
       }
@@ -123,6 +159,29 @@ function parseVerifyArgs(args: readonly string[]): { ok: true; value: VerifyArgs
   // --changed-since verifies every changed version that has a down (as --all does), unless --migration names one.
   if (out.changedSince !== undefined && out.migration === undefined) out.all = true;
   return { ok: true, value: out };
+}
+
+/**
+ * Which migrations of the plan this run verifies, and the ones it skips with why. The one place
+ * that decides (a filter such as "changed since a git revision" belongs here).
+ */
+export function selectMigrations(
+  plan: VerifyPlan,
+  a: Pick<VerifyArgs, 'all' | 'migration'>,
+): { ok: true; targets: PlannedMigration[]; skipped: { version: string; reason: string }[] } | { ok: false; message: string } {
+  const skipped: { version: string; reason: string }[] = [];
+  if (a.all) {
+    const targets = plan.migrations.filter((m) => m.down.length > 0);
+    for (const m of plan.migrations) if (m.down.length === 0) skipped.push({ version: m.version, reason: 'no down migration' });
+    return { ok: true, targets, skipped };
+  }
+  if (a.migration !== undefined) {
+    const matches = plan.migrations.filter((m) => matchesVersion(m, a.migration!));
+    if (matches.length === 0) return { ok: false, message: `has no migration with version ${a.migration}` };
+    if (matches.length > 1) return { ok: false, message: `has ${matches.length} migrations with version ${a.migration}: ${matches.map((m) => m.name).join(', ')}` };
+    return { ok: true, targets: matches, skipped };
+  }
+  return { ok: true, targets: [plan.migrations[plan.migrations.length - 1]!], skipped };
 }
 
 /** A span as an LSP range (0-based line, UTF-16 character) in the file's current text. */
@@ -142,16 +201,29 @@ function rangeIn(file: string, span: Span, texts: Map<string, LineIndex>): Range
 }
 
 export interface JsonVerifyReport {
-  version: 1;
+  version: 2;
   directory: string;
+  convention: string;
   ok: boolean;
   results: JsonVerifyResult[];
-  /** Versions not verified (no down file), with --all. */
+  /** Migrations not verified (no down file, or after a migration that does not apply). */
   skipped: { version: string; reason: string }[];
+}
+
+export interface JsonFinding {
+  file: string;
+  rule: string;
+  severity: string;
+  message: string;
+  details: string[];
+  phase: string;
+  range: Range;
+  span: Span;
 }
 
 export interface JsonVerifyResult {
   version: string;
+  name: string;
   status: VerifyResult['status'];
   ok: boolean;
   summary: string;
@@ -159,10 +231,13 @@ export interface JsonVerifyResult {
   downFiles: string[];
   cache: { hit: boolean; fromCache: number; baseFiles: number };
   backend: VerifyResult['backend'];
-  failures: { phase: string; file: string; range: Range; span: Span; message: string; code?: string; detail?: string; hint?: string; located: string }[];
-  differences: { phase: string; kind: string; name: string; change: string; expected: string[]; actual: string[]; file: string; range: Range; span: Span; message: string }[];
-  dataLoss: { table: string; column?: string; before: number; after: number; file: string; range: Range; span: Span; message: string }[];
+  findings: JsonFinding[];
+  suppressed: number;
+  notes: string[];
   seed: VerifyResult['seed'];
+  fixtures: string[];
+  fixtureFailure?: { file: string; message: string; range?: Range; code?: string };
+  data?: VerifyResult['data'];
   timings: Record<string, number>;
 }
 
@@ -198,15 +273,16 @@ export async function runVerify(args: readonly string[], io: VerifyIO): Promise<
     }
   }
   const host = new NodeFileHost();
-  // The server to verify on: --database-url, else the config file's, unless --pglite.
+  const config: LoadedConfig | undefined = new ConfigResolver(host, RULES.map((r) => r.meta.id)).forFile(path.join(dir, 'x.sql'));
+  if (config?.broken) {
+    const error = firstError(config);
+    io.stderr(`migration-guard verify: ${error ? formatConfigProblem(path.relative(io.cwd, config.path) || CONFIG_FILE_NAME, error) : `${config.path} is broken`}\n`);
+    return 2;
+  }
+  // The server: --database-url, else MIGRATION_GUARD_DATABASE_URL, else the config file's (its
+  // ${env:NAME} expanded), unless --pglite.
   let databaseUrl = a.databaseUrl;
   if (databaseUrl === undefined && !a.pglite) {
-    const config = new ConfigResolver(host, RULES.map((r) => r.meta.id)).forFile(path.join(dir, 'x.sql'));
-    if (config?.broken) {
-      const error = firstError(config);
-      io.stderr(`migration-guard verify: ${error ? formatConfigProblem(path.relative(io.cwd, config.path) || CONFIG_FILE_NAME, error) : `${config.path} is broken`}\n`);
-      return 2;
-    }
     const url = resolveDatabaseUrl(config);
     if (!url.ok) {
       io.stderr(`migration-guard verify: ${url.message}\n`);
@@ -214,33 +290,37 @@ export async function runVerify(args: readonly string[], io: VerifyIO): Promise<
     }
     databaseUrl = url.url;
   }
-  const versions = listVersions(dir, host);
-  if (versions.length === 0) {
-    io.stderr(`migration-guard verify: ${a.dir} has no migrations (expected files like 000001_title.up.sql)\n`);
-    return 2;
-  }
-  let targets: typeof versions;
-  const skipped: { version: string; reason: string }[] = [];
-  if (a.all) {
-    targets = versions.filter((v) => v.hasDown);
-    for (const v of versions) if (!v.hasDown) skipped.push({ version: v.version, reason: 'no down migration' });
-  } else if (a.migration !== undefined) {
-    const n = BigInt(a.migration);
-    const v = versions.find((x) => x.versionNumber === n);
-    if (!v) {
-      io.stderr(`migration-guard verify: ${a.dir} has no migration with version ${a.migration}\n`);
+  const fixtures = a.fixtures.length > 0 ? a.fixtures.map((f) => path.resolve(io.cwd, f)) : fixturePaths(config);
+  for (const f of fixtures) {
+    if (!fs.existsSync(f)) {
+      io.stderr(`migration-guard verify: the fixture ${path.relative(io.cwd, f) || f} does not exist\n`);
       return 2;
     }
-    targets = [v];
-  } else targets = [versions[versions.length - 1]!];
+  }
+  const rules: Record<string, RuleSetting> = { ...(config?.config.rules ?? {}) };
+  for (const r of a.rules) rules[r.id] = r.setting;
+  const convention = conventionFor(config?.config.migrations.convention);
+
+  const plan = planVerification(dir, host, convention);
+  if (plan.migrations.length === 0) {
+    io.stderr(`migration-guard verify: ${a.dir} has no migrations (${plan.convention.displayName}: ${plan.convention.nameTemplate})\n`);
+    return 2;
+  }
+  const selection = selectMigrations(plan, a);
+  if (!selection.ok) {
+    io.stderr(`migration-guard verify: ${a.dir} ${selection.message}\n`);
+    return 2;
+  }
+  let { targets, skipped } = selection;
   if (a.changedSince !== undefined) {
-    const changed = changedVersions(a.changedSince, dir, io.cwd, host);
+    const changed = changedFilesSince(a.changedSince, io.cwd);
     if (!changed.ok) {
       io.stderr(`migration-guard verify: ${changed.message}\n`);
       return 2;
     }
-    targets = targets.filter((v) => changed.versions.has(v.versionNumber));
-    skipped.splice(0, skipped.length, ...skipped.filter((s) => changed.versions.has(BigInt(s.version))));
+    const touched = new Set(plan.migrations.filter((m) => m.files.some((f) => changed.files.has(f))).map((m) => m.version));
+    targets = targets.filter((m) => touched.has(m.version));
+    skipped = skipped.filter((s) => touched.has(s.version));
   }
 
   const display = (p: string): string => {
@@ -248,39 +328,78 @@ export async function runVerify(args: readonly string[], io: VerifyIO): Promise<
     return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : p;
   };
   const texts = new Map<string, LineIndex>();
+  const common: Omit<VerifyOptions, 'directory'> = {
+    host,
+    rules,
+    fixtures,
+    showData: a.showData,
+    ...(convention ? { convention } : {}),
+    ...(a.cacheDir !== undefined ? { cacheDir: a.cacheDir } : {}),
+    ...(prelude !== undefined ? { prelude } : {}),
+    ...(databaseUrl !== undefined ? { databaseUrl } : {}),
+  };
   const results: VerifyResult[] = [];
-  for (const t of targets) {
-    if (a.format === 'text' && targets.length > 1) io.stderr(`verifying ${t.version}...\n`);
-    const r = await verifyMigration({
+  const print = (r: VerifyResult): void => {
+    if (a.format === 'text') io.stdout(formatText(r, display, texts, a.showData));
+  };
+  let notVerified = 0;
+  if (a.all) {
+    const chosen = new Set(targets);
+    const run = await verifyAll({
       directory: dir,
-      version: t.versionNumber,
-      host,
-      ...(a.cacheDir !== undefined ? { cacheDir: a.cacheDir } : {}),
-      ...(prelude !== undefined ? { prelude } : {}),
-      ...(databaseUrl !== undefined ? { databaseUrl } : {}),
+      ...common,
+      plan,
+      select: (m) => chosen.has(m),
+      onProgress: (p) => {
+        if (a.format === 'text') io.stderr(`verifying ${p.message}\n`);
+      },
+      onResult: (r) => {
+        results.push(r);
+        print(r);
+      },
     });
-    results.push(r);
-    if (a.format === 'text') io.stdout(formatText(r, display, texts));
-    // Every later version replays the same failing file: stop here.
-    if (r.status === 'replay-failed') break;
+    if (run.error) {
+      io.stderr(`migration-guard verify: ${run.error}\n`);
+      if (results.length === 0) return 1;
+    }
+    if (run.stoppedAt !== undefined) {
+      const later = plan.migrations.slice(run.stoppedAt + 1).filter((m) => chosen.has(m));
+      notVerified = later.length;
+      for (const m of later) skipped.push({ version: m.version, reason: `not verified: ${plan.migrations[run.stoppedAt]!.name} does not apply` });
+    }
+  } else {
+    for (const t of targets) {
+      const r = await verifyMigration({ directory: dir, version: t.version, ...common });
+      results.push(r);
+      print(r);
+    }
   }
-  const failed = results.some((r) => r.status === 'failed' || r.status === 'replay-failed' || r.status === 'error' || (!a.all && r.status !== 'passed'));
+  const failed = results.some((r) => !r.ok && (r.status !== 'no-down' || !a.all));
   if (a.format === 'json') {
-    const report: JsonVerifyReport = { version: 1, directory: display(dir), ok: !failed, results: results.map((r) => toJson(r, display, texts)), skipped };
+    const report: JsonVerifyReport = {
+      version: 2,
+      directory: display(dir),
+      convention: plan.convention.id,
+      ok: !failed,
+      results: results.map((r) => toJson(r, display, texts, a.showData)),
+      skipped,
+    };
     io.stdout(`${JSON.stringify(report)}\n`);
   } else {
     const passed = results.filter((r) => r.status === 'passed').length;
     let line = `${passed} of ${results.length} verified migration${results.length === 1 ? '' : 's'} round-trip`;
-    if (skipped.length > 0) line += `; ${skipped.length} without a down migration skipped`;
-    if (a.all && results.length < targets.length) line += `; ${targets.length - results.length} not verified after the replay failure`;
+    const noDown = skipped.filter((s) => s.reason === 'no down migration').length;
+    if (noDown > 0) line += `; ${noDown} without a down migration skipped`;
+    if (notVerified > 0) line += `; ${notVerified} not verified after the failure`;
     io.stdout(`${line}.\n`);
   }
   return failed ? 1 : 0;
 }
 
-function toJson(r: VerifyResult, display: (p: string) => string, texts: Map<string, LineIndex>): JsonVerifyResult {
-  return {
+function toJson(r: VerifyResult, display: (p: string) => string, texts: Map<string, LineIndex>, showData: boolean): JsonVerifyResult {
+  const out: JsonVerifyResult = {
     version: r.version,
+    name: r.name,
     status: r.status,
     ok: r.ok,
     summary: r.summary,
@@ -288,62 +407,50 @@ function toJson(r: VerifyResult, display: (p: string) => string, texts: Map<stri
     downFiles: r.downFiles.map(display),
     cache: { hit: r.cache.hit, fromCache: r.cache.fromCache, baseFiles: r.baseFiles },
     backend: r.backend,
-    failures: r.failures.map((f) => ({
-      phase: f.phase,
+    findings: r.findings.map((f) => ({
       file: display(f.file),
+      rule: f.ruleId,
+      severity: f.severity,
+      message: f.message,
+      details: f.details,
+      phase: f.phase,
       range: rangeIn(f.file, f.span, texts),
       span: f.span,
-      message: f.message,
-      ...(f.code ? { code: f.code } : {}),
-      ...(f.detail ? { detail: f.detail } : {}),
-      ...(f.hint ? { hint: f.hint } : {}),
-      located: f.located,
     })),
-    differences: r.differences.map((d) => ({
-      phase: d.phase,
-      kind: d.kind,
-      name: d.name,
-      change: d.change,
-      expected: d.expected,
-      actual: d.actual,
-      file: display(d.file),
-      range: rangeIn(d.file, d.span, texts),
-      span: d.span,
-      message: d.message,
-    })),
-    dataLoss: r.dataLoss.map((l) => ({
-      table: l.table,
-      ...(l.column ? { column: l.column } : {}),
-      before: l.before,
-      after: l.after,
-      file: display(l.file),
-      range: rangeIn(l.file, l.span, texts),
-      span: l.span,
-      message: l.message,
-    })),
+    suppressed: r.suppressed,
+    notes: r.notes,
     seed: r.seed,
+    fixtures: r.fixtures.map(display),
     timings: r.timings,
   };
+  if (r.fixtureFailure) {
+    out.fixtureFailure = {
+      file: display(r.fixtureFailure.file),
+      message: r.fixtureFailure.message,
+      ...(r.fixtureFailure.range ? { range: r.fixtureFailure.range } : {}),
+      ...(r.fixtureFailure.code ? { code: r.fixtureFailure.code } : {}),
+    };
+  }
+  if (showData) out.data = r.data;
+  return out;
 }
 
-function formatText(r: VerifyResult, display: (p: string) => string, texts: Map<string, LineIndex>): string {
+function formatText(r: VerifyResult, display: (p: string) => string, texts: Map<string, LineIndex>, showData: boolean): string {
   const at = (file: string, span: Span): string => {
     const p = rangeIn(file, span, texts).start;
     return `${display(file)}:${p.line + 1}:${p.character + 1}`;
   };
   let out = '';
-  for (const f of r.failures) {
-    out += `${at(f.file, f.span)}: error: ${f.message}${f.code ? ` [${f.code}]` : ''}${f.phase === 'reup' ? ' (running the up again after the down)' : ''}\n`;
-    if (f.detail) out += `  detail: ${f.detail}\n`;
-    if (f.hint) out += `  hint: ${f.hint}\n`;
+  if (r.fixtureFailure) {
+    const f = r.fixtureFailure;
+    const p = f.range?.start ?? { line: 0, character: 0 };
+    out += `${display(f.file)}:${p.line + 1}:${p.character + 1}: error: the fixture fails: ${f.message}${f.code ? ` [${f.code}]` : ''}\n`;
   }
-  for (const d of r.differences) {
-    out += `${at(d.file, d.span)}: error: ${d.message}\n`;
-    if (d.change !== 'changed') for (const l of [...d.expected, ...d.actual]) out += `    ${l}\n`;
+  for (const f of r.findings) {
+    out += `${at(f.file, f.span)}: ${f.severity} ${f.ruleId} ${f.message}\n`;
+    for (const d of f.details) out += `    ${d}\n`;
   }
-  for (const l of r.dataLoss) out += `${at(l.file, l.span)}: error: ${l.message}\n`;
   const label = r.status === 'passed' ? 'PASS' : r.status === 'no-down' ? 'SKIP' : 'FAIL';
-  const name = r.upFiles[0] ? path.basename(r.upFiles[0]).replace(/\.up\.[^.]+$/, '') : r.version;
   const cache =
     r.backend.kind === 'server'
       ? `, on ${r.backend.url}${r.backend.database ? `, scratch database ${r.backend.database} dropped` : ''}`
@@ -354,9 +461,22 @@ function formatText(r: VerifyResult, display: (p: string) => string, texts: Map<
             ? `, ${r.cache.fromCache}/${r.baseFiles} from cache`
             : ', cold'
         : '';
-  out += `${label} ${name}: ${r.summary} (${(r.timings.total ?? 0) / 1000} s${cache})\n`;
+  out += `${label} ${r.name || r.version}: ${r.summary} (${(r.timings.total ?? 0) / 1000} s${cache})\n`;
+  for (const n of r.notes) out += `  note: ${n}\n`;
   if (r.seed.skipped.length > 0 && r.status !== 'replay-failed') {
-    out += `  note: no synthetic row in ${r.seed.skipped.map((s) => `${s.table} (${s.reason})`).join(', ')}\n`;
+    out += `  note: no synthetic rows in ${r.seed.skipped.map((s) => `${s.table} (${s.reason})`).join(', ')}\n`;
+  }
+  if (showData && r.data.length > 0) {
+    out += '  data change:\n';
+    for (const t of r.data) {
+      for (const [label2, text] of [
+        ['before the up', t.before],
+        ['after the up', t.afterUp],
+        ['after the down', t.afterDown],
+      ] as const) {
+        out += `  -- ${label2}: ${text === undefined ? `${t.table.replace(/^public\./, '')}: (the table does not exist)\n` : text.replace(/\n(?=.)/g, '\n  ')}`;
+      }
+    }
   }
   return out;
 }

@@ -270,7 +270,7 @@ const code = await guarded(TAG, timeoutMs, cleanups, async () => {
     await page.locator('.monaco-editor .codelens-decoration', { hasText: '2 problems' }).first().waitFor({ state: 'visible', timeout: WAIT });
     // The result's notification, with its buttons.
     await page
-      .locator('.notifications-toasts .notification-list-item', { hasText: '1 difference (index products_sku_idx)' })
+      .locator('.notifications-toasts .notification-list-item', { hasText: '2 problems: The up fails when run again after the down' })
       .first()
       .waitFor({ state: 'visible', timeout: WAIT });
     await shot('verify-migration');

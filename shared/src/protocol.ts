@@ -66,10 +66,11 @@ export type VerifyMigrationStatus =
   | 'passed'
   | 'failed'
   | 'replay-failed'
+  | 'fixture-failed'
   | 'no-down'
   | 'not-found'
   | 'error'
-  /** The file is not an up or down file of a migrations directory (golang-migrate naming). */
+  /** The file is not a migration of its directory's convention. */
   | 'not-a-migration'
   | 'cancelled';
 
@@ -85,6 +86,10 @@ export interface VerifyMigrationResult {
   files: VerifyFileDiagnostics[];
   /** Normalized schema text at each step, for "Show schema change". */
   snapshots: { before?: string; afterUp?: string; afterDown?: string; afterReup?: string };
+  /** The rows of each table the migration touches, as text tables, for "Show data change". */
+  data?: { table: string; before?: string; afterUp?: string; afterDown?: string }[];
+  /** Things worth knowing that are not findings (rows the up rejected, tables left empty...). */
+  notes?: string[];
   /** `PGlite (embedded PostgreSQL)` or `postgres://me@host:5432/postgres (scratch database ...)`. */
   backend: string;
   durationMs: number;
@@ -111,6 +116,34 @@ export type ReviewMigrationResult =
 export namespace ReviewMigrationRequest {
   export const method = 'migrationGuard/reviewMigration' as const;
   export const type = new RequestType<ReviewMigrationParams, ReviewMigrationResult, void>(method);
+}
+
+export interface MigrationSectionsParams {
+  /** A `.sql` file (`file:` URI). */
+  uri: string;
+}
+
+export interface MigrationSectionInfo {
+  direction: 'up' | 'down';
+  /** The line the CodeLens goes on: 0 for a file of its own, the annotation line of a section. */
+  line: number;
+}
+
+export interface MigrationSectionsResult {
+  /** Whether the file is a migration of its directory's convention. */
+  migration: boolean;
+  /** The convention's id (`goose`, ...), when it is one. */
+  convention?: string;
+  sections: MigrationSectionInfo[];
+}
+
+/**
+ * Whether a file is a migration, and where its up and down are, as the engine's Convention sees it
+ * (the client places its CodeLenses with this; it never decides from a file name itself).
+ */
+export namespace MigrationSectionsRequest {
+  export const method = 'migrationGuard/migrationSections' as const;
+  export const type = new RequestType<MigrationSectionsParams, MigrationSectionsResult, void>(method);
 }
 
 export interface FolderStatusParams {
@@ -230,6 +263,7 @@ export const Commands = {
   verifyMigration: 'migrationGuard.verifyMigration',
   showSchemaChange: 'migrationGuard.showSchemaChange',
   reviewMigration: 'migrationGuard.reviewMigration',
+  showDataChange: 'migrationGuard.showDataChange',
   checkAllMigrations: 'migrationGuard.checkAllMigrations',
   showServerLogs: 'migrationGuard.showServerLogs',
   showServerVersion: 'migrationGuard.showServerVersion',
@@ -244,12 +278,7 @@ export const PROBLEM_MATCHER = '$migration-guard';
 export const DIAGNOSTIC_SOURCE = 'migration-guard';
 /** Source (and client diagnostic collection name) of verification results, apart from the pull diagnostics. */
 export const VERIFY_DIAGNOSTIC_SOURCE = 'migration-guard-verify';
-/** `code` of verification diagnostics. */
+/** `code` of verification diagnostics that are not findings of a rule: a fixture that fails. */
 export const VerifyCodes = {
-  /** PostgreSQL rejected a statement of the file. */
-  statementFails: 'verify-statement-fails',
-  /** The down does not restore the schema (or the up run again differs). */
-  schemaDifference: 'verify-schema-difference',
-  /** The round trip loses rows or values. */
-  dataLoss: 'verify-data-loss',
+  fixtureFailed: 'verify-fixture-failed',
 } as const;

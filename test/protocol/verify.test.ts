@@ -9,14 +9,19 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { CancellationTokenSource } from 'vscode-jsonrpc/node';
+import { FileChangeType } from 'vscode-languageserver-protocol';
 import type { Diagnostic } from 'vscode-languageserver-protocol';
 import {
+  MigrationSectionsRequest,
   ServerInfoRequest,
   VERIFY_DIAGNOSTIC_SOURCE,
   VerifyMigrationRequest,
   type VerifyMigrationResult,
 } from '../../shared/src/protocol';
-import { SERVER, ServerUnderTest, uriOf } from './lsp-harness';
+import { ROOT, SERVER, ServerUnderTest, uriOf } from './lsp-harness';
+
+/** The docs page a verify diagnostic links to. */
+const docs = (rule: string): { href: string } => ({ href: uriOf(path.join(ROOT, 'docs', 'rules', `${rule}.md`)) });
 
 const USERS_UP = 'CREATE TABLE users (\n  id bigint PRIMARY KEY,\n  email text NOT NULL\n);\n';
 const USERS_DOWN = 'DROP TABLE users;\n';
@@ -114,7 +119,8 @@ describe('verify migration over stdio', function () {
         severity: 1,
         source: VERIFY_DIAGNOSTIC_SOURCE,
         code: 'verify-schema-difference',
-        message: 'The down does not drop index users_email_key, which did not exist before the up:\n  CREATE UNIQUE INDEX users_email_key ON public.users USING btree (email)',
+        codeDescription: docs('verify-schema-difference'),
+        message: 'The down does not drop index users_email_key, which did not exist before the up\n  CREATE UNIQUE INDEX users_email_key ON public.users USING btree (email)',
       },
     ]);
     // Running the up again then fails where the index is created again.
@@ -123,9 +129,9 @@ describe('verify migration over stdio', function () {
         range: rangeOf(IDX_UP, 'CREATE UNIQUE INDEX users_email_key ON users (email)'),
         severity: 1,
         source: VERIFY_DIAGNOSTIC_SOURCE,
-        code: 'verify-statement-fails',
+        code: 'verify-statement-failed',
+        codeDescription: docs('verify-statement-failed'),
         message: 'The up fails when run again after the down: relation "users_email_key" already exists (SQLSTATE 42P07)',
-        data: { sqlstate: '42P07' },
       },
     ]);
   });
@@ -150,9 +156,9 @@ describe('verify migration over stdio', function () {
         range: rangeOf(CONC_UP, 'CREATE INDEX CONCURRENTLY users_age_idx ON users (age)'),
         severity: 1,
         source: VERIFY_DIAGNOSTIC_SOURCE,
-        code: 'verify-statement-fails',
+        code: 'verify-statement-failed',
+        codeDescription: docs('verify-statement-failed'),
         message: 'The up fails: CREATE INDEX CONCURRENTLY cannot run inside a transaction block (SQLSTATE 25001)',
-        data: { sqlstate: '25001' },
       },
     ]);
     assert.deepEqual(diagnosticsOf(r, '000003_age.down.sql'), []);
@@ -161,10 +167,55 @@ describe('verify migration over stdio', function () {
   it('a file that is not a migration, or a bad request, gets an answer, not a crash', async () => {
     fs.writeFileSync(file('notes.sql'), 'SELECT 1;\n');
     const r = await verify('notes.sql');
-    assert.deepEqual([r.status, r.ok, r.summary], ['not-a-migration', false, 'notes.sql is not a migration file: verify works on {version}_{title}.up.sql / .down.sql files.']);
+    assert.deepEqual([r.status, r.ok, r.summary], ['not-a-migration', false, "notes.sql is not a migration file of its folder's convention, so there is nothing to verify."]);
+    const sections = await server.connection.sendRequest(MigrationSectionsRequest.type, { uri: uriOf(file('notes.sql')) });
+    assert.deepEqual(sections, { migration: false, sections: [] });
     const bad = await server.connection.sendRequest(VerifyMigrationRequest.type, { uri: 42 } as unknown as { uri: string });
     assert.equal(bad.status, 'not-a-migration');
     assert.equal(server.alive, true);
+  });
+
+  it('a goose file: the sections come from the convention, the lossy down is reported on its down section, fixtures from the config run first', async () => {
+    const goose = path.join(dir, 'goose');
+    fs.mkdirSync(goose);
+    const base = '-- +goose Up\nCREATE TABLE people (id int PRIMARY KEY, nick text NOT NULL);\n\n-- +goose Down\nDROP TABLE people;\n';
+    const lossy = "-- +goose Up\nALTER TABLE people DROP COLUMN nick;\n\n-- +goose Down\nALTER TABLE people ADD COLUMN nick text NOT NULL DEFAULT '';\n";
+    fs.writeFileSync(path.join(goose, '00001_people.sql'), base);
+    fs.writeFileSync(path.join(goose, '00002_nick.sql'), lossy);
+    const sections = await server.connection.sendRequest(MigrationSectionsRequest.type, { uri: uriOf(path.join(goose, '00002_nick.sql')) });
+    assert.deepEqual(sections, { migration: true, convention: 'goose', sections: [{ direction: 'up', line: 0 }, { direction: 'down', line: 3 }] });
+
+    const r = await server.connection.sendRequest(VerifyMigrationRequest.type, { uri: uriOf(path.join(goose, '00002_nick.sql')) });
+    assert.equal(r.status, 'failed', r.summary);
+    const loss = r.files.find((f) => f.uri === uriOf(path.join(goose, '00002_nick.sql')))!.diagnostics.filter((d) => d.code === 'verify-data-loss');
+    assert.deepEqual(loss, [
+      {
+        range: rangeOf(lossy, "ALTER TABLE people ADD COLUMN nick text NOT NULL DEFAULT ''"),
+        severity: 1,
+        source: VERIFY_DIAGNOSTIC_SOURCE,
+        code: 'verify-data-loss',
+        codeDescription: docs('verify-data-loss'),
+        message:
+          "The down does not restore the values of `people.nick` (3 of 3 rows differ: 'nick-1' → '')\n  row id=1001: 'nick-1' → ''\n  row id=1003: 'nick-3' → ''\n  row id=2147483647: 'nick-2-é中😀' → ''",
+      },
+    ]);
+    assert.deepEqual(r.data?.map((d) => d.table), ['public.people']);
+
+    // A fixture named by .migration-guard.json that fails: reported on the fixture, nothing verified.
+    fs.writeFileSync(path.join(goose, 'people.fixture.sql'), "INSERT INTO people (id, nick) VALUES (1, 'ada');\nINSERT INTO peple VALUES (2);\n");
+    fs.writeFileSync(path.join(goose, '.migration-guard.json'), '{ "verify": { "fixtures": ["people.fixture.sql"] } }\n');
+    await server.filesChanged([{ uri: uriOf(path.join(goose, '.migration-guard.json')), type: FileChangeType.Created }]);
+    try {
+      const f = await server.connection.sendRequest(VerifyMigrationRequest.type, { uri: uriOf(path.join(goose, '00002_nick.sql')) });
+      assert.equal(f.status, 'fixture-failed');
+      assert.deepEqual(
+        f.files.filter((x) => x.diagnostics.length > 0).map((x) => [path.basename(x.uri), x.diagnostics.map((d) => [d.code, d.range.start.line, d.range.start.character, d.message])]),
+        [['people.fixture.sql', [['verify-fixture-failed', 1, 12, 'The fixture fails, so nothing was verified: relation "peple" does not exist (SQLSTATE 42P01)']]]],
+      );
+    } finally {
+      fs.rmSync(path.join(goose, '.migration-guard.json'));
+      await server.filesChanged([{ uri: uriOf(path.join(goose, '.migration-guard.json')), type: FileChangeType.Deleted }]);
+    }
   });
 
   it('the server process stays small: PGlite\'s memory goes away with the verification process', async function () {

@@ -5,6 +5,7 @@ import {
   CONVENTION_IDS,
   ConfigResolver,
   configOptions,
+  fixturePaths,
   formatConfigProblem,
   parseConfigText,
   parseJson,
@@ -128,6 +129,27 @@ describe('config file', () => {
       assert.deepEqual(problems('{ "postgresVersion": 14.5 }'), ['error 0:21-0:25 "postgresVersion" must be a PostgreSQL major version, an integer from 10 to 18, not 14.5.']);
       assert.deepEqual(problems('{ "postgresVersion": "16" }'), ['error 0:21-0:25 "postgresVersion" must be a PostgreSQL major version, an integer from 10 to 18, not "16".']);
       for (const v of [10, 18]) assert.deepEqual(problems(`{ "postgresVersion": ${v} }`), []);
+    });
+
+    it('verify.fixtures: a path or an array of paths relative to the file; resolved against its directory', () => {
+      assert.deepEqual(parseConfigText('{ "verify": { "fixtures": "db/fixtures/" } }', IDS).config.verify, { fixtures: ['db/fixtures'] });
+      assert.deepEqual(parseConfigText('{ "verify": { "fixtures": ["./a.sql", "b\\\\c.sql"] } }', IDS).config.verify, { fixtures: ['a.sql', 'b/c.sql'] });
+      assert.deepEqual(problems('{ "verify": { "fixtures": 3 } }'), [
+        'error 0:26-0:27 "verify.fixtures" must be a path or an array of paths (SQL files or folders relative to this file), not a number.',
+      ]);
+      assert.deepEqual(problems('{ "verify": { "fixtures": ["", 1, "/abs.sql"] } }'), [
+        'error 0:27-0:29 Each of "verify.fixtures" must be a non-empty path, not an empty string.',
+        'error 0:31-0:32 Each of "verify.fixtures" must be a non-empty path, not a number.',
+        'error 0:34-0:44 "/abs.sql" is an absolute path: "verify.fixtures" are relative to the directory of .migration-guard.json.',
+      ]);
+      assert.deepEqual(problems('{ "verify": { "fixture": "a.sql" } }'), [
+        'warning 0:14-0:23 Unknown setting "verify.fixture"; it is ignored. Known: "databaseUrl" or "fixtures". Did you mean "fixtures"?',
+      ]);
+      const root = path.resolve('/virtual/project');
+      const host = new MemoryFileHost({ [path.join(root, '.migration-guard.json')]: '{ "verify": { "fixtures": ["db/fixtures", "seed.sql"] } }' });
+      const loaded = new ConfigResolver(host, IDS).forFile(path.join(root, 'db', 'migrations', '000001_a.up.sql'));
+      assert.deepEqual(fixturePaths(loaded), [path.join(root, 'db', 'fixtures'), path.join(root, 'seed.sql')]);
+      assert.deepEqual(fixturePaths(undefined), []);
     });
 
     it('conventions: unknown ones are errors on the value, with a suggestion', () => {

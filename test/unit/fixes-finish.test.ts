@@ -49,8 +49,7 @@ function actions(all: Record<string, string>, filePath: string, select: (d: Diag
   const host = new MemoryFileHost(all);
   const workspace = new Workspace(host);
   const config = new ConfigResolver(host, RULES.map((r) => r.meta.id)).forFile(filePath);
-  const fingerprint = textFingerprint(all[filePath]!);
-  const diagnostics = findings(all, filePath).map((f) => toDiagnostic(f, fingerprint)).filter(select);
+  const diagnostics = findings(all, filePath).map((f) => toDiagnostic(f, textFingerprint(all[filePath]!))).filter(select);
   return codeActionsFor({
     doc: TextDocument.create(pathToUri(filePath), 'sql', 1, all[filePath]!),
     filePath,

@@ -12,7 +12,7 @@ import { SEVERITIES, type Rule } from '../../server/src/engine/rules/types';
 /** The package root: this file runs from out/test/unit/. */
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const RULES_DIR = path.join(ROOT, 'server', 'src', 'engine', 'rules', 'all');
-const LISTS = new Set(['statement-rules.ts', 'file-rules.ts', 'locking-rules.ts', 'safety-rules.ts', 'reversibility-rules.ts']);
+const LISTS = new Set(['statement-rules.ts', 'file-rules.ts', 'locking-rules.ts', 'safety-rules.ts', 'reversibility-rules.ts', 'verify-rules.ts']);
 const KEBAB = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
 const REQUIRED_SECTIONS = ['## Problem', '## Safe alternative', '## Examples', '## Suppress'];
 

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { MemoryFileHost } from '../../server/src/engine/host';
 import type { VerifyResult } from '../../server/src/engine/verify/index';
-import { migrationOf, toEditorResult, verifyForEditor } from '../../server/src/lsp/verify';
+import { migrationOf, migrationSections, toEditorResult, verifyForEditor } from '../../server/src/lsp/verify';
 import { Commands, VERIFY_DIAGNOSTIC_SOURCE } from '../../shared/src/protocol';
 import { DEFAULT_SETTINGS, normalizeSettings } from '../../shared/src/settings';
 
@@ -24,6 +24,8 @@ function result(overrides: Partial<VerifyResult>): VerifyResult {
   return {
     directory: DIR,
     version: '000002',
+    name: '000002_café',
+    convention: 'golang-migrate',
     status: 'failed',
     ok: false,
     summary: 's',
@@ -34,9 +36,15 @@ function result(overrides: Partial<VerifyResult>): VerifyResult {
     cache: { enabled: true, hit: true, fromCache: 1 },
     failures: [],
     differences: [],
-    dataLoss: [],
+    dataDifferences: [],
+    columnOrder: [],
+    findings: [],
+    suppressed: 0,
+    notes: [],
     seed: { seeded: [], skipped: [] },
+    fixtures: [],
     snapshots: { before: 'b\n', afterUp: 'a\n' },
+    data: [],
     timings: { total: 5 },
     ...overrides,
   };
@@ -46,20 +54,18 @@ describe('verify in the editor (server side)', () => {
   const host = new MemoryFileHost({ [UP]: UP_TEXT, [DOWN]: DOWN_TEXT });
   const stmt = UP_TEXT.indexOf('CREATE INDEX CONCURRENTLY');
 
-  it('turns a failing statement into an error at its exact UTF-16 range, with SQLSTATE, detail and hint', () => {
+  it('turns a finding into a diagnostic at its exact UTF-16 range, with the rule id, its docs page and its severity', () => {
     const r = toEditorResult(
       result({
-        failures: [
+        findings: [
           {
+            ruleId: 'verify-statement-failed',
+            severity: 'error',
             phase: 'up',
             file: UP,
-            message: 'CREATE INDEX CONCURRENTLY cannot run inside a transaction block',
-            code: '25001',
-            detail: 'd',
-            hint: 'h',
+            message: 'The up fails: CREATE INDEX CONCURRENTLY cannot run inside a transaction block (SQLSTATE 25001)',
+            details: ['detail: d', 'hint: h'],
             span: { start: stmt, end: UP_TEXT.indexOf(';', stmt) },
-            located: 'statement',
-            text: 'x',
           },
         ],
       }),
@@ -73,9 +79,9 @@ describe('verify in the editor (server side)', () => {
             range: { start: { line: 2, character: 9 }, end: { line: 2, character: 63 } },
             severity: 1,
             source: VERIFY_DIAGNOSTIC_SOURCE,
-            code: 'verify-statement-fails',
-            message: 'The up fails: CREATE INDEX CONCURRENTLY cannot run inside a transaction block (SQLSTATE 25001)\nDetail: d\nHint: h',
-            data: { sqlstate: '25001' },
+            code: 'verify-statement-failed',
+            codeDescription: { href: pathToFileURL(path.join(ROOT, 'docs', 'rules', 'verify-statement-failed.md')).href },
+            message: 'The up fails: CREATE INDEX CONCURRENTLY cannot run inside a transaction block (SQLSTATE 25001)\n  detail: d\n  hint: h',
           },
         ],
       },
@@ -87,15 +93,16 @@ describe('verify in the editor (server side)', () => {
     assert.deepEqual(r.upUris, [pathToFileURL(UP).href]);
   });
 
-  it('puts schema differences and data loss on the down, listing a missing object\'s definition', () => {
+  it('maps the severities of findings; the data change and the notes travel with the result', () => {
     const nameStmt = { start: DOWN_TEXT.indexOf('ALTER TABLE users DROP COLUMN name'), end: DOWN_TEXT.length - 2 };
     const r = toEditorResult(
       result({
-        differences: [
-          { phase: 'down', kind: 'index', name: 'public.users_age_idx', change: 'unexpected', expected: [], actual: ['CREATE INDEX users_age_idx ON public.users USING btree (age)'], file: DOWN, span: { start: 0, end: 33 }, message: 'the down does not drop index users_age_idx, which did not exist before the up' },
-          { phase: 'down', kind: 'table', name: 'public.users', change: 'changed', expected: ['column name text'], actual: [], file: DOWN, span: nameStmt, message: 'the down does not restore table users as it was before the up: column name is missing (`name text`)' },
+        findings: [
+          { ruleId: 'verify-data-loss', severity: 'warning', phase: 'down', file: DOWN, span: nameStmt, message: 'The down does not restore the values of `users.name`', details: ["row id=1: 'a' → ''"] },
+          { ruleId: 'verify-column-order', severity: 'info', phase: 'down', file: DOWN, span: nameStmt, message: 'order', details: [] },
         ],
-        dataLoss: [{ table: 'public.users', column: 'name', before: 1, after: 0, file: DOWN, span: nameStmt, message: 'up → down loses 1 of 1 value of column users.name' }],
+        data: [{ table: 'public.users', before: 'users (1 row)\n', afterUp: 'users (1 row)\n' }],
+        notes: ['n'],
         backend: { kind: 'server', url: 'postgres://me:***@db:5432/postgres', database: 'migration_guard_verify_0123456789ab', serverVersion: '15.1' },
         cache: { enabled: false, hit: false, fromCache: 0 },
       }),
@@ -103,41 +110,59 @@ describe('verify in the editor (server side)', () => {
     );
     const down = r.files.find((f) => f.uri === pathToFileURL(DOWN).href)!.diagnostics;
     assert.deepEqual(
-      down.map((d) => [d.code, d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character, d.message]),
+      down.map((d) => [d.code, d.severity, d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character, d.message]),
       [
-        ['verify-schema-difference', 0, 0, 0, 33, 'The down does not drop index users_age_idx, which did not exist before the up:\n  CREATE INDEX users_age_idx ON public.users USING btree (age)'],
-        ['verify-schema-difference', 1, 0, 1, 34, 'The down does not restore table users as it was before the up: column name is missing (`name text`)'],
-        ['verify-data-loss', 1, 0, 1, 34, 'Up → down loses 1 of 1 value of column users.name'],
+        ['verify-data-loss', 2, 1, 0, 1, 34, "The down does not restore the values of `users.name`\n  row id=1: 'a' → ''"],
+        ['verify-column-order', 3, 1, 0, 1, 34, 'order'],
       ],
     );
+    assert.deepEqual(r.data, [{ table: 'public.users', before: 'users (1 row)\n', afterUp: 'users (1 row)\n' }]);
+    assert.deepEqual(r.notes, ['n']);
     assert.equal(r.backend, 'postgres://me:***@db:5432/postgres (scratch database migration_guard_verify_0123456789ab, dropped)');
     assert.equal(r.cache, undefined);
   });
 
-  it('a replay failure lands on the earlier file and names the version that could not be verified', () => {
-    const earlier = path.join(DIR, '000001_users.up.sql');
+  it('a failing fixture is an error on the fixture file, at its statement', () => {
+    const fixture = path.resolve('/virtual/fixtures/users.sql');
     const r = toEditorResult(
-      result({ status: 'replay-failed', failures: [{ phase: 'replay', file: earlier, message: 'syntax error at or near ")"', span: { start: 0, end: 0 }, located: 'file', text: 'x' }] }),
-      new MemoryFileHost({ [earlier]: 'x' }),
+      result({
+        status: 'fixture-failed',
+        fixtureFailure: { file: fixture, message: 'relation "usrs" does not exist', code: '42P01', span: { start: 12, end: 16 }, located: 'position' },
+      }),
+      new MemoryFileHost({ ...Object.fromEntries([[UP, UP_TEXT]]), [fixture]: 'INSERT INTO usrs VALUES (1);\n' }),
     );
     assert.deepEqual(
-      r.files.map((f) => [path.basename(f.uri), f.diagnostics.map((d) => d.message)]),
-      [
-        ['000002_caf%C3%A9.up.sql', []],
-        ['000002_caf%C3%A9.down.sql', []],
-        ['000001_users.up.sql', ['This earlier migration fails, so version 000002 cannot be verified: syntax error at or near ")"']],
-      ],
+      r.files.filter((f) => f.diagnostics.length > 0).map((f) => [path.basename(f.uri), f.diagnostics.map((d) => [d.code, d.range.start.character, d.message])]),
+      [['users.sql', [['verify-fixture-failed', 12, 'The fixture fails, so nothing was verified: relation "usrs" does not exist (SQLSTATE 42P01)']]]],
     );
   });
 
-  it('knows which files are migrations, and answers for others without running anything', async () => {
-    assert.deepEqual(migrationOf(UP), { directory: DIR, version: 2n, versionText: '000002' });
-    assert.deepEqual(migrationOf(path.join(DIR, '000002_x.down.sql')), { directory: DIR, version: 2n, versionText: '000002' });
-    assert.equal(migrationOf(path.join(DIR, 'schema.sql')), undefined);
+  it('knows which files are migrations of their folder\'s convention, and answers for others without running anything', async () => {
+    assert.deepEqual(migrationOf(UP, host)?.directory, DIR);
+    assert.equal(migrationOf(UP, host)?.convention.id, 'golang-migrate');
+    assert.equal(migrationOf(path.join(DIR, 'schema.sql'), host), undefined);
     const r = await verifyForEditor(pathToFileURL(path.join(DIR, 'schema.sql')).href, { host });
-    assert.deepEqual([r.status, r.summary, r.files], ['not-a-migration', 'schema.sql is not a migration file: verify works on {version}_{title}.up.sql / .down.sql files.', []]);
+    assert.deepEqual([r.status, r.summary, r.files], ['not-a-migration', "schema.sql is not a migration file of its folder's convention, so there is nothing to verify.", []]);
     const untitled = await verifyForEditor('untitled:Untitled-1', { host });
-    assert.deepEqual([untitled.ok, untitled.status, untitled.summary], [false, 'not-a-migration', 'untitled:Untitled-1 is not a migration file: verify works on {version}_{title}.up.sql / .down.sql files.']);
+    assert.deepEqual([untitled.ok, untitled.status], [false, 'not-a-migration']);
+  });
+
+  it('tells the client where the up and the down are: line 0 of a file of its own, the annotation line of a section', () => {
+    assert.deepEqual(migrationSections(UP, UP_TEXT, host), { migration: true, convention: 'golang-migrate', sections: [{ direction: 'up', line: 0 }] });
+    assert.deepEqual(migrationSections(DOWN, DOWN_TEXT, host), { migration: true, convention: 'golang-migrate', sections: [{ direction: 'down', line: 0 }] });
+    const gooseDir = path.resolve('/virtual/goose');
+    const goose = path.join(gooseDir, '00002_nick.sql');
+    const text = '-- +goose Up\nALTER TABLE people DROP COLUMN nick;\n\n-- +goose Down\nALTER TABLE people ADD COLUMN nick text;\n';
+    const gooseHost = new MemoryFileHost({ [path.join(gooseDir, '00001_people.sql')]: '-- +goose Up\nCREATE TABLE people (id int);\n', [goose]: text });
+    assert.deepEqual(migrationSections(goose, text, gooseHost), {
+      migration: true,
+      convention: 'goose',
+      sections: [
+        { direction: 'up', line: 0 },
+        { direction: 'down', line: 3 },
+      ],
+    });
+    assert.deepEqual(migrationSections(path.join(gooseDir, 'notes.txt'), 'x', gooseHost), { migration: false, sections: [] });
   });
 });
 
@@ -158,6 +183,7 @@ describe('verify settings and contributions', () => {
     const commands = new Map(pkg.contributes.commands.map((c) => [c.command, [c.title, c.category]]));
     assert.deepEqual(commands.get(Commands.verifyMigration), ['Verify migration', 'Migration Guard']);
     assert.deepEqual(commands.get(Commands.showSchemaChange), ['Show schema change', 'Migration Guard']);
+    assert.deepEqual(commands.get(Commands.showDataChange), ['Show data change', 'Migration Guard']);
     const props = pkg.contributes.configuration.properties;
     assert.equal(props['migrationGuard.verify.codeLens']!.default, DEFAULT_SETTINGS.verify.codeLens);
     assert.equal(props['migrationGuard.verify.databaseUrl']!.default, DEFAULT_SETTINGS.verify.databaseUrl);

@@ -33,7 +33,7 @@ export const RULE_SETTINGS: readonly RuleSetting[] = ['off', 'error', 'warning',
 export { CONVENTION_IDS, type ConventionId };
 export const TOP_LEVEL_KEYS = ['$schema', 'rules', 'postgresVersion', 'baseline', 'migrations', 'verify'] as const;
 export const MIGRATIONS_KEYS = ['directories', 'convention'] as const;
-export const VERIFY_KEYS = ['databaseUrl'] as const;
+export const VERIFY_KEYS = ['databaseUrl', 'fixtures'] as const;
 
 export interface ProjectConfig {
   rules: Record<string, RuleSetting>;
@@ -52,6 +52,8 @@ export interface ProjectConfig {
      * As written: `${env:NAME}` placeholders are expanded where it is used (`expandEnv`).
      */
     databaseUrl?: string;
+    /** SQL files or folders run before the up (relative to the config file, `/`-separated). */
+    fixtures?: string[];
   };
 }
 
@@ -364,7 +366,7 @@ export function parseConfigText(text: string, knownRuleIds: readonly string[]): 
         break;
       case 'verify':
         if (v.kind !== 'object') {
-          problem('error', `"verify" must be an object with "databaseUrl", not ${kindName(v)}.`, v.span);
+          problem('error', `"verify" must be an object with "databaseUrl" and/or "fixtures", not ${kindName(v)}.`, v.span);
           break;
         }
         config.verify = {};
@@ -386,6 +388,21 @@ export function parseConfigText(text: string, knownRuleIds: readonly string[]): 
                 );
               }
             }
+          } else if (m.key === 'fixtures') {
+            const items = mv.kind === 'array' ? mv.items : mv.kind === 'string' ? [mv] : undefined;
+            if (!items) {
+              problem('error', `"verify.fixtures" must be a path or an array of paths (SQL files or folders relative to this file), not ${kindName(mv)}.`, mv.span);
+              continue;
+            }
+            const paths: string[] = [];
+            for (const item of items) {
+              if (item.kind !== 'string' || item.value.trim() === '') {
+                problem('error', `Each of "verify.fixtures" must be a non-empty path, not ${item.kind === 'string' ? 'an empty string' : kindName(item)}.`, item.span);
+              } else if (path.isAbsolute(item.value) || /^[a-zA-Z]:[\\/]/.test(item.value)) {
+                problem('error', `"${item.value}" is an absolute path: "verify.fixtures" are relative to the directory of ${CONFIG_FILE_NAME}.`, item.span);
+              } else paths.push(item.value.replace(/\\/g, '/').replace(/^\.\//, '').replace(/\/+$/, ''));
+            }
+            config.verify.fixtures = paths;
           } else {
             problem('warning', `Unknown setting "verify.${m.key}"; it is ignored. Known: ${quoted(VERIFY_KEYS)}.${didYouMean(m.key, VERIFY_KEYS)}`, m.keySpan);
           }
@@ -500,6 +517,12 @@ export function configOptions(loaded: LoadedConfig | undefined): EngineOptions &
   const convention = conventionFor(c.migrations.convention);
   if (convention) out.convention = convention;
   return out;
+}
+
+/** The absolute paths of a config's `verify.fixtures` (none while it is broken). */
+export function fixturePaths(loaded: LoadedConfig | undefined): string[] {
+  if (!loaded || loaded.broken) return [];
+  return (loaded.config.verify?.fixtures ?? []).map((p) => path.resolve(loaded.dir, ...p.split('/')));
 }
 
 /** Whether a path is a config file (by name). */

@@ -23,12 +23,14 @@ import {
   CheckWorkspaceRequest,
   CreatePairedMigrationRequest,
   FolderStatusRequest,
+  MigrationSectionsRequest,
   ReviewMigrationRequest,
   RuleListRequest,
   ServerInfoRequest,
   VerifyMigrationRequest,
   type FolderStatus,
   type InitializationOptions,
+  type MigrationSectionsResult,
   type VerifyMigrationResult,
 } from '../../../shared/src/protocol';
 import { RULES } from '../engine/rules/registry';
@@ -38,7 +40,7 @@ import { WorkspaceChecker } from './workspace-diagnostics';
 import type { ProjectFile } from './code-actions/index';
 import { isPGliteLoaded } from '../engine/verify/pglite';
 import { codeActionsFor } from './code-actions/index';
-import { CONFIG_FILE_NAME, isConfigFile } from '../engine/config-file';
+import { CONFIG_FILE_NAME, conventionFor, fixturePaths, isConfigFile } from '../engine/config-file';
 import { analyzeDocument, diagnose } from './diagnostics';
 import { Documents } from './documents';
 import type { Folder } from '../engine/project/workspace';
@@ -51,7 +53,7 @@ import { ProjectConfigs } from './project-config';
 import { SettingsStore } from './settings';
 import { createServerConnection } from './transport';
 import { uriOrPathToPath, uriToPath } from './uri';
-import { verifyForEditor } from './verify';
+import { migrationSections, verifyForEditor } from './verify';
 
 const connection = createServerConnection();
 const log = (message: string): void => connection.console.error(message);
@@ -430,24 +432,47 @@ connection.onRequest(
     const uri = typeof params?.uri === 'string' ? params.uri : '';
     const filePath = uriToPath(uri);
     const config = filePath ? configs.forFile(filePath) : undefined;
-    const fromConfig = config && !config.broken ? config.config.verify?.databaseUrl : undefined;
-    const rawUrl = fromConfig ?? ((await settings.get(uri)).verify.databaseUrl || undefined);
+    const usable = config && !config.broken ? config : undefined;
+    const resourceSettings = await settings.get(uri);
+    const fromConfig = usable?.config.verify?.databaseUrl;
+    const rawUrl = fromConfig ?? (resourceSettings.verify.databaseUrl || undefined);
     // `${env:NAME}` placeholders come from the server's environment (VS Code's).
     const expanded = rawUrl ? expandEnv(rawUrl, process.env, fromConfig ? '"verify.databaseUrl" of .migration-guard.json' : 'the setting migrationGuard.verify.databaseUrl') : undefined;
     if (expanded && !expanded.ok) return { ...verifyFailed(), summary: `Migration Guard: ${expanded.message}.` };
     const databaseUrl = expanded?.value;
+    const convention = conventionFor(usable?.config.migrations.convention);
+    // Severities as for the pull diagnostics: the config file's rules (defaults while it is broken), else the setting's.
+    const rules = config ? (usable?.config.rules ?? {}) : resourceSettings.rules;
+    const fixtures = fixturePaths(usable);
     const progress = connection.window.attachWorkDoneProgress(params?.workDoneToken);
     progress.begin('Verifying migration', 0, undefined, true);
     try {
       return await verifyForEditor(uri, {
         host: documents.host,
         ...(databaseUrl ? { databaseUrl } : {}),
+        ...(convention ? { convention } : {}),
+        rules,
+        fixtures,
         signal: { get aborted() { return token.isCancellationRequested; } },
         onProgress: (p) => progress.report(p.percent, p.message),
       });
     } finally {
       progress.done();
     }
+  }),
+);
+
+connection.onRequest(
+  MigrationSectionsRequest.type,
+  guarded(log, 'migrationSections', (): MigrationSectionsResult => ({ migration: false, sections: [] }), async (params) => {
+    await parserReady;
+    const uri = typeof params?.uri === 'string' ? params.uri : '';
+    const filePath = uriToPath(uri);
+    if (!filePath) return { migration: false, sections: [] };
+    const config = configs.forFile(filePath);
+    const convention = conventionFor(config && !config.broken ? config.config.migrations.convention : undefined);
+    const text = documents.host.readFile(filePath) ?? '';
+    return migrationSections(filePath, text, documents.host, convention);
   }),
 );
 

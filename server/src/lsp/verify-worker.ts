@@ -7,16 +7,22 @@
  * IPC messages: the parent sends the input (`migrationGuardVerify: true`), then maybe
  * `{ kind: 'cancel' }`; the child sends progress, then one of result, cancelled or error, and exits.
  */
+import type { RuleSetting } from '../engine/config';
 import { MemoryFileHost } from '../engine/host';
+import { conventionById } from '../engine/migrations/detect';
 import { VerifyCancelledError, verifyMigration, type VerifyProgress, type VerifyResult } from '../engine/verify/index';
 
 export interface VerifyWorkerInput {
   migrationGuardVerify: true;
   directory: string;
-  /** Decimal version (a bigint does not cross threads as one). */
-  version: string;
-  /** The directory's migration files as the editor sees them (open documents included). */
+  /** The file (up or down) whose migration is verified. */
+  file: string;
+  /** The directory's convention id. */
+  convention: string;
+  /** The directory's migration files and the fixtures, as the editor sees them (open documents included). */
   files: Record<string, string>;
+  fixtures?: string[];
+  rules?: Record<string, RuleSetting>;
   databaseUrl?: string;
   cacheDir?: string | false;
 }
@@ -40,8 +46,11 @@ async function main(input: VerifyWorkerInput): Promise<void> {
   try {
     const result = await verifyMigration({
       directory: input.directory,
-      version: input.version,
+      file: input.file,
       host: new MemoryFileHost(input.files),
+      ...(conventionById(input.convention) ? { convention: conventionById(input.convention)! } : {}),
+      ...(input.fixtures ? { fixtures: input.fixtures } : {}),
+      ...(input.rules ? { rules: input.rules } : {}),
       signal,
       onProgress: (progress) => post({ kind: 'progress', progress }),
       ...(input.databaseUrl ? { databaseUrl: input.databaseUrl } : {}),

@@ -13,16 +13,21 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fork } from 'node:child_process';
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver';
+import type { RuleSetting } from '../engine/config';
 import { MemoryFileHost, type FileHost } from '../engine/host';
-import { golangMigrate } from '../engine/migrations/golang-migrate';
+import type { Convention } from '../engine/migrations/convention';
+import type { Severity } from '../engine/rules/types';
 import { LineIndex, type Span } from '../engine/text';
 import type { AbortSignalLike, VerifyProgress, VerifyResult } from '../engine/verify/index';
+import { migrationDirectoryOf, planDirectory } from '../engine/verify/plan';
 import {
   VERIFY_DIAGNOSTIC_SOURCE,
   VerifyCodes,
+  type MigrationSectionsResult,
   type VerifyFileDiagnostics,
   type VerifyMigrationResult,
 } from '../../../shared/src/protocol';
+import { ruleDocsUri } from './paths';
 import { pathToUri, uriToPath } from './uri';
 import type { VerifyWorkerInput, VerifyWorkerMessage } from './verify-worker';
 
@@ -34,45 +39,84 @@ export interface EditorVerifyOptions {
   host: FileHost;
   /** The server to verify on (config file, else setting), or undefined for PGlite. */
   databaseUrl?: string;
+  /** The convention `.migration-guard.json` names (else detected). */
+  convention?: Convention;
+  /** Rule severities (the config file's, else the setting's). */
+  rules?: Record<string, RuleSetting>;
+  /** Fixture files or folders (absolute paths) from `verify.fixtures`. */
+  fixtures?: string[];
   signal?: AbortSignalLike;
   onProgress?: (progress: VerifyProgress) => void;
   /** Where PGlite states are cached (default: the engine's, in the temp folder); false: none. */
   cacheDir?: string | false;
 }
 
-const capitalize = (s: string): string => (s === '' ? s : s[0]!.toUpperCase() + s.slice(1));
-
 function emptyResult(status: VerifyMigrationResult['status'], summary: string, started: number): VerifyMigrationResult {
   return { ok: false, status, summary, upUris: [], downUris: [], files: [], snapshots: {}, backend: '', durationMs: Date.now() - started };
 }
 
-/** The file an up or down file belongs to, as golang-migrate names them; undefined otherwise. */
-export function migrationOf(filePath: string): { directory: string; version: bigint; versionText: string } | undefined {
-  const m = golangMigrate.parse(filePath);
-  return m ? { directory: path.dirname(filePath), version: m.versionNumber, versionText: m.version } : undefined;
+/** The migration a file belongs to, by its directory's convention; undefined when it is not one. */
+export function migrationOf(filePath: string, host: FileHost, convention?: Convention): { directory: string; convention: Convention } | undefined {
+  return migrationDirectoryOf(filePath, host, convention);
+}
+
+/** Where a file's up and down are, for the client's CodeLenses. */
+export function migrationSections(filePath: string, text: string, host: FileHost, convention?: Convention): MigrationSectionsResult {
+  const found = migrationDirectoryOf(filePath, host, convention);
+  const file = found?.convention.parse(filePath);
+  if (!found || !file) return { migration: false, sections: [] };
+  const lines = new LineIndex(text);
+  if (found.convention.layout === 'pair') return { migration: true, convention: found.convention.id, sections: [{ direction: file.direction, line: 0 }] };
+  const sections = found.convention.sections(file, text).map((s) => ({
+    direction: s.direction,
+    // The annotation is the line before the section's SQL.
+    line: Math.max(0, lines.positionAt(s.span.start).line - (s.span.start > 0 ? 1 : 0)),
+  }));
+  return { migration: true, convention: found.convention.id, sections: sections.length > 0 ? sections : [{ direction: 'up', line: 0 }] };
+}
+
+/** Every file the worker needs (the directory's migrations and the fixtures), as the editor sees them. */
+function filesFor(directory: string, options: EditorVerifyOptions, convention: Convention): Record<string, string> {
+  const files: Record<string, string> = {};
+  const plan = planDirectory(directory, options.host, convention);
+  for (const m of plan.migrations) {
+    for (const f of m.files) {
+      const text = options.host.readFile(f);
+      if (text !== undefined) files[f] = text;
+    }
+  }
+  for (const fixture of options.fixtures ?? []) {
+    const text = options.host.readFile(fixture);
+    if (text !== undefined) files[fixture] = text;
+    else {
+      for (const name of options.host.readDir(fixture)) {
+        const p = path.join(fixture, name);
+        const t = /\.sql$/i.test(name) ? options.host.readFile(p) : undefined;
+        if (t !== undefined) files[p] = t;
+      }
+    }
+  }
+  return files;
 }
 
 export async function verifyForEditor(uri: string, options: EditorVerifyOptions): Promise<VerifyMigrationResult> {
   const started = Date.now();
   const filePath = uriToPath(uri);
-  const migration = filePath ? migrationOf(filePath) : undefined;
-  if (!filePath || !migration) {
+  const found = filePath ? migrationOf(filePath, options.host, options.convention) : undefined;
+  if (!filePath || !found) {
     const name = filePath ? path.basename(filePath) : uri;
-    return emptyResult('not-a-migration', `${name} is not a migration file: verify works on {version}_{title}.up.sql / .down.sql files.`, started);
+    return emptyResult('not-a-migration', `${name} is not a migration file of its folder's convention, so there is nothing to verify.`, started);
   }
   // The directory's migration files, read once: the worker verifies them and the ranges refer to them.
-  const files: Record<string, string> = {};
-  for (const name of options.host.readDir(migration.directory)) {
-    const p = path.join(migration.directory, name);
-    if (!golangMigrate.parse(p)) continue;
-    const text = options.host.readFile(p);
-    if (text !== undefined) files[p] = text;
-  }
+  const files = filesFor(found.directory, options, found.convention);
   const input: VerifyWorkerInput = {
     migrationGuardVerify: true,
-    directory: migration.directory,
-    version: migration.version.toString(),
+    directory: found.directory,
+    file: filePath,
+    convention: found.convention.id,
     files,
+    ...(options.fixtures && options.fixtures.length > 0 ? { fixtures: options.fixtures } : {}),
+    ...(options.rules ? { rules: options.rules } : {}),
     ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
     ...(options.cacheDir !== undefined ? { cacheDir: options.cacheDir } : {}),
   };
@@ -121,6 +165,13 @@ function runWorker(input: VerifyWorkerInput, options: EditorVerifyOptions): Prom
   });
 }
 
+const SEVERITY: Record<Severity, DiagnosticSeverity> = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  info: DiagnosticSeverity.Information,
+  hint: DiagnosticSeverity.Hint,
+};
+
 /** The engine's result as the editor needs it: diagnostics per file (UTF-16 ranges in the text the engine read). */
 export function toEditorResult(r: VerifyResult, host: FileHost, started: number = Date.now() - (r.timings.total ?? 0)): VerifyMigrationResult {
   const lines = new Map<string, LineIndex>();
@@ -139,36 +190,25 @@ export function toEditorResult(r: VerifyResult, host: FileHost, started: number 
     list.push(d);
     byFile.set(file, list);
   };
-  const diagnostic = (file: string, span: Span, code: string, message: string): Diagnostic => ({
-    range: rangeIn(file, span),
-    severity: DiagnosticSeverity.Error,
-    source: VERIFY_DIAGNOSTIC_SOURCE,
-    code,
-    message,
-  });
-
-  for (const f of r.failures) {
-    const what =
-      f.phase === 'up'
-        ? 'The up fails'
-        : f.phase === 'down'
-          ? 'The down fails'
-          : f.phase === 'reup'
-            ? 'The up fails when run again after the down'
-            : `This earlier migration fails, so version ${r.version} cannot be verified`;
-    let message = `${what}: ${f.message}${f.code ? ` (SQLSTATE ${f.code})` : ''}`;
-    if (f.detail) message += `\nDetail: ${f.detail}`;
-    if (f.hint) message += `\nHint: ${f.hint}`;
-    const d = diagnostic(f.file, f.span, VerifyCodes.statementFails, message);
-    if (f.code) d.data = { sqlstate: f.code };
+  for (const f of r.findings) {
+    const d: Diagnostic = {
+      range: rangeIn(f.file, f.span),
+      severity: SEVERITY[f.severity],
+      source: VERIFY_DIAGNOSTIC_SOURCE,
+      code: f.ruleId,
+      message: [f.message, ...f.details.map((l) => `  ${l}`)].join('\n'),
+    };
+    const href = ruleDocsUri(f.ruleId);
+    if (href) d.codeDescription = { href };
     add(f.file, d);
   }
-  for (const d of r.differences) {
-    let message = capitalize(d.message);
-    if (d.change !== 'changed') message += `:\n${[...d.expected, ...d.actual].map((l) => `  ${l}`).join('\n')}`;
-    add(d.file, diagnostic(d.file, d.span, VerifyCodes.schemaDifference, message));
+  if (r.fixtureFailure) {
+    const f = r.fixtureFailure;
+    let message = `The fixture fails, so nothing was verified: ${f.message}${f.code ? ` (SQLSTATE ${f.code})` : ''}`;
+    if (f.detail) message += `\nDetail: ${f.detail}`;
+    if (f.hint) message += `\nHint: ${f.hint}`;
+    add(f.file, { range: rangeIn(f.file, f.span), severity: DiagnosticSeverity.Error, source: VERIFY_DIAGNOSTIC_SOURCE, code: VerifyCodes.fixtureFailed, message });
   }
-  for (const l of r.dataLoss) add(l.file, diagnostic(l.file, l.span, VerifyCodes.dataLoss, capitalize(l.message)));
 
   const files: VerifyFileDiagnostics[] = [...byFile].map(([file, diagnostics]) => ({ uri: pathToUri(file), diagnostics }));
   const backend =
@@ -184,6 +224,8 @@ export function toEditorResult(r: VerifyResult, host: FileHost, started: number 
     downUris: r.downFiles.map(pathToUri),
     files,
     snapshots: r.snapshots,
+    data: r.data,
+    notes: r.notes,
     backend,
     durationMs: Date.now() - started,
   };

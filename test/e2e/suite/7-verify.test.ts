@@ -4,16 +4,20 @@ import * as vscode from 'vscode';
 import { activateExtension, fixtureUri, openInEditor, waitFor } from './helpers';
 
 /**
- * "Verify migration" (up → down → up in PGlite, run by the language server in a child process) and
- * "Show schema change", in the fixture's services/catalog/migrations:
+ * "Verify migration" (up → down → up in PGlite, run by the language server in a child process),
+ * "Show schema change" and "Show data change", in the fixture's services/catalog/migrations:
  *   000001_create_products: a pair that round-trips;
  *   000002_add_product_price: the up adds a column and creates index products_sku_idx, the down drops
  *   the column only (it forgets the index), so the down leaves the index behind and the up fails when
- *   run again.
+ *   run again;
+ * and in services/people/migrations (goose, one file per migration with Up and Down sections):
+ *   00002_drop_nick: the down brings the dropped column back empty, so every nick is lost.
  * The first verification starts PGlite (several seconds, more on a cold cache): every wait allows 60 s.
  */
 const VERIFY = 'migrationGuard.verifyMigration';
 const SHOW_SCHEMA_CHANGE = 'migrationGuard.showSchemaChange';
+const SHOW_DATA_CHANGE = 'migrationGuard.showDataChange';
+const DATA_SCHEME = 'migration-guard-data';
 const VERIFY_SOURCE = 'migration-guard-verify';
 const SCHEMA_SCHEME = 'migration-guard-schema';
 const VERIFY_WAIT = { timeoutMs: 60_000, intervalMs: 100 };
@@ -23,6 +27,7 @@ const up1 = () => catalog('000001_create_products.up.sql');
 const down1 = () => catalog('000001_create_products.down.sql');
 const up2 = () => catalog('000002_add_product_price.up.sql');
 const down2 = () => catalog('000002_add_product_price.down.sql');
+const goose2 = () => fixtureUri('services', 'people', 'migrations', '00002_drop_nick.sql');
 
 /** What the command returns (VerifyMigrationResult of shared/src/protocol.ts, the fields the tests read). */
 interface VerifyResult {
@@ -86,12 +91,12 @@ const BROKEN_DOWN_DIAGNOSTIC: VerifySeen = {
   // The down never names the index: the difference is reported on its first statement (line 1, after the comment).
   range: [1, 0, 1, 44],
   message:
-    'The down does not drop index products_sku_idx, which did not exist before the up:\n' +
+    'The down does not drop index products_sku_idx, which did not exist before the up\n' +
     '  CREATE INDEX products_sku_idx ON public.products USING btree (sku)',
 };
 
 const BROKEN_UP_DIAGNOSTIC: VerifySeen = {
-  code: 'verify-statement-fails',
+  code: 'verify-statement-failed',
   severity: 'Error',
   range: [1, 0, 1, 47],
   message: 'The up fails when run again after the down: relation "products_sku_idx" already exists (SQLSTATE 42P07)',
@@ -106,18 +111,39 @@ describe('verify migration (up → down → up in PGlite)', function () {
     await activateExtension();
   });
 
-  it('a CodeLens above line 0 of up and down files runs "Verify up → down → up" and "Show schema change" on that file', async () => {
-    for (const uri of [up1(), down2()]) {
+  it('CodeLenses above each up and down run "Verify up → down → up", "Show schema change" (ups) and "Show data change"', async () => {
+    for (const [uri, direction] of [
+      [up1(), 'up'],
+      [down2(), 'down'],
+    ] as const) {
       await vscode.workspace.openTextDocument(uri);
       const lenses = await waitFor(`the verify CodeLenses of ${path.basename(uri.fsPath)}`, async () => {
-        const ls = (await lensesOf(uri)).filter((l) => l.command?.command === VERIFY || l.command?.command === SHOW_SCHEMA_CHANGE);
+        const ls = (await lensesOf(uri)).filter((l) => [VERIFY, SHOW_SCHEMA_CHANGE, SHOW_DATA_CHANGE].includes(l.command?.command ?? ''));
         return ls.length >= 2 ? ls : undefined;
       });
       assert.deepEqual(lenses.map(lensView), [
         { line: 0, title: '$(beaker) Verify up → down → up', command: VERIFY, arguments: [uri.toString()] },
-        { line: 0, title: '$(diff) Show schema change', command: SHOW_SCHEMA_CHANGE, arguments: [uri.toString()] },
+        ...(direction === 'up' ? [{ line: 0, title: '$(diff) Show schema change', command: SHOW_SCHEMA_CHANGE, arguments: [uri.toString()] }] : []),
+        { line: 0, title: '$(table) Show data change', command: SHOW_DATA_CHANGE, arguments: [uri.toString(), direction] },
       ]);
     }
+  });
+
+  it('a goose file gets the CodeLenses on the lines of its Up and Down annotations', async () => {
+    await vscode.workspace.openTextDocument(goose2());
+    const lenses = await waitFor('the CodeLenses of the goose file', async () => {
+      const ls = (await lensesOf(goose2())).filter((l) => l.command?.command === VERIFY || l.command?.command === SHOW_DATA_CHANGE);
+      return ls.length >= 4 ? ls : undefined;
+    });
+    assert.deepEqual(
+      lenses.map((l) => [l.range.start.line, l.command?.command, l.command?.arguments]),
+      [
+        [0, VERIFY, [goose2().toString()]],
+        [0, SHOW_DATA_CHANGE, [goose2().toString(), 'up']],
+        [3, VERIFY, [goose2().toString()]],
+        [3, SHOW_DATA_CHANGE, [goose2().toString(), 'down']],
+      ],
+    );
   });
 
   it('a pair that round-trips passes and gets no verification problem', async () => {
@@ -153,10 +179,7 @@ describe('verify migration (up → down → up in PGlite)', function () {
     assert.ok(result, 'the verify command returned nothing');
     assert.equal(result.status, 'failed');
     assert.equal(result.ok, false);
-    assert.equal(
-      result.summary,
-      'the up fails after the down: 000002_add_product_price.up.sql: relation "products_sku_idx" already exists; 1 difference (index products_sku_idx)',
-    );
+    assert.equal(result.summary, '2 problems: The up fails when run again after the down: relation "products_sku_idx" already exists (SQLSTATE 42P07); and 1 more');
     // The CodeLens counts the problems of the last verification.
     const titles = (await lensesOf(down2())).map((l) => l.command?.title);
     assert.ok(titles.includes('$(error) 2 problems'), JSON.stringify(titles));
@@ -183,6 +206,56 @@ describe('verify migration (up → down → up in PGlite)', function () {
     assert.equal(await editor.edit((b) => b.replace(whole, original)), true);
     assert.equal(await editor.document.save(), true);
     assert.equal(editor.document.getText(), original);
+  });
+
+  it('the "Verify up → down → up" CodeLens of a goose file reports the lossy down on its Down section, with the rows', async () => {
+    const lens = (await lensesOf(goose2())).find((l) => l.command?.command === VERIFY && l.range.start.line === 3);
+    assert.ok(lens?.command, 'no Verify CodeLens on the Down annotation line');
+    const running = Promise.resolve(vscode.commands.executeCommand<VerifyResult | undefined>(lens.command.command, ...(lens.command.arguments ?? [])));
+    const loss = await waitFor(
+      'a verify-data-loss on the Down section of 00002_drop_nick.sql',
+      () => {
+        const found = verifyDiagnostics(goose2()).filter((d) => d.code === 'verify-data-loss');
+        return found.length > 0 ? found : undefined;
+      },
+      { ...VERIFY_WAIT, describe: describeVerify(goose2()) },
+    );
+    assert.deepEqual(loss, [
+      {
+        code: 'verify-data-loss',
+        severity: 'Error',
+        // `ALTER TABLE people ADD COLUMN nick text NOT NULL DEFAULT ''` on line 4, in the Down section.
+        range: [4, 0, 4, 59],
+        message:
+          "The down does not restore the values of `people.nick` (3 of 3 rows differ: 'nick-1' → '')\n" +
+          "  row id=1001: 'nick-1' → ''\n  row id=1003: 'nick-3' → ''\n  row id=2147483647: 'nick-2-é中😀' → ''",
+      },
+    ]);
+    const result = await running;
+    assert.equal(result?.status, 'failed');
+  });
+
+  it('"Show data change" opens a diff of the rows before and after the up, with the rows of the tables the migration touches', async () => {
+    await openInEditor(up2());
+    const shown = await vscode.commands.executeCommand<boolean>(SHOW_DATA_CHANGE, up2().toString(), 'up');
+    assert.equal(shown, true);
+    const input = await waitFor(
+      'a diff editor of rows as the active tab',
+      () => {
+        const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
+        return tab?.input instanceof vscode.TabInputTextDiff && tab.input.original.scheme === DATA_SCHEME ? { label: tab.label, diff: tab.input } : undefined;
+      },
+      { ...VERIFY_WAIT, describe: () => String(vscode.window.tabGroups.activeTabGroup.activeTab?.label) },
+    );
+    assert.equal(input.label, '000002_add_product_price: rows before the up ↔ after the up');
+    const before = (await vscode.workspace.openTextDocument(input.diff.original)).getText();
+    const after = (await vscode.workspace.openTextDocument(input.diff.modified)).getText();
+    assert.match(before, /^products \(3 rows\)\n {2}id +\| sku +\| name\n/);
+    assert.match(before, /^ {2}1001 +\| 'sku-1' +\| 'name-1'$/m);
+    // After the up every row has the new column, empty.
+    assert.match(after, /^products \(3 rows\)\n {2}id +\| sku +\| name +\| price_cents\n/);
+    assert.match(after, /^ {2}1001 +\| 'sku-1' +\| 'name-1' +\| NULL$/m);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 
   it('"Show schema change" opens a diff editor of the schema before and after the up', async () => {

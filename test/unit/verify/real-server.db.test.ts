@@ -118,7 +118,7 @@ describe('verify on a real PostgreSQL server', function () {
     const database = r.backend.kind === 'server' ? r.backend.database : undefined;
     assert.match(database ?? '', /^migration_guard_verify_[0-9a-f]{12}$/);
     assert.equal(r.cache.enabled, false);
-    assert.deepEqual(r.seed, { seeded: ['public.users'], skipped: [] });
+    assert.deepEqual(r.seed, { seeded: ['public.users'], skipped: [], rows: 3 });
     assert.equal(r.snapshots.afterDown, r.snapshots.before);
     assert.match(r.snapshots.afterUp ?? '', /^index public\.posts_user_id_idx\n {2}CREATE INDEX posts_user_id_idx ON public\.posts USING btree \(user_id\)$/m);
     assert.deepEqual(await scratchDatabases(), before);
@@ -131,7 +131,7 @@ describe('verify on a real PostgreSQL server', function () {
     assert.equal(r2.status, 'failed');
     assert.deepEqual(
       r2.differences.map((d) => [d.phase, d.name, d.change, path.basename(d.file), d.message]),
-      [['down', 'public.users_email_idx', 'unexpected', '000002_idx.down.sql', 'the down does not drop index users_email_idx, which did not exist before the up']],
+      [['down', 'public.users_email_idx', 'unexpected', '000002_idx.down.sql', 'The down does not drop index users_email_idx, which did not exist before the up']],
     );
     assert.deepEqual(
       r2.failures.map((f) => [f.phase, f.message, f.code, f.span]),

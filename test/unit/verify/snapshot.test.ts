@@ -68,3 +68,14 @@ describe('verify snapshot comparison', () => {
     );
   });
 });
+
+describe('verify snapshot comparison: now', () => {
+  it("'now'::timestamp folded into a view when it was created compares equal to another creation's", () => {
+    const at = (d: Date): string => d.toISOString().replace('T', ' ').replace('Z', '');
+    const view = (when: string): SchemaSnapshot => ({ objects: [{ kind: 'view', name: 'public.recent', lines: [` SELECT id FROM posts WHERE published > ('${when}'::timestamp without time zone - '1 mon'::interval);`] }] });
+    const now = new Date();
+    assert.deepEqual(compareSnapshots(view(at(now)), view(at(new Date(now.getTime() + 1500)))), []);
+    // A literal the user wrote is compared as written.
+    assert.equal(compareSnapshots(view('2001-02-03 04:05:06'), view('2001-02-03 04:05:07')).length, 1);
+  });
+});

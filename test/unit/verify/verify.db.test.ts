@@ -73,8 +73,9 @@ describe('verify (PGlite)', function () {
     assert.equal(r.version, '000002');
     assert.deepEqual(r.failures, []);
     assert.deepEqual(r.differences, []);
-    assert.deepEqual(r.dataLoss, []);
-    assert.deepEqual(r.seed, { seeded: ['public.users'], skipped: [] });
+    assert.deepEqual(r.dataDifferences, []);
+    assert.deepEqual(r.findings, []);
+    assert.deepEqual(r.seed, { seeded: ['public.users'], skipped: [], rows: 3 });
     assert.deepEqual(phases, ['start', 'replay', 'seed', 'up', 'down', 'reup', 'done']);
     assert.equal(r.snapshots.afterDown, r.snapshots.before);
     assert.equal(r.snapshots.afterReup, r.snapshots.afterUp);
@@ -170,7 +171,7 @@ describe('verify (PGlite)', function () {
           actual: ['CREATE INDEX users_email_idx ON public.users USING btree (email)'],
           file: '000002_age.down.sql',
           span: span(down, 'ALTER TABLE users DROP COLUMN age'),
-          message: 'the down does not drop index users_email_idx, which did not exist before the up',
+          message: 'The down does not drop index users_email_idx, which did not exist before the up',
         },
       ],
     );
@@ -179,7 +180,7 @@ describe('verify (PGlite)', function () {
       r.failures.map((f) => ({ phase: f.phase, message: f.message, code: f.code, span: f.span, located: f.located })),
       [{ phase: 'reup', message: 'relation "users_email_idx" already exists', code: '42P07', span: span(up, 'CREATE INDEX users_email_idx ON users (email)'), located: 'statement' }],
     );
-    assert.deepEqual(r.dataLoss, []);
+    assert.deepEqual(r.dataDifferences, []);
   });
 
   it('a down that drops a column its up did not add loses data, reported at that statement', async () => {
@@ -187,15 +188,25 @@ describe('verify (PGlite)', function () {
     const r = await verify({ '000002_age.up.sql': 'ALTER TABLE users ADD COLUMN age int;\n', '000002_age.down.sql': down });
     assert.equal(r.status, 'failed');
     assert.deepEqual(
-      r.dataLoss.map((l) => ({ table: l.table, column: l.column, before: l.before, after: l.after, span: l.span, message: l.message })),
-      [{ table: 'public.users', column: 'name', before: 1, after: 0, span: span(down, 'ALTER TABLE users DROP COLUMN name'), message: 'up → down loses 1 of 1 value of column users.name' }],
+      r.dataDifferences.map((l) => ({ table: l.table, kind: l.kind, column: l.column, count: l.count, total: l.total, span: l.span, message: l.message })),
+      [
+        {
+          table: 'public.users',
+          kind: 'column-missing',
+          column: 'name',
+          count: 2,
+          total: 3,
+          span: span(down, 'ALTER TABLE users DROP COLUMN name'),
+          message: 'The down does not bring back the values of `users.name`: the column is missing after the down (2 rows held values)',
+        },
+      ],
     );
     assert.deepEqual(
       r.differences.map((d) => [d.phase, d.kind, d.name, d.change, d.expected, d.actual, d.message]),
       [
-        ['down', 'table', 'public.users', 'changed', ['column name text'], [], 'the down does not restore table users as it was before the up: column name is missing (`name text`)'],
+        ['down', 'table', 'public.users', 'changed', ['column name text'], [], 'The down does not restore table users as it was before the up: column name is missing (`name text`)'],
         // The column stays lost after the up runs again.
-        ['reup', 'table', 'public.users', 'changed', ['column name text'], [], 'running the up again after the down gives a different table users: column name is missing (`name text`)'],
+        ['reup', 'table', 'public.users', 'changed', ['column name text'], [], 'Running the up again after the down gives a different table users: column name is missing (`name text`)'],
       ],
     );
   });
@@ -275,24 +286,40 @@ describe('verify (PGlite)', function () {
       let err = '';
       const io = { stdout: (t: string) => void (out += t), stderr: (t: string) => void (err += t), cwd: dir };
       assert.equal(await runVerify(['.', '--migration', '2', '--format', 'json', '--cache-dir', cacheDir], io), 1);
-      const report = JSON.parse(out) as { ok: boolean; results: { version: string; status: string; differences: { name: string; file: string; range: unknown; message: string }[] }[] };
+      const report = JSON.parse(out) as { version: number; ok: boolean; results: { version: string; status: string; findings: { rule: string; file: string; range: unknown; message: string; details: string[] }[] }[] };
+      assert.equal(report.version, 2);
       assert.equal(report.ok, false);
       assert.deepEqual(
-        report.results.map((r) => [r.version, r.status, r.differences.map((d) => [d.name, d.file, d.range, d.message])]),
-        [['000002', 'failed', [['public.users_email_idx', '000002_idx.down.sql', { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, 'the down does not drop index users_email_idx, which did not exist before the up']]]],
+        report.results.map((r) => [r.version, r.status, r.findings.map((d) => [d.rule, d.file, d.range, d.message, d.details])]),
+        [
+          [
+            '000002',
+            'failed',
+            [
+              ['verify-statement-failed', '000002_idx.up.sql', { start: { line: 0, character: 0 }, end: { line: 0, character: 45 } }, 'The up fails when run again after the down: relation "users_email_idx" already exists (SQLSTATE 42P07)', []],
+              [
+                'verify-schema-difference',
+                '000002_idx.down.sql',
+                { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+                'The down does not drop index users_email_idx, which did not exist before the up',
+                ['CREATE INDEX users_email_idx ON public.users USING btree (email)'],
+              ],
+            ],
+          ],
+        ],
       );
       assert.equal(err, '');
 
       out = '';
       assert.equal(await runVerify(['--all', '--cache-dir', cacheDir], io), 1);
       assert.equal(
-        out.replace(/\(\d+(\.\d+)? s, [^)]*\)/g, '(T)'),
+        out.replace(/\(\d+(\.\d+)? s(, [^)]*)?\)/g, '(T)'),
         [
           'PASS 000001_users: up → down → up round-trips (T)',
-          '000002_idx.up.sql:1:1: error: relation "users_email_idx" already exists [42P07] (running the up again after the down)',
-          '000002_idx.down.sql:1:1: error: the down does not drop index users_email_idx, which did not exist before the up',
+          '000002_idx.up.sql:1:1: error verify-statement-failed The up fails when run again after the down: relation "users_email_idx" already exists (SQLSTATE 42P07)',
+          '000002_idx.down.sql:1:1: error verify-schema-difference The down does not drop index users_email_idx, which did not exist before the up',
           '    CREATE INDEX users_email_idx ON public.users USING btree (email)',
-          'FAIL 000002_idx: the up fails after the down: 000002_idx.up.sql: relation "users_email_idx" already exists; 1 difference (index users_email_idx) (T)',
+          'FAIL 000002_idx: 2 problems: The up fails when run again after the down: relation "users_email_idx" already exists (SQLSTATE 42P07); and 1 more (T)',
           '1 of 2 verified migrations round-trip.',
           '',
         ].join('\n'),

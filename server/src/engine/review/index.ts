@@ -240,7 +240,7 @@ export function reviewVerifyFrom(r: VerifyResult): ReviewVerify {
     status: r.status,
     ok: r.ok,
     summary: r.summary,
-    details: [...r.failures.map((f) => f.text), ...r.differences.map((d) => d.message), ...r.dataLoss.map((l) => l.message)],
+    details: [...(r.fixtureFailure ? [r.fixtureFailure.message] : []), ...r.findings.map((f) => `${f.ruleId}: ${f.message}`)],
   };
 }
 

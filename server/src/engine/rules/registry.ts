@@ -7,9 +7,10 @@ import { LOCKING_RULES } from './all/locking-rules';
 import { REVERSIBILITY_RULES } from './all/reversibility-rules';
 import { SAFETY_RULES } from './all/safety-rules';
 import { STATEMENT_RULES } from './all/statement-rules';
+import { VERIFY_RULES } from './all/verify-rules';
 import type { Rule } from './types';
 
-export const RULES: readonly Rule[] = [...STATEMENT_RULES, ...LOCKING_RULES, ...SAFETY_RULES, ...REVERSIBILITY_RULES, ...FILE_RULES];
+export const RULES: readonly Rule[] = [...STATEMENT_RULES, ...LOCKING_RULES, ...SAFETY_RULES, ...REVERSIBILITY_RULES, ...FILE_RULES, ...VERIFY_RULES];
 
 const byId = new Map<string, Rule>();
 for (const r of RULES) byId.set(r.meta.id, r);

@@ -6,17 +6,24 @@
  * states are never used.
  *
  * Default folder: `<os.tmpdir()>/migration-guard/verify-cache` (never inside the workspace).
- * Entries are written to a temporary name and renamed; the folder keeps the most recent
- * `MAX_ENTRIES` entries.
+ * Entries are uncompressed data-directory tarballs gzipped by Node (faster than PGlite's own gzip),
+ * written to a temporary name and renamed; the folder keeps the most recent `MAX_ENTRIES` entries.
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { promisify } from 'node:util';
+import * as zlib from 'node:zlib';
+
+const gzip = promisify(zlib.gzip) as (data: Buffer, options: zlib.ZlibOptions) => Promise<Buffer>;
+const gunzip = promisify(zlib.gunzip) as (data: Buffer) => Promise<Buffer>;
 
 export const MAX_ENTRIES = 32;
 /** Bumped when the stored format or the engine's replay semantics change. */
-const FORMAT = 'migration-guard-verify-2';
+const FORMAT = 'migration-guard-verify-3';
 
 export function defaultCacheDir(): string {
   return path.join(os.tmpdir(), 'migration-guard', 'verify-cache');
@@ -41,11 +48,11 @@ export function hasEntry(dir: string, key: string): boolean {
   return fs.existsSync(entryPath(dir, key));
 }
 
-/** The saved tarball, or undefined when absent or unreadable. */
+/** The saved tarball (uncompressed), or undefined when absent or unreadable. */
 export async function readEntry(dir: string, key: string): Promise<Blob | undefined> {
   try {
     const file = entryPath(dir, key);
-    const data = await fs.promises.readFile(file);
+    const data = await gunzip(await fs.promises.readFile(file));
     const now = new Date();
     await fs.promises.utimes(file, now, now).catch(() => undefined);
     return new Blob([data]);
@@ -61,7 +68,9 @@ export async function writeEntry(dir: string, key: string, data: Blob): Promise<
     const file = entryPath(dir, key);
     if (fs.existsSync(file)) return false;
     const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
-    await fs.promises.writeFile(tmp, Buffer.from(await data.arrayBuffer()), { flag: 'wx' });
+    // Streamed through Node's zlib at its fastest level (in the thread pool, beside the WebAssembly on
+    // the main thread), so the tarball is never copied whole once more.
+    await pipeline(Readable.fromWeb(data.stream() as Parameters<typeof Readable.fromWeb>[0]), zlib.createGzip({ level: 1 }), fs.createWriteStream(tmp, { flags: 'wx' }));
     await fs.promises.rename(tmp, file);
     await prune(dir);
     return true;
@@ -77,5 +86,33 @@ async function prune(dir: string): Promise<void> {
     names.map(async (n) => ({ n, t: (await fs.promises.stat(path.join(dir, n)).catch(() => undefined))?.mtimeMs ?? 0 })),
   );
   stats.sort((a, b) => b.t - a.t);
-  for (const { n } of stats.slice(MAX_ENTRIES)) await fs.promises.unlink(path.join(dir, n)).catch(() => undefined);
+  for (const { n } of stats.slice(MAX_ENTRIES)) {
+    await fs.promises.unlink(path.join(dir, n)).catch(() => undefined);
+    const key = n.slice(0, -'.tar.gz'.length);
+    for (const side of await fs.promises.readdir(dir)) if (side.startsWith(`${key}.`) && side.endsWith('.json.gz')) await fs.promises.unlink(path.join(dir, side)).catch(() => undefined);
+  }
+}
+
+/**
+ * What verify learnt about a saved state (its schema objects and rows, its seeding plans), beside
+ * the entry: a warm start needs not read them again. Overwritten freely; never throws.
+ */
+export async function writeSidecar(dir: string, key: string, name: string, value: unknown): Promise<void> {
+  try {
+    await fs.promises.mkdir(dir, { recursive: true });
+    const file = path.join(dir, `${key}.${name}.json.gz`);
+    const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
+    await fs.promises.writeFile(tmp, await gzip(Buffer.from(JSON.stringify(value), 'utf8'), { level: 1 }));
+    await fs.promises.rename(tmp, file);
+  } catch {
+    // A sidecar that cannot be written is only a slower next start.
+  }
+}
+
+export async function readSidecar(dir: string, key: string, name: string): Promise<unknown> {
+  try {
+    return JSON.parse((await gunzip(await fs.promises.readFile(path.join(dir, `${key}.${name}.json.gz`)))).toString('utf8')) as unknown;
+  } catch {
+    return undefined;
+  }
 }

@@ -8,6 +8,7 @@
  * block (which is what the implicit block amounts to).
  */
 import { nodeKind, parseSql, type Statement } from '../parsing/parser';
+import { transactionIncompatibility } from '../rules/transaction-statements';
 import { codePointToOffset, type Span } from '../text';
 import type { Database } from './pglite';
 
@@ -44,8 +45,101 @@ export async function runMigrationFile(
     await db.exec(text);
     return undefined;
   } catch (e) {
-    return locateError(db, text, e, restore);
+    return locateError(db, text, e, restore, false);
   }
+}
+
+export interface StepOptions {
+  /**
+   * The database is inside our own transaction block (verify's savepoints): the step runs under a
+   * savepoint of its own, and a failure rolls back to it. Only for transactional steps without
+   * transaction control statements (see `canRunInBlock`).
+   */
+  inBlock: boolean;
+  /** Outside a block: a database in the state before the step (see runMigrationFile). */
+  restore?: () => Promise<Database>;
+}
+
+/**
+ * Runs one step as its tool does: a transactional step as one query (one implicit transaction), a
+ * non-transactional one statement by statement (each in its own implicit transaction; a failure
+ * leaves the statements before it applied). Spans in the error are offsets in the step's file.
+ */
+export async function runStep(db: Database, step: { sql: string; transactional: boolean }, options: StepOptions): Promise<ExecError | undefined> {
+  if (!step.transactional) return runStatementByStatement(db, step.sql);
+  if (!options.inBlock) return runMigrationFile(db, step.sql, options.restore);
+  // One round trip: the savepoint, the step, and what the tool's commit does here (deferred
+  // constraints are checked and their triggers fire). Error positions count from the step's start.
+  try {
+    await db.exec(`${STEP_PREFIX}${step.sql}\n;SET CONSTRAINTS ALL IMMEDIATE; RELEASE SAVEPOINT mg_step`);
+  } catch (e) {
+    await db.exec('ROLLBACK TO SAVEPOINT mg_step');
+    const f = fieldsOf(e);
+    const position = Number(f.position);
+    const shifted: PgErrorFields = { message: f.message ?? String(e), code: f.code, detail: f.detail, hint: f.hint };
+    if (Number.isFinite(position) && position > STEP_PREFIX.length) shifted.position = position - STEP_PREFIX.length;
+    const error = await locateError(db, step.sql, shifted, undefined, true);
+    await db.exec('RELEASE SAVEPOINT mg_step');
+    return error;
+  }
+  return undefined;
+}
+
+async function runStatementByStatement(db: Database, sql: string): Promise<ExecError | undefined> {
+  for (const s of parseSql(sql).statements) {
+    try {
+      await db.exec(s.text);
+    } catch (e) {
+      const f = fieldsOf(e);
+      const error: ExecError = { message: f.message ?? String(e), span: s.span, statementSpan: s.span, located: 'statement' };
+      if (f.code) error.code = f.code;
+      if (f.detail) error.detail = f.detail;
+      if (f.hint) error.hint = f.hint;
+      const position = Number(f.position);
+      if (Number.isFinite(position) && position > 0) {
+        const at = s.span.start + codePointToOffset(s.text, position - 1);
+        error.span = tokenSpanAt(sql, at);
+        error.located = 'position';
+      }
+      return error;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Whether a step can run inside verify's transaction block (under savepoints): transactional, no
+ * BEGIN/COMMIT/ROLLBACK of its own, and not a lone statement that PostgreSQL refuses inside a
+ * block (a one-statement query runs outside any block, so `CREATE INDEX CONCURRENTLY` alone works).
+ */
+const STEP_PREFIX = 'SAVEPOINT mg_step;\n';
+
+const inBlockCache = new WeakMap<object, boolean>();
+const controlCache = new WeakMap<object, boolean>();
+
+/** Whether a step has BEGIN, COMMIT or ROLLBACK of its own. */
+export function hasTransactionControl(step: { sql: string }): boolean {
+  let hit = controlCache.get(step);
+  if (hit === undefined) controlCache.set(step, (hit = parseSql(step.sql).statements.some(isTransactionControl)));
+  return hit;
+}
+
+export function canRunInBlock(step: { sql: string; transactional: boolean }): boolean {
+  let hit = inBlockCache.get(step);
+  if (hit === undefined) inBlockCache.set(step, (hit = canRunInBlockNow(step)));
+  return hit;
+}
+
+function canRunInBlockNow(step: { sql: string; transactional: boolean }): boolean {
+  if (!step.transactional) return false;
+  const statements = parseSql(step.sql).statements;
+  if (statements.some(isTransactionControl)) return false;
+  if (statements.length === 1 && transactionIncompatibility(statements[0]!.ast, 18)) return false;
+  // A value added to an enum cannot be used before the transaction that added it commits: the tool
+  // commits the up before the down runs, so such a migration runs outside our block.
+  if (statements.some((s) => s.ast !== undefined && 'AlterEnumStmt' in s.ast && !s.ast.AlterEnumStmt.oldVal)) return false;
+  // Statements that commit on their own or cannot be rolled back to a savepoint.
+  return !statements.some((s) => /^\s*(vacuum|create\s+database|drop\s+database|alter\s+system|create\s+tablespace|drop\s+tablespace)\b/i.test(s.text));
 }
 
 function fieldsOf(e: unknown): PgErrorFields {
@@ -53,7 +147,7 @@ function fieldsOf(e: unknown): PgErrorFields {
   return { message: String(e) };
 }
 
-async function locateError(db: Database, text: string, e: unknown, restore?: () => Promise<Database>): Promise<ExecError> {
+async function locateError(db: Database, text: string, e: unknown, restore: (() => Promise<Database>) | undefined, inBlock: boolean): Promise<ExecError> {
   const f = fieldsOf(e);
   const base: ExecError = { message: f.message ?? String(e), span: { start: 0, end: 0 }, located: 'file' };
   if (f.code) base.code = f.code;
@@ -71,8 +165,9 @@ async function locateError(db: Database, text: string, e: unknown, restore?: () 
   if (statements.length === 1) return { ...base, span: statements[0]!.span, statementSpan: statements[0]!.span, located: 'statement' };
 
   // Replay statement by statement. Without transaction control in the file, the failed query
-  // rolled back entirely, so the same database is in the state before the file.
-  const controls = statements.some(isTransactionControl);
+  // rolled back entirely (in a block: the caller rolled back to the step's savepoint), so the same
+  // database is in the state before the file.
+  const controls = !inBlock && statements.some(isTransactionControl);
   let target: Database | undefined = db;
   let owned = false;
   if (controls) {
@@ -88,7 +183,7 @@ async function locateError(db: Database, text: string, e: unknown, restore?: () 
   }
   if (!target) return { ...base, span: statements[0]!.span, statementSpan: statements[0]!.span };
   try {
-    const failing = await firstFailingStatement(target, statements);
+    const failing = await firstFailingStatement(target, statements, inBlock);
     if (failing) return { ...base, span: failing.span, statementSpan: failing.span, located: 'statement' };
     return { ...base, span: statements[0]!.span, statementSpan: statements[0]!.span };
   } finally {
@@ -98,7 +193,7 @@ async function locateError(db: Database, text: string, e: unknown, restore?: () 
 
 const CONTROL_TEXT = /^(begin|commit|end|rollback|abort|start\s+transaction)\b/i;
 
-function isTransactionControl(s: Statement): boolean {
+export function isTransactionControl(s: Statement): boolean {
   if (s.ast) return nodeKind(s.ast) === 'TransactionStmt' && /^(begin|start|commit|end|rollback|abort)\b/i.test(s.text);
   return CONTROL_TEXT.test(s.text);
 }
@@ -108,7 +203,22 @@ function isTransactionControl(s: Statement): boolean {
  * file's BEGIN turns it explicit (no-op here), its COMMIT/ROLLBACK end it and a new block starts.
  * Everything is rolled back at the end.
  */
-async function firstFailingStatement(db: Database, statements: Statement[]): Promise<Statement | undefined> {
+async function firstFailingStatement(db: Database, statements: Statement[], inBlock: boolean): Promise<Statement | undefined> {
+  if (inBlock) {
+    await db.exec('SAVEPOINT mg_locate');
+    try {
+      for (const s of statements) {
+        try {
+          await db.exec(s.text);
+        } catch {
+          return s;
+        }
+      }
+      return undefined;
+    } finally {
+      await db.exec('ROLLBACK TO SAVEPOINT mg_locate; RELEASE SAVEPOINT mg_locate');
+    }
+  }
   await db.exec('BEGIN');
   try {
     for (const s of statements) {

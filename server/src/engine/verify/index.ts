@@ -1,41 +1,54 @@
 /**
- * Verifies a migration for real, in an embedded PostgreSQL (PGlite):
- *   1. replay the up files of every earlier version (warm from the cache when possible);
- *   2. snapshot the schema, put one synthetic row into every empty table, count the data;
- *   3. apply up N, snapshot;
- *   4. apply down N, compare with 1's snapshot, count the data lost;
- *   5. apply up N again, compare with 3's snapshot.
- * Every file runs as one multi-statement query (golang-migrate's way). Results carry file paths,
- * UTF-16 spans and messages, so the CLI prints them and the language server turns them into
- * diagnostics. PGlite loads only when this runs.
+ * Verifies migrations for real, in an embedded PostgreSQL (PGlite) or a scratch database on a
+ * server, for every convention the engine knows (see plan.ts):
+ *   1. replay the up of every earlier migration (warm from the cache when possible);
+ *   2. run the user's fixtures, then fill every empty table with distinctive rows (seed.ts);
+ *   3. apply the up; snapshot the schema and read the rows;
+ *   4. apply the down; compare the schema and the rows, row by row, with the state before the up;
+ *   5. apply the up again; compare with the state after the first up.
+ * Each step runs as its tool runs it: a transactional file or section as one query, a
+ * non-transactional one statement by statement. Steps 2-5 run inside one transaction under
+ * savepoints whenever the migration allows it, so restoring a state between legs costs nothing;
+ * a migration with its own BEGIN/COMMIT or a non-transactional step restores from a data-directory
+ * dump instead. `verifyAll` walks a whole directory once: the state after migration N's up is
+ * where N+1 starts.
  *
- * A version with several up files (some tools allow it; golang-migrate does not) runs them in
- * file-name order, and its down files in reverse order.
+ * Results carry file paths, UTF-16 spans and findings of registered rules (findings.ts), so the CLI
+ * prints them and the language server turns them into diagnostics. PGlite loads only when this runs.
  */
+import type { RuleSetting } from '../config';
 import { NodeFileHost, type FileHost } from '../host';
-import type { MigrationFile } from '../migrations/convention';
-import { readMigrationDirectory } from '../migrations/directory';
-import { loadParser, parseSql } from '../parsing/parser';
+import type { Convention, ConventionId } from '../migrations/convention';
+import { loadParser } from '../parsing/parser';
 import type { Span } from '../text';
-import { defaultCacheDir, prefixKeys, readEntry, writeEntry } from './cache';
-import { extensionsIn, runMigrationFile, type ExecError } from './execute';
+import { defaultCacheDir, prefixKeys, readEntry, readSidecar, writeEntry, writeSidecar } from './cache';
+import { compareData, formatTable, readData, sameData, showValue, type DataDifference, type DataState } from './data';
+import { canRunInBlock, extensionsIn, hasTransactionControl, runStep, type ExecError } from './execute';
+import { applyRuleSettings, type RawFinding, type VerifyFinding } from './findings';
+import { fixtureTargets, loadFixtures, withRange, type Fixture, type FixtureFailure } from './fixtures';
+import { locateColumn, locateRows, locateWords, namesTable, relationsNamed, type Located } from './locate';
 import { PGLITE_VERSION, openDatabase, type Database } from './pglite';
 import { openScratchDatabase, redactUrl } from './pg-server';
-import { seedEmptyTables, type SeedResult } from './seed';
+import { matchesVersion, migrationOfFile, planDirectory, type PlannedMigration, type Step, type VerifyPlan } from './plan';
+import { isDataNeutral } from './neutral';
+import { SeedCache, seedTables, type SeedKnowledge, type SeedResult } from './seed';
+import { boundary, differingParts, fullSchema, refreshData, refreshSchema, tableMetas, toSnapshot, tupleCounts, type SchemaState } from './tracker';
 import {
   collapseDifferences,
-  compareData,
+  columnOrderChanges,
   compareSnapshots,
-  countData,
   formatSnapshot,
-  snapshotSchema,
-  type DataLoss,
+  withoutOrderOnly,
+  type ColumnOrderChange,
   type SchemaDifference,
+  type TrackedObject,
   type SchemaSnapshot,
 } from './snapshot';
 
 export type { ExecError } from './execute';
 export type { SeedResult } from './seed';
+export type { VerifyFinding } from './findings';
+export type { FixtureFailure } from './fixtures';
 
 /** Compatible with the DOM/Node `AbortSignal` (and with an LSP cancellation token wrapped in one). */
 export interface AbortSignalLike {
@@ -54,17 +67,21 @@ export interface VerifyProgress {
 export interface VerifyOptions {
   /** The migrations directory. */
   directory: string;
-  /** The version to verify (`"3"`, `"000003"`, `3n`); default: the last version of the directory. */
+  /** The version to verify (`"3"`, `"000003"`, `3n`, `"1.2"`); default: the last migration of the directory. */
   version?: string | bigint;
+  /** Or: the migration this file (up or down, absolute path) belongs to. */
+  file?: string;
   /** Reads the files (the server passes its overlay of unsaved documents). Default: the disk. */
   host?: FileHost;
+  /** The directory's convention (from `.migration-guard.json`); detected when absent. */
+  convention?: Convention;
   /** Where warm states are kept; `false` disables the cache. Default: `defaultCacheDir()`. */
   cacheDir?: string | false;
   signal?: AbortSignalLike;
   onProgress?: (progress: VerifyProgress) => void;
   /**
    * SQL run once on the empty database before the first migration, for histories that expect
-   * something the migration tool creates (e.g. another tool's version table). Part of the cache key.
+   * something another tool creates. Part of the cache key.
    */
   prelude?: string;
   /**
@@ -73,19 +90,12 @@ export interface VerifyOptions {
    * after it (see pg-server.ts). The cache is not used.
    */
   databaseUrl?: string;
-}
-
-/**
- * golang-migrate's own table, created before the first migration and set after each one, as the
- * tool does (some histories alter it). Left out of seeding and data counts.
- */
-export const VERSION_TABLE = 'public.schema_migrations';
-const CREATE_VERSION_TABLE = 'CREATE TABLE IF NOT EXISTS schema_migrations (version bigint NOT NULL PRIMARY KEY, dirty boolean NOT NULL)';
-
-async function setVersion(db: Database, version: bigint | undefined): Promise<void> {
-  // golang-migrate's column is a bigint: larger versions cannot be recorded (the tool fails there too).
-  if (version !== undefined && version > 9223372036854775807n) version = undefined;
-  await db.exec(`TRUNCATE ${VERSION_TABLE}${version === undefined ? '' : `; INSERT INTO ${VERSION_TABLE} (version, dirty) VALUES (${version.toString()}, false)`}`);
+  /** Fixture SQL files or folders (absolute paths), run before the up (fixtures.ts). */
+  fixtures?: readonly string[];
+  /** Severity per rule id (`off` drops a finding), as for every rule. */
+  rules?: Readonly<Record<string, RuleSetting>>;
+  /** Read the rows of the tables the migration touches, for "Show data change" (default true). */
+  showData?: boolean;
 }
 
 export type StepPhase = 'replay' | 'up' | 'down' | 'reup';
@@ -110,20 +120,32 @@ export interface VerifyDifference extends SchemaDifference {
   message: string;
 }
 
-export interface VerifyDataLoss extends DataLoss {
+/** Rows or values that the round trip does not bring back. */
+export interface VerifyDataDifference extends DataDifference {
+  phase: 'down' | 'reup';
   file: string;
   span: Span;
   message: string;
 }
 
+/** The rows of a table the migration touches, before the up, after it and after the down. */
+export interface TableDataChange {
+  table: string;
+  before?: string;
+  afterUp?: string;
+  afterDown?: string;
+}
+
 export type VerifyStatus =
-  /** up → down → up gives back the same schema and data. */
+  /** up → down → up gives back the same schema and data (no finding of error severity). */
   | 'passed'
-  /** A file of this version failed, or the round trip differs or loses data. */
+  /** A file of this migration failed, or the round trip differs or loses data. */
   | 'failed'
   /** An earlier migration failed to apply: nothing could be verified. */
   | 'replay-failed'
-  /** The version has no down file: only the up was checked. */
+  /** A fixture failed: nothing was verified. */
+  | 'fixture-failed'
+  /** The migration has no down: only the up was checked. */
   | 'no-down'
   /** No such version, or the directory has no migrations. */
   | 'not-found'
@@ -133,6 +155,9 @@ export type VerifyStatus =
 export interface VerifyResult {
   directory: string;
   version: string;
+  /** The migration as people name it (`000002_add_price`). */
+  name: string;
+  convention: ConventionId;
   status: VerifyStatus;
   /** True when `passed`. */
   ok: boolean;
@@ -140,7 +165,7 @@ export interface VerifyResult {
   summary: string;
   upFiles: string[];
   downFiles: string[];
-  /** Number of earlier up files the base state consists of. */
+  /** Number of earlier migrations the base state consists of. */
   baseFiles: number;
   /** Where it ran: PGlite, or a scratch database on a real server (URL without its password). */
   backend: { kind: 'pglite' } | { kind: 'server'; url: string; database?: string; serverVersion?: string };
@@ -148,17 +173,29 @@ export interface VerifyResult {
     enabled: boolean;
     /** True when the whole base state came from the cache. */
     hit: boolean;
-    /** How many of the base files came from the cache (the rest were replayed). */
+    /** How many of the base migrations came from the cache (the rest were replayed). */
     fromCache: number;
     key?: string;
     dir?: string;
   };
   failures: FileFailure[];
   differences: VerifyDifference[];
-  dataLoss: VerifyDataLoss[];
+  dataDifferences: VerifyDataDifference[];
+  columnOrder: ColumnOrderChange[];
+  /** Every result as a finding of a verify rule, after severities and suppressions. */
+  findings: VerifyFinding[];
+  /** Findings silenced by suppression comments. */
+  suppressed: number;
+  /** Things worth knowing that are not findings (rows the up rejected, tables left empty...). */
+  notes: string[];
   seed: SeedResult;
+  /** Fixture files run before the up. */
+  fixtures: string[];
+  fixtureFailure?: FixtureFailure;
   /** Normalized schema text at each step (for a diff view). */
   snapshots: { before?: string; afterUp?: string; afterDown?: string; afterReup?: string };
+  /** Rows of the tables the migration touches (for "Show data change"). */
+  data: TableDataChange[];
   /** Milliseconds per step. */
   timings: Record<string, number>;
 }
@@ -170,60 +207,32 @@ export class VerifyCancelledError extends Error {
   }
 }
 
-interface LoadedFile {
-  file: MigrationFile;
-  text: string;
-}
-
-/** Parses a version argument; undefined when it is not a version. */
-export function parseVersion(v: string | bigint): bigint | undefined {
-  if (typeof v === 'bigint') return v >= 0n ? v : undefined;
-  if (!/^[0-9]+$/.test(v.trim())) return undefined;
-  return BigInt(v.trim());
-}
-
-/** Versions of a directory in order, with whether each has a down file. */
-export function listVersions(directory: string, host: FileHost = new NodeFileHost()): { version: string; versionNumber: bigint; hasDown: boolean }[] {
-  const dir = readMigrationDirectory(directory, host);
-  const out = new Map<bigint, { version: string; versionNumber: bigint; hasDown: boolean }>();
-  for (const m of dir.migrations) {
-    const e = out.get(m.versionNumber) ?? { version: m.version, versionNumber: m.versionNumber, hasDown: false };
-    if (m.direction === 'down') e.hasDown = true;
-    else e.version = m.version;
-    out.set(m.versionNumber, e);
-  }
-  return [...out.values()].sort((a, b) => (a.versionNumber < b.versionNumber ? -1 : a.versionNumber > b.versionNumber ? 1 : 0));
-}
-
 const fileNameOf = (p: string): string => p.replace(/^.*[\\/]/, '');
-const display = (name: string): string => name.replace(/(^|\s)public\./g, '$1');
+const display = (name: string): string => name.replace(/(^|\s|`)public\./g, '$1');
 
-export async function verifyMigration(options: VerifyOptions): Promise<VerifyResult> {
-  const host = options.host ?? new NodeFileHost();
-  const started = Date.now();
-  const timings: Record<string, number> = {};
-  let mark = started;
-  const lap = (name: string): void => {
-    const now = Date.now();
-    timings[name] = (timings[name] ?? 0) + (now - mark);
-    mark = now;
-  };
-  const progress = (phase: VerifyPhase, message: string, percent: number): void => {
-    try {
-      options.onProgress?.({ phase, message, percent });
-    } catch {
-      // A failing progress reporter never stops a verification.
-    }
-  };
-  const checkCancelled = (): void => {
-    if (options.signal?.aborted) throw new VerifyCancelledError();
-  };
+/** The engine's state between steps: one database (replaced when restored from a dump). */
+interface Runner {
+  db: Database;
+  /** Seeding plans kept across the migrations of a chain. */
+  seedCache?: SeedCache;
+  server: boolean;
+  extensions: string[];
+  plan: VerifyPlan;
+  exclude: Set<string>;
+  signal?: AbortSignalLike;
+  lap: (name: string) => void;
+}
 
-  const serverUrl = options.databaseUrl?.trim() ? options.databaseUrl.trim() : undefined;
-  const cacheDir = options.cacheDir === false || serverUrl ? undefined : (options.cacheDir ?? defaultCacheDir());
-  const result: VerifyResult = {
+function checkCancelled(r: { signal?: AbortSignalLike }): void {
+  if (r.signal?.aborted) throw new VerifyCancelledError();
+}
+
+function emptyResult(options: VerifyOptions, plan: VerifyPlan | undefined, serverUrl: string | undefined, cacheDir: string | undefined, timings: Record<string, number>): VerifyResult {
+  return {
     directory: options.directory,
     version: options.version === undefined ? '' : String(options.version),
+    name: '',
+    convention: plan?.convention.id ?? 'golang-migrate',
     status: 'not-found',
     ok: false,
     summary: '',
@@ -234,227 +243,510 @@ export async function verifyMigration(options: VerifyOptions): Promise<VerifyRes
     cache: { enabled: cacheDir !== undefined, hit: false, fromCache: 0, ...(cacheDir ? { dir: cacheDir } : {}) },
     failures: [],
     differences: [],
-    dataLoss: [],
+    dataDifferences: [],
+    columnOrder: [],
+    findings: [],
+    suppressed: 0,
+    notes: [],
     seed: { seeded: [], skipped: [] },
+    fixtures: [],
     snapshots: {},
+    data: [],
     timings,
   };
+}
 
-  await loadParser();
-  const dir = readMigrationDirectory(options.directory, host);
-  const versions = listVersions(options.directory, host);
-  let target: bigint | undefined;
-  if (options.version === undefined) target = versions[versions.length - 1]?.versionNumber;
-  else target = parseVersion(options.version);
-  const entry = versions.find((v) => v.versionNumber === target);
-  if (target === undefined || !entry) {
-    result.summary =
-      versions.length === 0
-        ? `${options.directory} has no migrations`
-        : `${options.directory} has no migration with version ${result.version || '(none)'}`;
-    return result;
+function describeResult(result: VerifyResult, m: PlannedMigration, plan: VerifyPlan): void {
+  result.version = m.version;
+  result.name = m.name;
+  result.convention = plan.convention.id;
+  result.upFiles = [...new Set(m.up.map((s) => s.file.path))];
+  result.downFiles = [...new Set(m.down.map((s) => s.file.path))];
+}
+
+/** The migrations of a directory, in order, as verify sees them (for front ends that list or pick). */
+export function planVerification(directory: string, host: FileHost = new NodeFileHost(), convention?: Convention): VerifyPlan {
+  return planDirectory(directory, host, convention);
+}
+
+async function setVersion(r: Runner, m: PlannedMigration | undefined): Promise<void> {
+  // golang-migrate records the version after each migration (some histories alter its table).
+  if (r.plan.convention.id !== 'golang-migrate') return;
+  let version = m?.versionNumber;
+  if (version !== undefined && version > 9223372036854775807n) version = undefined;
+  await r.db.exec(`TRUNCATE ${r.plan.toolTable.name}${version === undefined ? '' : `; INSERT INTO ${r.plan.toolTable.name} (version, dirty) VALUES (${version.toString()}, false)`}`);
+}
+
+/** The SQL a step runs, for the cache key: its sections only (editing the other direction changes nothing). */
+const sourceOf = (s: Step): string => s.sql.trim();
+
+// ---------------------------------------------------------------------------------------------
+// One migration: fixtures, rows, up, down, up again.
+
+/** What verify knows of a database state: its schema objects and its rows. */
+interface Tracked {
+  schema: SchemaState;
+  data: DataState;
+}
+
+interface CheckOptions {
+  /** In a chain (`verifyAll`): leave the database in the state after the up, without rows or fixtures. */
+  chain: boolean;
+  fixtures: Fixture[];
+  showData: boolean;
+  /** Keep the schema at each step as text (for "Show schema change"). */
+  snapshots: boolean;
+  /** The state before the up (no fixtures, no synthetic rows). */
+  before: Tracked;
+  /** The states each data difference compares (for the evidence lines). */
+  states: Map<VerifyDataDifference, { expected: DataState; actual: DataState }>;
+  progress?: (phase: VerifyPhase, message: string, percent: number) => void;
+}
+
+interface Check {
+  failures: FileFailure[];
+  differences: VerifyDifference[];
+  dataDifferences: VerifyDataDifference[];
+  columnOrder: ColumnOrderChange[];
+  seed: SeedResult;
+  notes: string[];
+  fixtures: string[];
+  fixtureFailure?: FixtureFailure;
+  snapshots: VerifyResult['snapshots'];
+  data: TableDataChange[];
+  /** In a chain: the state after the up (where the next migration starts). */
+  next?: Tracked;
+  /** The up does not apply (without rows either): a chain stops here. */
+  upFailed: boolean;
+}
+
+function failure(phase: StepPhase, step: Step, error: ExecError): FileFailure {
+  return { phase, file: step.file.path, ...error, text: `${fileNameOf(step.file.path)}: ${error.message}` };
+}
+
+async function runSteps(r: Runner, steps: readonly Step[], phase: StepPhase, inBlock: boolean): Promise<FileFailure | undefined> {
+  for (const step of steps) {
+    checkCancelled(r);
+    let restore: (() => Promise<Database>) | undefined;
+    if (phase !== 'replay' && !inBlock && !r.server && step.transactional && hasTransactionControl(step)) {
+      // A file with COMMITs keeps part of its work when it fails: locate the error on a copy. (Not
+      // for the replay of earlier migrations, where the file that fails is what counts.)
+      const dump = await r.db.dumpDataDir('none');
+      restore = () => openDatabase({ extensions: r.extensions, loadDataDir: dump });
+    }
+    const error = await runStep(r.db, step, { inBlock, ...(restore ? { restore } : {}) });
+    if (error) return failure(phase, step, error);
   }
-  result.version = entry.version;
+  return undefined;
+}
 
-  const read = (files: MigrationFile[]): LoadedFile[] => files.map((file) => ({ file, text: host.readFile(file.path) ?? '' }));
-  const ups = read(dir.ups(target));
-  const downs = read(dir.downs(target)).reverse();
-  const base = read(dir.migrations.filter((m) => m.direction === 'up' && m.versionNumber < target!));
-  result.upFiles = ups.map((u) => u.file.path);
-  result.downFiles = downs.map((d) => d.file.path);
-  result.baseFiles = base.length;
-  if (ups.length === 0) {
-    result.summary = `version ${entry.version} has a down file but no up file`;
-    return result;
+/** The state of a database read whole (no earlier state to start from). */
+async function readState(r: Runner): Promise<Tracked> {
+  const schema = await fullSchema(r.db);
+  return { schema, data: await readData(r.db, { exclude: r.exclude, metas: [...tableMetas(schema).values()].filter((m) => !r.exclude.has(m.name)) }) };
+}
+
+/**
+ * Follows the database through the steps of one migration. Inside a block, each state is the
+ * previous one refreshed with what changed (tracker.ts); outside, each is read whole (the
+ * transaction counters and ids the tracker relies on do not carry across separate transactions
+ * and restores).
+ */
+class StateReader {
+  private counts: Map<string, number> | undefined;
+  private threshold: string | undefined;
+  /** The tables the last refresh read again (their definition changed). */
+  lastTouched = new Set<string>();
+  constructor(
+    private readonly r: Runner,
+    private readonly incremental: boolean,
+  ) {}
+
+  /** Starts (or restarts, after a rollback to a savepoint) counting rows from the current state, whose schema is `state`. */
+  async reset(state: SchemaState): Promise<void> {
+    if (this.incremental) this.counts = await tupleCounts(this.r.db, tableMetas(state));
   }
 
-  const extensions = [...new Set([...base, ...ups, ...downs].flatMap((f) => extensionsIn(f.text)))].sort();
-  const keys = prefixKeys(
-    base.map((b) => ({ fileName: b.file.fileName, text: b.text })),
-    `${PGLITE_VERSION}\u0000${options.prelude ?? ''}`,
-  );
-  const previous = versions.filter((v) => v.versionNumber < target!).pop()?.versionNumber;
-  result.cache.key = keys[keys.length - 1];
+  /** Every catalog row written from now on is younger than this (tracker.ts). */
+  async mark(): Promise<string> {
+    if (!this.incremental) return '';
+    this.threshold ??= await boundary(this.r.db);
+    return this.threshold;
+  }
 
-  progress('start', serverUrl ? `Creating a scratch database on ${redactUrl(serverUrl)}` : 'Starting the embedded PostgreSQL', 0);
-  let db: Database | undefined;
+  /** The state now, from `base` (the state at `mark`); `withData` false keeps base's rows. */
+  async after(base: Tracked, mark: string, withData = true, linesFrom?: SchemaState): Promise<Tracked> {
+    if (!this.incremental || this.counts === undefined) {
+      const state = await readState(this.r);
+      return withData ? state : { schema: state.schema, data: base.data };
+    }
+    const { state, touched, mark: next } = await refreshSchema(this.r.db, base.schema, mark, linesFrom);
+    this.threshold = next;
+    this.lastTouched = touched;
+    if (!withData) return { schema: state, data: base.data };
+    return { schema: state, data: await this.refreshRows(base.data, state, touched) };
+  }
+
+  /** The rows now, from `data` (the rows when counting started), for the schema `state`. */
+  async refreshRows(data: DataState, state: SchemaState, touched: ReadonlySet<string>): Promise<DataState> {
+    if (!this.incremental || this.counts === undefined) return (await readState(this.r)).data;
+    const refreshed = await refreshData(this.r.db, data, this.counts, { state, touched, exclude: this.r.exclude });
+    this.counts = refreshed.counts;
+    return refreshed.data;
+  }
+}
+
+const neutralCache = new WeakMap<PlannedMigration, boolean>();
+const neutral = (m: PlannedMigration): boolean => {
+  let hit = neutralCache.get(m);
+  if (hit === undefined) neutralCache.set(m, (hit = isDataNeutral([...m.up, ...m.down].map((s) => s.sql))));
+  return hit;
+};
+
+function trackedToJSON(t: Tracked): unknown {
+  return { objects: [...t.schema.objects.values()], data: t.data };
+}
+
+function trackedFromJSON(value: unknown): Tracked {
+  const v = value as { objects: TrackedObject[]; data: DataState };
+  return { schema: { objects: new Map(v.objects.map((o) => [o.key, o] as const)) }, data: v.data };
+}
+
+/** What seeding can know of a state without asking the database (see SeedKnowledge). */
+function seedKnowledge(state: Tracked, exclude: ReadonlySet<string>): SeedKnowledge {
+  const metas = tableMetas(state.schema);
+  for (const t of exclude) metas.delete(t);
+  const empty = new Set<string>();
+  for (const [t] of metas) {
+    const rows = state.data[t];
+    if (rows && rows.rows.length === 0 && !rows.truncated) empty.add(t);
+  }
+  const objects = [...state.schema.objects.values()];
+  // A table's rows depend on the types of its columns (enum labels, domain checks): only those count.
+  const typeLines = new Map<string, string>();
+  for (const o of objects) {
+    if (o.kind !== 'enum' && o.kind !== 'domain' && o.kind !== 'type') continue;
+    const text = o.lines.join('|');
+    typeLines.set(o.name, text);
+    typeLines.set(o.name.replace(/^public\./, ''), text);
+  }
+  const typesOf = (lines: readonly string[]): string =>
+    lines
+      .map((l) => /^column (?:"(?:[^"]|"")*"|\S+) ([^\s(\[]+)/.exec(l)?.[1])
+      .filter((t): t is string => t !== undefined && typeLines.has(t))
+      .map((t) => `${t}:${typeLines.get(t)}`)
+      .join('\n');
+  const tables = new Map(objects.filter((o) => o.kind === 'table').map((o) => [o.name, o] as const));
+  const constraints = new Map<string, string[]>();
+  for (const o of objects) if (o.kind === 'constraint' && o.table) constraints.set(o.table, [...(constraints.get(o.table) ?? []), o.lines.join('|')]);
+  const resolve = (name: string): string | undefined => tables.has(name) ? name : tables.has(`public.${name}`) ? `public.${name}` : [...tables.keys()].find((t) => t.endsWith(`.${name}`));
+  const signature = (t: string): string => {
+    const own = constraints.get(t) ?? [];
+    const parents = own.flatMap((c) => [...c.matchAll(/REFERENCES ((?:"(?:[^"]|"")*"|[^\s(])+)\(/g)].map((m) => m[1]!));
+    const parentSigs = parents.map((p) => {
+      const name = resolve(p);
+      if (!name) return p;
+      return `${name}:${tables.get(name)!.lines.join('|')}:${empty.has(name) ? '' : JSON.stringify(state.data[name]?.rows ?? null)}`;
+    });
+    const lines = tables.get(t)?.lines ?? [];
+    return [typesOf(lines), lines.join('|'), [...own].sort().join('\n'), parentSigs.sort().join('\n')].join('\u0000');
+  };
+  return { tables: metas, empty, signature };
+}
+
+/** Applies a migration's up without verifying it (in a chain); undefined when it fails. */
+async function advance(r: Runner, m: PlannedMigration, before: Tracked): Promise<{ next: Tracked } | { error: FileFailure }> {
+  const block = m.up.every(canRunInBlock);
+  if (!block) {
+    const error = await runSteps(r, m.up, 'replay', false);
+    if (error) return { error };
+    await setVersion(r, m);
+    return { next: await readState(r) };
+  }
+  const reader = new StateReader(r, true);
+  await r.db.exec('BEGIN');
+  let ok = false;
   try {
-    // 1. The base state: the longest cached prefix, then the remaining earlier up files.
-    let from = 0;
-    let loaded: Blob | undefined;
-    if (cacheDir) {
-      for (let k = base.length; k >= 0; k--) {
-        loaded = await readEntry(cacheDir, keys[k]!);
-        if (loaded) {
-          from = k;
-          break;
-        }
-      }
-    }
-    checkCancelled();
-    if (serverUrl) {
-      const scratch = await openScratchDatabase(serverUrl);
-      db = scratch;
-      result.backend = { kind: 'server', url: redactUrl(serverUrl), database: scratch.name, serverVersion: scratch.serverVersion };
-    } else db = await openDatabase({ extensions, ...(loaded ? { loadDataDir: loaded } : {}) });
-    result.cache.fromCache = loaded ? from : 0;
-    result.cache.hit = loaded !== undefined && from === base.length;
-    if (!loaded) {
-      await db.exec(CREATE_VERSION_TABLE);
-      if (options.prelude) {
-        const error = await runMigrationFile(db, options.prelude);
-        if (error) {
-          result.status = 'replay-failed';
-          result.summary = `the prelude fails: ${error.message}`;
-          return result;
-        }
-      }
-    }
-    lap('start');
-    if (cacheDir && !loaded) {
-      // Save the empty database too: initdb is most of a cold start.
-      await writeEntry(cacheDir, keys[0]!, await db.dumpDataDir('gzip'));
-      lap('cache');
-    }
-    const baseBlob = loaded;
-    for (let i = from; i < base.length; i++) {
-      checkCancelled();
-      const f = base[i]!;
-      progress('replay', `Replaying ${f.file.fileName} (${i + 1}/${base.length})`, 5 + Math.round((45 * (i + 1 - from)) / Math.max(1, base.length - from)));
-      const restore = async (): Promise<Database> => {
-        const d = await openDatabase({ extensions, ...(baseBlob ? { loadDataDir: baseBlob } : {}) });
-        if (!baseBlob) await d.exec(CREATE_VERSION_TABLE + ';' + (options.prelude ?? ''));
-        for (let j = from; j < i; j++) await d.exec(base[j]!.text);
-        return d;
-      };
-      const error = await runMigrationFile(db, f.text, serverUrl ? undefined : restore);
-      if (error) {
-        result.failures.push(failure('replay', f, error));
-        result.status = 'replay-failed';
-        result.summary = `an earlier migration does not apply: ${fileNameOf(f.file.path)}: ${error.message}`;
-        lap('replay');
-        return result;
-      }
-      const next = base[i + 1];
-      if (!next || next.file.versionNumber !== f.file.versionNumber) await setVersion(db, f.file.versionNumber);
-    }
-    lap('replay');
-    if (cacheDir && from < base.length) {
-      await writeEntry(cacheDir, keys[base.length]!, await db.dumpDataDir('gzip'));
-      lap('cache');
-    }
-    checkCancelled();
+    await reader.reset(before.schema);
+    const mark = await reader.mark();
+    const error = await runSteps(r, m.up, 'replay', true);
+    if (error) return { error };
+    await setVersion(r, m);
+    const next = await reader.after(before, mark);
+    ok = true;
+    return { next };
+  } finally {
+    await r.db.exec(ok ? 'COMMIT' : 'ROLLBACK');
+  }
+}
 
-    // 2. Before the up: schema, synthetic rows, data.
-    progress('seed', 'Adding a synthetic row to every empty table', 55);
-    const before = await snapshotSchema(db);
-    result.snapshots.before = formatSnapshot(before);
-    result.seed = await seedEmptyTables(db, { exclude: [VERSION_TABLE] });
-    const dataBefore = await countData(db, { exclude: [VERSION_TABLE] });
-    lap('seed');
+/**
+ * Verifies one migration from the database's current state (`options.before`). In a chain, the
+ * database is left in the state after the up (committed) and `next` describes it; when the up does
+ * not apply, the database is left as it was.
+ */
+async function checkMigration(r: Runner, m: PlannedMigration, options: CheckOptions): Promise<Check> {
+  const check: Check = {
+    failures: [],
+    differences: [],
+    dataDifferences: [],
+    columnOrder: [],
+    seed: { seeded: [], skipped: [] },
+    notes: [],
+    fixtures: options.fixtures.map((f) => f.path),
+    snapshots: options.snapshots ? { before: formatSnapshot(toSnapshot(options.before.schema)) } : {},
+    data: [],
+    upFailed: false,
+  };
+  const progress = options.progress ?? ((): void => undefined);
+  const steps = [...m.up, ...m.down];
+  const block = steps.every(canRunInBlock);
+  const P = options.before;
+  // Outside a block, states are restored from a dump of the data directory (PGlite only).
+  let dump: Blob | undefined;
+  const restorable = block || !r.server;
+  // A migration whose statements cannot change rows needs no rows to be verified (neutral.ts):
+  // in a chain, where time counts, it runs without them. Its result is the same.
+  // In a chain, a migration that runs outside our transaction goes without rows too: with none, the
+  // up run again leaves the state the next migration starts from, and no restore (a new database
+  // from a dump, hundreds of MB) is needed unless something fails.
+  const withRows = restorable && !(options.chain && options.fixtures.length === 0 && !options.showData && (neutral(m) || !block));
+  if (options.chain && !block && restorable && !withRows && !neutral(m)) check.notes.push('no synthetic rows in verify --all for a migration that runs outside a transaction (verify it alone to check its data)');
+  const reader = new StateReader(r, block);
+  /** Where the database is when the legs end: a chain must continue from the state after the up. */
+  let where: 'clean' | 'after-up' | 'other' = 'clean';
+  let afterUp: Tracked | undefined;
 
-    // 3. Up.
-    const stepDb = db;
-    const runStep = async (phase: StepPhase, files: LoadedFile[]): Promise<boolean> => {
-      for (const f of files) {
-        checkCancelled();
-        // A server database cannot be cloned this way: failures in files with COMMITs are then located less exactly.
-        const dump = !serverUrl && hasTransactionControl(f.text) ? await stepDb.dumpDataDir('none') : undefined;
-        const restore = dump ? () => openDatabase({ extensions, loadDataDir: dump }) : undefined;
-        const error = await runMigrationFile(stepDb, f.text, restore);
+  const restoreClean = async (): Promise<void> => {
+    if (block) await r.db.exec('ROLLBACK TO SAVEPOINT mg_clean');
+    else if (dump) {
+      await r.db.close().catch(() => undefined);
+      r.db = await openDatabase({ extensions: r.extensions, loadDataDir: dump });
+    }
+    where = 'clean';
+  };
+
+  /** Runs `body` in a transaction of its own outside a block (inside the block it already is in one). */
+  const transaction = async <T>(body: () => Promise<T>, keep: (t: T) => boolean): Promise<T> => {
+    if (block) return body();
+    await r.db.exec('BEGIN');
+    let value: T | undefined;
+    try {
+      value = await body();
+      return value;
+    } finally {
+      await r.db.exec(value !== undefined && keep(value) ? 'COMMIT' : 'ROLLBACK');
+    }
+  };
+
+  const runFixtures = (): Promise<boolean> =>
+    transaction(async () => {
+      for (const f of options.fixtures) {
+        const error = await runStep(r.db, { sql: f.text, transactional: true }, { inBlock: true });
         if (error) {
-          result.failures.push(failure(phase, f, error));
+          check.fixtureFailure = withRange({ file: f.path, ...error }, f.text);
           return false;
         }
       }
       return true;
+    }, (ok) => ok);
+
+  if (block) await r.db.exec('BEGIN; SAVEPOINT mg_clean');
+  else if (!r.server) dump = await r.db.dumpDataDir('none');
+  await reader.reset(P.schema);
+  let committed = false;
+  try {
+    let start: Tracked = P;
+    if (!restorable && options.fixtures.length > 0) check.notes.push('the fixtures were not run: this migration runs outside a transaction, and a server database cannot be restored afterwards');
+    else if (options.fixtures.length > 0) {
+      const mark = await reader.mark();
+      if (!(await runFixtures())) return check;
+      start = await reader.after(P, mark);
+    }
+    if (block) await r.db.exec('SAVEPOINT mg_rows');
+    let before0 = start;
+    if (withRows) {
+      progress('seed', 'Filling every empty table with distinctive rows', 55);
+      const knowledge = block ? seedKnowledge(start, r.exclude) : undefined;
+      const seeded = await transaction(() => seedTables(r.db, { exclude: r.exclude, ...(knowledge ? { knowledge } : {}), ...(r.seedCache ? { cache: r.seedCache } : {}) }), () => true);
+      check.seed = { seeded: seeded.seeded, skipped: seeded.skipped, ...(seeded.rows !== undefined ? { rows: seeded.rows } : {}) };
+      if (block) {
+        // The rows of the seeded tables: known from an earlier seeding, or read now.
+        const unknown = seeded.seeded.filter((t) => !seeded.known[t]);
+        const metas = tableMetas(start.schema);
+        const read = unknown.length > 0 ? await readData(r.db, { exclude: r.exclude, metas: unknown.map((t) => metas.get(t)!).filter((m) => m !== undefined) }) : {};
+        for (const [t, rows] of Object.entries(read)) seeded.remember(t, rows);
+        before0 = { schema: start.schema, data: { ...start.data, ...seeded.known, ...read } };
+        await reader.reset(start.schema);
+      } else before0 = await readState(r);
+    } else if (!restorable) check.notes.push('no synthetic rows: this migration runs outside a transaction, and a server database cannot be restored afterwards');
+    r.lap('seed');
+
+    progress('up', `Applying the up of ${m.name}`, 65);
+    let mark = await reader.mark();
+    let upError = await runSteps(r, m.up, 'up', block);
+    where = 'other';
+    if (upError && (check.seed.rows ?? 0) > 0) {
+      // The synthetic rows may break an up that works on real data (a CHECK they violate...): again without them.
+      if (block) {
+        await r.db.exec('ROLLBACK TO SAVEPOINT mg_rows');
+        await reader.reset(start.schema);
+      } else {
+        await restoreClean();
+        if (!(await runFixtures())) return check;
+      }
+      before0 = block ? start : await readState(r);
+      const withSeeds = upError;
+      mark = await reader.mark();
+      upError = await runSteps(r, m.up, 'up', block);
+      if (!upError) {
+        check.notes.push(`the up rejects the synthetic rows (${withSeeds.text}), so the round trip ran without them`);
+        check.seed = { seeded: [], skipped: check.seed.skipped, rows: 0 };
+      }
+    }
+    r.lap('up');
+    if (upError) {
+      check.failures.push(upError);
+      check.upFailed = true;
+      return check;
+    }
+    where = 'after-up';
+    await setVersion(r, m);
+    // With data even without rows: a chain continues from this state (a column added changes every row).
+    afterUp = await reader.after(before0, mark);
+    if (options.snapshots) check.snapshots.afterUp = formatSnapshot(toSnapshot(afterUp.schema));
+    r.lap('snapshot');
+
+    const touched = new Set<string>();
+    if (options.showData) {
+      const named = relationsNamed(steps);
+      for (const t of new Set([...Object.keys(before0.data), ...Object.keys(afterUp.data)])) {
+        const b = before0.data[t];
+        const a = afterUp.data[t];
+        const changed = !b || !a || JSON.stringify(b.rows) !== JSON.stringify(a.rows) || JSON.stringify(b.columns) !== JSON.stringify(a.columns);
+        if (namesTable(named, t) || changed) touched.add(t);
+      }
+    }
+    let afterDownData: DataState | undefined;
+    const collectData = (): void => {
+      if (!options.showData || !afterUp) return;
+      for (const t of [...touched].sort()) {
+        const entry: TableDataChange = { table: t };
+        if (before0.data[t]) entry.before = formatTable(display(t), before0.data[t]);
+        if (afterUp.data[t]) entry.afterUp = formatTable(display(t), afterUp.data[t]);
+        if (afterDownData?.[t]) entry.afterDown = formatTable(display(t), afterDownData[t]);
+        check.data.push(entry);
+      }
     };
-    progress('up', `Applying ${ups.map((u) => u.file.fileName).join(', ')}`, 65);
-    const upOk = await runStep('up', ups);
-    lap('up');
-    if (!upOk) return finish(result, 'the up fails');
-    await setVersion(db, target);
-    const afterUp = await snapshotSchema(db);
-    result.snapshots.afterUp = formatSnapshot(afterUp);
-    lap('snapshot');
-    if (downs.length === 0) {
-      result.status = 'no-down';
-      result.summary = `the up applies; version ${entry.version} has no down migration to verify`;
-      return result;
+    if (m.down.length === 0) {
+      collectData();
+      return check;
     }
 
-    // 4. Down: back to the state before the up?
-    progress('down', `Applying ${downs.map((d) => d.file.fileName).join(', ')}`, 75);
-    const downOk = await runStep('down', downs);
-    lap('down');
-    if (!downOk) return finish(result, 'the down fails');
-    await setVersion(db, previous);
-    const afterDown = await snapshotSchema(db);
-    result.snapshots.afterDown = formatSnapshot(afterDown);
-    const downFile = downs[0]!;
-    for (const d of collapseDifferences(compareSnapshots(before, afterDown))) result.differences.push(difference('down', d, downFile));
-    const dataAfter = await countData(db, { exclude: [VERSION_TABLE] });
-    for (const loss of compareData(dataBefore, dataAfter)) result.dataLoss.push(dataLoss(loss, downFile));
-    lap('compare');
+    if (block) await r.db.exec('SAVEPOINT mg_up');
+    progress('down', `Applying the down of ${m.name}`, 75);
+    mark = await reader.mark();
+    const downError = await runSteps(r, m.down, 'down', block);
+    where = 'other';
+    r.lap('down');
+    let exact = false;
+    if (downError) check.failures.push(downError);
+    else {
+      await setVersion(r, undefined);
+      const afterDown = await reader.after(afterUp, mark, withRows);
+      if (options.snapshots) check.snapshots.afterDown = formatSnapshot(toSnapshot(afterDown.schema));
+      const parts = differingParts(P.schema, afterDown.schema);
+      const diffs = collapseDifferences(compareSnapshots(parts.a, parts.b));
+      check.columnOrder.push(...columnOrderChanges(parts.a, parts.b));
+      for (const d of withoutOrderOnly(diffs)) check.differences.push(difference('down', d, m.down));
+      afterDownData = afterDown.data;
+      if (withRows) {
+        for (const d of compareData(before0.data, afterDown.data)) {
+          const dd = dataDifference('down', d, m.down, before0.data, afterDown.data);
+          check.dataDifferences.push(dd);
+          options.states.set(dd, { expected: before0.data, actual: afterDown.data });
+        }
+      }
+      exact = diffs.length === 0 && (!withRows || sameData(before0.data, afterDown.data));
+      r.lap('compare');
 
-    // 5. Up again: the same state as after the first up?
-    progress('reup', 'Applying the up again', 88);
-    const reupOk = await runStep('reup', ups);
-    lap('reup');
-    if (reupOk) {
-      await setVersion(db, target);
-      const afterReup = await snapshotSchema(db);
-      result.snapshots.afterReup = formatSnapshot(afterReup);
-      for (const d of collapseDifferences(compareSnapshots(afterUp, afterReup))) result.differences.push(difference('reup', d, ups[0]!));
-      lap('compare');
+      // Up again. A down that restores everything exactly makes the up run from the very same
+      // state, so in a chain that leg can only repeat the first up: it is skipped there.
+      if (!(options.chain && exact && block)) {
+        progress('reup', 'Applying the up again', 88);
+        mark = await reader.mark();
+        const reupError = await runSteps(r, m.up, 'reup', block);
+        r.lap('reup');
+        if (reupError) check.failures.push(reupError);
+        else {
+          where = 'after-up';
+          await setVersion(r, m);
+          const afterReup = await reader.after(afterDown, mark, withRows);
+          if (options.snapshots) check.snapshots.afterReup = formatSnapshot(toSnapshot(afterReup.schema));
+          const parts = differingParts(afterUp.schema, afterReup.schema);
+          for (const d of withoutOrderOnly(collapseDifferences(compareSnapshots(parts.a, parts.b)))) check.differences.push(difference('reup', d, m.up));
+          if (check.columnOrder.length === 0) check.columnOrder.push(...columnOrderChanges(parts.a, parts.b));
+          if (withRows) {
+            const first = afterUp.data;
+            const volatile = (t: string): ReadonlySet<string> => new Set(first[t]?.generated ?? []);
+            // A table whose rows the down already fails to restore differs after the up again for the
+            // same reason: one finding per cause.
+            const lossy = new Set(check.dataDifferences.filter((d) => d.phase === 'down').map((d) => d.table));
+            for (const d of compareData(first, afterReup.data, { ignore: volatile }).filter((x) => !lossy.has(x.table))) {
+              const dd = dataDifference('reup', d, m.up, first, afterReup.data);
+              check.dataDifferences.push(dd);
+              options.states.set(dd, { expected: first, actual: afterReup.data });
+            }
+          }
+          r.lap('compare');
+        }
+      }
     }
-    progress('done', 'Done', 100);
-    return finish(result, reupOk ? undefined : 'the up fails after the down');
-  } catch (e) {
-    if (e instanceof VerifyCancelledError) throw e;
-    result.status = 'error';
-    result.ok = false;
-    result.summary = `verification stopped: ${e instanceof Error ? e.message : String(e)}`;
-    return result;
+    collectData();
+    return check;
   } finally {
-    if (db) await db.close().catch(() => undefined);
-    timings.total = Date.now() - started;
+    r.lap('legs');
+    if (options.chain && !check.upFailed) {
+      // Where the next migration starts: the state after the up alone, without fixtures or rows.
+      if (block && !withRows && options.fixtures.length === 0 && afterUp && m.down.length > 0) {
+        // Nothing but the up and the legs ran since mg_up: back there, and nothing to run again.
+        await r.db.exec('ROLLBACK TO SAVEPOINT mg_up');
+        where = 'after-up';
+        check.next = { schema: afterUp.schema, data: afterUp.data };
+      } else if (!block && !withRows && options.fixtures.length === 0 && where === 'after-up') {
+        // The up ran again and nothing else was added: this is where the next migration starts.
+        check.next = await readState(r);
+      } else {
+        if (restorable) await restoreClean();
+        await reader.reset(P.schema);
+        if (where === 'clean') {
+          const mark = await reader.mark();
+          const error = await runSteps(r, m.up, 'up', block);
+          if (error) {
+            check.failures.push(error);
+            check.upFailed = true;
+          } else {
+            await setVersion(r, m);
+            // The same statements on the same schema make the same definitions as the first up:
+            // only which objects (their oids are new) is read again, the definitions are reused.
+            check.next = await reader.after(P, mark, true, afterUp?.schema);
+          }
+        } else if (where === 'after-up') check.next = await readState(r);
+        else {
+          check.upFailed = true;
+          check.notes.push('the state after the up could not be restored on the server: the later migrations are not verified');
+        }
+      }
+      if (block) await r.db.exec(check.upFailed ? 'ROLLBACK' : 'COMMIT');
+      committed = true;
+      r.lap('chain');
+    }
+    if (block && !committed) await r.db.exec('ROLLBACK').catch(() => undefined);
   }
 }
 
-function finish(result: VerifyResult, failed: string | undefined): VerifyResult {
-  const problems: string[] = [];
-  if (failed) problems.push(`${failed}: ${result.failures.map((f) => f.text).join('; ')}`);
-  if (result.differences.length > 0) {
-    const names = [...new Set(result.differences.map((d) => `${d.kind} ${display(d.name)}`))];
-    problems.push(`${result.differences.length} difference${result.differences.length === 1 ? '' : 's'} (${names.slice(0, 5).join(', ')}${names.length > 5 ? ', ...' : ''})`);
-  }
-  if (result.dataLoss.length > 0) problems.push(`data lost in ${[...new Set(result.dataLoss.map((l) => display(l.table)))].join(', ')}`);
-  result.status = problems.length > 0 ? 'failed' : 'passed';
-  result.ok = result.status === 'passed';
-  result.summary = result.ok ? 'up → down → up round-trips' : problems.join('; ');
-  return result;
-}
-
-function failure(phase: StepPhase, f: LoadedFile, error: ExecError): FileFailure {
-  return { phase, file: f.file.path, ...error, text: `${f.file.fileName}: ${error.message}` };
-}
-
-function hasTransactionControl(text: string): boolean {
-  return parseSql(text).statements.some((s) => /^(begin|start\s+transaction|commit|end|rollback|abort)\b/i.test(s.text));
-}
-
-/** The span of the first statement of `text` that names `word`, else of the first statement. */
-function spanNaming(text: string, words: string[]): Span {
-  const statements = parseSql(text).statements;
-  for (const word of words) {
-    if (!word) continue;
-    const re = new RegExp(`(^|[^\\p{L}\\p{N}_$])"?${word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"?($|[^\\p{L}\\p{N}_$])`, 'iu');
-    const s = statements.find((st) => re.test(st.text));
-    if (s) return s.span;
-  }
-  return statements[0]?.span ?? { start: 0, end: 0 };
-}
+// ---------------------------------------------------------------------------------------------
+// Messages.
 
 /** The unqualified name of an object: `users_pkey on public.users` → `users_pkey`, `public.f(integer)` → `f`. */
 function bareName(name: string): string {
@@ -463,17 +755,17 @@ function bareName(name: string): string {
   return last.replace(/^"|"$/g, '');
 }
 
-function difference(phase: 'down' | 'reup', d: SchemaDifference, f: LoadedFile): VerifyDifference {
+function difference(phase: 'down' | 'reup', d: SchemaDifference, steps: readonly Step[]): VerifyDifference {
   const what = `${d.kind} ${display(d.name)}`;
   let message: string;
   if (phase === 'down') {
-    if (d.change === 'missing') message = `the down does not restore ${what}, which existed before the up`;
-    else if (d.change === 'unexpected') message = `the down does not drop ${what}, which did not exist before the up`;
-    else message = `the down does not restore ${what} as it was before the up`;
+    if (d.change === 'missing') message = `The down does not restore ${what}, which existed before the up`;
+    else if (d.change === 'unexpected') message = `The down does not drop ${what}, which did not exist before the up`;
+    else message = `The down does not restore ${what} as it was before the up`;
   } else {
-    if (d.change === 'missing') message = `running the up again after the down does not create ${what}`;
-    else if (d.change === 'unexpected') message = `running the up again after the down leaves an extra ${what}`;
-    else message = `running the up again after the down gives a different ${what}`;
+    if (d.change === 'missing') message = `Running the up again after the down does not create ${what}`;
+    else if (d.change === 'unexpected') message = `Running the up again after the down leaves an extra ${what}`;
+    else message = `Running the up again after the down gives a different ${what}`;
   }
   const words = [bareName(d.name)];
   if (d.change === 'changed') {
@@ -481,7 +773,8 @@ function difference(phase: 'down' | 'reup', d: SchemaDifference, f: LoadedFile):
     message += `: ${parts.text.join('; ')}`;
     words.unshift(...parts.columns);
   }
-  return { ...d, phase, file: f.file.path, span: spanNaming(f.text, words), message };
+  const at = locateWords(steps, words);
+  return { ...d, phase, file: at.file, span: at.span, message };
 }
 
 /** Says what changed inside an object, column by column for tables. */
@@ -489,9 +782,6 @@ function changedParts(d: SchemaDifference): { text: string[]; columns: string[] 
   const col = (line: string): string | undefined => /^column ("(?:[^"]|"")*"|\S+)/.exec(line)?.[1];
   const text: string[] = [];
   const columns: string[] = [];
-  if (d.expected.length === d.actual.length && d.expected.every((l) => d.actual.includes(l))) {
-    return { text: ['the same definitions in another order (e.g. column order)'], columns };
-  }
   const actualByColumn = new Map(d.actual.map((l) => [col(l), l] as const).filter(([c]) => c !== undefined));
   const expectedColumns = new Set(d.expected.map(col).filter((c) => c !== undefined));
   for (const line of d.expected) {
@@ -512,15 +802,477 @@ function changedParts(d: SchemaDifference): { text: string[]; columns: string[] 
   return { text, columns: columns.map(bareName) };
 }
 
-function dataLoss(loss: DataLoss, f: LoadedFile): VerifyDataLoss {
-  const table = display(loss.table);
-  const n = loss.before - loss.after;
-  const message = loss.column
-    ? `up → down loses ${n} of ${loss.before} value${loss.before === 1 ? '' : 's'} of column ${table}.${loss.column}`
-    : `up → down loses ${n} of ${loss.before} row${loss.before === 1 ? '' : 's'} of table ${table}`;
-  const words = loss.column ? [bareName(loss.column), bareName(loss.table)] : [bareName(loss.table)];
-  return { ...loss, file: f.file.path, span: spanNaming(f.text, words), message };
+function dataDifference(phase: 'down' | 'reup', d: DataDifference, steps: readonly Step[], expected: DataState, actual: DataState): VerifyDataDifference {
+  const table = display(d.table);
+  const col = d.column ? `\`${table}.${d.column}\`` : '';
+  const category = (state: DataState): string => (d.column ? (state[d.table]?.categories[state[d.table]!.columns.indexOf(d.column)] ?? 'S') : 'S');
+  const example = d.examples[0];
+  const rows = (n: number): string => `${n} row${n === 1 ? '' : 's'}`;
+  const down = phase === 'down';
+  let message: string;
+  let at: Located;
+  switch (d.kind) {
+    case 'values': {
+      const change = example ? `: ${showValue(example.before, category(expected))} → ${showValue(example.after, category(actual))}` : '';
+      message = down
+        ? `The down does not restore the values of ${col} (${d.count} of ${rows(d.total)} differ${change})`
+        : `Running the up again after the down gives other values of ${col} than the first up (${d.count} of ${rows(d.total)} differ${change})`;
+      at = locateColumn(steps, d.table, d.column!);
+      break;
+    }
+    case 'column-missing':
+      message = down
+        ? `The down does not bring back the values of ${col}: the column is missing after the down (${rows(d.count)} held values)`
+        : `Running the up again after the down loses the values of ${col}: the column is missing (${rows(d.count)} held values)`;
+      at = locateColumn(steps, d.table, d.column!);
+      break;
+    case 'table-missing':
+      message = down
+        ? `The down does not restore the ${rows(d.count)} of \`${table}\`: the table is missing after the down`
+        : `Running the up again after the down loses the ${rows(d.count)} of \`${table}\`: the table is missing`;
+      at = locateRows(steps, d.table);
+      break;
+    case 'rows-missing':
+      message = down
+        ? `The down does not restore ${d.count} of ${rows(d.total)} of \`${table}\``
+        : `Running the up again after the down loses ${d.count} of ${rows(d.total)} of \`${table}\``;
+      at = locateRows(steps, d.table);
+      break;
+    case 'rows-extra':
+      message = down
+        ? `The down leaves ${rows(d.count)} in \`${table}\` that did not exist before the up`
+        : `Running the up again after the down leaves ${rows(d.count)} more in \`${table}\` than the first up`;
+      at = locateRows(steps, d.table);
+      break;
+  }
+  return { ...d, phase, file: at.file, span: at.span, message };
+}
+
+function exampleLines(d: DataDifference, state: { expected: DataState; actual: DataState }): string[] {
+  const catE = d.column ? (state.expected[d.table]?.categories[state.expected[d.table]!.columns.indexOf(d.column)] ?? 'S') : 'S';
+  const catA = d.column ? (state.actual[d.table]?.categories[state.actual[d.table]?.columns.indexOf(d.column) ?? -1] ?? catE) : 'S';
+  return d.examples.map((e) => {
+    if (e.row !== undefined) return `row ${e.row}`;
+    const key = e.key ? `row ${e.key}: ` : '';
+    if (d.kind === 'column-missing') return `${key}${showValue(e.before, catE)}`;
+    return `${key}${showValue(e.before, catE)} → ${showValue(e.after, catA)}`;
+  });
+}
+
+/** The raw findings of a result (before severities and suppressions). */
+function rawFindings(result: VerifyResult, m: PlannedMigration | undefined, states: Map<VerifyDataDifference, { expected: DataState; actual: DataState }>): RawFinding[] {
+  const out: RawFinding[] = [];
+  for (const f of result.failures) {
+    const what =
+      f.phase === 'up'
+        ? 'The up fails'
+        : f.phase === 'down'
+          ? 'The down fails'
+          : f.phase === 'reup'
+            ? 'The up fails when run again after the down'
+            : `This earlier migration fails, so ${result.name || result.version} cannot be verified`;
+    const details: string[] = [];
+    if (f.detail) details.push(`detail: ${f.detail}`);
+    if (f.hint) details.push(`hint: ${f.hint}`);
+    out.push({ ruleId: 'verify-statement-failed', file: f.file, span: f.span, message: `${what}: ${f.message}${f.code ? ` (SQLSTATE ${f.code})` : ''}`, details, phase: f.phase });
+  }
+  for (const d of result.differences) {
+    out.push({ ruleId: 'verify-schema-difference', file: d.file, span: d.span, message: d.message, details: d.change === 'changed' ? [] : [...d.expected, ...d.actual], phase: d.phase });
+  }
+  for (const d of result.dataDifferences) {
+    const s = states.get(d);
+    out.push({
+      ruleId: d.kind === 'rows-extra' ? 'verify-data-leftover' : 'verify-data-loss',
+      file: d.file,
+      span: d.span,
+      message: d.message,
+      details: s ? exampleLines(d, s) : [],
+      phase: d.phase,
+    });
+  }
+  if (result.columnOrder.length > 0 && m) {
+    // Once per verification: on the down statement that re-adds the first such column.
+    const c = result.columnOrder[0]!;
+    const moved = c.actual.find((col, i) => col !== c.expected[i]) ?? c.actual[c.actual.length - 1]!;
+    const at = m.down.length > 0 ? locateColumn(m.down, c.table, c.actual[c.actual.length - 1] ?? moved) : locateWords(m.up, [bareName(c.table)]);
+    const tables = result.columnOrder.map((x) => `\`${display(x.table)}\``).join(', ');
+    out.push({
+      ruleId: 'verify-column-order',
+      file: at.file,
+      span: at.span,
+      message:
+        `The round trip restores the columns of ${tables} in another order (PostgreSQL adds a column at the end and cannot move it). ` +
+        'This is harmless unless code uses SELECT * or INSERT without a column list.',
+      details: result.columnOrder.map((x) => `${display(x.table)}: (${x.expected.join(', ')}) before, (${x.actual.join(', ')}) after`),
+      phase: 'down',
+    });
+  }
+  return out;
+}
+
+function finish(result: VerifyResult, m: PlannedMigration | undefined, options: VerifyOptions, host: FileHost, states: Map<VerifyDataDifference, { expected: DataState; actual: DataState }>, texts: Map<string, string>): VerifyResult {
+  const applied = applyRuleSettings(rawFindings(result, m, states), options.rules, (file) => texts.get(file) ?? host.readFile(file));
+  result.findings = applied.findings;
+  result.suppressed = applied.suppressed;
+  if (result.status === 'replay-failed' || result.status === 'fixture-failed' || result.status === 'error' || result.status === 'not-found') {
+    result.ok = false;
+    return result;
+  }
+  const errors = result.findings.filter((f) => f.severity === 'error');
+  if (result.status === 'no-down' && errors.length === 0) {
+    result.ok = false;
+    if (!result.summary) result.summary = `the up applies; ${result.name || result.version} has no down migration to verify`;
+    return result;
+  }
+  result.status = errors.length > 0 ? 'failed' : 'passed';
+  result.ok = result.status === 'passed';
+  if (result.ok) {
+    const others = result.findings.length;
+    result.summary = `up → down → up round-trips${others > 0 ? ` (${others} note${others === 1 ? '' : 's'})` : ''}`;
+  } else {
+    const first = errors[0]!.message.replace(/\.$/, '');
+    const cut = first.length > 200 ? `${first.slice(0, 197)}...` : first;
+    result.summary = errors.length === 1 ? cut : `${errors.length} problems: ${cut}; and ${errors.length - 1} more`;
+  }
+  return result;
+}
+
+function applyCheck(result: VerifyResult, check: Check): void {
+  result.failures.push(...check.failures);
+  result.differences.push(...check.differences);
+  result.dataDifferences.push(...check.dataDifferences);
+  result.columnOrder.push(...check.columnOrder);
+  result.seed = check.seed;
+  result.notes.push(...check.notes);
+  result.fixtures = check.fixtures;
+  if (check.fixtureFailure) result.fixtureFailure = check.fixtureFailure;
+  result.snapshots = check.snapshots;
+  result.data = check.data;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Entry points.
+
+async function openRunner(
+  options: VerifyOptions,
+  plan: VerifyPlan,
+  texts: string[],
+  loaded: Blob | undefined,
+  serverUrl: string | undefined,
+  lap: (name: string) => void,
+): Promise<{ runner: Runner; backend: VerifyResult['backend'] }> {
+  const extensions = [...new Set(texts.flatMap((t) => extensionsIn(t)))].sort();
+  let db: Database;
+  let backend: VerifyResult['backend'] = { kind: 'pglite' };
+  if (serverUrl) {
+    const scratch = await openScratchDatabase(serverUrl);
+    db = scratch;
+    backend = { kind: 'server', url: redactUrl(serverUrl), database: scratch.name, serverVersion: scratch.serverVersion };
+  } else db = await openDatabase({ extensions, ...(loaded ? { loadDataDir: loaded } : {}) });
+  const runner: Runner = {
+    db,
+    server: serverUrl !== undefined,
+    extensions,
+    plan,
+    exclude: new Set([plan.toolTable.name]),
+    ...(options.signal ? { signal: options.signal } : {}),
+    lap,
+  };
+  return { runner, backend };
+}
+
+/** Creates the tool's table and runs the prelude on an empty database; the error message of a failing prelude. */
+async function initialize(r: Runner, prelude: string | undefined): Promise<string | undefined> {
+  await r.db.exec(r.plan.toolTable.ddl);
+  if (prelude) {
+    const error = await runStep(r.db, { sql: prelude, transactional: true }, { inBlock: false });
+    if (error) return error.message;
+  }
+  return undefined;
+}
+
+function makeTimer(): { timings: Record<string, number>; lap: (name: string) => void; started: number } {
+  const started = Date.now();
+  const timings: Record<string, number> = {};
+  let mark = started;
+  return {
+    timings,
+    started,
+    lap: (name: string): void => {
+      const now = Date.now();
+      timings[name] = (timings[name] ?? 0) + (now - mark);
+      mark = now;
+    },
+  };
+}
+
+/** Verifies one migration (default: the newest) of a directory. */
+export async function verifyMigration(options: VerifyOptions): Promise<VerifyResult> {
+  const host = options.host ?? new NodeFileHost();
+  const { timings, lap, started } = makeTimer();
+  const progress = (phase: VerifyPhase, message: string, percent: number): void => {
+    try {
+      options.onProgress?.({ phase, message, percent });
+    } catch {
+      // A failing progress reporter never stops a verification.
+    }
+  };
+  const serverUrl = options.databaseUrl?.trim() ? options.databaseUrl.trim() : undefined;
+  const cacheDir = options.cacheDir === false || serverUrl ? undefined : (options.cacheDir ?? defaultCacheDir());
+
+  await loadParser();
+  const plan = planDirectory(options.directory, host, options.convention);
+  const result = emptyResult(options, plan, serverUrl, cacheDir, timings);
+  const states = new Map<VerifyDataDifference, { expected: DataState; actual: DataState }>();
+  const texts = new Map<string, string>();
+  const index =
+    options.file !== undefined
+      ? plan.migrations.findIndex((m) => m === migrationOfFile(plan, options.file!))
+      : options.version === undefined
+        ? plan.migrations.length - 1
+        : plan.migrations.findIndex((m) => matchesVersion(m, options.version!));
+  const m = plan.migrations[index];
+  if (!m) {
+    result.summary =
+      plan.migrations.length === 0
+        ? `${options.directory} has no migrations (${plan.convention.displayName}: ${plan.convention.nameTemplate})`
+        : options.file !== undefined
+          ? `${fileNameOf(options.file)} is not a migration of ${options.directory}`
+          : `${options.directory} has no migration with version ${result.version || '(none)'}`;
+    return result;
+  }
+  describeResult(result, m, plan);
+  for (const s of [...m.up, ...m.down]) texts.set(s.file.path, s.text);
+  if (m.up.length === 0) {
+    result.summary = `${m.name} has a down but no up`;
+    return result;
+  }
+  const fixtures = loadFixtures(options.fixtures ?? [], host);
+  if ('error' in fixtures) {
+    result.status = 'fixture-failed';
+    result.fixtureFailure = fixtures.error;
+    result.summary = `fixture ${fileNameOf(fixtures.error.file)}: ${fixtures.error.message}`;
+    return result;
+  }
+
+  const base = plan.migrations.slice(0, index);
+  const baseSteps = base.flatMap((b) => b.up);
+  result.baseFiles = base.length;
+  const keys = prefixKeys(
+    base.map((b) => ({ fileName: b.name, text: b.up.map(sourceOf).join('\n') })),
+    `${PGLITE_VERSION}\u0000${plan.convention.id}\u0000${options.prelude ?? ''}`,
+  );
+  result.cache.key = keys[keys.length - 1];
+
+  progress('start', serverUrl ? `Creating a scratch database on ${redactUrl(serverUrl)}` : 'Starting the embedded PostgreSQL', 0);
+  let runner: Runner | undefined;
+  const writes: Promise<unknown>[] = [];
+  try {
+    let from = 0;
+    let loaded: Blob | undefined;
+    if (cacheDir) {
+      for (let k = base.length; k >= 0; k--) {
+        loaded = await readEntry(cacheDir, keys[k]!);
+        if (loaded) {
+          from = k;
+          break;
+        }
+      }
+    }
+    checkCancelled(options);
+    const opened = await openRunner(options, plan, [...baseSteps, ...m.up, ...m.down].map((s) => s.sql), loaded, serverUrl, lap);
+    runner = opened.runner;
+    result.backend = opened.backend;
+    result.cache.fromCache = loaded ? from : 0;
+    result.cache.hit = loaded !== undefined && from === base.length;
+    if (!loaded) {
+      const error = await initialize(runner, options.prelude);
+      if (error) {
+        result.status = 'replay-failed';
+        result.summary = `the prelude fails: ${error}`;
+        return result;
+      }
+    }
+    lap('start');
+    if (cacheDir && !loaded) {
+      // Save the empty database too: initdb is most of a cold start.
+      // Written while the replay goes on (compressed in Node's thread pool); awaited before returning.
+      writes.push(writeEntry(cacheDir, keys[0]!, await runner.db.dumpDataDir('none')));
+      lap('cache');
+    }
+    for (let i = from; i < base.length; i++) {
+      checkCancelled(options);
+      const b = base[i]!;
+      progress('replay', `Replaying ${b.name} (${i + 1}/${base.length})`, 5 + Math.round((45 * (i + 1 - from)) / Math.max(1, base.length - from)));
+      const error = await runSteps(runner, b.up, 'replay', false);
+      if (error) {
+        result.failures.push(error);
+        texts.set(error.file, b.up.find((s) => s.file.path === error.file)?.text ?? '');
+        result.status = 'replay-failed';
+        result.summary = `an earlier migration does not apply: ${error.text}`;
+        lap('replay');
+        return finish(result, m, options, host, states, texts);
+      }
+      await setVersion(runner, b);
+    }
+    lap('replay');
+    if (cacheDir && from < base.length) {
+      writes.push(writeEntry(cacheDir, keys[base.length]!, await runner.db.dumpDataDir('none')));
+      lap('cache');
+    }
+    checkCancelled(options);
+
+    // The state after the replay: saved beside the cached entry, so that a warm start reads nothing.
+    const key = keys[base.length]!;
+    const saved = cacheDir && loaded !== undefined && from === base.length ? await readSidecar(cacheDir, key, 'state') : undefined;
+    const before = saved ? trackedFromJSON(saved) : await readState(runner);
+    if (cacheDir && !saved) writes.push(writeSidecar(cacheDir, key, 'state', trackedToJSON(before)));
+    if (cacheDir) {
+      const seeds = await readSidecar(cacheDir, key, 'seed');
+      runner.seedCache = seeds ? SeedCache.fromJSON(seeds) : new SeedCache();
+    }
+    lap('snapshot');
+    const check = await checkMigration(runner, m, { chain: false, fixtures: fixtures.fixtures, showData: options.showData !== false, snapshots: true, before, progress, states });
+    applyCheck(result, check);
+    if (cacheDir && runner.seedCache) writes.push(writeSidecar(cacheDir, key, 'seed', runner.seedCache.toJSON()));
+    result.status = 'failed';
+    if (check.fixtureFailure) {
+      result.status = 'fixture-failed';
+      result.summary = `fixture ${fileNameOf(check.fixtureFailure.file)} fails: ${check.fixtureFailure.message}; nothing was verified`;
+      return result;
+    }
+    if (m.down.length === 0 && !check.upFailed) result.status = 'no-down';
+    progress('done', 'Done', 100);
+    return finish(result, m, options, host, states, texts);
+  } catch (e) {
+    if (e instanceof VerifyCancelledError) throw e;
+    result.status = 'error';
+    result.ok = false;
+    result.summary = `verification stopped: ${e instanceof Error ? e.message : String(e)}`;
+    return result;
+  } finally {
+    if (runner) await runner.db.close().catch(() => undefined);
+    await Promise.all(writes);
+    timings.total = Date.now() - started;
+  }
+}
+
+export interface VerifyAllOptions extends Omit<VerifyOptions, 'version' | 'file'> {
+  /** The plan to walk (from `planVerification` with the same host); planned again when absent. */
+  plan?: VerifyPlan;
+  /** Which migrations to verify (the others are only applied). Default: those with a down. */
+  select?: (m: PlannedMigration, index: number) => boolean;
+  /** Each result as soon as it is known. */
+  onResult?: (result: VerifyResult, index: number, of: number) => void;
+}
+
+/**
+ * Verifies the migrations of a directory in one pass: each migration runs up once on the way
+ * (the state after migration N's up is where N+1 starts) and the selected ones are verified there.
+ * Stops at a migration whose up does not apply; the later ones are not verified.
+ */
+export async function verifyAll(options: VerifyAllOptions): Promise<{ plan: VerifyPlan; results: VerifyResult[]; stoppedAt?: number; error?: string }> {
+  const host = options.host ?? new NodeFileHost();
+  const serverUrl = options.databaseUrl?.trim() ? options.databaseUrl.trim() : undefined;
+  const cacheDir = options.cacheDir === false || serverUrl ? undefined : (options.cacheDir ?? defaultCacheDir());
+  await loadParser();
+  const plan = options.plan ?? planDirectory(options.directory, host, options.convention);
+  const select = options.select ?? ((m: PlannedMigration) => m.down.length > 0);
+  const selected = plan.migrations.map((m, i) => select(m, i));
+  const total = selected.filter(Boolean).length;
+  const results: VerifyResult[] = [];
+  const fixtures = loadFixtures(options.fixtures ?? [], host);
+  if ('error' in fixtures) return { plan, results, error: `fixture ${fixtures.error.file}: ${fixtures.error.message}` };
+  const whole = makeTimer();
+  const keys = prefixKeys([], `${PGLITE_VERSION}\u0000${plan.convention.id}\u0000${options.prelude ?? ''}`);
+  let runner: Runner | undefined;
+  let done = 0;
+  const progress = (message: string): void => {
+    try {
+      options.onProgress?.({ phase: 'up', message, percent: Math.round((100 * done) / Math.max(1, total)) });
+    } catch {
+      // never stops the run
+    }
+  };
+  try {
+    const loaded = cacheDir ? await readEntry(cacheDir, keys[0]!) : undefined;
+    const all = plan.migrations.flatMap((m) => [...m.up, ...m.down]).map((s) => s.sql);
+    const opened = await openRunner(options, plan, all, loaded, serverUrl, whole.lap);
+    runner = opened.runner;
+    if (!loaded) {
+      const error = await initialize(runner, options.prelude);
+      if (error) return { plan, results, error: `the prelude fails: ${error}` };
+      if (cacheDir) await writeEntry(cacheDir, keys[0]!, await runner.db.dumpDataDir('none'));
+    }
+    runner.seedCache = new SeedCache();
+    let before = await readState(runner);
+    for (const [i, m] of plan.migrations.entries()) {
+      checkCancelled(options);
+      if (!selected[i]) {
+        const step = await advance(runner, m, before);
+        if ('error' in step) {
+          const error = step.error;
+          // Nothing after this migration can be verified.
+          const r = emptyResult({ ...options, version: m.version }, plan, serverUrl, cacheDir, {});
+          describeResult(r, m, plan);
+          r.status = 'replay-failed';
+          r.failures.push(error);
+          r.summary = `${m.name} does not apply: ${error.text}`;
+          const texts = new Map(m.up.map((s) => [s.file.path, s.text] as const));
+          results.push(finish(r, m, options, host, new Map(), texts));
+          options.onResult?.(results[results.length - 1]!, done, total);
+          return { plan, results, stoppedAt: i };
+        }
+        before = step.next;
+        continue;
+      }
+      const t = makeTimer();
+      const r = emptyResult({ ...options, version: m.version }, plan, serverUrl, cacheDir, t.timings);
+      describeResult(r, m, plan);
+      r.baseFiles = i;
+      r.backend = opened.backend;
+      done++;
+      progress(`[${done}/${total}] ${m.name}`);
+      const states = new Map<VerifyDataDifference, { expected: DataState; actual: DataState }>();
+      const texts = new Map<string, string>();
+      for (const s of [...m.up, ...m.down]) texts.set(s.file.path, s.text);
+      const local: Runner = { ...runner, lap: t.lap };
+      const check = await checkMigration(local, m, { chain: true, fixtures: applicableFixtures(fixtures.fixtures, toSnapshot(before.schema)), showData: options.showData === true, snapshots: options.showData === true, before, states });
+      runner.db = local.db;
+      applyCheck(r, check);
+      r.status = 'failed';
+      if (check.fixtureFailure) {
+        r.status = 'fixture-failed';
+        r.summary = `fixture ${fileNameOf(check.fixtureFailure.file)} fails: ${check.fixtureFailure.message}; nothing was verified`;
+      } else if (m.down.length === 0 && !check.upFailed) r.status = 'no-down';
+      t.timings.total = Date.now() - t.started;
+      results.push(r.status === 'fixture-failed' ? r : finish(r, m, options, host, states, texts));
+      options.onResult?.(results[results.length - 1]!, done, total);
+      if (check.upFailed) return { plan, results, stoppedAt: i };
+      before = check.next ?? (await readState(runner));
+    }
+    return { plan, results };
+  } catch (e) {
+    if (e instanceof VerifyCancelledError) throw e;
+    return { plan, results, error: `verification stopped: ${e instanceof Error ? e.message : String(e)}` };
+  } finally {
+    if (runner) await runner.db.close().catch(() => undefined);
+  }
+}
+
+/** In a chain, a fixture runs before a migration only when every table and column it writes exists by then. */
+function applicableFixtures(fixtures: Fixture[], before: SchemaSnapshot): Fixture[] {
+  if (fixtures.length === 0) return fixtures;
+  const tables = new Map(before.objects.filter((o) => o.kind === 'table').map((o) => [o.name, o.lines] as const));
+  return fixtures.filter((f) =>
+    fixtureTargets(f.text).every((t) => {
+      const entry = [...tables].find(([name]) => namesTable([t.relation], name));
+      if (!entry) return false;
+      return t.columns.every((c) => entry[1].some((l) => l.startsWith(`column ${c} `) || l.startsWith(`column "${c}" `)));
+    }),
+  );
 }
 
 export { collapseDifferences, compareSnapshots, formatSnapshot, snapshotSchema } from './snapshot';
-export type { SchemaSnapshot };
+export type { SchemaSnapshot, ColumnOrderChange };
+export type { PlannedMigration, VerifyPlan } from './plan';

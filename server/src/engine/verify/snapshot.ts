@@ -88,158 +88,180 @@ const notExtensionMember = (catalog: string, oid: string): string =>
 type Row = Record<string, unknown>;
 const str = (v: unknown): string => (v === null || v === undefined ? '' : String(v));
 
-/** Reads the schema of the current database. */
+/** Reads the schema of the current database (one query). */
 export async function snapshotSchema(db: Queryable): Promise<SchemaSnapshot> {
-  const objects: SchemaObject[] = [];
-  const add = (kind: ObjectKind, name: string, lines: string[], table?: string): void => {
-    objects.push(table === undefined ? { kind, name, lines } : { kind, name, lines, table });
-  };
-
-  for (const r of await rows(db, `
-    SELECT e.extname AS name, e.extversion AS version, n.nspname AS schema
-    FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
-    WHERE e.extname <> 'plpgsql'`)) {
-    add('extension', str(r.name), [`schema ${str(r.schema)}`, `version ${str(r.version)}`]);
-  }
-
-  for (const r of await rows(db, `
-    SELECT format('%I', n.nspname) AS name FROM pg_namespace n
-    WHERE ${USER_NS} AND ${notExtensionMember('pg_namespace', 'n.oid')}`)) {
-    add('schema', str(r.name), []);
-  }
-
-  // Tables and their columns.
-  const columns = new Map<string, string[]>();
-  for (const r of await rows(db, `
-    SELECT a.attrelid::int AS rel, format('%I', a.attname) AS name, format_type(a.atttypid, a.atttypmod) AS type,
-           a.attnotnull AS notnull, pg_get_expr(d.adbin, d.adrelid) AS def, a.attidentity AS identity,
-           a.attgenerated AS generated,
-           CASE WHEN a.attcollation <> t.typcollation THEN (SELECT format('%I', collname) FROM pg_collation WHERE oid = a.attcollation) END AS coll
-    FROM pg_attribute a
-    JOIN pg_class c ON c.oid = a.attrelid
-    JOIN pg_namespace n ON n.oid = c.relnamespace
-    JOIN pg_type t ON t.oid = a.atttypid
-    LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
-    WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'f') AND ${USER_NS}
-    ORDER BY a.attrelid, a.attnum`)) {
-    let line = `column ${str(r.name)} ${str(r.type)}`;
-    if (r.coll) line += ` collate ${str(r.coll)}`;
-    if (r.notnull) line += ' not null';
-    const generated = str(r.generated);
-    const identity = str(r.identity);
-    if (generated) line += ` generated always as (${str(r.def)}) ${generated === 's' ? 'stored' : 'virtual'}`;
-    else if (r.def !== null && r.def !== undefined) line += ` default ${str(r.def)}`;
-    if (identity) line += ` generated ${identity === 'a' ? 'always' : 'by default'} as identity`;
-    const key = str(r.rel);
-    const list = columns.get(key) ?? [];
-    list.push(line);
-    columns.set(key, list);
-  }
-  for (const r of await rows(db, `
-    SELECT c.oid::int AS rel, format('%I.%I', n.nspname, c.relname) AS name, c.relkind AS kind, c.relpersistence AS persistence,
-           c.relrowsecurity AS rls, c.relforcerowsecurity AS forcerls,
-           pg_get_partkeydef(c.oid) AS partkey, pg_get_expr(c.relpartbound, c.oid) AS bound,
-           (SELECT string_agg(format('%I.%I', pn.nspname, p.relname), ', ' ORDER BY i.inhseqno)
-              FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhparent JOIN pg_namespace pn ON pn.oid = p.relnamespace
-             WHERE i.inhrelid = c.oid) AS parents
-    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-    WHERE c.relkind IN ('r', 'p', 'f') AND ${USER_NS} AND ${notExtensionMember('pg_class', 'c.oid')}`)) {
-    const lines: string[] = [];
-    if (r.kind === 'p') lines.push(`partitioned by ${str(r.partkey)}`);
-    if (r.kind === 'f') lines.push('foreign table');
-    if (r.persistence === 'u') lines.push('unlogged');
-    if (r.parents) lines.push(r.bound ? `partition of ${str(r.parents)} ${str(r.bound)}` : `inherits ${str(r.parents)}`);
-    if (r.rls) lines.push(r.forcerls ? 'row level security forced' : 'row level security');
-    lines.push(...(columns.get(str(r.rel)) ?? []));
-    add('table', str(r.name), lines);
-  }
-
-  // Table constraints (NOT NULL ones are the columns' `not null`).
-  for (const r of await rows(db, `
-    SELECT format('%I on %I.%I', co.conname, n.nspname, c.relname) AS name, pg_get_constraintdef(co.oid) AS def,
-           format('%I.%I', n.nspname, c.relname) AS tbl
-    FROM pg_constraint co JOIN pg_class c ON c.oid = co.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-    WHERE co.contype <> 'n' AND ${USER_NS} AND ${notExtensionMember('pg_class', 'c.oid')}`)) {
-    add('constraint', str(r.name), [str(r.def)], str(r.tbl));
-  }
-
-  // Indexes, except those a constraint owns (the constraint stands for them).
-  for (const r of await rows(db, `
-    SELECT format('%I.%I', n.nspname, ic.relname) AS name, pg_get_indexdef(i.indexrelid) AS def, i.indisvalid AS valid,
-           format('%I.%I', tn.nspname, tc.relname) AS tbl
-    FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_namespace n ON n.oid = ic.relnamespace
-    JOIN pg_class tc ON tc.oid = i.indrelid JOIN pg_namespace tn ON tn.oid = tc.relnamespace
-    WHERE ${USER_NS} AND ${notExtensionMember('pg_class', 'i.indrelid')}
-      AND NOT EXISTS (SELECT 1 FROM pg_constraint co WHERE co.conindid = i.indexrelid AND co.conrelid = i.indrelid AND co.contype IN ('p', 'u', 'x'))`)) {
-    add('index', str(r.name), r.valid ? [str(r.def)] : [str(r.def), 'invalid'], str(r.tbl));
-  }
-
-  for (const r of await rows(db, `
-    SELECT format('%I.%I', n.nspname, c.relname) AS name, format_type(s.seqtypid, NULL) AS type,
-           s.seqstart::text AS start, s.seqincrement::text AS inc, s.seqmin::text AS min, s.seqmax::text AS max,
-           s.seqcache::text AS cache, s.seqcycle AS cycle,
-           (SELECT format('%I.%I.%I', tn.nspname, t.relname, a.attname)
-              FROM pg_depend d JOIN pg_class t ON t.oid = d.refobjid JOIN pg_namespace tn ON tn.oid = t.relnamespace
-              JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
-             WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.refclassid = 'pg_class'::regclass
-               AND d.deptype IN ('a', 'i') LIMIT 1) AS owned
-    FROM pg_sequence s JOIN pg_class c ON c.oid = s.seqrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-    WHERE ${USER_NS} AND ${notExtensionMember('pg_class', 'c.oid')}`)) {
-    const lines = [
-      `as ${str(r.type)} start ${str(r.start)} increment ${str(r.inc)} min ${str(r.min)} max ${str(r.max)} cache ${str(r.cache)}${r.cycle ? ' cycle' : ''}`,
-    ];
-    if (r.owned) lines.push(`owned by ${str(r.owned)}`);
-    add('sequence', str(r.name), lines);
-  }
-
-  for (const r of await rows(db, `
-    SELECT format('%I.%I', n.nspname, t.typname) AS name, t.typtype AS kind,
-           format_type(t.typbasetype, t.typtypmod) AS base, t.typnotnull AS notnull, t.typdefault AS def,
-           (SELECT string_agg(quote_literal(e.enumlabel), ', ' ORDER BY e.enumsortorder) FROM pg_enum e WHERE e.enumtypid = t.oid) AS labels,
-           (SELECT string_agg(format('%I %s', a.attname, format_type(a.atttypid, a.atttypmod)), ', ' ORDER BY a.attnum)
-              FROM pg_attribute a WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped) AS attrs,
-           (SELECT format_type(rngsubtype, NULL) FROM pg_range WHERE rngtypid = t.oid) AS subtype,
-           (SELECT string_agg(format('%I %s', co.conname, pg_get_constraintdef(co.oid)), ', ' ORDER BY co.conname)
-              FROM pg_constraint co WHERE co.contypid = t.oid) AS checks
-    FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
-    WHERE ${USER_NS} AND ${notExtensionMember('pg_type', 't.oid')}
-      AND (t.typtype IN ('e', 'd', 'r') OR (t.typtype = 'c' AND (SELECT relkind FROM pg_class WHERE oid = t.typrelid) = 'c'))`)) {
-    if (r.kind === 'e') add('enum', str(r.name), [`labels ${str(r.labels)}`]);
-    else if (r.kind === 'd') {
-      const lines = [`as ${str(r.base)}${r.notnull ? ' not null' : ''}${r.def !== null && r.def !== undefined ? ` default ${str(r.def)}` : ''}`];
-      if (r.checks) lines.push(`constraints ${str(r.checks)}`);
-      add('domain', str(r.name), lines);
-    } else if (r.kind === 'r') add('type', str(r.name), [`range of ${str(r.subtype)}`]);
-    else add('type', str(r.name), [`composite (${str(r.attrs)})`]);
-  }
-
-  for (const r of await rows(db, `
-    SELECT format('%I.%I', n.nspname, c.relname) AS name, c.relkind AS kind, pg_get_viewdef(c.oid, true) AS def
-    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-    WHERE c.relkind IN ('v', 'm') AND ${USER_NS} AND ${notExtensionMember('pg_class', 'c.oid')}`)) {
-    add(r.kind === 'm' ? 'materialized view' : 'view', str(r.name), splitLines(str(r.def)));
-  }
-
-  for (const r of await rows(db, `
-    SELECT format('%I.%I(%s)', n.nspname, p.proname, pg_get_function_identity_arguments(p.oid)) AS name, p.prokind AS kind,
-           CASE WHEN p.prokind IN ('f', 'p') THEN pg_get_functiondef(p.oid)
-                ELSE format('returns %s', format_type(p.prorettype, NULL)) END AS def
-    FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
-    WHERE ${USER_NS} AND ${notExtensionMember('pg_proc', 'p.oid')}`)) {
-    const kind: ObjectKind = r.kind === 'p' ? 'procedure' : r.kind === 'a' ? 'aggregate' : 'function';
-    add(kind, str(r.name), splitLines(str(r.def)));
-  }
-
-  for (const r of await rows(db, `
-    SELECT format('%I on %I.%I', t.tgname, n.nspname, c.relname) AS name, pg_get_triggerdef(t.oid) AS def,
-           format('%I.%I', n.nspname, c.relname) AS tbl
-    FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-    WHERE NOT t.tgisinternal AND ${USER_NS} AND ${notExtensionMember('pg_class', 'c.oid')}`)) {
-    add('trigger', str(r.name), [str(r.def)], str(r.tbl));
-  }
-
+  const objects = (await readSchemaObjects(db)).map(({ key: _key, owner: _owner, ids: _ids, ...o }) => o as SchemaObject);
   objects.sort(compareObjects);
   return { objects };
+}
+
+/** A schema object as the tracker keeps it: how to find it again in the catalog. */
+export interface TrackedObject extends SchemaObject {
+  /** `r:<pg_class oid>` (tables, views, sequences, indexes), `c:` constraints, `g:` triggers, `t:` types, `p:` functions, `n:` schemas, `e:` extensions. */
+  key: string;
+  /** The relation whose refresh re-reads this object too (`r:<table oid>` of an index, constraint or trigger). */
+  owner?: string;
+  /** Every key this object answers to (a composite type is also its relation). */
+  ids: string[];
+  /** Read without its definition (`lines` is empty): the caller takes them from elsewhere. */
+  unread?: boolean;
+}
+
+/** Which objects to read: `undefined` reads everything; empty arrays read nothing of that kind. */
+export interface SchemaFilter {
+  /** pg_class oids: the relations and what belongs to them (columns, constraints, indexes, triggers). */
+  rels: number[];
+  /** pg_type oids (enums, domains, ranges, composites). */
+  types: number[];
+  /** pg_proc oids. */
+  procs: number[];
+  /** Read the extensions and schemas too. */
+  globals?: boolean;
+}
+
+/** An `oid[]` literal: `'{1,2}'`. */
+export const oidArray = (list: readonly number[]): string => `'{${list.map((n) => String(Math.trunc(n))).join(',')}}'`;
+
+/** Statements prepared once per database session (their plans are reused: planning this SQL costs more than running it). */
+const prepared = new WeakMap<object, Set<string>>();
+
+/** Runs a prepared statement, preparing it on first use in this session (`args` are SQL literals). */
+export async function executePrepared<T = Row>(db: Queryable & { exec?(sql: string): Promise<unknown> }, name: string, params: string, sql: () => string, args: string[]): Promise<T[]> {
+  let names = prepared.get(db);
+  if (!names) prepared.set(db, (names = new Set()));
+  if (!names.has(name)) {
+    await db.query(`PREPARE ${name}(${params}) AS ${sql()}`);
+    names.add(name);
+  }
+  return (await db.query<T>(`EXECUTE ${name}(${args.join(', ')})`)).rows;
+}
+
+/**
+ * The schema's objects in one query, all of them or those a filter names (the tracker re-reads
+ * only what changed). Each row: key, owner, kind, name, table, lines or a body split into lines.
+ */
+export async function readSchemaObjects(db: Queryable, filter?: SchemaFilter, options: { cheap?: boolean } = {}): Promise<TrackedObject[]> {
+  const cheap = options.cheap === true && filter !== undefined;
+  const rows = filter
+    ? await executePrepared(db, cheap ? 'mg_schema_names' : 'mg_schema_some', 'oid[], oid[], oid[], boolean', () => schemaObjectsSql(true, cheap), [oidArray(filter.rels), oidArray(filter.types), oidArray(filter.procs), filter.globals ? 'true' : 'false'])
+    : await executePrepared(db, 'mg_schema_all', 'int', () => schemaObjectsSql(false), ['0']);
+  const result: TrackedObject[] = [];
+  for (const r of rows) {
+    const lines = r.body !== null && r.body !== undefined ? splitLines(str(r.body)) : ((r.lines as string[] | null) ?? []);
+
+    const key = str(r.key);
+    const o: TrackedObject = { kind: str(r.kind) as ObjectKind, name: str(r.name), lines, key, ids: r.also ? [key, str(r.also)] : [key] };
+    if (r.tbl) o.table = str(r.tbl);
+    if (r.owner) o.owner = str(r.owner);
+    if (cheap && (r.lines === null || r.lines === undefined) && (r.body === null || r.body === undefined)) o.unread = true;
+    result.push(o);
+  }
+  return result;
+}
+
+/** The SQL of `readSchemaObjects`: filtered by `$1` (relations), `$2` (types), `$3` (functions), or everything. */
+function schemaObjectsSql(filtered: boolean, cheap = false): string {
+  // Without the definitions (the costly part): the tracker takes them from an earlier read.
+  const L = (expr: string): string => (cheap ? 'NULL::text[]' : expr);
+  const B = (expr: string): string => (cheap ? 'NULL::text' : expr);
+  const inRels = (col: string): string => (filtered ? `${col} = ANY($1)` : 'true');
+  const inTypes = (col: string): string => (filtered ? `${col} = ANY($2)` : 'true');
+  const inProcs = (col: string): string => (filtered ? `${col} = ANY($3)` : 'true');
+  const parts: string[] = [];
+  parts.push(`
+    SELECT 'e:' || e.oid AS key, NULL AS owner, NULL AS also, 'extension' AS kind, e.extname::text AS name, NULL AS tbl,
+           ARRAY['schema ' || n.nspname, 'version ' || e.extversion] AS lines, NULL AS body
+    FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
+    WHERE e.extname <> 'plpgsql'${filtered ? ' AND $4' : ''}`);
+  parts.push(`
+    SELECT 'n:' || n.oid, NULL, NULL, 'schema', format('%I', n.nspname), NULL, ARRAY[]::text[], NULL
+    FROM pg_namespace n WHERE ${USER_NS} AND ${notExtensionMember('pg_namespace', 'n.oid')}${filtered ? ' AND $4' : ''}`);
+  // Tables: header lines, then one line per column.
+  parts.push(`
+    SELECT 'r:' || c.oid, 'r:' || c.oid, NULL, 'table', format('%I.%I', n.nspname, c.relname), NULL,
+      ${L(`      array_remove(ARRAY[
+        CASE WHEN c.relkind = 'p' THEN 'partitioned by ' || pg_get_partkeydef(c.oid) END,
+        CASE WHEN c.relkind = 'f' THEN 'foreign table' END,
+        CASE WHEN c.relpersistence = 'u' THEN 'unlogged' END,
+        (SELECT CASE WHEN c.relpartbound IS NOT NULL THEN 'partition of ' ELSE 'inherits ' END
+                || string_agg(format('%I.%I', pn.nspname, p.relname), ', ' ORDER BY i.inhseqno)
+                || CASE WHEN c.relpartbound IS NOT NULL THEN ' ' || pg_get_expr(c.relpartbound, c.oid) ELSE '' END
+           FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhparent JOIN pg_namespace pn ON pn.oid = p.relnamespace
+          WHERE i.inhrelid = c.oid),
+        CASE WHEN c.relrowsecurity THEN CASE WHEN c.relforcerowsecurity THEN 'row level security forced' ELSE 'row level security' END END
+      ]::text[], NULL) || ARRAY(
+        SELECT 'column ' || format('%I', a.attname) || ' ' || format_type(a.atttypid, a.atttypmod)
+          || COALESCE(CASE WHEN a.attcollation <> t.typcollation THEN ' collate ' || (SELECT format('%I', collname) FROM pg_collation WHERE oid = a.attcollation) END, '')
+          || CASE WHEN a.attnotnull THEN ' not null' ELSE '' END
+          || CASE WHEN a.attgenerated <> '' THEN ' generated always as (' || COALESCE(pg_get_expr(d.adbin, d.adrelid), '') || ') ' || CASE WHEN a.attgenerated = 's' THEN 'stored' ELSE 'virtual' END
+                  WHEN d.adbin IS NOT NULL THEN ' default ' || pg_get_expr(d.adbin, d.adrelid) ELSE '' END
+          || CASE WHEN a.attidentity <> '' THEN ' generated ' || CASE WHEN a.attidentity = 'a' THEN 'always' ELSE 'by default' END || ' as identity' ELSE '' END
+        FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
+        LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+        WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum)`)}, NULL
+    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE c.relkind IN ('r', 'p', 'f') AND ${USER_NS} AND ${notExtensionMember('pg_class', 'c.oid')} AND ${inRels('c.oid')}`);
+  // Table constraints (NOT NULL ones are the columns' `not null`).
+  parts.push(`
+    SELECT 'c:' || co.oid, 'r:' || co.conrelid, NULL, 'constraint', format('%I on %I.%I', co.conname, n.nspname, c.relname), format('%I.%I', n.nspname, c.relname),
+           ${L('ARRAY[pg_get_constraintdef(co.oid)]')}, NULL
+    FROM pg_constraint co JOIN pg_class c ON c.oid = co.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE co.contype <> 'n' AND ${USER_NS} AND ${notExtensionMember('pg_class', 'c.oid')} AND ${inRels('co.conrelid')}`);
+  // Indexes, except those a constraint owns (the constraint stands for them).
+  parts.push(`
+    SELECT 'r:' || i.indexrelid, 'r:' || i.indrelid, NULL, 'index', format('%I.%I', n.nspname, ic.relname), format('%I.%I', tn.nspname, tc.relname),
+           ${L("CASE WHEN i.indisvalid THEN ARRAY[pg_get_indexdef(i.indexrelid)] ELSE ARRAY[pg_get_indexdef(i.indexrelid), 'invalid'] END")}, NULL
+    FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_namespace n ON n.oid = ic.relnamespace
+    JOIN pg_class tc ON tc.oid = i.indrelid JOIN pg_namespace tn ON tn.oid = tc.relnamespace
+    WHERE ${USER_NS} AND ${notExtensionMember('pg_class', 'i.indrelid')} AND (${inRels('i.indrelid')} OR ${inRels('i.indexrelid')})
+      AND NOT EXISTS (SELECT 1 FROM pg_constraint co WHERE co.conindid = i.indexrelid AND co.conrelid = i.indrelid AND co.contype IN ('p', 'u', 'x'))`);
+  parts.push(`
+    SELECT 'r:' || c.oid, 'r:' || c.oid, NULL, 'sequence', format('%I.%I', n.nspname, c.relname), NULL,
+      ${L(`      array_remove(ARRAY[
+        'as ' || format_type(s.seqtypid, NULL) || ' start ' || s.seqstart || ' increment ' || s.seqincrement || ' min ' || s.seqmin
+          || ' max ' || s.seqmax || ' cache ' || s.seqcache || CASE WHEN s.seqcycle THEN ' cycle' ELSE '' END,
+        (SELECT 'owned by ' || format('%I.%I.%I', tn.nspname, t.relname, a.attname)
+           FROM pg_depend d JOIN pg_class t ON t.oid = d.refobjid JOIN pg_namespace tn ON tn.oid = t.relnamespace
+           JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
+          WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.refclassid = 'pg_class'::regclass
+            AND d.deptype IN ('a', 'i') LIMIT 1)
+      ]::text[], NULL)`)}, NULL
+    FROM pg_sequence s JOIN pg_class c ON c.oid = s.seqrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE ${USER_NS} AND ${notExtensionMember('pg_class', 'c.oid')} AND ${inRels('c.oid')}`);
+  parts.push(`
+    SELECT 't:' || t.oid, NULL, CASE WHEN t.typtype = 'c' THEN 'r:' || t.typrelid END, CASE t.typtype WHEN 'e' THEN 'enum' WHEN 'd' THEN 'domain' ELSE 'type' END,
+      format('%I.%I', n.nspname, t.typname), NULL,
+      ${L(`      CASE t.typtype
+        WHEN 'e' THEN ARRAY['labels ' || COALESCE((SELECT string_agg(quote_literal(e.enumlabel), ', ' ORDER BY e.enumsortorder) FROM pg_enum e WHERE e.enumtypid = t.oid), '')]
+        WHEN 'd' THEN array_remove(ARRAY[
+            'as ' || format_type(t.typbasetype, t.typtypmod) || CASE WHEN t.typnotnull THEN ' not null' ELSE '' END || COALESCE(' default ' || t.typdefault, ''),
+            (SELECT 'constraints ' || string_agg(format('%I %s', co.conname, pg_get_constraintdef(co.oid)), ', ' ORDER BY co.conname) FROM pg_constraint co WHERE co.contypid = t.oid)
+          ]::text[], NULL)
+        WHEN 'r' THEN ARRAY['range of ' || (SELECT format_type(rngsubtype, NULL) FROM pg_range WHERE rngtypid = t.oid)]
+        ELSE ARRAY['composite (' || COALESCE((SELECT string_agg(format('%I %s', a.attname, format_type(a.atttypid, a.atttypmod)), ', ' ORDER BY a.attnum)
+              FROM pg_attribute a WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped), '') || ')']
+      END`)}, NULL
+    FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+    WHERE ${USER_NS} AND ${notExtensionMember('pg_type', 't.oid')}
+      AND (t.typtype IN ('e', 'd', 'r') OR (t.typtype = 'c' AND (SELECT relkind FROM pg_class WHERE oid = t.typrelid) = 'c'))
+      AND (${inTypes('t.oid')} OR (t.typtype = 'c' AND ${inRels('t.typrelid')}))`);
+  parts.push(`
+    SELECT 'r:' || c.oid, 'r:' || c.oid, NULL, CASE WHEN c.relkind = 'm' THEN 'materialized view' ELSE 'view' END, format('%I.%I', n.nspname, c.relname), NULL,
+           NULL, ${B('pg_get_viewdef(c.oid, true)')}
+    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE c.relkind IN ('v', 'm') AND ${USER_NS} AND ${notExtensionMember('pg_class', 'c.oid')} AND ${inRels('c.oid')}`);
+  parts.push(`
+    SELECT 'p:' || p.oid, NULL, NULL, CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' ELSE 'function' END,
+           format('%I.%I(%s)', n.nspname, p.proname, pg_get_function_identity_arguments(p.oid)), NULL,
+           NULL, ${B("CASE WHEN p.prokind IN ('f', 'p') THEN pg_get_functiondef(p.oid) ELSE format('returns %s', format_type(p.prorettype, NULL)) END")}
+    FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+    WHERE ${USER_NS} AND ${notExtensionMember('pg_proc', 'p.oid')} AND ${inProcs('p.oid')}`);
+  parts.push(`
+    SELECT 'g:' || t.oid, 'r:' || t.tgrelid, NULL, 'trigger', format('%I on %I.%I', t.tgname, n.nspname, c.relname), format('%I.%I', n.nspname, c.relname),
+           ${L('ARRAY[pg_get_triggerdef(t.oid)]')}, NULL
+    FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE NOT t.tgisinternal AND ${USER_NS} AND ${notExtensionMember('pg_class', 'c.oid')} AND ${inRels('t.tgrelid')}`);
+  return parts.join('\n    UNION ALL');
 }
 
 function compareObjects(a: { kind: ObjectKind; name: string }, b: { kind: ObjectKind; name: string }): number {
@@ -269,9 +291,17 @@ export function formatSnapshot(snapshot: SchemaSnapshot): string {
   return out.length > 0 ? out.join('\n') + '\n' : '';
 }
 
+const NOW_LITERAL = /'(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[+-]\d{2}(?::\d{2})?)?)'(?=::(?:timestamp|date))/g;
+
 /** What differs between an expected and an actual snapshot, in snapshot order. Empty when equal. */
 export function compareSnapshots(expected: SchemaSnapshot, actual: SchemaSnapshot): SchemaDifference[] {
   const key = (o: SchemaObject): string => `${o.kind}\u0000${o.name}`;
+  // `'now'::timestamp` in a view is folded into the time the view was created: a view created again
+  // by the down has another one. Such literals (within a day of now) compare equal.
+  const soon = Date.now();
+  const normalize = (lines: string[]): string[] => lines.map((l) => l.replace(NOW_LITERAL, (m, v: string) => (Math.abs(Date.parse(v.replace(' ', 'T') + (/[+-]\d\d(:\d\d)?$/.test(v) ? '' : 'Z')) - soon) < 86_400_000 ? "'now'" : m)));
+  expected = { objects: expected.objects.map((o) => ({ ...o, lines: normalize(o.lines) })) };
+  actual = { objects: actual.objects.map((o) => ({ ...o, lines: normalize(o.lines) })) };
   const exp = new Map(expected.objects.map((o) => [key(o), o]));
   const act = new Map(actual.objects.map((o) => [key(o), o]));
   const diffs: SchemaDifference[] = [];
@@ -381,4 +411,46 @@ export function compareData(before: DataCounts, after: DataCounts): DataLoss[] {
     }
   }
   return losses;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Column order: PostgreSQL adds a column at the end of its table and cannot move it, so a down that
+// re-adds a dropped column restores it in another position. That is reported apart (as information).
+
+export interface ColumnOrderChange {
+  table: string;
+  /** Column names in the expected order (those both snapshots have). */
+  expected: string[];
+  actual: string[];
+}
+
+const columnName = (line: string): string | undefined => /^column ("(?:[^"]|"")*"|\S+)/.exec(line)?.[1];
+
+/** Tables whose common columns come in another order in `actual` than in `expected`. */
+export function columnOrderChanges(expected: SchemaSnapshot, actual: SchemaSnapshot): ColumnOrderChange[] {
+  const tables = new Map(actual.objects.filter((o) => o.kind === 'table').map((o) => [o.name, o] as const));
+  const out: ColumnOrderChange[] = [];
+  for (const e of expected.objects) {
+    if (e.kind !== 'table') continue;
+    const a = tables.get(e.name);
+    if (!a) continue;
+    const ea = e.lines.map(columnName).filter((c): c is string => c !== undefined);
+    const aa = a.lines.map(columnName).filter((c): c is string => c !== undefined);
+    const common = new Set(ea.filter((c) => aa.includes(c)));
+    const eo = ea.filter((c) => common.has(c));
+    const ao = aa.filter((c) => common.has(c));
+    if (eo.some((c, i) => c !== ao[i])) out.push({ table: e.name, expected: eo, actual: ao });
+  }
+  return out;
+}
+
+/** Leaves out the table differences that are only column order (the same lines, in another order). */
+export function withoutOrderOnly(diffs: readonly SchemaDifference[]): SchemaDifference[] {
+  return diffs.filter((d) => {
+    if (d.kind !== 'table' || d.change !== 'changed') return true;
+    if (d.expected.length !== d.actual.length) return true;
+    const a = [...d.expected].sort();
+    const b = [...d.actual].sort();
+    return a.some((l, i) => l !== b[i]);
+  });
 }

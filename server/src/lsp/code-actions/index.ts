@@ -163,16 +163,12 @@ export function codeActionsFor(input: CodeActionInput): CodeAction[] {
   const fileActions = new Map<string, CodeAction>();
   const projectActions = new Map<string, CodeAction>();
   const docActions = new Map<string, CodeAction>();
-  let baselineAction: CodeAction | undefined;
-  let convention: Convention | undefined;
-  const conventionOf = (): Convention => (convention ??= input.workspace ? input.workspace.conventionOf(input.filePath, input.convention) : conventionFor(input.filePath, input.host, input.convention));
   let fingerprint: string | undefined;
   const isCurrent = (data: DiagnosticData): boolean => data.fingerprint === (fingerprint ??= textFingerprint(input.doc.getText()));
-  /** A current diagnostic's suppression wins over a stale one's disabled entry of the same rule and scope. */
-  const putSuppression = (into: Map<string, CodeAction>, key: string, action: CodeAction): void => {
-    const had = into.get(key);
-    if (!had || (had.disabled && !action.disabled)) into.set(key, action);
-  };
+  let baselineAction: CodeAction | undefined;
+  let baselineTried = false;
+  let convention: Convention | undefined;
+  const conventionOf = (): Convention => (convention ??= input.workspace ? input.workspace.conventionOf(input.filePath, input.convention) : conventionFor(input.filePath, input.host, input.convention));
 
   const downAction = (upPath: string, upText: string, kind: string, diagnostic: Diagnostic | undefined): CodeAction | undefined => {
     try {
@@ -226,10 +222,10 @@ export function codeActionsFor(input: CodeActionInput): CodeAction[] {
       const ruleId = data.ruleId;
       const stale = !isCurrent(data);
       if (stale) fixes.push(...staleActions(diagnostic, data));
-      const actions = !stale && Array.isArray(data.actions) ? data.actions : [];
+      const actions = Array.isArray(data.actions) ? data.actions : [];
 
       // Renames the message asks for.
-      for (const action of actions) {
+      for (const action of stale ? [] : actions) {
         if (action?.kind !== 'renameFile' || typeof action.from !== 'string' || typeof action.to !== 'string') continue;
         const title = typeof action.title === 'string' ? action.title : `Rename to ${path.basename(action.to)}`;
         if (!input.canRenameFiles) continue;
@@ -247,7 +243,7 @@ export function codeActionsFor(input: CodeActionInput): CodeAction[] {
       }
 
       // Actions that create a new migration pair: computed now, from the current text.
-      for (const action of actions) {
+      for (const action of stale ? [] : actions) {
         if (typeof action?.statementIndex !== 'number' || !input.canCreateFiles) continue;
         if (action.kind !== 'moveToOwnMigration' && action.kind !== 'validateInNewMigration') continue;
         if (!inBudget()) {
@@ -289,21 +285,34 @@ export function codeActionsFor(input: CodeActionInput): CodeAction[] {
       }
 
       const rule = ruleById(ruleId);
-      if (rule && rule.meta.category !== 'migration-files' && !NOT_SUPPRESSIBLE.has(ruleId) && !baselineAction) baselineAction = baselineFor(diagnostic);
+      if (rule && rule.meta.category !== 'migration-files' && !NOT_SUPPRESSIBLE.has(ruleId) && !baselineTried) {
+        baselineTried = true;
+        baselineAction = baselineFor(diagnostic);
+      }
 
       // The suppression edits came with the diagnostic (computed with the finding): no analysis here.
-      // One action per rule and scope: per line (where the comment goes), per file, per project.
       if (rule && !NOT_SUPPRESSIBLE.has(ruleId)) {
-        const suppression = (title: string, edit: TextEdit): CodeAction => ({
-          title,
-          kind: CodeActionKind.QuickFix,
-          diagnostics: [diagnostic],
-          ...(stale ? { disabled: { reason: STALE_FIX_REASON } } : { edit: { changes: { [uri]: [edit] } } }),
-        });
         const line = validEdit(data.suppress?.line);
-        if (line) putSuppression(lineActions, `${ruleId}\0${line.range.start.line}`, suppression(`Disable ${ruleId} for this line`, line));
+        const lineKey = line ? `${ruleId}\0${line.range.start.line}:${line.range.start.character}\0${line.newText}` : '';
+        if (line && !lineActions.has(lineKey)) {
+          lineActions.set(lineKey, {
+            title: `Disable ${ruleId} for this line`,
+            kind: CodeActionKind.QuickFix,
+            diagnostics: [diagnostic],
+            ...(stale ? { disabled: { reason: STALE_FIX_REASON } } : { edit: { changes: { [uri]: [line] } } }),
+          });
+        }
         const file = validEdit(data.suppress?.file);
-        if (file) putSuppression(fileActions, ruleId, suppression(`Disable ${ruleId} for this file`, file));
+        const fileTitle = `Disable ${ruleId} for this file`;
+        // A current diagnostic's file suppression wins over a stale one's disabled entry.
+        if (file && (!fileActions.has(fileTitle) || (!stale && fileActions.get(fileTitle)!.disabled))) {
+          fileActions.set(fileTitle, {
+            title: fileTitle,
+            kind: CodeActionKind.QuickFix,
+            diagnostics: [diagnostic],
+            ...(stale ? { disabled: { reason: STALE_FIX_REASON } } : { edit: { changes: { [uri]: [file] } } }),
+          });
+        }
         if (input.project && !projectActions.has(ruleId)) {
           const title = `Disable ${ruleId} for this project`;
           const planned = configEdit(input, input.project.newProjectPath, ['rules', ruleId], 'off');
@@ -333,9 +342,9 @@ export function codeActionsFor(input: CodeActionInput): CodeAction[] {
   const extras: CodeAction[] = [];
   const conv = conventionOf();
   const self = conv.parse(input.filePath);
-  const generating = fixes.some((a) => (a.command?.command === Commands.applyEditAndOpen && /^Generate /.test(a.title)) || a.title === GENERATE_DOWN_TITLE);
+  const generating = fixes.some((a) => /^Generate /.test(a.title));
   // Past the budget (hundreds of diagnostics asked for at once), the empty down is left for a request at the cursor.
-  if (self && !generating && inBudget()) {
+  if (self && inBudget() && !generating) {
     if (conv.layout === 'single') {
       const down = conv.sections(self, input.doc.getText()).find((s) => s.direction === 'down');
       const emptyDown = down !== undefined && input.doc.getText().slice(down.span.start, down.span.end).trim() === '';

@@ -1,6 +1,7 @@
 import type { Suppression } from '../../suppressions';
 import { closest } from '../../suggest';
 import type { Rule, RuleContext } from '../types';
+import { VERIFY_RULE_IDS } from './verify-rules';
 
 /** What `analyze.ts` learnt while running the other rules, for the post-pass below. */
 export interface SuppressionUsage {
@@ -52,8 +53,9 @@ export function reportUnusedSuppressions(ctx: RuleContext, suppressions: readonl
         ctx.report({ messageId: 'unknownRule', data: { ruleId, suggestion: suggestion ? ` Did you mean "${suggestion}"?` : '' }, span });
         return;
       }
-      // Suppressing this rule itself is judged by nobody (it would be circular).
-      if (ruleId === unusedSuppression.meta.id || !usage.ran(ruleId) || usage.used(s, ruleId)) return;
+      // Suppressing this rule itself is judged by nobody (it would be circular); verify's rules are
+      // reported by verify only, which applies their suppressions.
+      if (ruleId === unusedSuppression.meta.id || VERIFY_RULE_IDS.has(ruleId) || !usage.ran(ruleId) || usage.used(s, ruleId)) return;
       const where = s.kind === 'file' ? 'in this file' : 'on the next statement';
       ctx.report({ messageId: 'unused', data: { ruleId, where }, span });
     });

@@ -1,0 +1,366 @@
+/**
+ * Incremental snapshots. Reading the whole catalog and every table after each step of each
+ * migration costs more than running the migrations, so verify reads only what changed:
+ *
+ * - Schema: every catalog row a statement writes gets the writing (sub)transaction's id as `xmin`,
+ *   and ids only grow. All of one migration's steps run in one transaction, in which `age(xmin)`
+ *   (the distance from the transaction's stable id) compares ids: a *mark* is an age such that
+ *   every row written after it is younger. The first mark of a transaction comes from the first id
+ *   not yet completed (`pg_snapshot_xmax`); each refresh returns the next one (the youngest row it
+ *   saw). After a step, the catalog rows younger than the mark name the relations, types and
+ *   functions the step created or altered; their dependents (pg_depend, two levels: a renamed table
+ *   changes the text of the indexes, constraints and views on it) are added, objects whose oid is
+ *   gone are dropped, and only those objects are read again (`readSchemaObjects` with a filter).
+ *   Savepoints need no special care: a rolled-back write is invisible, and each refresh starts from
+ *   the state the database was in at its mark.
+ * - Rows: `pg_stat_xact_user_tables` counts the rows each table had inserted, updated or deleted in
+ *   the current transaction (only ever growing); a table is read again when its count moved, when
+ *   the schema refresh touched it (a rewrite, a column added with a default, TRUNCATE), or when it
+ *   is new.
+ *
+ * `MIGRATION_GUARD_VERIFY_CHECK=1` compares every incremental result with a full read and throws on
+ * a difference (used by the tests and the corpus run).
+ */
+import { readData, VOLATILE_DEFAULT, type DataState, type TableMeta } from './data';
+import type { Database } from './pglite';
+import { executePrepared, formatSnapshot, oidArray, readSchemaObjects, type SchemaSnapshot, type TrackedObject } from './snapshot';
+
+/** An immutable schema state: objects by key. */
+export interface SchemaState {
+  objects: ReadonlyMap<string, TrackedObject>;
+}
+
+type Row = Record<string, unknown>;
+const str = (v: unknown): string => (v === null || v === undefined ? '' : String(v));
+
+/** Objects with an oid below this belong to PostgreSQL itself. */
+const FIRST_USER_OID = 16384;
+
+const KIND_ORDER = [
+  'extension',
+  'schema',
+  'enum',
+  'domain',
+  'type',
+  'sequence',
+  'table',
+  'constraint',
+  'index',
+  'view',
+  'materialized view',
+  'function',
+  'procedure',
+  'aggregate',
+  'trigger',
+];
+
+const checking = (): boolean => process.env.MIGRATION_GUARD_VERIFY_CHECK === '1';
+
+export function toSnapshot(state: SchemaState): SchemaSnapshot {
+  const objects = [...state.objects.values()].map(({ key: _k, owner: _o, ids: _i, ...o }) => o);
+  objects.sort((a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return { objects };
+}
+
+function stateOf(objects: readonly TrackedObject[]): SchemaState {
+  return { objects: new Map(objects.map((o) => [o.key, o] as const)) };
+}
+
+/**
+ * The first mark of a transaction: every catalog row written from now on has an `age(xmin)` below
+ * it (the first transaction id not yet completed, as an age, plus one).
+ */
+export async function boundary(db: Database): Promise<string> {
+  const r = (await db.query<Row>('SELECT (age(pg_snapshot_xmax(pg_current_snapshot())::text::xid) + 1)::text AS x')).rows[0];
+  return str(r?.x);
+}
+
+export async function fullSchema(db: Database): Promise<SchemaState> {
+  return stateOf(await readSchemaObjects(db));
+}
+
+const DEPEND_TARGET = `
+  CASE d.classid
+    WHEN 'pg_class'::regclass THEN 'r'
+    WHEN 'pg_type'::regclass THEN 't'
+    WHEN 'pg_proc'::regclass THEN 'p'
+    WHEN 'pg_constraint'::regclass THEN (SELECT CASE WHEN x.conrelid <> 0 THEN 'r' ELSE 't' END FROM pg_constraint x WHERE x.oid = d.objid)
+    WHEN 'pg_trigger'::regclass THEN 'r'
+    WHEN 'pg_attrdef'::regclass THEN 'r'
+    WHEN 'pg_rewrite'::regclass THEN 'r'
+  END AS k,
+  CASE d.classid
+    WHEN 'pg_constraint'::regclass THEN (SELECT CASE WHEN x.conrelid <> 0 THEN x.conrelid ELSE x.contypid END FROM pg_constraint x WHERE x.oid = d.objid)
+    WHEN 'pg_trigger'::regclass THEN (SELECT x.tgrelid FROM pg_trigger x WHERE x.oid = d.objid)
+    WHEN 'pg_attrdef'::regclass THEN (SELECT x.adrelid FROM pg_attrdef x WHERE x.oid = d.objid)
+    WHEN 'pg_rewrite'::regclass THEN (SELECT x.ev_class FROM pg_rewrite x WHERE x.oid = d.objid)
+    ELSE d.objid
+  END AS o`;
+
+/**
+ * Which objects changed since the mark `$1` (an age), with their dependents, which of the known
+ * oids (`$2` relations, `$3` constraints, `$4` triggers, `$5` types, `$6` functions) are gone, and
+ * the next mark (`m`: the youngest age seen, or `$1` when nothing changed).
+ */
+function detectionSql(): string {
+  const changed = (t: string): string => `age(${t}.xmin) < $1`;
+  const aged = (t: string): string => `, age(${t}.xmin)`;
+  const gone = (k: string, catalog: string, param: string): string =>
+    `UNION ALL SELECT 'gone-${k}', g.x::int, 0 FROM (SELECT unnest(${param}) EXCEPT SELECT oid FROM ${catalog}) g(x)`;
+  return `
+    WITH RECURSIVE changed(k, o, a) AS (
+      SELECT 'r', c.oid${aged('c')} FROM pg_class c WHERE ${changed('c')}
+      UNION ALL SELECT 'r', a.attrelid${aged('a')} FROM pg_attribute a WHERE ${changed('a')}
+      UNION ALL SELECT 'r', a.adrelid${aged('a')} FROM pg_attrdef a WHERE ${changed('a')}
+      UNION ALL SELECT CASE WHEN c.conrelid <> 0 THEN 'r' ELSE 't' END, CASE WHEN c.conrelid <> 0 THEN c.conrelid ELSE c.contypid END${aged('c')} FROM pg_constraint c WHERE ${changed('c')}
+      UNION ALL SELECT 'r', i.indrelid${aged('i')} FROM pg_index i WHERE ${changed('i')}
+      UNION ALL SELECT 'r', i.indexrelid${aged('i')} FROM pg_index i WHERE ${changed('i')}
+      UNION ALL SELECT 'r', t.tgrelid${aged('t')} FROM pg_trigger t WHERE ${changed('t')}
+      UNION ALL SELECT 'r', w.ev_class${aged('w')} FROM pg_rewrite w WHERE ${changed('w')}
+      UNION ALL SELECT 'r', s.seqrelid${aged('s')} FROM pg_sequence s WHERE ${changed('s')}
+      UNION ALL SELECT 'r', h.inhrelid${aged('h')} FROM pg_inherits h WHERE ${changed('h')}
+      UNION ALL SELECT 'p', p.oid${aged('p')} FROM pg_proc p WHERE ${changed('p')}
+      UNION ALL SELECT 't', t.oid${aged('t')} FROM pg_type t WHERE ${changed('t')}
+      UNION ALL SELECT 't', e.enumtypid${aged('e')} FROM pg_enum e WHERE ${changed('e')}
+      UNION ALL SELECT 'x', n.oid${aged('n')} FROM pg_namespace n WHERE ${changed('n')}
+      UNION ALL SELECT 'x', e.oid${aged('e')} FROM pg_extension e WHERE ${changed('e')}
+      UNION ALL SELECT ${DEPEND_TARGET}${aged('d')} FROM pg_depend d WHERE ${changed('d')}
+    ), touched(k, o) AS (
+      SELECT DISTINCT k, o FROM changed WHERE k <> 'x'
+    ), closure(k, o, depth) AS (
+      SELECT k, o, 0 FROM touched WHERE o >= ${FIRST_USER_OID}
+      UNION
+      SELECT dep.k, dep.o, c.depth + 1 FROM closure c
+      JOIN LATERAL (
+        SELECT ${DEPEND_TARGET} FROM pg_depend d
+        WHERE d.refobjid = c.o AND d.refclassid = CASE c.k WHEN 'r' THEN 'pg_class'::regclass WHEN 't' THEN 'pg_type'::regclass ELSE 'pg_proc'::regclass END
+      ) dep ON true
+      WHERE c.depth < 2 AND dep.k IS NOT NULL AND dep.o >= ${FIRST_USER_OID}
+    )
+    SELECT DISTINCT k, o::int AS o, 1 AS x FROM closure
+    UNION ALL SELECT 'm', COALESCE((SELECT min(a) FROM changed), $1), 0
+    UNION ALL SELECT 'x', 0, 0 WHERE EXISTS (SELECT 1 FROM changed WHERE k = 'x')
+    ${gone('r', 'pg_class', '$2')}
+    ${gone('c', 'pg_constraint', '$3')}
+    ${gone('g', 'pg_trigger', '$4')}
+    ${gone('t', 'pg_type', '$5')}
+    ${gone('p', 'pg_proc', '$6')}
+    ${gone('n', 'pg_namespace', '$7')}
+    ${gone('e', 'pg_extension', '$8')}`;
+}
+
+/**
+ * The state after whatever ran since `since` (a `boundary` taken when the database was in `base`).
+ * Returns the new state and the tables it read again (their rows may have changed too).
+ */
+export async function refreshSchema(
+  db: Database,
+  base: SchemaState,
+  since: string,
+  /** A state that ran the same statements from the same schema: definitions are taken from it, by kind and name. */
+  linesFrom?: SchemaState,
+): Promise<{ state: SchemaState; touched: Set<string>; mark: string }> {
+  const known = { r: [] as number[], c: [] as number[], g: [] as number[], t: [] as number[], p: [] as number[], n: [] as number[], e: [] as number[] };
+  for (const key of base.objects.keys()) {
+    const kind = key[0] as keyof typeof known;
+    if (kind in known) known[kind].push(Number(key.slice(2)));
+  }
+  const rows = await executePrepared(db, 'mg_detect', 'int, oid[], oid[], oid[], oid[], oid[], oid[], oid[]', detectionSql, [
+    String(Math.trunc(Number(since))),
+    oidArray(known.r),
+    oidArray(known.c),
+    oidArray(known.g),
+    oidArray(known.t),
+    oidArray(known.p),
+    oidArray(known.n),
+    oidArray(known.e),
+  ]);
+  const rels = new Set<number>();
+  const types = new Set<number>();
+  const procs = new Set<number>();
+  const goneKeys = new Set<string>();
+  let mark = since;
+  let globals = false;
+  for (const r of rows) {
+    const k = str(r.k);
+    const o = Number(r.o);
+    if (k === 'm') mark = String(o);
+    else if (k === 'x') globals = true;
+    else if (k === 'r') rels.add(o);
+    else if (k === 't') types.add(o);
+    else if (k === 'p') procs.add(o);
+    else if (k.startsWith('gone-')) goneKeys.add(`${k.slice(5)}:${o}`);
+  }
+  const next = new Map(base.objects);
+  const refreshed = new Set<string>([...[...rels].map((o) => `r:${o}`), ...[...types].map((o) => `t:${o}`), ...[...procs].map((o) => `p:${o}`)]);
+  for (const [key, o] of base.objects) {
+    if (goneKeys.has(key) || (globals && (key.startsWith('e:') || key.startsWith('n:'))) || o.ids.some((id) => refreshed.has(id)) || (o.owner !== undefined && (refreshed.has(o.owner) || goneKeys.has(o.owner)))) {
+      next.delete(key);
+    }
+  }
+  const filter = { rels: [...rels], types: [...types], procs: [...procs], globals };
+  let fresh = rels.size + types.size + procs.size > 0 || globals ? await readSchemaObjects(db, filter, { cheap: linesFrom !== undefined }) : [];
+  if (linesFrom) {
+    const known = new Map<string, TrackedObject>();
+    for (const o of linesFrom.objects.values()) known.set(`${o.kind}\u0000${o.name}`, o);
+    const missing: TrackedObject[] = [];
+    fresh = fresh.map((o) => {
+      if (!o.unread) return o;
+      const same = known.get(`${o.kind}\u0000${o.name}`);
+      if (!same) {
+        missing.push(o);
+        return o;
+      }
+      const { unread: _u, ...rest } = o;
+      return { ...rest, lines: same.lines };
+    });
+    if (missing.length > 0) {
+      // Not in the other state: read them whole.
+      const again = await readSchemaObjects(db, filter);
+      const byKey = new Map(again.map((o) => [o.key, o] as const));
+      fresh = fresh.map((o) => (o.unread ? (byKey.get(o.key) ?? o) : o)).filter((o) => !o.unread);
+    }
+  }
+  for (const o of fresh) next.set(o.key, o);
+  const state: SchemaState = { objects: next };
+  if (checking()) {
+    const full = formatSnapshot(toSnapshot(await fullSchema(db)));
+    const incremental = formatSnapshot(toSnapshot(state));
+    if (full !== incremental) throw new Error(`incremental schema snapshot differs from a full one:\n${firstDifference(full, incremental)}`);
+  }
+  const touched = new Set<string>();
+  for (const o of fresh) if (o.kind === 'table') touched.add(o.name);
+  return { state, touched, mark };
+}
+
+function firstDifference(a: string, b: string): string {
+  const al = a.split('\n');
+  const bl = b.split('\n');
+  for (let i = 0; i < Math.max(al.length, bl.length); i++) if (al[i] !== bl[i]) return `line ${i + 1}: full ${JSON.stringify(al[i])}, incremental ${JSON.stringify(bl[i])}`;
+  return '(none)';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rows.
+
+const metasCache = new WeakMap<SchemaState, Map<string, TableMeta & { oid: number }>>();
+
+/** What reading a table's rows needs, from a schema state (no catalog query). */
+export function tableMetas(state: SchemaState): Map<string, TableMeta & { oid: number }> {
+  const hit = metasCache.get(state);
+  if (hit) return new Map(hit);
+  const out = new Map<string, TableMeta & { oid: number }>();
+  metasCache.set(state, out);
+  const keys = new Map<string, string[]>();
+  for (const o of state.objects.values()) {
+    if (o.kind === 'constraint' && o.table && o.lines[0]?.startsWith('PRIMARY KEY (')) keys.set(o.table, identifierList(o.lines[0].slice('PRIMARY KEY ('.length)));
+  }
+  for (const o of state.objects.values()) {
+    if (o.kind !== 'table') continue;
+    if (o.lines.some((l) => l.startsWith('partition of ') || l === 'foreign table')) continue;
+    const meta: TableMeta & { oid: number } = {
+      oid: Number(o.key.slice(2)),
+      name: o.name,
+      relkind: o.lines.some((l) => l.startsWith('partitioned by ')) ? 'p' : 'r',
+      columns: [],
+      categories: [],
+      generated: [],
+    };
+    for (const line of o.lines) {
+      const m = /^column ("(?:[^"]|"")*"|\S+) (.*)$/.exec(line);
+      if (!m) continue;
+      const [, name, rest] = m as unknown as [string, string, string];
+      meta.columns.push(name);
+      meta.categories.push(/^(smallint|integer|bigint|real|double precision|money|oid|numeric(\(\d+(,\d+)?\))?)( |$)/.test(rest) ? 'N' : /^boolean( |$)/.test(rest) ? 'B' : 'S');
+      if (/ generated (always|by default) as identity$| generated always as \(/.test(rest) || (/ default /.test(rest) && VOLATILE_DEFAULT.test(rest.slice(rest.indexOf(' default '))))) meta.generated.push(name);
+    }
+    const pk = keys.get(o.name);
+    if (pk) meta.primaryKey = pk;
+    out.set(o.name, meta);
+  }
+  return new Map(out);
+}
+
+/** `a, "B, c")...` → `['a', '"B, c"']`: the identifiers of a parenthesized list, as `format('%I')` writes them. */
+function identifierList(text: string): string[] {
+  const out: string[] = [];
+  let i = 0;
+  while (i < text.length && text[i] !== ')') {
+    if (text[i] === '"') {
+      let j = i + 1;
+      while (j < text.length && !(text[j] === '"' && text[j + 1] !== '"')) j += text[j] === '"' ? 2 : 1;
+      out.push(text.slice(i, j + 1));
+      i = j + 1;
+    } else {
+      const m = /^[^,)]+/.exec(text.slice(i));
+      out.push((m?.[0] ?? '').trim());
+      i += m?.[0].length ?? 1;
+    }
+    while (text[i] === ',' || text[i] === ' ') i++;
+  }
+  return out;
+}
+
+/** Rows inserted, updated or deleted per table in the current transaction. */
+export async function tupleCounts(db: Database, tables: ReadonlyMap<string, { oid: number }>): Promise<Map<string, number>> {
+  const byOid = new Map<number, string>();
+  for (const [name, t] of tables) byOid.set(t.oid, name);
+  const rows = await executePrepared(db, 'mg_counts', 'oid[]', () =>
+    'SELECT x::int AS o, (pg_stat_get_xact_tuples_inserted(x) + pg_stat_get_xact_tuples_updated(x) + pg_stat_get_xact_tuples_deleted(x))::text AS n FROM unnest($1) x',
+    [oidArray([...byOid.keys()])],
+  );
+  const out = new Map<string, number>();
+  for (const r of rows) out.set(byOid.get(Number(r.o)) ?? '', Number(r.n));
+  return out;
+}
+
+/**
+ * The rows now, from the rows at the previous read (`base`, taken when the counts were `counts`):
+ * tables whose counts moved, that `touched` names, that are new, or partitioned (their partitions
+ * count the rows) are read again; tables no longer in `state` are dropped.
+ */
+export async function refreshData(
+  db: Database,
+  base: DataState,
+  counts: Map<string, number>,
+  options: { state: SchemaState; touched: ReadonlySet<string>; exclude: ReadonlySet<string> },
+): Promise<{ data: DataState; counts: Map<string, number> }> {
+  const metas = tableMetas(options.state);
+  for (const t of options.exclude) metas.delete(t);
+  const now = await tupleCounts(db, metas);
+  const read = new Map<string, TableMeta>();
+  for (const [t, meta] of metas) {
+    if (!(t in base) || options.touched.has(t) || meta.relkind === 'p' || (now.get(t) ?? 0) !== (counts.get(t) ?? 0)) read.set(t, meta);
+  }
+  const data: DataState = {};
+  for (const [t, rows] of Object.entries(base)) if (metas.has(t) && !read.has(t)) data[t] = rows;
+  if (read.size > 0) Object.assign(data, await readData(db, { exclude: options.exclude, metas: [...read.values()] }));
+  if (checking()) {
+    const full = await readData(db, { exclude: options.exclude });
+    const shape = (d: DataState): string => JSON.stringify(Object.keys(d).sort().map((k) => [k, d[k]!.columns, d[k]!.primaryKey ?? null, d[k]!.rows, d[k]!.truncated]));
+    const a = shape(full);
+    const b = shape(data);
+    if (a !== b) throw new Error(`incremental rows differ from a full read (tables read: ${[...read.keys()].join(', ')})`);
+  }
+  return { data, counts: now };
+}
+
+/** Table names of a schema state. */
+export function tablesOf(state: SchemaState): Set<string> {
+  const out = new Set<string>();
+  for (const o of state.objects.values()) if (o.kind === 'table') out.add(o.name);
+  return out;
+}
+
+/**
+ * The objects two states do not share (by identity: an object a refresh did not read again is the
+ * same object in both), as two snapshots: comparing those is comparing the states.
+ */
+export function differingParts(a: SchemaState, b: SchemaState): { a: SchemaSnapshot; b: SchemaSnapshot } {
+  const names = new Set<string>();
+  const kn = (o: TrackedObject): string => `${o.kind}\u0000${o.name}`;
+  for (const [k, o] of a.objects) if (b.objects.get(k) !== o) names.add(kn(o));
+  for (const [k, o] of b.objects) if (a.objects.get(k) !== o) names.add(kn(o));
+  const pick = (s: SchemaState): SchemaState => ({ objects: new Map([...s.objects].filter(([, o]) => names.has(kn(o)))) });
+  return { a: toSnapshot(pick(a)), b: toSnapshot(pick(b)) };
+}

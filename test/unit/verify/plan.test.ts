@@ -1,0 +1,91 @@
+/**
+ * What verify runs, without a database: the migrations of a directory and their steps, for every
+ * convention, through the engine's Convention (names, pairing, sections, transactions); which
+ * statements cannot change rows; which steps can run under verify's savepoints.
+ */
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { MemoryFileHost } from '../../../server/src/engine/host';
+import { canRunInBlock, hasTransactionControl } from '../../../server/src/engine/verify/execute';
+import { isDataNeutral } from '../../../server/src/engine/verify/neutral';
+import { matchesVersion, migrationDirectoryOf, migrationOfFile, planDirectory } from '../../../server/src/engine/verify/plan';
+
+const ROOT = path.resolve('/virtual/plan');
+const host = (dir: string, files: Record<string, string>): MemoryFileHost =>
+  new MemoryFileHost(Object.fromEntries(Object.entries(files).map(([n, t]) => [path.join(ROOT, dir, ...n.split('/')), t])));
+
+describe('verify plan', () => {
+  it('golang-migrate: a pair per version, in version order, with the tool\'s table', () => {
+    const h = host('gm', { '2_b.up.sql': 'B;', '2_b.down.sql': 'b;', '10_c.up.sql': 'C;', '1_a.up.sql': 'A;' });
+    const plan = planDirectory(path.join(ROOT, 'gm'), h);
+    assert.equal(plan.convention.id, 'golang-migrate');
+    assert.equal(plan.toolTable.name, 'public.schema_migrations');
+    assert.deepEqual(
+      plan.migrations.map((m) => [m.name, m.version, m.up.map((s) => s.sql), m.down.map((s) => s.sql), m.up.map((s) => s.transactional)]),
+      [
+        ['1_a', '1', ['A;'], [], [true]],
+        ['2_b', '2', ['B;'], ['b;'], [true]],
+        ['10_c', '10', ['C;'], [], [true]],
+      ],
+    );
+  });
+
+  it('goose: the sections of one file, the other direction blanked so offsets stay file offsets; NO TRANSACTION makes both non-transactional', () => {
+    const text = '-- +goose NO TRANSACTION\n-- +goose Up\nCREATE INDEX CONCURRENTLY i ON t (c);\n-- +goose Down\nDROP INDEX CONCURRENTLY i;\n';
+    const h = host('goose', { '00001_i.sql': text });
+    const plan = planDirectory(path.join(ROOT, 'goose'), h);
+    assert.equal(plan.convention.id, 'goose');
+    assert.equal(plan.toolTable.name, 'public.goose_db_version');
+    const m = plan.migrations[0]!;
+    assert.equal(m.up[0]!.sql.length, text.length);
+    assert.equal(m.up[0]!.sql.trim(), 'CREATE INDEX CONCURRENTLY i ON t (c);');
+    assert.equal(m.down[0]!.sql.slice(text.indexOf('DROP')).trim(), 'DROP INDEX CONCURRENTLY i;');
+    assert.deepEqual([m.up[0]!.transactional, m.down[0]!.transactional], [false, false]);
+    assert.deepEqual(m.files, [path.join(ROOT, 'goose', '00001_i.sql')]);
+  });
+
+  it('dbmate and sql-migrate: the option on a section makes that section non-transactional', () => {
+    const dbmate = planDirectory(path.join(ROOT, 'dbmate'), host('dbmate', { '20240101000000_x.sql': '-- migrate:up transaction:false\nA;\n-- migrate:down\nB;\n' }));
+    assert.deepEqual(dbmate.migrations.map((m) => [m.up[0]!.transactional, m.down[0]!.transactional]), [[false, true]]);
+    const sqlMigrate = planDirectory(path.join(ROOT, 'sm'), host('sm', { '1-x.sql': '-- +migrate Up\nA;\n-- +migrate Down notransaction\nB;\n' }));
+    assert.deepEqual(sqlMigrate.migrations.map((m) => [m.up[0]!.transactional, m.down[0]!.transactional]), [[true, false]]);
+  });
+
+  it('Flyway and folder-per-migration: pairs of files; versions as people write them', () => {
+    const flyway = planDirectory(path.join(ROOT, 'fw'), host('fw', { 'V1__a.sql': 'A;', 'U1__a.sql': 'a;', 'V1.2__b.sql': 'B;' }));
+    assert.deepEqual(flyway.migrations.map((m) => [m.name, m.version, m.down.length]), [['V1__a', '1', 1], ['V1.2__b', '1.2', 0]]);
+    assert.equal(matchesVersion(flyway.migrations[1]!, '1.2'), true);
+    assert.equal(matchesVersion(flyway.migrations[1]!, '1'), false);
+    const diesel = planDirectory(path.join(ROOT, 'd'), host('d', { '2024-01-01-000000_a/up.sql': 'A;', '2024-01-01-000000_a/down.sql': 'a;' }));
+    assert.equal(diesel.convention.id, 'folder-per-migration');
+    assert.equal(diesel.toolTable.name, 'public.__diesel_schema_migrations');
+    assert.deepEqual(diesel.migrations.map((m) => [m.name, m.version]), [['2024-01-01-000000_a', '2024-01-01-000000']]);
+    assert.equal(matchesVersion(diesel.migrations[0]!, '20240101000000'), true);
+    const down = path.join(ROOT, 'd', '2024-01-01-000000_a', 'down.sql');
+    assert.equal(migrationOfFile(diesel, down), diesel.migrations[0]);
+    assert.deepEqual(migrationDirectoryOf(down, host('d', { '2024-01-01-000000_a/up.sql': 'A;', '2024-01-01-000000_a/down.sql': 'a;' }))?.directory, path.join(ROOT, 'd'));
+  });
+
+  it('a file the convention does not name is no migration', () => {
+    const h = host('gm', { '1_a.up.sql': 'A;', 'notes.sql': 'x' });
+    assert.equal(migrationDirectoryOf(path.join(ROOT, 'gm', 'notes.sql'), h), undefined);
+  });
+
+  it('steps that can run under verify\'s savepoints, and those that cannot', () => {
+    const step = (sql: string, transactional = true) => ({ sql, transactional });
+    assert.equal(canRunInBlock(step('CREATE TABLE a (id int); CREATE INDEX i ON a (id);')), true);
+    assert.equal(canRunInBlock(step('CREATE INDEX CONCURRENTLY i ON a (id);')), false, 'alone in its file it runs outside any transaction');
+    assert.equal(canRunInBlock(step('BEGIN; CREATE TABLE a (id int); COMMIT;')), false);
+    assert.equal(canRunInBlock(step("ALTER TYPE mood ADD VALUE 'meh';")), false, 'usable only once its transaction commits');
+    assert.equal(canRunInBlock(step('CREATE TABLE a (id int);', false)), false);
+    assert.equal(hasTransactionControl(step('BEGIN; SELECT 1; COMMIT;')), true);
+    assert.equal(hasTransactionControl(step('SELECT 1;')), false);
+  });
+
+  it('statements that cannot change rows, and those that can', () => {
+    assert.equal(isDataNeutral(['CREATE TABLE a (id int); CREATE INDEX i ON a (id); CREATE VIEW v AS SELECT 1; ALTER TABLE a ADD COLUMN b int DEFAULT 1, ADD CONSTRAINT c CHECK (b > 0);', 'DROP VIEW v; DROP INDEX i;']), true);
+    for (const sql of ['UPDATE a SET b = 1;', 'ALTER TABLE a DROP COLUMN b;', 'ALTER TABLE a ALTER COLUMN b TYPE text;', 'DROP TABLE a;', 'DROP VIEW v CASCADE;', 'DO $$ BEGIN END $$;', "SELECT setval('s', 1);", "ALTER TYPE mood RENAME VALUE 'a' TO 'b';", 'ALTER TABLE a RENAME COLUMN b TO c;']) {
+      assert.equal(isDataNeutral([sql]), false, sql);
+    }
+  });
+});
