@@ -11,7 +11,7 @@ import { RULES } from '../../server/src/engine/rules/registry';
 import { loadParser } from '../../server/src/engine/parsing/parser';
 import { parseArgs, USAGE, type Command } from './args';
 import { filesToReport } from './changed';
-import { checkProject, describeReadError, FileReadError, readSqlFile, RunFileHost } from './check';
+import { checkNotes, checkProject, describeReadError, FileReadError, readSqlFile, RunFileHost } from './check';
 import { collectFiles, displayPath } from './files';
 import { FORMATS, type ReportedFinding } from './format/index';
 import { changedFilesSince, type ChangedSet } from './git';
@@ -95,6 +95,7 @@ async function check(command: Extract<Command, { kind: 'check' }>, io: CliIO): P
   const keys = new Map<string, string | undefined>();
   try {
     const perFile = await checkProject(collected.files, project.optionsFor, command.jobs);
+    for (const note of checkNotes(perFile, (abs) => displayPath(io.cwd, abs))) io.stderr(`migration-guard: ${note}\n`);
     collected.files.forEach((file, i) => {
       const outcome = perFile[i]!;
       for (const f of outcome.findings) findings.push({ file, finding: f });

@@ -169,7 +169,7 @@ describe('cli', () => {
     });
 
     it('paths outside the working directory are shown absolute', async () => {
-      const root = make({ 'migrations/1_init_down.sql': '' });
+      const root = make({ 'migrations/1_init.up.sql': '', 'migrations/1_init_down.sql': '' });
       const elsewhere = make({});
       const file = path.join(root, 'migrations', '1_init_down.sql');
       const r = await cli(elsewhere, 'check', '--format', 'json', '--rule', 'require-lock-timeout=off', file);

@@ -154,10 +154,10 @@ describe('config file', () => {
 
     it('conventions: unknown ones are errors on the value, with a suggestion', () => {
       assert.deepEqual(problems('{ "migrations": { "convention": "goos" } }'), [
-        'error 0:32-0:38 Unknown convention "goos": expected "golang-migrate", "goose", "dbmate", "sql-migrate", "flyway" or "folder-per-migration". Did you mean "goose"?',
+        'error 0:32-0:38 Unknown convention "goos": expected "golang-migrate", "goose", "dbmate", "sql-migrate", "flyway", "folder-per-migration", "pop" or "popx". Did you mean "goose"?',
       ]);
       assert.deepEqual(problems('{ "migrations": { "convention": 1 } }'), [
-        'error 0:32-0:33 Unknown convention a number: expected "golang-migrate", "goose", "dbmate", "sql-migrate", "flyway" or "folder-per-migration".',
+        'error 0:32-0:33 Unknown convention a number: expected "golang-migrate", "goose", "dbmate", "sql-migrate", "flyway", "folder-per-migration", "pop" or "popx".',
       ]);
     });
 

@@ -5,7 +5,7 @@
 import * as path from 'node:path';
 import { DEFAULT_POSTGRES_VERSION, type EngineOptions } from './config';
 import type { FileHost } from './host';
-import { atOrBelowBaseline, directionAt, parseVersion, type Convention, type MigrationFile, type MigrationSection } from './migrations/convention';
+import { atOrBelowBaseline, directionAt, parseVersion, type Convention, type ConventionState, type MigrationFile, type MigrationSection } from './migrations/convention';
 import type { MigrationDirectory } from './migrations/directory';
 import { parseSql, type ParsedFile } from './parsing/parser';
 import { WorkspaceFileFacts, type Dependency } from './project/facts';
@@ -20,8 +20,23 @@ export interface Analysis {
   parsed: ParsedFile;
   migration: MigrationFile | undefined;
   directory: MigrationDirectory;
-  /** The convention used: the one given, else the directory's (detected), else golang-migrate. */
+  /**
+   * The convention used: the one given, else the directory's (detected), else golang-migrate for a
+   * folder without `.sql` files, else `unknownTool` (no supported tool runs the folder's files).
+   */
   convention: Convention;
+  /**
+   * How the convention was chosen: `configured` (`.migration-guard.json`), `detected` (from the
+   * folder's files), `assumed` (golang-migrate, the folder has no `.sql` file yet) or `unknown` (no
+   * supported tool recognised: the rules that belong to a tool said nothing). Front ends show it
+   * (the CLI prints a note per unknown folder; the editor's language status can show it).
+   */
+  conventionState: ConventionState;
+  /**
+   * Set when the file was not checked as PostgreSQL, with why: a migration the tool runs on another
+   * database only (pop `.mysql.`), or one PostgreSQL's own file replaces. Then there are no findings.
+   */
+  notChecked?: string;
   /** The file's up/down sections (empty when the file is not a migration). */
   sections: MigrationSection[];
   findings: Finding[];
@@ -114,11 +129,19 @@ export function analyzeFile(input: AnalyzeInput): Analysis {
     deps.push({ get, value });
     return value;
   };
+  // Kept as two facts (an object and a string): a dependency holds while each is the very same.
   const convention = use(() => ws.conventionOf(filePath, input.convention));
+  const choice = { convention, state: use(() => ws.conventionChoice(filePath, input.convention).state) };
   const folder = ws.folderOf(filePath, convention);
   const parsed = input.probe ? parseSql(input.text) : ws.parse(filePath, 'file', input.text);
   const directory = use(() => folder.directory());
   const migration = convention.parse(filePath);
+  const notChecked = directory.notPostgres.get(filePath);
+  if (notChecked !== undefined) {
+    const skipped: Analysis = { filePath, parsed, migration, directory, convention, conventionState: choice.state, sections: [], findings: [], notChecked };
+    cache?.set(filePath, { text: input.text, optionsKey, deps, analysis: skipped });
+    return skipped;
+  }
   const sections = migration ? convention.sections(migration, input.text) : [];
   const facts = new WorkspaceFileFacts(folder, filePath, parsed, migration, local, typeof input.probe === 'object' ? input.probe.texts : undefined);
   const baseline = input.baseline !== undefined ? parseVersion(input.baseline) : undefined;
@@ -227,7 +250,7 @@ export function analyzeFile(input: AnalyzeInput): Analysis {
     runRule(unusedSuppression, true, (ctx) => reportUnusedSuppressions(ctx, suppressions, usage));
   }
   findings.sort((a, b) => a.span.start - b.span.start || a.ruleId.localeCompare(b.ruleId));
-  const analysis: Analysis = { filePath, parsed, migration, directory, convention, sections, findings, ...(partial ? { partial } : {}), ...(history ? { history } : {}) };
+  const analysis: Analysis = { filePath, parsed, migration, directory, convention, conventionState: choice.state, sections, findings, ...(partial ? { partial } : {}), ...(history ? { history } : {}) };
   if (!partial) cache?.set(filePath, { text: input.text, optionsKey, deps: [...deps, ...facts.deps], analysis });
   return analysis;
 }

@@ -4,10 +4,8 @@
  * be one), the config file, the PostgreSQL version, the baseline. Read from the workspace's cached
  * facts (the folder's listing, the detected convention, the parsed config): nothing is analysed.
  */
-import * as path from 'node:path';
 import { DEFAULT_POSTGRES_VERSION } from '../engine/config';
 import { configOptions } from '../engine/config-file';
-import { detectConvention } from '../engine/migrations/detect';
 import type { Workspace } from '../engine/project/workspace';
 import type { FolderStatus } from '../../../shared/src/protocol';
 import type { MigrationGuardSettings } from '../../../shared/src/settings';
@@ -26,8 +24,8 @@ export function folderStatus(filePath: string, ctx: FolderStatusContext): Folder
   const config = ctx.configs.forFile(filePath);
   const options = configOptions(config);
   const configured = options.convention;
-  const detected = configured ? undefined : detectConvention(path.dirname(path.resolve(filePath)), ctx.workspace.host);
-  const convention = ctx.workspace.conventionOf(filePath, configured);
+  const choice = ctx.workspace.conventionChoice(filePath, configured);
+  const convention = choice.convention;
   const checked = isChecked(filePath, { settings: ctx.settings, workspaceRoots: ctx.workspaceRoots, workspace: ctx.workspace, configs: ctx.configs, log: ctx.log });
   const status: FolderStatus = {
     checked,
@@ -35,8 +33,9 @@ export function folderStatus(filePath: string, ctx: FolderStatusContext): Folder
     convention: {
       id: convention.id,
       name: convention.displayName,
-      recognised: convention.recognised !== false,
-      source: configured ? 'config' : detected ? 'detected' : 'default',
+      recognised: !convention.unknownTool,
+      // An unrecognised tool is detected too: from names no supported tool accepts.
+      source: choice.state === 'configured' ? 'config' : choice.state === 'assumed' ? 'default' : 'detected',
     },
     postgresVersion: options.postgresVersion !== undefined ? { value: options.postgresVersion, source: 'config' } : { value: DEFAULT_POSTGRES_VERSION, source: 'default' },
   };

@@ -11,9 +11,9 @@ import * as path from 'node:path';
 import type { CreateFile, TextDocumentEdit } from 'vscode-languageserver';
 import type { FileHost } from '../engine/host';
 import { sameVersion, type Convention } from '../engine/migrations/convention';
-import { detectConvention } from '../engine/migrations/detect';
+import { chooseConvention } from '../engine/migrations/detect';
 import { planNextVersion, readMigrationDirectory } from '../engine/migrations/directory';
-import { golangMigrate, slugifyTitle } from '../engine/migrations/golang-migrate';
+import { slugifyTitle } from '../engine/migrations/golang-migrate';
 import type { CreatePairedMigrationParams, CreatePairedMigrationResult } from '../../../shared/src/protocol';
 import { pathToUri, uriOrPathToPath } from './uri';
 
@@ -62,7 +62,9 @@ export function createPairedMigration(
     };
   }
 
-  const convention = configured ?? detectConvention(directory, host) ?? golangMigrate;
+  // The configured convention, else the folder's (an unrecognised tool's stand-in for names no supported
+  // tool accepts), else golang-migrate for a folder without migrations yet.
+  const convention = chooseConvention(path.join(directory, 'new.sql'), host, configured).convention;
   // From inside a migration's folder (folder-per-migration), the migrations directory is its parent.
   const root = convention.nested ? convention.directoryOf(path.join(directory, 'up.sql')) : directory;
   const dir = readMigrationDirectory(root, host, convention);

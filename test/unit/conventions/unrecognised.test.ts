@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { analyzeFile } from '../../../server/src/engine/analyze';
 import { MemoryFileHost } from '../../../server/src/engine/host';
-import { detectConvention } from '../../../server/src/engine/migrations/detect';
+import { chooseConvention, detectConvention } from '../../../server/src/engine/migrations/detect';
 import { nextVersion, planNextVersion, readMigrationDirectory } from '../../../server/src/engine/migrations/directory';
 import { golangMigrate } from '../../../server/src/engine/migrations/golang-migrate';
 import { unrecognised } from '../../../server/src/engine/migrations/unrecognised';
@@ -34,7 +34,12 @@ const memory = (files: Record<string, string>): MemoryFileHost => new MemoryFile
 
 describe('an unrecognised tool (title-less names)', () => {
   it('is detected from three title-less versions; one or two misnamed files stay golang-migrate', () => {
-    assert.equal(detectConvention(DIR, memory(HARNESS_LIKE))?.id, 'unrecognised');
+    // No supported convention: the unrecognised tool's stand-in.
+    assert.equal(detectConvention(DIR, memory(HARNESS_LIKE)), undefined);
+    assert.deepEqual(
+      [chooseConvention(path.join(DIR, 'x.sql'), memory(HARNESS_LIKE)).convention.id, chooseConvention(path.join(DIR, 'x.sql'), memory(HARNESS_LIKE)).state],
+      ['unrecognised', 'unknown'],
+    );
     assert.equal(detectConvention(DIR, memory({ '0001_a.up.sql': '', '0002_b.up.sql': '', '0003.up.sql': '', '0004.up.sql': '' }))?.id, 'golang-migrate');
   });
 
@@ -91,14 +96,14 @@ describe('the next version never reuses or undercuts a version', () => {
   it('a timestamp folder: now, unless a name sorts after now; a prefix no timestamp follows is refused with the reason', () => {
     const host = memory({ '20240101120000_a.up.sql': '', '20301231235959_future.up.sql': '' });
     assert.equal(nextVersion(readMigrationDirectory(DIR, host, golangMigrate), NOW), '20310101000000');
-    const popx = memory({ '20240101120000_a.up.sql': '', '20150101000001000000_networks.postgres.up.sql': '' });
+    const popx = memory({ '20240101120000_a.up.sql': '', '20150101000001000000_networks.up.sql': '' });
     const planned = planNextVersion(readMigrationDirectory(DIR, popx, golangMigrate), NOW);
     assert.deepEqual(planned, {
       ok: false,
       fallback: '20260305090703',
-      message: '20150101000001000000_networks.postgres.up.sql starts with 20150101000001000000, above any YYYYMMDDhhmmss timestamp: a new migration\'s version would sort before it. Name the migration by hand.',
+      message: '20150101000001000000_networks.up.sql starts with 20150101000001000000, above any YYYYMMDDhhmmss timestamp: a new migration\'s version would sort before it. Name the migration by hand.',
     });
-    const dir = tempDir({ '20240101120000_a.up.sql': '', '20150101000001000000_networks.postgres.up.sql': '' });
+    const dir = tempDir({ '20240101120000_a.up.sql': '', '20150101000001000000_networks.up.sql': '' });
     try {
       assert.equal(create(dir, 'x', NOW), `${planned.ok ? '' : planned.message} Nothing was created.`);
     } finally {

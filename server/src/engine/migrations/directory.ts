@@ -4,8 +4,9 @@
  */
 import * as path from 'node:path';
 import { memoized, type FileHost } from '../host';
-import { compareVersions, sameVersion, type Convention, type InvalidName, type MigrationFile, type VersionScheme } from './convention';
+import { compareVersions, sameVersion, versionIdentity, type Convention, type InvalidName, type MigrationFile, type VersionScheme } from './convention';
 import { golangMigrate } from './golang-migrate';
+import { forPostgres } from './pop';
 
 export interface MigrationDirectory {
   dir: string;
@@ -14,6 +15,12 @@ export interface MigrationDirectory {
   migrations: MigrationFile[];
   /** `.sql` files the tool would skip. */
   invalid: InvalidName[];
+  /**
+   * Migrations the tool never runs on PostgreSQL, by absolute path, with the reason: files of
+   * another database (pop `.mysql.`), and files for every database where PostgreSQL has its own for
+   * that version. They are not in `migrations` and are not checked as PostgreSQL.
+   */
+  notPostgres: ReadonlyMap<string, string>;
   /** Whether this looks like a migrations directory at all. */
   isMigrationDirectory: boolean;
   /**
@@ -49,11 +56,11 @@ function readDirectoryNow(dir: string, host: FileHost, convention: Convention): 
   if (convention.nested && host.listDirs) {
     for (const sub of host.listDirs(dir)) for (const name of host.readDir(path.join(dir, sub))) names.push(`${sub}/${name}`);
   }
-  const migrations: MigrationFile[] = [];
+  const parsed: MigrationFile[] = [];
   const highestPrefix: MigrationDirectory['highestPrefix'] = { number: 0n, name: undefined };
   for (const name of names) {
     const file = convention.parse(path.join(dir, name));
-    if (file) migrations.push(file);
+    if (file) parsed.push(file);
     const lead = /^([0-9]+(?:-[0-9]+)*)/.exec(name);
     if (lead && (/\.sql$/i.test(name) || name.includes('/'))) {
       const n = BigInt(lead[1]!.replace(/-/g, ''));
@@ -63,25 +70,45 @@ function readDirectoryNow(dir: string, host: FileHost, convention: Convention): 
       }
     }
   }
+  // Files of another database, and files for every database that PostgreSQL's own file replaces.
+  const notPostgres = new Map<string, string>();
+  const own = new Set(parsed.filter((m) => m.dialect === 'postgres').map((m) => `${m.direction}\0${versionIdentity(m)}`));
+  const migrations = parsed.filter((m) => {
+    if (!forPostgres(m.dialect)) {
+      notPostgres.set(path.resolve(m.path), `it is ${convention.displayName}'s migration for ${m.dialect}, not PostgreSQL`);
+      return false;
+    }
+    if (m.dialect === undefined && own.has(`${m.direction}\0${versionIdentity(m)}`)) {
+      notPostgres.set(path.resolve(m.path), `on PostgreSQL, ${convention.displayName} runs the version's \`.postgres.\` file instead`);
+      return false;
+    }
+    return true;
+  });
   migrations.sort(compareMigrations);
-  const isMigrationDirectory = migrations.length > 0 || MIGRATION_DIR_NAME.test(path.basename(dir));
-  // Migrations by version number (and direction), found by lookup: rules ask for every file.
+  const isMigrationDirectory = migrations.length > 0 || notPostgres.size > 0 || MIGRATION_DIR_NAME.test(path.basename(dir));
+  // Migrations by version (every part, and the key) and direction, found by lookup: rules ask for
+  // every file. By number too, for callers that only have one (verify).
   const index = new Map<string, MigrationFile[]>();
-  for (const m of migrations) {
-    const key = `${m.direction}\0${m.versionNumber}`;
-    const list = index.get(key);
+  const byNumber = new Map<string, MigrationFile[]>();
+  const push = (map: Map<string, MigrationFile[]>, key: string, m: MigrationFile): void => {
+    const list = map.get(key);
     if (list) list.push(m);
-    else index.set(key, [m]);
+    else map.set(key, [m]);
+  };
+  for (const m of migrations) {
+    push(index, `${m.direction}\0${versionIdentity(m)}`, m);
+    push(byNumber, `${m.direction}\0${m.versionNumber}`, m);
   }
   const byVersion = (v: bigint | MigrationFile, d: 'up' | 'down'): MigrationFile[] => {
-    const candidates = index.get(`${d}\0${typeof v === 'bigint' ? v : v.versionNumber}`) ?? [];
-    return typeof v === 'bigint' ? candidates : candidates.filter((m) => sameVersion(m, v));
+    if (typeof v === 'bigint') return byNumber.get(`${d}\0${v}`) ?? [];
+    return (index.get(`${d}\0${versionIdentity(v)}`) ?? []).filter((m) => sameVersion(m, v));
   };
   const directory: MigrationDirectory = {
     dir,
     convention,
     migrations,
     invalid: [],
+    notPostgres,
     isMigrationDirectory,
     ups: (v) => byVersion(v, 'up'),
     downs: (v) => byVersion(v, 'down'),
@@ -89,7 +116,7 @@ function readDirectoryNow(dir: string, host: FileHost, convention: Convention): 
     highestPrefix,
   };
   if (isMigrationDirectory) {
-    const known = new Set(migrations.map((m) => m.fileName));
+    const known = new Set(parsed.map((m) => m.fileName));
     for (const name of names) {
       if (known.has(name)) continue;
       const bad = diagnoseFileName(directory, name);

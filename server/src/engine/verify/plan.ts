@@ -85,6 +85,15 @@ const TOOL_TABLES: Record<ConventionId, ToolTable> = {
       'type varchar(20) NOT NULL, script varchar(1000) NOT NULL, checksum int, installed_by varchar(100) NOT NULL, ' +
       'installed_on timestamp NOT NULL DEFAULT now(), execution_time int NOT NULL, success boolean NOT NULL)',
   },
+  // gobuffalo/pop and ory/popx keep the versions they ran in `schema_migration`.
+  pop: {
+    name: 'public.schema_migration',
+    ddl: 'CREATE TABLE IF NOT EXISTS schema_migration (version varchar(14) NOT NULL PRIMARY KEY)',
+  },
+  popx: {
+    name: 'public.schema_migration',
+    ddl: 'CREATE TABLE IF NOT EXISTS schema_migration (version varchar(48) NOT NULL PRIMARY KEY, version_self int NOT NULL DEFAULT 0)',
+  },
   // A tool Migration Guard does not know: its own table is unknown, so a neutral one stands in.
   unrecognised: {
     name: 'public.__migration_guard_versions',

@@ -48,7 +48,7 @@ export const banUncommittedTransaction: Rule = {
       const fix =
         section.mode === 'none'
           ? { title: 'Add COMMIT after the last statement', edits: commitEdits(ctx.parsed, last, eol) }
-          : { title: `Remove ${keyword}: ${ctx.convention.recognised === false ? 'the file' : ctx.convention.displayName} already runs the statements in one transaction`, edits: [{ span: statementRemovalSpan(ctx.parsed, open), newText: '' }] };
+          : { title: `Remove ${keyword}: ${ctx.convention.unknownTool ? 'the file' : ctx.convention.displayName} already runs the statements in one transaction`, edits: [{ span: statementRemovalSpan(ctx.parsed, open), newText: '' }] };
       ctx.report({ messageId: 'uncommitted', data: { keyword }, span: open.span, statement: open, fix });
     }
   },

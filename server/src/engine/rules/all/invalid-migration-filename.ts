@@ -16,7 +16,7 @@ export const invalidMigrationFilename: Rule = {
     help: 'The tool only loads files named like its migrations; any other file never runs. Rename it, or move files that are not migrations (seeds, schema dumps) out of the directory.',
   },
   check(ctx) {
-    if (ctx.migration || !ctx.directory.isMigrationDirectory) return;
+    if (ctx.migration || ctx.convention.unknownTool || !ctx.directory.isMigrationDirectory) return;
     // Relative to the migrations directory: `<folder>/seed.sql` for folder-per-migration.
     const fileName = path.relative(ctx.directory.dir, ctx.filePath).split(path.sep).join('/');
     const bad = diagnoseFileName(ctx.directory, fileName);

@@ -24,18 +24,22 @@ export const missingDownMigration: Rule = {
         'No migration in this folder has a down migration (reported on the newest one only): version {{version}} cannot be rolled back. Add {{expected}}, or turn missing-down-migration off in .migration-guard.json if this project never rolls back.',
       misnamedDown:
         'Version {{version}} has no down migration that {{tool}} loads: `{{misnamed}}` is skipped for its name. Rename it to {{expected}}.',
+      missingDownRefused: 'Version {{version}} has no down migration: {{tool}} refuses to load a folder in which an up migration has none, so no migration of it runs. Add {{expected}} (an empty file if there is nothing to undo).',
     },
     help: 'Write the down migration next to the up one, or as the down section of the same file for tools that keep both in one file (the "Generate down migration" quick fix drafts it), or turn the rule off for projects that never roll back.',
   },
   check(ctx) {
     const m = ctx.migration;
+    // An unrecognised tool's folder too (its messages claim nothing about the tool; an up-only
+    // folder is reported once, on its newest migration).
     if (!m || !ctx.sections.some((s) => s.direction === 'up')) return;
     const span = { start: 0, end: ctx.parsed.lines.lineEnd(0) };
     const data = { version: m.version, tool: ctx.convention.displayName, expected: ctx.convention.describeCounterpart(m, 'down') };
     // One file holding both directions: the down is a section of the same file.
     if (ctx.convention.layout === 'single') {
       if (ctx.sections.some((s) => s.direction === 'down')) return;
-      if (!folderHasDown(ctx)) {
+      // An up-only folder (no down section with SQL anywhere): the newest migration (or each above the baseline) stands for all.
+      if (!ctx.convention.requiresDown && !folderHasDown(ctx)) {
         if (!reportedInUpOnlyFolder(ctx, m)) return;
         if (!ctx.baseline) {
           ctx.report({ messageId: 'upOnly', data, span });
@@ -56,8 +60,11 @@ export const missingDownMigration: Rule = {
         });
         return;
       }
+      // In an unrecognised tool's folder without any down file, nothing says the tool pairs files at all.
+      if (ctx.convention.unknownTool && !ctx.directory.migrations.some((d) => d.direction === 'down')) return;
       // An up-only folder (no down with SQL anywhere): the newest migration (or each above the baseline) stands for all.
-      if (!folderHasDown(ctx)) {
+      // (Not where the tool refuses a folder with an up that has no down: that is reported on every such up.)
+      if (!ctx.convention.requiresDown && !folderHasDown(ctx)) {
         if (!reportedInUpOnlyFolder(ctx, m)) return;
         if (!ctx.baseline) {
           ctx.report({ messageId: 'upOnly', data, span });
@@ -65,7 +72,13 @@ export const missingDownMigration: Rule = {
         }
       }
     }
-    const messageId = ctx.convention.rollbackWithoutDown === 'error' ? 'missingDownFails' : ctx.convention.rollbackWithoutDown === 'unknown' ? 'missingDownUnknown' : 'missingDown';
+    const messageId = ctx.convention.requiresDown
+      ? 'missingDownRefused'
+      : ctx.convention.rollbackWithoutDown === 'error'
+        ? 'missingDownFails'
+        : ctx.convention.rollbackWithoutDown === 'unknown'
+          ? 'missingDownUnknown'
+          : 'missingDown';
     ctx.report({ messageId, data, span });
   },
 };
