@@ -15,6 +15,10 @@
 //   keystroke p50, 24-line file in that folder             ≤ 1.0 × squawk's
 //   keystroke p50, small file after 299 vs after 29        ≤ 1.3 (ours against ours)
 //   spawn → first diagnostics                              ≤ 2.0 × our own spawn → initialize
+//   spawn → first full workspace report of the 300-migration folder, no file open (issue 11:
+//   `workspace/diagnostic`, every file's findings)          ≤ 1.5 × our CLI's `check` of that folder
+//   (spawn → exit, one thread: the same engine without an editor); squawk's CLI over the same
+//   files is reported beside it.
 // Reported too: a keystroke in migration 10 then the re-pull of the open newest file, peak memory.
 //
 // usage: node bench/lsp.mjs [--edits N] [--json out.json]   (needs `npm run build`; installs squawk-cli on first use)
@@ -40,6 +44,7 @@ const TARGETS = {
   small: 1.0,
   history: 1.3,
   startup: 2.0,
+  workspace: 1.5,
 };
 
 if (!fs.existsSync(path.join(corpus, 'LemmyNet__lemmy'))) {
@@ -335,6 +340,34 @@ try {
     }
     console.log(`  spawn → initialize: ours ${ms(median(init))}; spawn → first diagnostics: ours ${ms(median(first))}, squawk ${ms(median(sqFirst))}`);
     row('spawn → first diagnostics (against our spawn → initialize)', median(first), median(init), 'init  ', median(first) / median(init), TARGETS.startup);
+  }
+
+  // The whole folder, no file open: spawn → the first full workspace/diagnostic report (every file),
+  // against our CLI's check of the same folder and squawk's CLI over the same files (three runs, medians).
+  {
+    const files = fs.readdirSync(fx.f300.dir).filter((n) => n.endsWith('.sql')).map((n) => path.join(fx.f300.dir, n));
+    const report = [];
+    const cli = [];
+    const sq = [];
+    for (let run = 0; run < 3; run++) {
+      const c = ours();
+      await c.initialize(fx.f300.root);
+      const { result, at } = await c.request('workspace/diagnostic', { previousResultIds: [] }, 300000);
+      report.push(at - c.spawnedAt);
+      const full = (result?.items ?? []).filter((i) => i.kind === 'full').length;
+      const findings = (result?.items ?? []).reduce((n, i) => n + (i.items?.length ?? 0), 0);
+      if (full !== files.length) throw new Error(`workspace report: ${full} full reports for ${files.length} files`);
+      if (run === 0) console.log(`  workspace report: ${full} files, ${findings} findings`);
+      await c.stop();
+      let t = performance.now();
+      spawnSync(process.execPath, [path.join(root, 'dist', 'cli.js'), 'check', fx.f300.dir, '--format', 'json', '--jobs', '1'], { stdio: 'ignore' });
+      cli.push(performance.now() - t);
+      t = performance.now();
+      spawnSync(squawkBin, ['--reporter', 'json', ...files], { stdio: 'ignore' });
+      sq.push(performance.now() - t);
+    }
+    row('spawn → full workspace report, 300-migration folder', median(report), median(cli), 'CLI   ', median(report) / median(cli), TARGETS.workspace);
+    row('spawn → full workspace report, against squawk CLI', median(report), median(sq), 'squawk', median(report) / median(sq));
   }
 
   // Keystrokes: the 2,000-line file and the small file after 299 migrations; the small file after 29.

@@ -5,7 +5,10 @@
 // migration, "Migration Guard: Create paired migration" from the command palette with a typed title, the
 // "Verify up → down → up" CodeLens on a down that forgets an index (editor, Problems panel, notification),
 // "Migration Guard: Show schema change" from the palette (the diff editor of the schemas), and
-// "Migration Guard: Review migration" (the rendered review in the Markdown preview).
+// "Migration Guard: Review migration" (the rendered review in the Markdown preview); the whole folder in
+// view: the Problems panel lists findings of files nobody opened (workspace diagnostics), the language
+// status item names the convention, "Rename to …" renames a misnamed down, the backup-copy fix clears its
+// warning, and "Create paired migration" in a folder of title-less names picks the next version.
 // Screenshots go to .e2e/screenshots/ (with --screenshots: docs/images/, for the README).
 //
 // Options: --skip-build (reuse migration-guard.vsix), --vsix FILE, --screenshots, --keep, --headed.
@@ -190,12 +193,12 @@ const code = await guarded(TAG, timeoutMs, cleanups, async () => {
     await shot('problems-panel');
   });
 
-  await check('the Ctrl+. quick fix "Generate down migration" writes the down file', async () => {
+  await check('the Ctrl+. quick fix "Generate 000003_add_orders.down.sql" writes the down file', async () => {
     await openFile('000003_add_orders.up.sql');
     await until('the missing-down squiggle', async () => (await page.locator('.monaco-editor .squiggly-warning').count()) >= 1, 60_000);
     await page.keyboard.press(`${MOD}+Home`);
     await page.keyboard.press(`${MOD}+.`);
-    const item = page.locator('.action-widget .monaco-list-row', { hasText: 'Generate down migration' }).first();
+    const item = page.locator('.action-widget .monaco-list-row', { hasText: 'Generate 000003_add_orders.down.sql' }).first();
     await item.waitFor({ state: 'visible', timeout: WAIT });
     await shot('quick-fix-menu');
     await item.click();
@@ -241,6 +244,9 @@ const code = await guarded(TAG, timeoutMs, cleanups, async () => {
   // forgets the index (products_sku_idx) the up created. The first verification starts PGlite in the
   // language server's child process: several seconds, more with a cold cache.
   const brokenDown = '000002_add_product_price.down.sql';
+  // The Problems panel's filter box and rows (the workspace's every file is listed: filter to the rows a check is about).
+  const problemsFilter = () => page.getByPlaceholder(/^Filter \(e\.g\./).first();
+  const markerRow = (text) => page.locator('.markers-panel .monaco-list-row', { hasText: text }).first();
   const verifyRow = () => page.locator('.markers-panel .monaco-list-row', { hasText: 'does not drop index products_sku_idx' }).first();
 
   await check('the "Verify up → down → up" CodeLens reports the index the down forgets, in the editor and the Problems panel', async () => {
@@ -253,6 +259,7 @@ const code = await guarded(TAG, timeoutMs, cleanups, async () => {
     await lens.click();
     // The Problems panel (opened by an earlier check; opened here if not) gets the verification's row.
     if (!(await page.locator('.markers-panel').first().isVisible())) await page.keyboard.press(`${MOD}+Shift+M`);
+    await problemsFilter().fill('products_sku_idx');
     await verifyRow().waitFor({ state: 'visible', timeout: WAIT });
     const label = (await verifyRow().getAttribute('aria-label')) ?? '';
     if (!/error/i.test(label) || !label.includes('migration-guard-verify')) throw new Error(`unexpected aria-label: ${label}`);
@@ -305,6 +312,98 @@ const code = await guarded(TAG, timeoutMs, cleanups, async () => {
     // Rule ids are links to their pages.
     await preview.locator('a[href$="/docs/rules/missing-inverse.md"]', { hasText: 'missing-inverse' }).first().waitFor({ state: 'attached', timeout: WAIT });
     await shot('review-migration');
+  });
+
+  // services/accounts/migrations: a misnamed down (000002_add_accounts_email_down.sql) and a DROP COLUMN
+  // (000003); services/legacy/migrations: title-less names (0001.up.sql ...). None was opened so far.
+  const accounts = join(workspace, 'services', 'accounts', 'migrations');
+  const legacy = join(workspace, 'services', 'legacy', 'migrations');
+  const misnamed = '000002_add_accounts_email_down.sql';
+  async function showProblems(filter) {
+    if (!(await page.locator('.markers-panel').first().isVisible())) await page.keyboard.press(`${MOD}+Shift+M`);
+    await page.locator('.markers-panel').first().waitFor({ state: 'visible', timeout: WAIT });
+    await problemsFilter().fill(filter);
+  }
+
+  await check('the Problems panel lists the findings of migration files nobody opened', async () => {
+    await runCommand('View: Close All Editors');
+    await until('no open editor', async () => (await page.locator('.tabs-container .tab').count()) === 0);
+    await showProblems('accounts');
+    // Workspace diagnostics: both files of services/accounts, never opened.
+    await markerRow('golang-migrate silently skips `000002_add_accounts_email_down.sql`').waitFor({ state: 'visible', timeout: WAIT });
+    await markerRow('Dropping column fax of accounts deletes its data').waitFor({ state: 'visible', timeout: WAIT });
+    const label = (await markerRow('Dropping column fax of accounts').getAttribute('aria-label')) ?? '';
+    if (!label.includes('migration-guard')) throw new Error(`unexpected aria-label: ${label}`);
+    if ((await page.locator('.tabs-container .tab').count()) !== 0) throw new Error('a file was opened');
+    await shot('workspace-problems');
+  });
+
+  await check('the language status item names the convention of the folder', async () => {
+    await openFile('000001_create_accounts.up.sql');
+    const status = page.locator('[id="status.languageStatus"]').first();
+    await status.waitFor({ state: 'visible', timeout: WAIT });
+    await until('the Migration Guard item in the language status', async () => {
+      await status.click();
+      const hover = page.locator('.monaco-hover, .context-view', { hasText: 'golang-migrate (detected)' }).first();
+      await hover.waitFor({ state: 'visible', timeout: 3000 });
+      return (await hover.textContent()).includes('PostgreSQL');
+    });
+    await shot('language-status');
+    await page.keyboard.press('Escape');
+  });
+
+  await check('"Rename to …" renames the misnamed down, and its warnings leave the Problems panel', async () => {
+    await openFile(misnamed);
+    await page.keyboard.press(`${MOD}+Home`);
+    await page.keyboard.press(`${MOD}+.`);
+    const item = page.locator('.action-widget .monaco-list-row', { hasText: 'Rename to 000002_add_accounts_email.down.sql' }).first();
+    await item.waitFor({ state: 'visible', timeout: WAIT });
+    await shot('rename-quick-fix');
+    await item.click();
+    await until('the renamed file on disk', () => existsSync(join(accounts, '000002_add_accounts_email.down.sql')) && !existsSync(join(accounts, misnamed)));
+    await showProblems('accounts');
+    await until('the misnamed-file and missing-down rows to leave', async () => (await markerRow('000002_add_accounts_email_down.sql').count()) === 0 && (await markerRow('Version 000002 has no down migration').count()) === 0);
+    await shot('renamed');
+  });
+
+  await check('the backup-copy fix clears its ban-drop-column warning', async () => {
+    await runCommand('View: Close All Editors');
+    await openFile('000003_drop_accounts_fax.up.sql');
+    await until('the DROP COLUMN squiggle', async () => (await page.locator('.monaco-editor .squiggly-warning').count()) >= 1);
+    await page.locator('.monaco-editor .view-line', { hasText: 'DROP COLUMN fax' }).first().click();
+    await page.keyboard.press(`${MOD}+.`);
+    const item = page.locator('.action-widget .monaco-list-row', { hasText: 'Back up accounts.fax before dropping it' }).first();
+    await item.waitFor({ state: 'visible', timeout: WAIT });
+    await shot('backup-quick-fix');
+    await item.click();
+    // The fix shows the down it edited, then both files are saved.
+    await page.locator('.tabs-container .tab.active', { hasText: '000003_drop_accounts_fax.down.sql' }).waitFor({ state: 'visible', timeout: WAIT });
+    await runCommand('File: Save All Files');
+    await until('the backup in the up on disk', () => /CREATE TABLE .* AS SELECT/i.test(readFileSync(join(accounts, '000003_drop_accounts_fax.up.sql'), 'utf8')));
+    await showProblems('accounts');
+    await until('the ban-drop-column row to leave', async () => (await markerRow('Dropping column fax of accounts').count()) === 0);
+    await shot('backup-copy');
+  });
+
+  await check('"Create paired migration" in a folder of title-less names picks the next version', async () => {
+    await runCommand('View: Close All Editors');
+    await openFile('0003.up.sql');
+    const before = new Set(readdirSync(legacy));
+    // Not runCommand: the same quick input stays open, asking the title.
+    await page.keyboard.press('F1');
+    await page.locator(quickInput).waitFor({ state: 'visible' });
+    await page.locator(quickInput).fill('>Migration Guard: Create paired migration');
+    await quickRow('Migration Guard: Create paired migration').waitFor({ state: 'visible' });
+    await page.keyboard.press('Enter');
+    await page.locator('.quick-input-widget', { hasText: 'Title of the new migration' }).waitFor({ state: 'visible', timeout: WAIT });
+    await page.locator(quickInput).pressSequentially('add widget colour', { delay: 20 });
+    // The exact names are shown before anything is created.
+    await page.locator('.quick-input-widget', { hasText: '0004_add_widget_colour.up.sql' }).waitFor({ state: 'visible', timeout: WAIT });
+    await shot('create-paired-title-less');
+    await page.keyboard.press('Enter');
+    await until('both new files on disk', () => existsSync(join(legacy, '0004_add_widget_colour.up.sql')) && existsSync(join(legacy, '0004_add_widget_colour.down.sql')));
+    const added = readdirSync(legacy).filter((f) => !before.has(f)).sort();
+    if (added.join() !== '0004_add_widget_colour.down.sql,0004_add_widget_colour.up.sql') throw new Error(`unexpected new files: ${added.join(', ')}`);
   });
 
   await context.close().catch(() => {});

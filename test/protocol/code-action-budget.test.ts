@@ -63,4 +63,24 @@ describe('code actions on many diagnostics', () => {
     assert.match(disabled[0]!.disabled!.reason, new RegExp(`^not prepared: ${diagnostics.length} diagnostics are selected; ask with the cursor on this statement$`));
     assert.equal(actions.filter((a) => a.title === 'Disable ban-drop-column for this line' && a.edit).length, N);
   });
+
+  it('the generated down of a large up is not prepared in a whole-file request, and prepared at the cursor', async () => {
+    // An empty down (empty-down-migration) beside an up of 600 CREATE INDEX: generating its down inverts
+    // them all, which alone could outlast the budget of a request that selects the whole file.
+    const adds = Array.from({ length: N }, (_, i) => `CREATE INDEX wide_again_${i} ON wide (id);\n`).join('');
+    fs.writeFileSync(path.join(dir, '000003_again.down.sql'), '');
+    const up = await server.open(path.join(dir, '000003_again.up.sql'), adds);
+    const diagnostics = await server.pull(up);
+    const empty = diagnostics.find((d) => d.code === 'empty-down-migration');
+    assert.ok(empty && diagnostics.length > 50, `${diagnostics.length} diagnostics`);
+    const all = { start: { line: 0, character: 0 }, end: { line: N, character: 0 } };
+    const wide = (await server.codeActions(up, all, diagnostics)).filter(isAction).filter((a) => /^Generate /.test(a.title));
+    assert.deepEqual(
+      wide.map((a) => [a.title, a.disabled?.reason]),
+      [['Generate down migration', `not prepared: ${diagnostics.length} diagnostics are selected; ask with the cursor on this statement`]],
+    );
+    const here = (await server.codeActions(up, empty.range, [empty])).filter(isAction).filter((a) => /^Generate /.test(a.title));
+    assert.deepEqual(here.map((a) => [a.title, a.disabled]), [['Generate down migration into 000003_again.down.sql', undefined]]);
+    await server.close(up);
+  });
 });

@@ -245,3 +245,33 @@ describe('cli', () => {
     assert.deepEqual(await cli(root, '--version'), { code: 0, stdout: `${pkg.version}\n`, stderr: '' });
   });
 });
+
+describe('the migration-guard task\'s problem matcher', () => {
+  it('reads every line of `check` (text) into file, line, column, severity, rule and message', async () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as {
+      contributes: { problemMatchers: { name: string; fileLocation: unknown; pattern: { regexp: string; file: number; line: number; column: number; severity: number; code: number; message: number } }[]; taskDefinitions: { type: string }[] };
+    };
+    const matcher = pkg.contributes.problemMatchers.find((m) => `$${m.name}` === '$migration-guard');
+    assert.ok(matcher, 'package.json contributes the $migration-guard problem matcher');
+    assert.ok(pkg.contributes.taskDefinitions.some((t) => t.type === 'migration-guard'), 'and the migration-guard task type');
+    // Relative paths (the task runs in the folder) and absolute ones (paths given in tasks.json) both resolve.
+    assert.deepEqual(matcher.fileLocation, ['autoDetect', '${workspaceFolder}']);
+    const root = tree({ 'db/migrations/000001_a.up.sql': 'CREATE TABLE a (id int);\n', 'db/migrations/000001_a.down.sql': 'DROP TABLE a;\n', 'db/migrations/000002_b.up.sql': 'SELECT 1;\nDROP TABLE a;\n' });
+    try {
+      const out = await cli(root, 'check', '.');
+      const lines = out.stdout.split('\n').filter((l) => /:\d+:\d+: /.test(l));
+      assert.ok(lines.length >= 2, out.stdout);
+      const re = new RegExp(matcher.pattern.regexp);
+      const read = lines.map((l) => {
+        const m = re.exec(l);
+        assert.ok(m, `the matcher reads: ${l}`);
+        const p = matcher.pattern;
+        return [m[p.file], m[p.line], m[p.column], m[p.severity], m[p.code]].join(' ');
+      });
+      assert.ok(read.includes(`${path.join('db', 'migrations', '000002_b.up.sql')} 2 1 warning ban-drop-table`), read.join('\n'));
+      for (const l of lines) assert.equal(re.exec(l)![matcher.pattern.message]!.length > 0, true);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+});

@@ -34,13 +34,16 @@ describe('diagnostics in a real editor', () => {
         message: 'TRUNCATE audit_log deletes every row; a down migration cannot bring them back.',
       },
     ]);
-    // Each diagnostic links to its rule's page, bundled with the extension.
+    // Each diagnostic links to its rule's page through the extension's own URI (a click opens the rendered
+    // page inside VS Code, not the raw markdown of the install folder).
+    const ext = vscode.extensions.all.find((e) => e.packageJSON?.name === 'migration-guard');
+    assert.ok(ext);
     for (const d of ds) {
       const code = d.code;
       assert.ok(typeof code === 'object' && code.target instanceof vscode.Uri, `diagnostic ${ruleOf(d)} has no documentation link`);
-      assert.equal(code.target.scheme, 'file');
-      assert.ok(code.target.path.endsWith(`/docs/rules/${ruleOf(d)}.md`), code.target.toString());
-      await vscode.workspace.fs.stat(code.target);
+      assert.equal(code.target.toString(), `${vscode.env.uriScheme}://${ext.id}/rule/${ruleOf(d)}`);
+      // The page it opens is bundled with the extension.
+      await vscode.workspace.fs.stat(vscode.Uri.joinPath(ext.extensionUri, 'docs', 'rules', `${ruleOf(d)}.md`));
     }
   });
 

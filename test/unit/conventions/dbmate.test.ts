@@ -29,7 +29,9 @@ describe('convention: dbmate', () => {
   });
 
   it('pairs the up and down sections of one file', () => {
-    assert.deepEqual(findings(missingDownMigration, '1_a.sql', { '1_a.sql': '-- migrate:up\nCREATE TABLE a ();\n' }), ['missingDown 0:0-0:13']);
+    // (Beside a migration with a down: alone, the folder would be up-only, and the message says so.)
+    assert.deepEqual(findings(missingDownMigration, '1_a.sql', { '1_a.sql': '-- migrate:up\nCREATE TABLE a ();\n', '0_z.sql': TEXT }), ['missingDown 0:0-0:13']);
+    assert.deepEqual(findings(missingDownMigration, '1_a.sql', { '1_a.sql': '-- migrate:up\nCREATE TABLE a ();\n' }), ['upOnly 0:0-0:13']);
     assert.deepEqual(findings(missingDownMigration, '1_a.sql', { '1_a.sql': TEXT }), []);
   });
 

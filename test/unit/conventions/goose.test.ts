@@ -68,8 +68,10 @@ describe('convention: goose', () => {
 
   it('pairs the up section with the down section of the same file', () => {
     const up = '-- +goose Up\nCREATE TABLE a (id int);\n';
-    assert.deepEqual(findings(missingDownMigration, '00001_a.sql', { '00001_a.sql': up }), ['missingDown 0:0-0:12']);
-    assert.deepEqual(messages(missingDownMigration, '00001_a.sql', { '00001_a.sql': up }), [
+    const withDown = '-- +goose Up\nCREATE TABLE z (id int);\n-- +goose Down\nDROP TABLE z;\n';
+    assert.deepEqual(findings(missingDownMigration, '00001_a.sql', { '00001_a.sql': up, '00002_z.sql': withDown }), ['missingDown 0:0-0:12']);
+    assert.deepEqual(findings(missingDownMigration, '00001_a.sql', { '00001_a.sql': up }), ['upOnly 0:0-0:12']);
+    assert.deepEqual(messages(missingDownMigration, '00001_a.sql', { '00001_a.sql': up, '00002_z.sql': withDown }), [
       'Version 00001 has no down migration: rolling it back makes goose record the older version without running any SQL. Add a `-- +goose Down` section.',
     ]);
     assert.deepEqual(findings(missingDownMigration, '00001_a.sql', { '00001_a.sql': `${up}-- +goose Down\nDROP TABLE a;\n` }), []);

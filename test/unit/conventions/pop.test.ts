@@ -94,7 +94,8 @@ describe('convention: pop and popx', () => {
     assert.deepEqual(messages(missingDownMigration, '20150101000001000000_a.postgres.up.sql', files), [
       'Version 20150101000001000000 has no down migration: popx refuses to load a folder in which an up migration has none, so no migration of it runs. Add `20150101000001000000_a.postgres.down.sql` (an empty file if there is nothing to undo).',
     ]);
-    const popFiles = { '1_a.postgres.up.sql': 'CREATE TABLE a ();', '2_b.postgres.up.sql': '', '2_b.postgres.down.sql': '' };
+    // (Beside a down with SQL: in a folder where no down has any, only the newest migration is reported.)
+    const popFiles = { '1_a.postgres.up.sql': 'CREATE TABLE a ();', '2_b.postgres.up.sql': 'CREATE TABLE b ();', '2_b.postgres.down.sql': 'DROP TABLE b;' };
     assert.deepEqual(messages(missingDownMigration, '1_a.postgres.up.sql', popFiles), ['Version 1 has no down migration: pop cannot roll it back. Add `1_a.postgres.down.sql`.']);
   });
 

@@ -26,7 +26,7 @@ describe('convention: sql-migrate', () => {
   });
 
   it('pairs the sections of one file; versions may repeat (migrations are keyed by name)', () => {
-    assert.deepEqual(findings(missingDownMigration, '1-a.sql', { '1-a.sql': '-- +migrate Up\nSELECT 1;\n' }), ['missingDown 0:0-0:14']);
+    assert.deepEqual(findings(missingDownMigration, '1-a.sql', { '1-a.sql': '-- +migrate Up\nSELECT 1;\n', '0-z.sql': TEXT }), ['missingDown 0:0-0:14']);
     assert.deepEqual(findings(missingDownMigration, '1-a.sql', { '1-a.sql': TEXT }), []);
     assert.deepEqual(findings(duplicateMigrationVersion, '1-a.sql', { '1-a.sql': TEXT, '1-b.sql': TEXT }), []);
   });

@@ -9,6 +9,12 @@ ruleTester(emptyDownMigration, {
     { name: 'the down file itself is not reported', code: '', fileName: '000001_init.down.sql', files: { '000001_init.up.sql': 'CREATE TABLE a ();' } },
     { name: 'goose: a down section with SQL', code: '-- +goose Up\nCREATE TABLE a ();\n-- +goose Down\nDROP TABLE a;\n', fileName: '00001_init.sql' },
     { name: 'goose: no down section is missing-down-migration', code: '-- +goose Up\nCREATE TABLE a ();\n', fileName: '00001_init.sql' },
+    {
+      name: 'an up-only folder (no down has SQL): an older migration is not reported',
+      code: 'CREATE TABLE a ();',
+      fileName: '000001_a.up.sql',
+      files: { '000001_a.down.sql': '', '000002_b.up.sql': '', '000002_b.down.sql': '' },
+    },
   ],
   invalid: [
     {
@@ -30,7 +36,7 @@ ruleTester(emptyDownMigration, {
       name: 'folder-per-migration: an empty down.sql',
       code: 'CREATE TABLE a ();',
       fileName: '2024-01-01-000000_init/up.sql',
-      files: { '2024-01-01-000000_init/down.sql': '', '2024-01-02-000000_b/up.sql': '' },
+      files: { '2024-01-01-000000_init/down.sql': '', '2024-01-02-000000_b/up.sql': '', '2024-01-02-000000_b/down.sql': 'SELECT 1;' },
       errors: [{ messageId: 'emptyDown', message: '`down.sql` is empty: rolling version 2024-01-01-000000 back runs no SQL and undoes nothing. Write the down (the quick fix generates it), or a comment saying why nothing needs undoing.' }],
     },
     {
@@ -38,6 +44,13 @@ ruleTester(emptyDownMigration, {
       code: '-- +goose Up\nCREATE TABLE a ();\n-- +goose Down\n',
       fileName: '00001_init.sql',
       errors: [{ messageId: 'emptyDown', range: '0:0-0:12' }],
+    },
+    {
+      name: 'an up-only folder (no down has SQL): only the newest is reported',
+      code: 'CREATE TABLE b ();',
+      fileName: '000002_b.up.sql',
+      files: { '000001_a.up.sql': '', '000001_a.down.sql': '', '000002_b.down.sql': '  \n' },
+      errors: [{ messageId: 'emptyDown' }],
     },
     {
       name: 'suppressed for the file',

@@ -35,7 +35,7 @@ ruleTester(missingDownMigration, {
       name: 'no down beside the up; the range is the first line',
       code: 'CREATE TABLE a (id int);\nCREATE TABLE b (id int);',
       fileName: '000002_add_tables.up.sql',
-      files: { '000001_init.up.sql': '', '000001_init.down.sql': '' },
+      files: { '000001_init.up.sql': 'SELECT 1;', '000001_init.down.sql': 'SELECT 1;' },
       errors: [
         {
           messageId: 'missingDown',
@@ -55,7 +55,7 @@ ruleTester(missingDownMigration, {
       name: 'CRLF and non-ASCII first line',
       code: '-- créer 🚀\r\nCREATE TABLE a ();',
       fileName: '20240101120000_init.up.sql',
-      files: { '20230101120000_a.up.sql': '', '20230101120000_a.down.sql': '' },
+      files: { '20230101120000_a.up.sql': '', '20230101120000_a.down.sql': 'SELECT 1;' },
       errors: [{ messageId: 'missingDown', range: '0:0-0:11' }],
     },
     {
@@ -96,7 +96,7 @@ ruleTester(missingDownMigration, {
       name: 'an unrecognised tool: the message names no tool',
       code: 'CREATE TABLE d ();',
       fileName: '0004.up.sql',
-      files: { '0001.up.sql': '', '0001.down.sql': '', '0002.up.sql': '', '0002.down.sql': '', '0003.up.sql': '', '0003.down.sql': '' },
+      files: { '0001.up.sql': '', '0001.down.sql': 'SELECT 1;', '0002.up.sql': '', '0002.down.sql': '', '0003.up.sql': '', '0003.down.sql': '' },
       errors: [{ messageId: 'missingDownUnknown', message: 'Version 0004 has no down migration, so it cannot be rolled back. Add `0004.down.sql`.' }],
     },
     {

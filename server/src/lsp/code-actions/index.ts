@@ -146,6 +146,12 @@ function configEdit(input: CodeActionInput, createAt: string, property: readonly
  * those actions are offered disabled, saying how to get them.
  */
 export const PLANNING_BUDGET_MS = 250;
+/**
+ * A generated down costs in proportion to the whole up (every statement inverted, the result checked
+ * with the project's rules), so it can outlast the budget on its own: a request carrying more
+ * diagnostics than this (a whole-file selection) offers it not prepared; at the cursor it is prepared.
+ */
+export const GENERATE_IN_WIDE_REQUEST_LIMIT = 50;
 
 export function codeActionsFor(input: CodeActionInput): CodeAction[] {
   const uri = input.doc.uri;
@@ -280,7 +286,8 @@ export function codeActionsFor(input: CodeActionInput): CodeAction[] {
 
       // A misnamed down is renamed, not generated a second time beside it.
       if (GENERATE_DOWN_RULES.has(ruleId) && !actions.some((a) => a?.kind === 'renameFile')) {
-        const action = inBudget() ? downAction(input.filePath, input.doc.getText(), CodeActionKind.QuickFix, diagnostic) : notPrepared(GENERATE_DOWN_TITLE, diagnostic);
+        const prepare = inBudget() && count <= GENERATE_IN_WIDE_REQUEST_LIMIT;
+        const action = prepare ? downAction(input.filePath, input.doc.getText(), CodeActionKind.QuickFix, diagnostic) : notPrepared(GENERATE_DOWN_TITLE, diagnostic);
         if (action) fixes.push(action);
       }
 

@@ -1,11 +1,13 @@
 import * as path from 'node:path';
+import { folderHasDown, reportedInUpOnlyFolder } from '../folder-downs';
 import type { Rule } from '../types';
 
 /**
  * Reports an up migration whose down exists but is empty (whitespace only): the state "Create paired
  * migration" leaves, where rolling back runs nothing. A down holding only a comment is a deliberate
  * no-op (golang-migrate's maintainers suggest one for irreversible steps) and is not reported. For
- * single-file conventions, an empty down section.
+ * single-file conventions, an empty down section. In a folder where no down has SQL (an up-only
+ * project), only the newest migration is reported (or each above the baseline).
  */
 export const emptyDownMigration: Rule = {
   meta: {
@@ -26,6 +28,7 @@ export const emptyDownMigration: Rule = {
     if (ctx.convention.layout === 'single') {
       const down = ctx.sections.find((s) => s.direction === 'down');
       if (!down || ctx.parsed.text.slice(down.span.start, down.span.end).trim() !== '') return;
+      if (!folderHasDown(ctx) && !reportedInUpOnlyFolder(ctx, m)) return;
       ctx.report({ messageId: 'emptyDown', data: { down: 'The down section', version: m.version }, span });
       return;
     }
@@ -33,6 +36,7 @@ export const emptyDownMigration: Rule = {
     const rel = path.relative(ctx.directory.dir, downPath).split(path.sep).join('/');
     const text = ctx.facts.textOf(rel);
     if (text === undefined || text.trim() !== '') return;
+    if (!folderHasDown(ctx) && !reportedInUpOnlyFolder(ctx, m)) return;
     ctx.report({ messageId: 'emptyDown', data: { down: `\`${path.basename(downPath)}\``, version: m.version }, span });
   },
 };

@@ -1,9 +1,9 @@
 import * as path from 'node:path';
-import { compareVersions } from '../../migrations/convention';
+import { folderHasDown, reportedInUpOnlyFolder } from '../folder-downs';
 import type { Rule } from '../types';
 
 /**
- * Reports an up migration without a down. In a folder where no migration has a down file (an
+ * Reports an up migration without a down. In a folder where no migration has a down with SQL (an
  * up-only project: it never rolls back), only the newest migration is reported, or, with a
  * baseline, each migration above it: one finding that says so, not one per file. When a file the
  * tool skips would be this migration's down once renamed (`000005_add_index_down.sql`), the finding
@@ -38,6 +38,14 @@ export const missingDownMigration: Rule = {
     // One file holding both directions: the down is a section of the same file.
     if (ctx.convention.layout === 'single') {
       if (ctx.sections.some((s) => s.direction === 'down')) return;
+      // An up-only folder (no down section with SQL anywhere): the newest migration (or each above the baseline) stands for all.
+      if (!ctx.convention.requiresDown && !folderHasDown(ctx)) {
+        if (!reportedInUpOnlyFolder(ctx, m)) return;
+        if (!ctx.baseline) {
+          ctx.report({ messageId: 'upOnly', data, span });
+          return;
+        }
+      }
     } else {
       if (ctx.directory.downs(m).length > 0) return;
       const counterpart = ctx.convention.counterpartPath(m);
@@ -52,14 +60,13 @@ export const missingDownMigration: Rule = {
         });
         return;
       }
-      // An up-only folder: the newest migration (or each above the baseline) stands for all. In an
-      // unrecognised tool's folder without any down, nothing says the tool pairs files at all.
-      if (!ctx.directory.migrations.some((d) => d.direction === 'down')) {
-        if (ctx.convention.unknownTool) return;
+      // In an unrecognised tool's folder without any down file, nothing says the tool pairs files at all.
+      if (ctx.convention.unknownTool && !ctx.directory.migrations.some((d) => d.direction === 'down')) return;
+      // An up-only folder (no down with SQL anywhere): the newest migration (or each above the baseline) stands for all.
+      // (Not where the tool refuses a folder with an up that has no down: that is reported on every such up.)
+      if (!ctx.convention.requiresDown && !folderHasDown(ctx)) {
+        if (!reportedInUpOnlyFolder(ctx, m)) return;
         if (!ctx.baseline) {
-          const ups = ctx.directory.migrations.filter((d) => d.direction === 'up');
-          const newest = ups[ups.length - 1];
-          if (newest && compareVersions(m, newest) < 0) return;
           ctx.report({ messageId: 'upOnly', data, span });
           return;
         }
