@@ -305,11 +305,16 @@ for (const [t, r, n] of [
   console.log(`  ${pad(t, 16)}${lpad(`${sec(r.ms)} s`, 9)}${lpad(r.cpuMs === undefined ? '-' : `${sec(r.cpuMs)} s`, 9)}${lpad(rate(r.ms), 10)}${lpad(mb(r.peakKB), 10)}${lpad(n, 10)}`);
 }
 const timeRatio = ours.ms / squawk.ms;
+// Target (issue 9): a whole-corpus `check` no slower than squawk's, Node's start-up included.
+const TARGET_WALL_OVER_SQUAWK = 1.0;
 const memRatio = ours.peakKB / squawk.peakKB;
 const cpuRatio = ours.cpuMs !== undefined && squawk.cpuMs ? ours.cpuMs / squawk.cpuMs : undefined;
 console.log(
   `  ratio ours/squawk: time ${timeRatio.toFixed(2)}x, ${cpuRatio === undefined ? '' : `CPU ${cpuRatio.toFixed(2)}x, `}peak memory ${memRatio.toFixed(2)}x`,
 );
+const wallOk = timeRatio <= TARGET_WALL_OVER_SQUAWK;
+console.log(`  wall time ours/squawk ${timeRatio.toFixed(2)}x (target <= ${TARGET_WALL_OVER_SQUAWK}x): ${wallOk ? 'ok' : 'MISSED'}`);
+if (!wallOk) process.exitCode = 1;
 console.log('');
 console.log('  per rule (findings; "both" = the same rule on the same statement of the same file, by file for require-lock-timeout;');
 console.log('  "+ddfo" = our down-drops-foreign-object findings of that kind, which replace ban-drop-* in down migrations):');

@@ -106,7 +106,7 @@ export function configSchema(rules: readonly Rule[] = RULES): Record<string, unk
             type: 'string',
             pattern: '^postgres(ql)?://',
             markdownDescription:
-              'Verify on this PostgreSQL server instead of the embedded PostgreSQL (PGlite). Its database is used only to create a scratch database `migration_guard_verify_<random>`, run the migrations there and drop it; migrations never run in the database the URL names. The user needs the `CREATEDB` privilege. Prefer the `migrationGuard.verify.databaseUrl` user setting or the CLI\'s `--database-url` for URLs with a password.',
+              'Verify on this PostgreSQL server instead of the embedded PostgreSQL (PGlite). Its database is used only to create a scratch database `migration_guard_verify_<random>`, run the migrations there and drop it; migrations never run in the database the URL names. The user needs the `CREATEDB` privilege. Write a password as `${env:NAME}` (expanded from the environment; a password written out is a warning), or keep the URL in the `migrationGuard.verify.databaseUrl` user setting or the CLI\'s `MIGRATION_GUARD_DATABASE_URL`.',
           },
           fixtures: {
             anyOf: [

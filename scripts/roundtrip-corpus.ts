@@ -25,8 +25,9 @@ import * as path from 'node:path';
 import { analyzeFile } from '../server/src/engine/analyze';
 import { NodeFileHost } from '../server/src/engine/host';
 import { generateDownSql } from '../server/src/engine/inverse/index';
-import { sectionText } from '../server/src/engine/inverse/pair';
-import { captureState, compareStates, resetDatabase, runStatements, stateAfter, type State } from '../server/src/engine/inverse/roundtrip';
+import { sectionText } from '../server/src/engine/project/pair';
+import { Workspace } from '../server/src/engine/project/workspace';
+import { captureState, compareStates, resetDatabase, runStatements, stateAfter, type State } from '../server/src/engine/verify/roundtrip';
 import type { Convention, MigrationFile } from '../server/src/engine/migrations/convention';
 import { detectConvention } from '../server/src/engine/migrations/detect';
 import { readMigrationDirectory, type MigrationDirectory } from '../server/src/engine/migrations/directory';
@@ -35,7 +36,6 @@ import { loadParser, parseSql } from '../server/src/engine/parsing/parser';
 import { downOrder } from '../server/src/engine/rules/all/down-order';
 import { missingInverse } from '../server/src/engine/rules/all/missing-inverse';
 import { unexpectedDownStatement } from '../server/src/engine/rules/all/unexpected-down-statement';
-import { resetSchemaCache } from '../server/src/engine/schema';
 import { extensionsIn, runMigrationFile } from '../server/src/engine/verify/execute';
 import { openDatabase, type Database } from '../server/src/engine/verify/pglite';
 
@@ -154,20 +154,21 @@ function describeDifferences(before: State, after: State): string | undefined {
   return undefined;
 }
 
-function flags(directory: MigrationDirectory, m: MigrationFile, downPath: string | undefined, host: NodeFileHost): string[] {
+function flags(directory: MigrationDirectory, m: MigrationFile, downPath: string | undefined, host: NodeFileHost, ws: Workspace): string[] {
   const found = new Set<string>();
   const files = [m.path, ...(downPath && downPath !== m.path ? [downPath] : [])];
   for (const file of files) {
     const text = host.readFile(file);
     if (text === undefined) continue;
-    for (const f of analyzeFile({ filePath: file, text, host, only: RULES, convention: directory.convention }).findings) found.add(f.ruleId);
+    for (const f of analyzeFile({ filePath: file, text, host, workspace: ws, only: RULES, convention: directory.convention }).findings) found.add(f.ruleId);
   }
   return [...found].sort();
 }
 
 async function runDirectory(db: Database, dir: string, convention: Convention, host: NodeFileHost, maxPerDir: number, budgetMs: number): Promise<DirectoryResult> {
   const started = Date.now();
-  resetSchemaCache();
+  const ws = new Workspace(host);
+  const folder = ws.folder(dir, convention);
   const directory = readMigrationDirectory(dir, host, convention);
   const ups = directory.migrations.filter((m) => m.direction === 'up');
   const result: DirectoryResult = { dir, convention: convention.id, ups: ups.length, applied: 0, ms: 0, migrations: [] };
@@ -197,7 +198,7 @@ async function runDirectory(db: Database, dir: string, convention: Convention, h
       result.applied++;
       const entry: MigrationResult = { file: m.fileName, generated: 'exact' };
 
-      const generated = generateDownSql(parseSql(s.up), { schema: { directory, host, migration: m } });
+      const generated = generateDownSql(parseSql(s.up), { schema: folder.resolvedSchema(m) });
       const marked = /^-- TODO irreversible:/m.test(generated);
       const g = await stateAfter(db, generated);
       if (marked) {
@@ -221,7 +222,7 @@ async function runDirectory(db: Database, dir: string, convention: Convention, h
       if (s.down !== undefined && parseSql(s.down).statements.length > 0) {
         const h = await stateAfter(db, s.down);
         const why = h.ok ? describeDifferences(before, h.state) : `fails: ${h.message}`;
-        entry.handWritten = { passes: why === undefined, ...(why ? { why } : {}), flaggedBy: flags(directory, m, s.downPath, host) };
+        entry.handWritten = { passes: why === undefined, ...(why ? { why } : {}), flaggedBy: flags(directory, m, s.downPath, host, ws) };
       }
       result.migrations.push(entry);
     }

@@ -1,9 +1,24 @@
-/** `check` without any output: read each file, analyse it. The CLI and the corpus run share this. */
+/**
+ * `check` without any output: read each file, analyse it. The CLI and the corpus run share this.
+ *
+ * Files are checked folder by folder (a migrations directory under its convention): each folder's
+ * timeline is built once, every file of it is analysed against it, and the folder is released
+ * before the next one, so memory follows the largest folder, not the tree. On a large tree the
+ * folders are shared out to worker threads (one per core, each with its own parser); findings come
+ * back in the order the files were given.
+ */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { analyzeFile, type Analysis } from '../../server/src/engine/analyze';
 import type { EngineOptions } from '../../server/src/engine/config';
 import { NodeFileHost, type FileHost } from '../../server/src/engine/host';
 import type { Convention } from '../../server/src/engine/migrations/convention';
+import { conventionById } from '../../server/src/engine/migrations/detect';
+import { loadParser } from '../../server/src/engine/parsing/parser';
+import { Workspace } from '../../server/src/engine/project/workspace';
+import type { Finding } from '../../server/src/engine/rules/types';
+import { migrationKey } from './changed';
 import type { InputFile } from './files';
 
 export interface FileResult {
@@ -69,24 +84,180 @@ export function describeReadError(e: unknown): string {
   return err.message ?? String(e);
 }
 
+type Options = EngineOptions | ((filePath: string) => EngineOptions & { convention?: Convention });
+
 /**
  * Analyses the files one at a time, each with `options` (or `options(path)`: the project config
- * that applies to it) (the caller keeps what it needs, so memory stays flat).
- * Throws a FileReadError when a file cannot be read; the parser must be loaded.
+ * that applies to it), folder by folder, yielding in the order given (the caller keeps what it
+ * needs). Throws a FileReadError when a file cannot be read; the parser must be loaded.
  */
-export function* checkFiles(
-  files: readonly InputFile[],
-  options: EngineOptions | ((filePath: string) => EngineOptions & { convention?: Convention }),
-  host: FileHost = new RunFileHost(),
-): Generator<FileResult> {
-  for (const file of files) {
-    let text: string;
-    try {
-      text = readSqlFile(file.path);
-    } catch (e) {
-      throw new FileReadError(file, e);
-    }
-    const fileOptions = typeof options === 'function' ? options(file.path) : options;
-    yield { file, analysis: analyzeFile({ ...fileOptions, filePath: file.path, text, host }) };
+export function* checkFiles(files: readonly InputFile[], options: Options, host: FileHost = new RunFileHost()): Generator<FileResult> {
+  const ws = new Workspace(host);
+  for (const group of groupByFolder(files, options, ws)) {
+    const results = group.members.map((i) => analyzeOne(files[i]!, options, ws));
+    ws.release(group.folder(ws));
+    for (const r of results) yield r;
   }
+}
+
+function optionsOf(options: Options, filePath: string): EngineOptions & { convention?: Convention } {
+  return typeof options === 'function' ? options(filePath) : options;
+}
+
+function analyzeOne(file: InputFile, options: Options, ws: Workspace): FileResult {
+  let text: string;
+  try {
+    text = readSqlFile(file.path);
+  } catch (e) {
+    throw new FileReadError(file, e);
+  }
+  return { file, analysis: analyzeFile({ ...optionsOf(options, file.path), filePath: file.path, text, host: ws.host, workspace: ws }) };
+}
+
+interface Group {
+  /** Indexes of the group's files in the input. */
+  members: number[];
+  bytes: number;
+  folder(ws: Workspace): ReturnType<Workspace['folder']>;
+}
+
+/** The input's files by migrations folder (directory and convention), in order of first appearance. */
+function groupByFolder(files: readonly InputFile[], options: Options, ws: Workspace): Group[] {
+  const groups = new Map<string, Group>();
+  files.forEach((file, i) => {
+    const convention = ws.conventionOf(file.path, optionsOf(options, file.path).convention);
+    const dir = convention.directoryOf(file.path);
+    const key = `${convention.id}\0${dir}`;
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = { members: [], bytes: 0, folder: (w) => w.folder(dir, convention) }));
+    g.members.push(i);
+    g.bytes += sizeOf(file.path);
+  });
+  return [...groups.values()];
+}
+
+function sizeOf(p: string): number {
+  try {
+    return fs.statSync(p).size;
+  } catch {
+    return 0;
+  }
+}
+
+/** What a worker is given: its files, with their options as plain data. */
+interface WorkerTask {
+  kind: 'migration-guard-check';
+  files: { file: InputFile; options: EngineOptions; convention?: string }[];
+}
+
+/** What `check` keeps of a file's analysis: its findings, and which migration it belongs to. */
+export interface FileOutcome {
+  findings: Finding[];
+  /** `directory\0version` (see changed.ts), undefined when the file is not a migration. */
+  migrationKey: string | undefined;
+}
+
+const outcomeOf = (analysis: Analysis): FileOutcome => ({ findings: analysis.findings, migrationKey: migrationKey(analysis) });
+
+type WorkerReply = { ok: true; outcomes: FileOutcome[] } | { ok: false; file?: InputFile; message: string };
+
+/** Below this much SQL a run is over before a worker has started. */
+const PARALLEL_BYTES = 512 * 1024;
+
+/**
+ * The findings of every file, in input order. On a large tree with several folders, folders are
+ * shared out to threads (`jobs`; default: one per core, at most 8, when the tree holds more than
+ * 512 KiB of SQL), the largest first, each to the least loaded thread; this thread takes a share too.
+ */
+export async function checkProject(files: readonly InputFile[], options: Options, jobs?: number): Promise<FileOutcome[]> {
+  await loadParser();
+  const ws = new Workspace(new RunFileHost());
+  const groups = groupByFolder(files, options, ws);
+  const total = groups.reduce((n, g) => n + g.bytes, 0);
+  const out: FileOutcome[] = new Array(files.length);
+  // One thread per core by default, and only where it pays; as many as asked with `--jobs`.
+  const workers = jobs ?? (total < PARALLEL_BYTES ? 1 : Math.min(8, os.availableParallelism?.() ?? os.cpus().length));
+  const threads = Math.min(workers, groups.length);
+  if (threads <= 1) {
+    for (const g of groups) {
+      for (const i of g.members) out[i] = outcomeOf(analyzeOne(files[i]!, options, ws).analysis);
+      ws.release(g.folder(ws));
+    }
+    return out;
+  }
+  // Largest folders first, each to the least loaded share (share 0 is this thread's).
+  const shares: { groups: Group[]; bytes: number }[] = Array.from({ length: threads }, () => ({ groups: [], bytes: 0 }));
+  for (const g of [...groups].sort((a, b) => b.bytes - a.bytes)) {
+    const least = shares.reduce((m, s) => (s.bytes < m.bytes ? s : m));
+    least.groups.push(g);
+    least.bytes += g.bytes;
+  }
+  const spawned = shares.slice(1).map((share) => {
+    const members = share.groups.flatMap((g) => g.members);
+    const task: WorkerTask = {
+      kind: 'migration-guard-check',
+      files: members.map((i) => {
+        const o = optionsOf(options, files[i]!.path);
+        const plain: EngineOptions = { ...(o.rules ? { rules: o.rules } : {}), ...(o.postgresVersion !== undefined ? { postgresVersion: o.postgresVersion } : {}) };
+        return { file: files[i]!, options: plain, ...(o.convention ? { convention: o.convention.id } : {}) };
+      }),
+    };
+    return { members, reply: runWorker(task) };
+  });
+  // This thread's share, while the workers run theirs.
+  for (const g of shares[0]!.groups) {
+    for (const i of g.members) out[i] = outcomeOf(analyzeOne(files[i]!, options, ws).analysis);
+    ws.release(g.folder(ws));
+  }
+  for (const w of spawned) {
+    const reply = await w.reply;
+    if (!reply.ok) throw reply.file ? new FileReadError(reply.file, { message: reply.message }) : new Error(reply.message);
+    w.members.forEach((i, k) => (out[i] = reply.outcomes[k]!));
+  }
+  return out;
+}
+
+function runWorker(task: WorkerTask): Promise<WorkerReply> {
+  return new Promise((resolve) => {
+    const worker = new Worker(__filename, { workerData: task });
+    let settled = false;
+    worker.once('message', (reply: WorkerReply) => {
+      settled = true;
+      resolve(reply);
+      void worker.terminate();
+    });
+    worker.once('error', (e) => {
+      if (!settled) resolve({ ok: false, message: `a checking thread failed: ${e.message}` });
+      settled = true;
+    });
+    worker.once('exit', (code) => {
+      if (!settled) resolve({ ok: false, message: `a checking thread stopped (exit ${code})` });
+      settled = true;
+    });
+  });
+}
+
+/** In a worker thread started by `checkProject`: check the files given, post the findings. */
+async function workerMain(task: WorkerTask): Promise<void> {
+  await loadParser();
+  const ws = new Workspace(new RunFileHost());
+  const byPath = new Map(task.files.map((f) => [f.file.path, f] as const));
+  const options = (p: string): EngineOptions & { convention?: Convention } => {
+    const f = byPath.get(p);
+    const convention = f?.convention ? conventionById(f.convention) : undefined;
+    return { ...(f?.options ?? {}), ...(convention ? { convention } : {}) };
+  };
+  const files = task.files.map((f) => f.file);
+  const outcomes: FileOutcome[] = [];
+  try {
+    for (const r of checkFiles(files, options, ws.host)) outcomes.push(outcomeOf(r.analysis));
+    parentPort!.postMessage({ ok: true, outcomes } satisfies WorkerReply);
+  } catch (e) {
+    const message = e instanceof FileReadError ? describeReadError(e.cause) : e instanceof Error ? e.message : String(e);
+    parentPort!.postMessage({ ok: false, message, ...(e instanceof FileReadError ? { file: e.file } : {}) } satisfies WorkerReply);
+  }
+}
+
+if (!isMainThread && (workerData as Partial<WorkerTask> | undefined)?.kind === 'migration-guard-check') {
+  workerMain(workerData as WorkerTask).catch((e: unknown) => parentPort!.postMessage({ ok: false, message: String(e) } satisfies WorkerReply));
 }

@@ -5,13 +5,16 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { NodeFileHost } from '../../server/src/engine/host';
-import { planDown } from '../../server/src/engine/migrations/down-plan';
+import { planDown } from '../../server/src/engine/actions/down-plan';
 import { loadParser } from '../../server/src/engine/parsing/parser';
-import type { Finding, Severity } from '../../server/src/engine/rules/types';
-import { parseArgs, USAGE, type Command, type OutputFormat } from './args';
-import { checkFiles, describeReadError, FileReadError, readSqlFile, RunFileHost } from './check';
-import { collectFiles, displayPath, type InputFile } from './files';
+import { parseArgs, USAGE, type Command } from './args';
+import { filesToReport } from './changed';
+import { checkProject, describeReadError, FileReadError, readSqlFile, RunFileHost } from './check';
+import { collectFiles, displayPath } from './files';
+import { FORMATS, type ReportedFinding } from './format/index';
+import { changedFilesSince, type ChangedSet } from './git';
 import { projectOptions, resolveOptions } from './options';
+import { runReview } from './review';
 import { runVerify } from './verify';
 
 export interface CliIO {
@@ -24,25 +27,15 @@ export const EXIT_OK = 0;
 export const EXIT_ERRORS = 1;
 export const EXIT_USAGE = 2;
 
-/** One finding as the JSON output has it (0-based lines, UTF-16 characters, like LSP). */
-export interface JsonFinding {
-  file: string;
-  rule: string;
-  severity: Severity;
-  message: string;
-  range: Finding['range'];
-}
-
-export interface JsonReport {
-  version: 1;
-  findings: JsonFinding[];
-}
+export type { JsonFinding, JsonReport } from './format/json';
+export { summary } from './format/text';
 
 export async function run(argv: readonly string[], io: CliIO): Promise<number> {
   if (argv[0] === 'verify') return runVerify(argv.slice(1), io);
   const parsed = parseArgs(argv);
   if (!parsed.ok) {
-    io.stderr(`migration-guard: ${parsed.message}\n${USAGE}`);
+    // One line: the reason, and where the usage is (CI logs show it; a screen of usage hides it).
+    io.stderr(`migration-guard: ${parsed.message} (see migration-guard --help)\n`);
     return EXIT_USAGE;
   }
   const command: Command = parsed.command;
@@ -54,13 +47,16 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
       io.stdout(`${packageVersion()}\n`);
       return EXIT_OK;
     case 'check':
-      return check(command.paths, command.format, command.rules, io);
+      return check(command, io);
+    case 'review':
+      return runReview(command, io);
     case 'down':
       return down(command.file, io);
   }
 }
 
-async function check(paths: string[], format: OutputFormat, rules: Parameters<typeof resolveOptions>[0], io: CliIO): Promise<number> {
+async function check(command: Extract<Command, { kind: 'check' }>, io: CliIO): Promise<number> {
+  const { paths, format, rules } = command;
   const resolved = resolveOptions(rules);
   if (!resolved.ok) {
     io.stderr(`migration-guard: ${resolved.message}\n`);
@@ -76,6 +72,15 @@ async function check(paths: string[], format: OutputFormat, rules: Parameters<ty
     io.stderr(`migration-guard: no .sql files found in ${inputs.join(', ')}\n`);
     return EXIT_USAGE;
   }
+  let changed: ChangedSet | undefined;
+  if (command.changedSince !== undefined) {
+    const c = changedFilesSince(command.changedSince, io.cwd);
+    if (!c.ok) {
+      io.stderr(`migration-guard: ${c.message}\n`);
+      return EXIT_USAGE;
+    }
+    changed = c.files;
+  }
   const host = new RunFileHost();
   const project = projectOptions(collected.files.map((f) => f.path), resolved.options, host, (abs) => displayPath(io.cwd, abs));
   for (const w of project.warnings) io.stderr(`migration-guard: ${w}\n`);
@@ -84,49 +89,38 @@ async function check(paths: string[], format: OutputFormat, rules: Parameters<ty
     return EXIT_USAGE;
   }
   await loadParser();
-  const findings: { file: InputFile; finding: Finding }[] = [];
+  const findings: ReportedFinding[] = [];
+  const keys = new Map<string, string | undefined>();
   try {
-    for (const r of checkFiles(collected.files, project.optionsFor, host)) {
-      for (const f of r.analysis.findings) findings.push({ file: r.file, finding: f });
-    }
+    const perFile = await checkProject(collected.files, project.optionsFor, command.jobs);
+    collected.files.forEach((file, i) => {
+      const outcome = perFile[i]!;
+      for (const f of outcome.findings) findings.push({ file, finding: f });
+      if (changed) keys.set(file.path, outcome.migrationKey);
+    });
   } catch (e) {
     if (!(e instanceof FileReadError)) throw e;
     io.stderr(`migration-guard: ${e.message}\n`);
     return EXIT_USAGE;
   }
-  if (format === 'json') {
-    const report: JsonReport = {
-      version: 1,
-      findings: findings.map(({ file, finding: f }) => ({ file: file.display, rule: f.ruleId, severity: f.severity, message: f.message, range: f.range })),
-    };
-    io.stdout(`${JSON.stringify(report)}\n`);
-  } else {
-    let text = '';
-    for (const { file, finding: f } of findings) {
-      text += `${file.display}:${f.range.start.line + 1}:${f.range.start.character + 1}: ${f.severity} ${f.ruleId} ${f.message}\n`;
-    }
-    io.stdout(text + summary(findings.map((f) => f.finding), collected.files.length));
+  const reportedFiles = changed ? filesToReport(keys, changed) : undefined;
+  const reported = reportedFiles ? findings.filter((f) => reportedFiles.has(f.file.path)) : findings;
+  io.stdout(
+    FORMATS[format]({
+      findings: reported,
+      fileCount: reportedFiles ? reportedFiles.size : collected.files.length,
+      cwd: io.cwd,
+      toolVersion: packageVersion(),
+      ...(command.changedSince !== undefined ? { changedSince: command.changedSince } : {}),
+    }),
+  );
+  if (reported.some((f) => f.finding.severity === 'error')) return EXIT_ERRORS;
+  const warnings = reported.filter((f) => f.finding.severity === 'warning').length;
+  if (command.maxWarnings !== undefined && warnings > command.maxWarnings) {
+    io.stderr(`migration-guard: ${warnings} warning${warnings === 1 ? '' : 's'}, more than --max-warnings ${command.maxWarnings}\n`);
+    return EXIT_ERRORS;
   }
-  return findings.some((f) => f.finding.severity === 'error') ? EXIT_ERRORS : EXIT_OK;
-}
-
-function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
-}
-
-/** `3 problems (1 error, 2 warnings) in 12 files.` or `No problems in 12 files.` */
-export function summary(findings: readonly Finding[], fileCount: number): string {
-  const files = plural(fileCount, 'file');
-  if (findings.length === 0) return `No problems in ${files}.\n`;
-  const count = (s: Severity): number => findings.filter((f) => f.severity === s).length;
-  const parts = [
-    [count('error'), 'error', 'errors'],
-    [count('warning'), 'warning', 'warnings'],
-    [count('info'), 'info', 'info'],
-    [count('hint'), 'hint', 'hints'],
-  ] as const;
-  const detail = parts.filter(([n]) => n > 0).map(([n, one, many]) => plural(n, one, many));
-  return `${plural(findings.length, 'problem')} (${detail.join(', ')}) in ${files}.\n`;
+  return EXIT_OK;
 }
 
 async function down(file: string, io: CliIO): Promise<number> {

@@ -12,7 +12,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CONFIG_FILE_NAME, ConfigResolver, conventionFor, firstError, fixturePaths, formatConfigProblem, type LoadedConfig } from '../../server/src/engine/config-file';
+import { CONFIG_FILE_NAME, ConfigResolver, configuredConvention, firstError, fixturePaths, formatConfigProblem, type LoadedConfig } from '../../server/src/engine/config-file';
 import { isRuleSetting, type RuleSetting } from '../../server/src/engine/config';
 import { NodeFileHost } from '../../server/src/engine/host';
 import { RULES, ruleById } from '../../server/src/engine/rules/registry';
@@ -28,6 +28,8 @@ import {
 } from '../../server/src/engine/verify/index';
 import { matchesVersion } from '../../server/src/engine/verify/plan';
 import { checkDatabaseUrl } from '../../server/src/engine/verify/pg-server';
+import { changedFilesSince } from './git';
+import { resolveDatabaseUrl } from './database-url';
 
 /** Structurally the same as run.ts's `CliIO`. */
 export interface VerifyIO {
@@ -36,10 +38,10 @@ export interface VerifyIO {
   cwd: string;
 }
 
-export const VERIFY_USAGE = `Usage: migration-guard verify [dir] [--migration <version> | --all] [--format text|json]
-                             [--fixtures <path>]... [--show-data] [--rule <rule-id>=<severity>]...
-                             [--cache-dir <dir> | --no-cache] [--prelude <file.sql>]
-                             [--database-url <url> | --pglite]
+export const VERIFY_USAGE = `Usage: migration-guard verify [dir] [--migration <version> | --all] [--changed-since <git-ref>]
+                             [--format text|json] [--fixtures <path>]... [--show-data]
+                             [--rule <rule-id>=<severity>]... [--cache-dir <dir> | --no-cache]
+                             [--prelude <file.sql>] [--database-url <url> | --pglite]
 
 Replays the earlier migrations of <dir> (default: the current directory; any supported convention)
 into an embedded PostgreSQL 18 (PGlite), fills every table with distinctive rows, then runs the
@@ -47,6 +49,8 @@ migration's up, its down and its up again, and reports what the round trip does 
 failing statements, schema differences, and rows or values lost, row by row.
   --migration <version>  the migration to verify (default: the last one)
   --all                  every migration that has a down, in one pass over the directory
+  --changed-since <ref>  every migration with a file that differs from the merge base of <ref> and
+                         HEAD (added, modified, renamed; uncommitted included) and has a down
   --format text|json     output format (default: text)
   --fixtures <path>      SQL file or folder run before the up, so the up meets realistic rows
                          (repeatable; default: "verify.fixtures" of the nearest .migration-guard.json)
@@ -57,8 +61,9 @@ failing statements, schema differences, and rows or values lost, row by row.
   --no-cache             replay everything, keep nothing
   --prelude <file.sql>   SQL to run on the empty database first (e.g. another tool's table); the
                          migration tool's own version table is always created
-  --database-url <url>   verify on this PostgreSQL server instead (default: "verify.databaseUrl"
-                         of the nearest .migration-guard.json): its database is used only to
+  --database-url <url>   verify on this PostgreSQL server instead (default: the environment
+                         variable MIGRATION_GUARD_DATABASE_URL, else "verify.databaseUrl" of the
+                         nearest .migration-guard.json, its \${env:NAME} expanded): its database is used only to
                          create a scratch database migration_guard_verify_<random>, which the
                          migrations run in and which is dropped afterwards (needs CREATEDB)
   --pglite               use the embedded PostgreSQL even when the config names a server
@@ -78,6 +83,7 @@ interface VerifyArgs {
   fixtures: string[];
   showData: boolean;
   rules: { id: string; setting: RuleSetting }[];
+  changedSince?: string;
 }
 
 function parseVerifyArgs(args: readonly string[]): { ok: true; value: VerifyArgs } | { ok: false; message: string } | { ok: 'help' } {
@@ -115,6 +121,7 @@ function parseVerifyArgs(args: readonly string[]): { ok: true; value: VerifyArgs
       case '--prelude':
       case '--fixtures':
       case '--rule':
+      case '--changed-since':
       case '--format': {
         const v = value();
         if (v === undefined || v === '') return { ok: false, message: `${name} needs a value` };
@@ -135,7 +142,8 @@ function parseVerifyArgs(args: readonly string[]): { ok: true; value: VerifyArgs
           if (id === '' || !isRuleSetting(setting)) return { ok: false, message: `--rule expects <rule-id>=off|error|warning|info|hint, not ${JSON.stringify(v)}` };
           if (!ruleById(id)) return { ok: false, message: `unknown rule ${JSON.stringify(id)} in --rule` };
           out.rules.push({ id, setting });
-        } else if (v === 'text' || v === 'json') out.format = v;
+        } else if (name === '--changed-since') out.changedSince = v;
+        else if (v === 'text' || v === 'json') out.format = v;
         else return { ok: false, message: `--format must be text or json, got ${JSON.stringify(v)}` };
         break;
       }
@@ -148,6 +156,8 @@ function parseVerifyArgs(args: readonly string[]): { ok: true; value: VerifyArgs
   if (out.all && out.migration !== undefined) return { ok: false, message: '--migration and --all cannot be used together' };
   if (out.pglite && out.databaseUrl !== undefined) return { ok: false, message: '--database-url and --pglite cannot be used together' };
   if (dir !== undefined) out.dir = dir;
+  // --changed-since verifies every changed version that has a down (as --all does), unless --migration names one.
+  if (out.changedSince !== undefined && out.migration === undefined) out.all = true;
   return { ok: true, value: out };
 }
 
@@ -269,8 +279,16 @@ export async function runVerify(args: readonly string[], io: VerifyIO): Promise<
     io.stderr(`migration-guard verify: ${error ? formatConfigProblem(path.relative(io.cwd, config.path) || CONFIG_FILE_NAME, error) : `${config.path} is broken`}\n`);
     return 2;
   }
-  // The server: --database-url, else the config file's, unless --pglite.
-  const databaseUrl = a.databaseUrl ?? (a.pglite ? undefined : config?.config.verify?.databaseUrl);
+  // The server to verify on: --database-url, else the environment's or the config file's, unless --pglite.
+  let databaseUrl = a.databaseUrl;
+  if (databaseUrl === undefined && !a.pglite) {
+    const url = resolveDatabaseUrl(config);
+    if (!url.ok) {
+      io.stderr(`migration-guard verify: ${url.message}\n`);
+      return 2;
+    }
+    databaseUrl = url.url;
+  }
   const fixtures = a.fixtures.length > 0 ? a.fixtures.map((f) => path.resolve(io.cwd, f)) : fixturePaths(config);
   for (const f of fixtures) {
     if (!fs.existsSync(f)) {
@@ -280,7 +298,7 @@ export async function runVerify(args: readonly string[], io: VerifyIO): Promise<
   }
   const rules: Record<string, RuleSetting> = { ...(config?.config.rules ?? {}) };
   for (const r of a.rules) rules[r.id] = r.setting;
-  const convention = conventionFor(config?.config.migrations.convention);
+  const convention = configuredConvention(config?.config.migrations.convention);
 
   const plan = planVerification(dir, host, convention);
   if (plan.migrations.length === 0) {
@@ -292,7 +310,18 @@ export async function runVerify(args: readonly string[], io: VerifyIO): Promise<
     io.stderr(`migration-guard verify: ${a.dir} ${selection.message}\n`);
     return 2;
   }
-  const { targets, skipped } = selection;
+  let { targets } = selection;
+  const { skipped } = selection;
+  if (a.changedSince !== undefined) {
+    const changed = changedFilesSince(a.changedSince, io.cwd);
+    if (!changed.ok) {
+      io.stderr(`migration-guard verify: ${changed.message}\n`);
+      return 2;
+    }
+    const touched = new Set(plan.migrations.filter((m) => m.files.some((f) => changed.files.has(f))).map((m) => m.version));
+    targets = targets.filter((m) => touched.has(m.version));
+    skipped.splice(0, skipped.length, ...skipped.filter((x) => touched.has(x.version)));
+  }
 
   const display = (p: string): string => {
     const rel = path.relative(io.cwd, p);

@@ -6,7 +6,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { GOLANG_MIGRATE_PATTERN, slugifyTitle } from '../../server/src/engine/migrations/golang-migrate';
+import { GOLANG_MIGRATE_PATTERN, slugifyTitle } from '../../shared/src/naming';
 import { CreatePairedMigrationRequest } from '../../shared/src/protocol';
 import type { Prompter } from './api';
 

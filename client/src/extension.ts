@@ -4,6 +4,7 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import type { MigrationGuardApi, Prompter } from './api';
 import { registerCommands } from './commands';
 import { CLIENT_NAME, createLanguageClient } from './language-client';
+import { registerReview } from './review';
 import { registerVerify } from './verify';
 
 let client: LanguageClient | undefined;
@@ -15,6 +16,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Migrat
   client = languageClient;
   let prompter: Prompter | undefined;
   registerVerify(context, { client: languageClient, output });
+  registerReview(context, { client: languageClient, output });
   registerCommands(context, {
     client: languageClient,
     output,

@@ -4,7 +4,8 @@
 // and clicks: squiggles in the editor, the Problems panel row, the Ctrl+. quick fix that writes the down
 // migration, "Migration Guard: Create paired migration" from the command palette with a typed title, the
 // "Verify up → down → up" CodeLens on a down that forgets an index (editor, Problems panel, notification),
-// and "Migration Guard: Show schema change" from the palette (the diff editor of the schemas).
+// "Migration Guard: Show schema change" from the palette (the diff editor of the schemas), and
+// "Migration Guard: Review migration" (the rendered review in the Markdown preview).
 // Screenshots go to .e2e/screenshots/ (with --screenshots: docs/images/, for the README).
 //
 // Options: --skip-build (reuse migration-guard.vsix), --vsix FILE, --screenshots, --keep, --headed.
@@ -289,6 +290,21 @@ const code = await guarded(TAG, timeoutMs, cleanups, async () => {
     await shot('schema-change');
     await runCommand('View: Toggle Primary Side Bar Visibility');
     await page.locator('.part.sidebar').first().waitFor({ state: 'visible', timeout: WAIT });
+  });
+
+  await check('"Migration Guard: Review migration" from the palette shows the rendered review of the migration', async () => {
+    await runCommand('View: Close All Editors');
+    await openFile(brokenDown);
+    await runCommand('Migration Guard: Review migration');
+    await page.locator('.tabs-container .tab', { hasText: '000002_add_product_price.md' }).first().waitFor({ state: 'visible', timeout: WAIT });
+    // The Markdown preview is a webview: its document sits in an iframe inside an iframe.
+    const preview = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+    await preview.locator('h2', { hasText: '000002_add_product_price' }).first().waitFor({ state: 'visible', timeout: WAIT });
+    await preview.locator('td', { hasText: 'creates index products_sku_idx on products (sku)' }).first().waitFor({ state: 'visible', timeout: WAIT });
+    await preview.locator('strong', { hasText: 'Down migration:' }).first().waitFor({ state: 'visible', timeout: WAIT });
+    // Rule ids are links to their pages.
+    await preview.locator('a[href$="/docs/rules/missing-inverse.md"]', { hasText: 'missing-inverse' }).first().waitFor({ state: 'attached', timeout: WAIT });
+    await shot('review-migration');
   });
 
   await context.close().catch(() => {});

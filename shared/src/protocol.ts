@@ -114,12 +114,40 @@ export namespace MigrationSectionsRequest {
   export const type = new RequestType<MigrationSectionsParams, MigrationSectionsResult, void>(method);
 }
 
+export interface ReviewMigrationParams {
+  /** An up or down file (`file:` URI) of the migration to review. */
+  uri: string;
+}
+
+export type ReviewMigrationResult =
+  /** `name`: the migration (`000003_drop_customers_fax`); `markdown`: the review, as `migration-guard review` prints it. */
+  | { ok: true; name: string; markdown: string }
+  | { ok: false; message: string };
+
+/** The review of the migration a file belongs to (engine: server/src/engine/review/). */
+export namespace ReviewMigrationRequest {
+  export const method = 'migrationGuard/reviewMigration' as const;
+  export const type = new RequestType<ReviewMigrationParams, ReviewMigrationResult, void>(method);
+}
+
 /** What a Migration Guard diagnostic carries in `data`, so code actions never read messages. */
 export interface DiagnosticData {
   ruleId: string;
   fix?: { title: string; edits: { range: { start: { line: number; character: number }; end: { line: number; character: number } }; newText: string }[] };
   /** Fixes that create files; the server computes them when code actions are requested. */
   actions?: { kind: 'moveToOwnMigration' | 'addInverse' | 'validateInNewMigration'; statementIndex: number; title: string }[];
+  /** The comments that silence the finding, for its statement (when it is in one) and for the file. */
+  suppress?: { line?: DiagnosticEdit; file: DiagnosticEdit };
+  /**
+   * Fingerprint of the text the diagnostic was computed on (`textFingerprint`): code actions offer
+   * its fix, actions and suppressions only while the document still has that text.
+   */
+  fingerprint?: string;
+}
+
+export interface DiagnosticEdit {
+  range: { start: { line: number; character: number }; end: { line: number; character: number } };
+  newText: string;
 }
 
 /** Command ids contributed in package.json. */
@@ -138,6 +166,7 @@ export const Commands = {
   verifyMigration: 'migrationGuard.verifyMigration',
   showSchemaChange: 'migrationGuard.showSchemaChange',
   showDataChange: 'migrationGuard.showDataChange',
+  reviewMigration: 'migrationGuard.reviewMigration',
 } as const;
 
 export const DIAGNOSTIC_SOURCE = 'migration-guard';

@@ -62,8 +62,9 @@ export class ServerUnderTest {
   exitCode: number | null | undefined;
   private versions = new Map<string, number>();
 
-  constructor() {
-    this.proc = spawn(process.execPath, [SERVER, '--stdio'], { cwd: ROOT, stdio: 'pipe' });
+  /** `server`: the bundle to run (the fuzz tier can point it at another build). */
+  constructor(server = SERVER) {
+    this.proc = spawn(process.execPath, [server, '--stdio'], { cwd: ROOT, stdio: 'pipe' });
     this.proc.stderr.on('data', (d: Buffer) => (this.stderr += d.toString('utf8')));
     this.proc.on('exit', (code) => (this.exitCode = code));
     this.connection = createMessageConnection(new StreamMessageReader(this.proc.stdout), new StreamMessageWriter(this.proc.stdin));

@@ -86,7 +86,9 @@ describe('language server: move a statement into a migration of its own', () => 
     const upUri = uriOf(path.join(dir, '000001_users.up.sql'));
     const finding = (await server.pull(upUri)).find((d) => d.code === 'transaction-incompatible-statement');
     assert.ok(finding);
-    const stale = { ...finding, data: { ruleId: 'transaction-incompatible-statement', actions: [{ kind: 'moveToOwnMigration', statementIndex: 7, title: 'Move to a new migration of its own' }] } };
+    // A forged statement index on the current text (a stale diagnostic's actions are not computed at all: robustness.test.ts).
+    const fingerprint = (finding.data as { fingerprint: string }).fingerprint;
+    const stale = { ...finding, data: { ruleId: 'transaction-incompatible-statement', fingerprint, actions: [{ kind: 'moveToOwnMigration', statementIndex: 7, title: 'Move to a new migration of its own' }] } };
     const actions = (await server.codeActions(upUri, finding.range, [stale])) as CodeAction[];
     const move = actions.find((a) => a.title === 'Move to a new migration of its own');
     assert.deepEqual(move?.disabled, { reason: 'The file has no statement 8; it changed since it was checked.' });

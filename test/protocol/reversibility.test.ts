@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { CodeAction, Command, Diagnostic } from 'vscode-languageserver-protocol';
+import { textFingerprint } from '../../server/src/lsp/diagnostics';
 import { SERVER, ServerUnderTest, uriOf } from './lsp-harness';
 
 const INIT_UP = 'CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL, name text);\nCREATE TABLE logs (message text);\n';
@@ -100,7 +101,20 @@ describe('reversibility code actions over stdio', () => {
     const diagnostics = (await server.pull(uri)).filter((d: Diagnostic) => d.code === 'missing-inverse');
     assert.deepEqual(
       diagnostics.map((d) => [d.range, d.data]),
-      [[{ start: at(0, 0), end: at(0, 43) }, { ruleId: 'missing-inverse', actions: [{ kind: 'addInverse', statementIndex: 0, title: 'Add inverse to 000003_index.down.sql' }] }]],
+      [
+        [
+          { start: at(0, 0), end: at(0, 43) },
+          {
+            ruleId: 'missing-inverse',
+            actions: [{ kind: 'addInverse', statementIndex: 0, title: 'Add inverse to 000003_index.down.sql' }],
+            suppress: {
+              line: { range: { start: at(0, 0), end: at(0, 0) }, newText: '-- migration-guard-ignore missing-inverse\n' },
+              file: { range: { start: at(0, 0), end: at(0, 0) }, newText: '-- migration-guard-ignore-file missing-inverse\n' },
+            },
+            fingerprint: textFingerprint(INDEX_UP),
+          },
+        ],
+      ],
     );
     const action = find(await server.codeActions(uri, diagnostics[0]!.range, diagnostics), 'Add inverse to 000003_index.down.sql');
     assert.equal(action.isPreferred, true);

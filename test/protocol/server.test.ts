@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { CodeAction, Command, Diagnostic, WorkspaceEdit } from 'vscode-languageserver-protocol';
+import { textFingerprint } from '../../server/src/lsp/diagnostics';
 import { ROOT, SERVER, ServerUnderTest, uriOf, waitFor } from './lsp-harness';
 
 const UP = '000001_create_users.up.sql';
@@ -85,7 +86,12 @@ describe('language server over stdio', () => {
         severity: 2,
         source: 'migration-guard',
         href: docsHref('missing-down-migration'),
-        data: { ruleId: 'missing-down-migration' },
+        data: {
+          ruleId: 'missing-down-migration',
+          // The file-level finding sits on line 0 whatever it holds: silenced for the file only.
+          suppress: { file: { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: '-- migration-guard-ignore-file missing-down-migration\n' } },
+          fingerprint: textFingerprint(UP_TEXT),
+        },
       },
     ]);
     assert.ok(fs.existsSync(new URL(diagnostics[0]!.codeDescription!.href)), 'the docs link points at a bundled page');

@@ -44,13 +44,13 @@ describe('cli arguments', () => {
 
   it('rejects bad usage with a message', () => {
     const errors: [string[], string][] = [
-      [[], 'missing command (check, down or verify)'],
-      [['lint'], 'unknown command "lint" (expected check, down or verify)'],
+      [[], 'missing command (check, review, down or verify)'],
+      [['lint'], 'unknown command "lint" (expected check, review, down or verify)'],
       [['--fix'], 'unknown option --fix'],
       [['check', '--fix'], 'unknown option --fix for check'],
       [['check', '--format'], '--format needs a value'],
       [['check', '--format', '--rule', 'a=off'], '--format needs a value'],
-      [['check', '--format', 'xml'], '--format must be text or json, not "xml"'],
+      [['check', '--format', 'xml'], '--format must be text, json, sarif, github, gitlab, not "xml"'],
       [['check', '--rule'], '--rule needs a value'],
       [['check', '--rule', 'ban-drop-table'], '--rule expects <rule-id>=off|error|warning|info|hint, not "ban-drop-table"'],
       [['check', '--rule', 'ban-drop-table=fatal'], '--rule expects <rule-id>=off|error|warning|info|hint, not "ban-drop-table=fatal"'],

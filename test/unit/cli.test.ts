@@ -47,6 +47,28 @@ describe('cli', () => {
   });
 
   describe('check', () => {
+    it('--jobs: folders checked by worker threads give exactly the one-thread output, in input order', async function () {
+      this.timeout(60000);
+      const root = make({
+        'svc/a/migrations/000001_init.up.sql': 'CREATE TABLE users (id bigint PRIMARY KEY, fax text);\n',
+        'svc/a/migrations/000002_drop.up.sql': 'ALTER TABLE users DROP COLUMN fax;\nALTER TABLE users ALTER COLUMN id TYPE int;\n',
+        'svc/b/migrations/00001_init.sql': '-- +goose Up\nCREATE TABLE t (id int);\n-- +goose Down\nDROP TABLE t;\n',
+        'svc/b/migrations/00002_more.sql': '-- +goose Up\nCREATE INDEX t_id ON t (id);\nDELETE FROM t;\n',
+        'svc/c/migrations/2020-01-01-000000_init/up.sql': 'CREATE TABLE c (id int);\n',
+        'svc/c/migrations/2020-01-01-000000_init/down.sql': 'DROP TABLE c;\nDROP TABLE other;\n',
+        'svc/c/migrations/2020-02-01-000000_x/up.sql': 'UPDATE c SET id = 1;\n',
+      });
+      const one = await cli(root, 'check', '--format', 'json', '--jobs', '1', 'svc');
+      const three = await cli(root, 'check', '--format', 'json', '--jobs', '3', 'svc');
+      assert.equal(one.stderr, '');
+      assert.equal(three.stderr, '');
+      assert.equal(three.code, one.code);
+      assert.equal(three.stdout, one.stdout);
+      const files = new Set((JSON.parse(one.stdout) as { findings: { file: string }[] }).findings.map((f) => f.file.split(path.sep)[1]));
+      assert.deepEqual([...files].sort(), ['a', 'b', 'c'], 'every folder has findings');
+      assert.match((await cli(root, 'check', '--jobs', '0', 'svc')).stderr, /--jobs expects a number of threads \(1 or more\), not "0"/);
+    });
+
     it('prints exact JSON: relative paths, 0-based lines, UTF-16 characters; warnings exit 0', async () => {
       const root = make({
         'db/migrations/000001_init.up.sql': 'CREATE TABLE users (id bigint);\n',
@@ -151,10 +173,10 @@ describe('cli', () => {
       const usage = await cli(root, 'check', '--format', 'xml');
       assert.equal(usage.code, 2);
       assert.equal(usage.stdout, '');
-      assert.match(usage.stderr, /^migration-guard: --format must be text or json, not "xml"\nUsage:\n {2}migration-guard check/);
+      assert.equal(usage.stderr, 'migration-guard: --format must be text, json, sarif, github, gitlab, not "xml" (see migration-guard --help)\n');
       const none = await cli(root);
       assert.equal(none.code, 2);
-      assert.match(none.stderr, /^migration-guard: missing command \(check, down or verify\)\nUsage:/);
+      assert.equal(none.stderr, 'migration-guard: missing command (check, review, down or verify) (see migration-guard --help)\n');
     });
 
     it('an unreadable file exits 2 and names the file', async function () {
@@ -196,7 +218,7 @@ describe('cli', () => {
     const root = make({});
     const help = await cli(root, '--help');
     assert.equal(help.code, 0);
-    assert.match(help.stdout, /^Usage:\n {2}migration-guard check \[paths\.\.\.\] \[--format text\|json\]/);
+    assert.match(help.stdout, /^Usage:\n {2}migration-guard check \[paths\.\.\.\] \[--format text\|json\|sarif\|github\|gitlab\]/);
     const pkg = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../../package.json'), 'utf8')) as { version: string };
     assert.deepEqual(await cli(root, '--version'), { code: 0, stdout: `${pkg.version}\n`, stderr: '' });
   });

@@ -187,6 +187,9 @@ describe('config file', () => {
       assert.equal(closest('ban-trunc', IDS), 'ban-truncate');
       assert.equal(closest('ban', IDS), undefined);
       assert.equal(closest('something-else', IDS), undefined);
+      // Far longer than any candidate: no candidate can be within the limit (and none is compared).
+      assert.equal(closest(`ban-drop-table${'x'.repeat(1_000_000)}`, IDS), undefined);
+      assert.equal(closest('ban-drop-tablexxxx', IDS), 'ban-drop-table');
     });
   });
 

@@ -64,4 +64,51 @@ describe('layering', () => {
     }
     assert.deepEqual(offenders, []);
   });
+
+  /**
+   * The engine's layers, lowest first: a module imports its own layer and the layers below, never
+   * one above (so there is no cycle between them). See ARCHITECTURE.md.
+   */
+  const LAYERS: string[][] = [
+    ['text', 'host', 'suggest', 'config', 'env', 'database-url'],
+    ['parsing', 'suppressions'],
+    ['migrations'],
+    ['schema'],
+    ['inverse'],
+    ['project'],
+    ['rules'],
+    ['analyze', 'config-file'],
+    ['actions'],
+    ['verify'],
+    ['review'],
+  ];
+  const layerOf = (abs: string): number | undefined => {
+    const rel = path.relative(path.join(ROOT, 'server/src/engine'), abs).split(path.sep);
+    if (rel[0] === '..') return undefined;
+    const top = rel.length > 1 ? rel[0]! : rel[0]!.replace(/\.ts$/, '');
+    const i = LAYERS.findIndex((l) => l.includes(top));
+    return i < 0 ? -1 : i;
+  };
+
+  it("the engine's layers import downward only", () => {
+    const offenders: string[] = [];
+    for (const file of sources(path.join(ROOT, 'server/src/engine'))) {
+      const mine = layerOf(file)!;
+      if (mine < 0) offenders.push(`${path.relative(ROOT, file)} is in no layer: add it to LAYERS`);
+      for (const spec of imports(file)) {
+        if (!spec.startsWith('.')) continue;
+        const theirs = layerOf(path.resolve(path.dirname(file), spec) + (spec.endsWith('.ts') ? '' : '.ts'));
+        if (theirs !== undefined && theirs > mine) offenders.push(`${path.relative(ROOT, file)} (${LAYERS[mine]![0]}) imports ${spec} (${LAYERS[theirs]![0]}, a higher layer)`);
+      }
+    }
+    assert.deepEqual(offenders, []);
+  });
+
+  it('the client imports no engine code: it asks the server (shared/ holds the plain code both use)', () => {
+    const offenders: string[] = [];
+    for (const file of sources(path.join(ROOT, 'client/src'))) {
+      for (const spec of imports(file)) if (/server\/src|cli\/src/.test(spec)) offenders.push(`${path.relative(ROOT, file)} imports ${spec}`);
+    }
+    assert.deepEqual(offenders, []);
+  });
 });

@@ -1,10 +1,10 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { MemoryFileHost } from '../../server/src/engine/host';
-import { planMoveToOwnMigration, sameEffect, titleForStatement, type MovePlan } from '../../server/src/engine/migrations/move-statement';
+import { planMoveToOwnMigration, sameEffect, titleForStatement, type MovePlan } from '../../server/src/engine/actions/move-statement';
 import { isValidSql, parseSql } from '../../server/src/engine/parsing/parser';
 import { transactionIncompatibleStatement } from '../../server/src/engine/rules/all/transaction-incompatible-statement';
-import { applyEdits, runRule } from '../../server/src/engine/rules/tester';
+import { applyEdits, runRule } from './rules/tester';
 
 const DIR = path.resolve('/virtual/migrations');
 const at = (name: string): string => path.join(DIR, name);

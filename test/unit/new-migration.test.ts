@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { MemoryFileHost } from '../../server/src/engine/host';
-import { planNewMigration } from '../../server/src/engine/migrations/new-migration';
+import { planNewMigration } from '../../server/src/engine/actions/new-migration';
 
 const DIR = path.resolve('/virtual/db/migrations');
 const at = (name: string): string => path.join(DIR, name);

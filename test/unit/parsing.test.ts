@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { tokenize } from '../../server/src/engine/parsing/lexer';
-import { isValidSql, nodeKind, parseSql, type ParsedFile, type Statement } from '../../server/src/engine/parsing/parser';
+import { isValidSql, nodeKind, parseSql, parserInput, StatementMemo, type ParsedFile, type Statement } from '../../server/src/engine/parsing/parser';
 import { ByteOffsetMap, codePointToOffset } from '../../server/src/engine/text';
 
 /** `start-end` of every statement. */
@@ -220,6 +220,36 @@ describe('parsing', () => {
       assert.deepEqual(errors(only), ['0-4 unterminated /* comment at or near "/* x"']);
     });
 
+    // Found by the fuzz tier (issue 14): PostgreSQL's scanner rescans the operator characters after
+    // each nested comment opener, so 20,000 `/*` in a row took seconds. Long comments are blanked
+    // (same length in UTF-8) before the parser sees them; errors still quote the user's text.
+    it('long comments are blanked for the parser, byte for byte; short ones are left alone', () => {
+      const short = 'SELECT 1; /* a /* nested */ comment */ -- and a line comment';
+      assert.equal(parserInput(short, parseSql(short).comments), short);
+      const body = `x é/*😀\t${'/*'.repeat(600)}\r\n--\u0000-`;
+      const text = `SELECT 1; /*${body}${'*/'.repeat(602)} -- ${'ab/*'.repeat(300)}\nSELECT 2;`;
+      const blanked = parserInput(text, parseSql(text).comments);
+      const innerEnd = text.indexOf(' -- ') - 2;
+      assert.equal(blanked.slice(0, 12), 'SELECT 1; /*');
+      assert.equal(blanked.slice(12, innerEnd), text.slice(12, innerEnd).replace(/[\x01-\x09\x0b\x0c\x0e-\x7f]/g, ' '));
+      assert.match(blanked.slice(12, innerEnd), /^ {2}é {2}😀 {1201}\r\n {2}\u0000 {1203}$/);
+      assert.equal(blanked.slice(innerEnd, innerEnd + 5), '*/ --');
+      assert.equal(blanked.slice(innerEnd + 5), `${' '.repeat(1201)}\nSELECT 2;`);
+      assert.equal(Buffer.byteLength(blanked), Buffer.byteLength(text));
+      const p = parseSql(text);
+      assert.deepEqual(kinds(p), ['SelectStmt', 'SelectStmt']);
+      assert.deepEqual(p.errors, []);
+    });
+
+    it('20,000 nested comment openers: one error quoting the user\'s text, at the comment', () => {
+      const comment = `/*${'/*'.repeat(20000)} é`;
+      const p = parseSql(`SELECT 1;\n${comment}`);
+      assert.deepEqual(kinds(p), ['SelectStmt']);
+      assert.deepEqual(errors(p), [`10-${10 + comment.length} unterminated /* comment at or near "${comment}"`]);
+      const inside = parseSql(`SELECT 1 ${comment}`);
+      assert.deepEqual(errors(inside), [`9-${9 + comment.length} unterminated /* comment at or near "${comment}"`]);
+    });
+
     it('isValidSql', () => {
       assert.equal(isValidSql(''), true);
       assert.equal(isValidSql('-- nothing'), true);
@@ -273,5 +303,45 @@ describe('parsing', () => {
       assert.equal(codePointToOffset('\ud83dx', 1), 1);
       assert.equal(codePointToOffset('é🚀é', 3), 4);
     });
+  });
+});
+
+describe('parsing with a statement memo (the editor)', () => {
+  const same = (text: string, memo: StatementMemo): void => {
+    const a = parseSql(text);
+    const b = parseSql(text, memo);
+    assert.deepEqual(
+      b.statements.map((s) => [s.span, s.text, s.error?.message, s.error?.span]),
+      a.statements.map((s) => [s.span, s.text, s.error?.message, s.error?.span]),
+    );
+    assert.deepEqual(b.errors, a.errors);
+    // The same trees; node locations may count from the statement instead of the file, but each
+    // one is the same place in the file.
+    b.statements.forEach((s, i) => {
+      const t = a.statements[i]!;
+      const walk = (x: unknown, y: unknown, key: string): void => {
+        if (key === 'location') return assert.equal(s.offsetOf(x as number), t.offsetOf(y as number));
+        if (typeof x !== 'object' || x === null) return assert.equal(x, y);
+        assert.deepEqual(Object.keys(x), Object.keys(y as object));
+        for (const [k, v] of Object.entries(x)) walk(v, (y as Record<string, unknown>)[k], k);
+      };
+      walk(s.ast, t.ast, '');
+    });
+  };
+
+  it('gives what the whole-file parse gives, and re-parses only the statements an edit changed', () => {
+    const memo = new StatementMemo();
+    const text = "-- é\nCREATE TABLE ü (id int);\nALTER TABLE ü ADD COLUMN \"naïve\" text;\nCREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; SELECT 2; END;\nSELECT 'a;b', $$x;y$$;\n";
+    same(text, memo);
+    const size = memo.size;
+    const edited = text.replace('naïve', 'naïver');
+    same(edited, memo);
+    assert.equal(memo.size, size + 1, 'one statement changed, one parse added');
+    // A syntax error: every other statement still parses, the error is where the whole-file path puts it.
+    same(text.replace('ADD COLUMN', 'ADD COLUM'), memo);
+    same('SELECT 1;\nSELEC 2;\nSELECT 3', memo);
+    same('', memo);
+    same('-- only a comment\n', memo);
+    same('SELECT 1; /* open comment', memo);
   });
 });

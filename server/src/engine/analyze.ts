@@ -6,14 +6,14 @@ import * as path from 'node:path';
 import { DEFAULT_POSTGRES_VERSION, type EngineOptions } from './config';
 import type { FileHost } from './host';
 import { directionAt, type Convention, type MigrationFile, type MigrationSection } from './migrations/convention';
-import { detectConvention } from './migrations/detect';
-import { readMigrationDirectory, type MigrationDirectory } from './migrations/directory';
-import { golangMigrate } from './migrations/golang-migrate';
-import { parseSql, type ParsedFile } from './parsing/parser';
+import type { MigrationDirectory } from './migrations/directory';
+import type { ParsedFile } from './parsing/parser';
+import { WorkspaceFileFacts, type Dependency } from './project/facts';
+import { Workspace, workspaceFor } from './project/workspace';
 import { RULES, ruleById } from './rules/registry';
-import { formatMessage, type Finding, type Report, type Rule, type RuleContext } from './rules/types';
+import { formatMessage, type Finding, type FindingEdit, type Report, type Rule, type RuleContext } from './rules/types';
 import { reportUnusedSuppressions, unusedSuppression, type SuppressionUsage } from './rules/all/unused-suppression';
-import { parseSuppressions, suppressionsCovering, type Suppression } from './suppressions';
+import { fileSuppressionEdit, lineSuppressionEdit, parseSuppressions, suppressionsCovering, type Suppression, type SuppressionEdit } from './suppressions';
 
 export interface Analysis {
   filePath: string;
@@ -25,25 +25,84 @@ export interface Analysis {
   /** The file's up/down sections (empty when the file is not a migration). */
   sections: MigrationSection[];
   findings: Finding[];
+  /**
+   * True when the analysis ran without the folder's history (`local`): the findings of rules that
+   * need it are left out, to come with the complete analysis.
+   */
+  partial?: boolean;
 }
 
 export interface AnalyzeInput extends EngineOptions {
   filePath: string;
   text: string;
   host: FileHost;
+  /**
+   * The workspace whose facts to use and keep (the language server has one for its life). Without
+   * it: one per host that promises an unchanging view of the files (a `memo`, the CLI's run), else a
+   * new one for this call.
+   */
+  workspace?: Workspace;
   /** The convention to use (from `.migration-guard.json`); detected from the directory when absent. */
   convention?: Convention;
   /** Rules to run; all registered rules by default. */
   only?: Rule[];
+  /**
+   * Answer without the folder's history (no schema, no pair): the rules that need it are left out
+   * and the analysis is `partial`. The language server does this while a large history is read.
+   */
+  local?: boolean;
 }
 
+/** Workspaces of hosts that promise an unchanging view of the files (the CLI's run). */
+const shared = new WeakMap<FileHost, Workspace>();
+
+function workspaceOf(input: AnalyzeInput): Workspace {
+  if (input.workspace) return input.workspace;
+  if (!input.host.memo) return new Workspace(input.host);
+  let ws = shared.get(input.host);
+  if (!ws) shared.set(input.host, (ws = new Workspace(input.host)));
+  return ws;
+}
+
+interface CachedAnalysis {
+  text: string;
+  optionsKey: string;
+  deps: Dependency[];
+  analysis: Analysis;
+}
+
+const analyses = new WeakMap<Workspace, Map<string, CachedAnalysis>>();
+
+/**
+ * The findings of a file. In a workspace, a full analysis is kept while the file's text, the
+ * options and every fact it used (the directory, the schema before it, its pair...) are the very
+ * same: asking again after an edit elsewhere that changed none of them costs pointer comparisons.
+ */
 export function analyzeFile(input: AnalyzeInput): Analysis {
   const filePath = path.resolve(input.filePath);
-  const convention = input.convention ?? detectConvention(path.dirname(filePath), input.host) ?? golangMigrate;
-  const parsed = parseSql(input.text);
-  const directory = readMigrationDirectory(convention.directoryOf(filePath), input.host, convention);
+  const ws = workspaceFor(input.host, workspaceOf(input), filePath, input.text);
+  const optionsKey = input.only ? '' : JSON.stringify([input.rules ?? {}, input.postgresVersion ?? null, input.convention?.id ?? null]);
+  // Kept in an editor's workspace only: a one-run CLI never asks twice.
+  const keep = ws.incremental && !input.only;
+  const local = input.local === true;
+  let cache = keep ? analyses.get(ws) : undefined;
+  if (keep && !cache) analyses.set(ws, (cache = new Map()));
+  const hit = cache?.get(filePath);
+  if (!local && hit && hit.text === input.text && hit.optionsKey === optionsKey && hit.deps.every((d) => d.get() === d.value)) return hit.analysis;
+  const deps: Dependency[] = [];
+  const use = <T>(get: () => T): T => {
+    const value = get();
+    deps.push({ get, value });
+    return value;
+  };
+  const convention = use(() => ws.conventionOf(filePath, input.convention));
+  const folder = ws.folderOf(filePath, convention);
+  const parsed = ws.parse(filePath, 'file', input.text);
+  const directory = use(() => folder.directory());
   const migration = convention.parse(filePath);
   const sections = migration ? convention.sections(migration, input.text) : [];
+  const facts = new WorkspaceFileFacts(folder, filePath, parsed, migration, local);
+  let partial = false;
   const suppressions = parseSuppressions(parsed);
   const findings: Finding[] = [];
   const selected = input.only ?? RULES;
@@ -68,7 +127,7 @@ export function analyzeFile(input: AnalyzeInput): Analysis {
     directory,
     sections,
     directionAt: (offset: number) => directionAt(sections, offset),
-    host: input.host,
+    facts,
     postgresVersion: input.postgresVersion ?? DEFAULT_POSTGRES_VERSION,
     report(r: Report) {
       const silencing = suppressionsCovering(suppressions, rule.meta.id, r.span);
@@ -98,6 +157,11 @@ export function analyzeFile(input: AnalyzeInput): Analysis {
         };
       }
       if (r.actions && r.actions.length > 0) finding.actions = r.actions;
+      const withRange = (e: SuppressionEdit): FindingEdit => ({ ...e, range: parsed.lines.rangeOf(e.span) });
+      // File-level findings (names, versions, pairing) sit on the first line whatever it holds: a
+      // comment above a statement would not move them, so they are silenced for the file only.
+      const line = rule.meta.category === 'migration-files' ? undefined : lineSuppressionEdit(parsed, rule.meta.id, r.span.start);
+      finding.suppress = { ...(line ? { line: withRange(line) } : {}), file: withRange(fileSuppressionEdit(parsed, rule.meta.id)) };
       findings.push(finding);
     },
   });
@@ -106,8 +170,16 @@ export function analyzeFile(input: AnalyzeInput): Analysis {
     const setting = input.rules?.[rule.meta.id];
     if (setting === 'off') return;
     ran.add(rule.meta.id);
+    const mark = findings.length;
+    const asks = facts.historyAsks;
     try {
       body(contextFor(rule, emit, setting ?? rule.meta.defaultSeverity));
+      // Without history, a rule that needed it has not seen what it needs: none of its findings.
+      if (local && facts.historyAsks !== asks) {
+        findings.length = mark;
+        ran.delete(rule.meta.id);
+        partial = true;
+      }
     } catch (e) {
       if (!emit) return;
       // A rule bug must not take the other rules' findings with it.
@@ -132,7 +204,9 @@ export function analyzeFile(input: AnalyzeInput): Analysis {
     runRule(unusedSuppression, true, (ctx) => reportUnusedSuppressions(ctx, suppressions, usage));
   }
   findings.sort((a, b) => a.span.start - b.span.start || a.ruleId.localeCompare(b.ruleId));
-  return { filePath, parsed, migration, directory, convention, sections, findings };
+  const analysis: Analysis = { filePath, parsed, migration, directory, convention, sections, findings, ...(partial ? { partial } : {}) };
+  if (!partial) cache?.set(filePath, { text: input.text, optionsKey, deps: [...deps, ...facts.deps], analysis });
+  return analysis;
 }
 
 export { ruleById };

@@ -20,8 +20,9 @@ import type { EngineOptions, RuleSetting } from './config';
 import type { FileHost } from './host';
 import type { Convention, ConventionId } from './migrations/convention';
 import { CONVENTION_IDS, conventionById } from './migrations/detect';
+import { badPlaceholder, hasLiteralPassword, withSamplePlaceholders } from './env';
 import { didYouMean } from './suggest';
-import { checkDatabaseUrl } from './verify/pg-server';
+import { checkDatabaseUrl } from './database-url';
 import { LineIndex, type Range, type Span } from './text';
 
 export const CONFIG_FILE_NAME = '.migration-guard.json';
@@ -43,7 +44,10 @@ export interface ProjectConfig {
   };
   /** "Verify migration" settings; absent when the file has no `verify` object. */
   verify?: {
-    /** Verify on this PostgreSQL server (in a scratch database it creates and drops) instead of PGlite. */
+    /**
+     * Verify on this PostgreSQL server (in a scratch database it creates and drops) instead of PGlite.
+     * As written: `${env:NAME}` placeholders are expanded where it is used (`expandEnv`).
+     */
     databaseUrl?: string;
     /** SQL files or folders run before the up (relative to the config file, `/`-separated). */
     fixtures?: string[];
@@ -359,9 +363,21 @@ export function parseConfigText(text: string, knownRuleIds: readonly string[]): 
         for (const m of entries(v)) {
           const mv = m.value;
           if (m.key === 'databaseUrl') {
-            const bad = mv.kind === 'string' ? checkDatabaseUrl(mv.value.trim()) : `is ${kindName(mv)}, not a string`;
+            const raw = mv.kind === 'string' ? mv.value.trim() : undefined;
+            const placeholder = raw !== undefined ? badPlaceholder(raw) : undefined;
+            const bad =
+              raw === undefined ? `is ${kindName(mv)}, not a string` : placeholder ? `has ${JSON.stringify(placeholder)}, which is not a \${env:NAME} placeholder` : checkDatabaseUrl(withSamplePlaceholders(raw));
             if (bad) problem('error', `"verify.databaseUrl" ${bad}: expected a PostgreSQL URL such as "postgres://user@localhost:5432/postgres".`, mv.span);
-            else config.verify.databaseUrl = (mv as { value: string }).value.trim();
+            else {
+              config.verify.databaseUrl = raw;
+              if (hasLiteralPassword(raw!)) {
+                problem(
+                  'warning',
+                  '"verify.databaseUrl" has a password written in the file: anyone who can read the repository can read it. Write ${env:NAME} in its place (expanded from the environment), or set MIGRATION_GUARD_DATABASE_URL for the CLI and migrationGuard.verify.databaseUrl in your user settings.',
+                  mv.span,
+                );
+              }
+            }
           } else if (m.key === 'fixtures') {
             const items = mv.kind === 'array' ? mv.items : mv.kind === 'string' ? [mv] : undefined;
             if (!items) {
@@ -398,7 +414,7 @@ export function formatConfigProblem(configPath: string, p: ConfigProblem): strin
 // Conventions.
 
 /** The Convention a config names; undefined when it names none (the engine then detects it per directory). */
-export function conventionFor(id: ConventionId | undefined): Convention | undefined {
+export function configuredConvention(id: ConventionId | undefined): Convention | undefined {
   return id === undefined ? undefined : conventionById(id);
 }
 
@@ -487,7 +503,7 @@ export function configOptions(loaded: LoadedConfig | undefined): EngineOptions &
   const c = loaded.config;
   const out: EngineOptions & { convention?: Convention } = { rules: { ...c.rules } };
   if (c.postgresVersion !== undefined) out.postgresVersion = c.postgresVersion;
-  const convention = conventionFor(c.migrations.convention);
+  const convention = configuredConvention(c.migrations.convention);
   if (convention) out.convention = convention;
   return out;
 }

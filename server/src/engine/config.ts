@@ -1,5 +1,7 @@
 /** Options the engine takes from the editor settings or the CLI. */
-import type { Severity } from './rules/types';
+
+export type Severity = 'error' | 'warning' | 'info' | 'hint';
+export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info', 'hint'];
 
 export type RuleSetting = Severity | 'off';
 

@@ -69,6 +69,11 @@ export class OverlayFileHost implements FileHost {
     this.overlay.set(path.resolve(filePath), text);
   }
 
+  /** Whether a document's text is held for this path. */
+  has(filePath: string): boolean {
+    return this.overlay.has(path.resolve(filePath));
+  }
+
   delete(filePath: string): void {
     this.overlay.delete(path.resolve(filePath));
   }

@@ -24,16 +24,20 @@ export function editDistance(a: string, b: string): number {
 export function closest(word: string, candidates: readonly string[]): string | undefined {
   const w = word.toLowerCase();
   if (w === '') return undefined;
+  const limit = Math.min(4, Math.max(1, Math.floor(w.length / 3)));
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const c of candidates) {
-    const dist = editDistance(w, c.toLowerCase());
+    // The distance is at least the difference in length: a candidate further off than the limit
+    // cannot be the answer (and a 20,000-character word costs nothing).
+    const lower = c.toLowerCase();
+    if (Math.abs(lower.length - w.length) > limit) continue;
+    const dist = editDistance(w, lower);
     if (dist < bestDistance) {
       best = c;
       bestDistance = dist;
     }
   }
-  const limit = Math.min(4, Math.max(1, Math.floor(w.length / 3)));
   if (best !== undefined && bestDistance <= limit) return best;
   const prefixed = candidates.filter((c) => c.toLowerCase().startsWith(w));
   return w.length >= 3 && prefixed.length === 1 ? prefixed[0] : undefined;

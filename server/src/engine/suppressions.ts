@@ -11,7 +11,7 @@
  * them in the whole file, wherever the comment stands. Anything after ` -- ` is the reason.
  */
 import type { Comment, ParsedFile } from './parsing/parser';
-import type { Span } from './text';
+import { eolOf, type Span } from './text';
 
 export const IGNORE_DIRECTIVE = 'migration-guard-ignore';
 export const IGNORE_FILE_DIRECTIVE = 'migration-guard-ignore-file';
@@ -87,4 +87,52 @@ export function ignoreComment(ruleId: string, reason?: string): string {
 
 export function ignoreFileComment(ruleId: string, reason?: string): string {
   return `-- ${IGNORE_FILE_DIRECTIVE} ${ruleId}${reason ? ` -- ${reason}` : ''}`;
+}
+
+/** An edit of the checked file, in UTF-16 offsets. */
+export interface SuppressionEdit {
+  span: Span;
+  newText: string;
+}
+
+/**
+ * The edit that silences a finding at `at` for the statement holding it ("Disable <rule> for this
+ * line"): `-- migration-guard-ignore <rule>` above the statement, with its indentation, or (when
+ * another statement shares the line) on a line of its own right before it. Undefined when no
+ * statement holds `at`. The comment targets exactly that statement (see `parseSuppressions`), so
+ * the finding is silenced without checking the file again.
+ */
+export function lineSuppressionEdit(parsed: ParsedFile, ruleId: string, at: number): SuppressionEdit | undefined {
+  const stmt = statementAt(parsed, at);
+  if (!stmt) return undefined;
+  const eol = eolOf(parsed.text);
+  const line = parsed.lines.positionAt(stmt.span.start).line;
+  const lineStart = parsed.lines.lineStart(line);
+  const before = parsed.text.slice(lineStart, stmt.span.start);
+  const indent = /^[ \t]*/.exec(before)![0];
+  const comment = ignoreComment(ruleId);
+  // The statement starts its line: the comment goes on its own line above, same indentation.
+  if (before.trim() === '') return { span: { start: lineStart, end: lineStart }, newText: `${indent}${comment}${eol}` };
+  // Another statement shares the line: break the line so the comment sits right above this one.
+  return { span: { start: stmt.span.start, end: stmt.span.start }, newText: `${eol}${indent}${comment}${eol}${indent}` };
+}
+
+/** `-- migration-guard-ignore-file <rule>` at the top of the file ("Disable <rule> for this file"). */
+export function fileSuppressionEdit(parsed: ParsedFile, ruleId: string): SuppressionEdit {
+  return { span: { start: 0, end: 0 }, newText: `${ignoreFileComment(ruleId)}${eolOf(parsed.text)}` };
+}
+
+/** The statement whose span holds an offset (binary search: statements are in order). */
+function statementAt(parsed: ParsedFile, at: number): ParsedFile['statements'][number] | undefined {
+  const list = parsed.statements;
+  let lo = 0;
+  let hi = list.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const s = list[mid]!;
+    if (at < s.span.start) hi = mid - 1;
+    else if (at > s.span.end) lo = mid + 1;
+    else return s;
+  }
+  return undefined;
 }

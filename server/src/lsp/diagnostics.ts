@@ -1,12 +1,14 @@
 /**
  * Findings → LSP diagnostics. `toDiagnostic` is the one factory: code = rule id, the docs page as
- * `codeDescription`, source `migration-guard`, and `data` = {ruleId, fix} for code actions.
+ * `codeDescription`, source `migration-guard`, and `data` = everything code actions need (the
+ * rule's fix, the actions that create files, the suppression edits), so that they never analyse
+ * the file again.
  */
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { analyzeFile } from '../engine/analyze';
+import { analyzeFile, type Analysis } from '../engine/analyze';
 import { isConfigFile } from '../engine/config-file';
-import type { FileHost } from '../engine/host';
+import type { Folder, Workspace } from '../engine/project/workspace';
 import type { Finding, Severity } from '../engine/rules/types';
 import { DIAGNOSTIC_SOURCE, type DiagnosticData } from '../../../shared/src/protocol';
 import type { MigrationGuardSettings } from '../../../shared/src/settings';
@@ -25,7 +27,20 @@ const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   hint: DiagnosticSeverity.Hint,
 };
 
-export function toDiagnostic(finding: Finding): Diagnostic {
+/**
+ * A fingerprint of a document's text (its length and a 32-bit FNV-1a hash), carried in
+ * `diagnostic.data` so that code actions can tell diagnostics of the current text from stale ones.
+ */
+export function textFingerprint(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return `${text.length.toString(36)}.${(h >>> 0).toString(36)}`;
+}
+
+export function toDiagnostic(finding: Finding, fingerprint?: string): Diagnostic {
   const data: DiagnosticData = { ruleId: finding.ruleId };
   if (finding.fix) {
     data.fix = { title: finding.fix.title, edits: finding.fix.edits.map((e) => ({ range: e.range, newText: e.newText })) };
@@ -33,6 +48,13 @@ export function toDiagnostic(finding: Finding): Diagnostic {
   if (finding.actions && finding.actions.length > 0) {
     data.actions = finding.actions.map((a) => ({ kind: a.kind, statementIndex: a.statementIndex, title: a.title }));
   }
+  if (finding.suppress) {
+    data.suppress = {
+      ...(finding.suppress.line ? { line: { range: finding.suppress.line.range, newText: finding.suppress.line.newText } } : {}),
+      file: { range: finding.suppress.file.range, newText: finding.suppress.file.newText },
+    };
+  }
+  if (fingerprint !== undefined) data.fingerprint = fingerprint;
   const diagnostic: Diagnostic = {
     range: finding.range,
     severity: SEVERITY[finding.severity] ?? DiagnosticSeverity.Warning,
@@ -49,19 +71,26 @@ export function toDiagnostic(finding: Finding): Diagnostic {
 export interface CheckContext {
   settings: MigrationGuardSettings;
   workspaceRoots: readonly string[];
-  host: FileHost;
+  /** The server's workspace: its cached host is what the checks read through. */
+  workspace: Workspace;
   /** The `.migration-guard.json` files (project config). */
   configs: ProjectConfigs;
+  /**
+   * When the schema a file starts from needs more than `syncLimit` migrations replayed (the first
+   * pull in a large folder), the file is answered without history and `later` is told to build it
+   * (then the client is asked to pull again). Without it, the history is built before answering.
+   */
+  history?: { syncLimit: number; later(folder: Folder, count: number): void };
   log(message: string): void;
 }
 
 /** The findings of a migration document, plus the notice of a broken config; undefined when it is not checked. */
-export function analyzeDocument(doc: TextDocument, ctx: CheckContext): { findings: Finding[]; notices: Diagnostic[] } | undefined {
+export function analyzeDocument(doc: TextDocument, ctx: CheckContext): { findings: Finding[]; notices: Diagnostic[]; analysis: Analysis } | undefined {
   if (!ctx.settings.enable) return undefined;
   const filePath = uriToPath(doc.uri);
   if (!filePath) return undefined;
   const config = ctx.configs.forFile(filePath);
-  const inScope = /\.sql$/i.test(filePath) && (inConfiguredDirectory(filePath, config) || isMigrationDocument(filePath, ctx.settings, ctx.workspaceRoots, ctx.host));
+  const inScope = /\.sql$/i.test(filePath) && (inConfiguredDirectory(filePath, config) || isMigrationDocument(filePath, ctx.settings, ctx.workspaceRoots, ctx.workspace.host));
   if (!inScope) return undefined;
   const text = doc.getText();
   if (text.length > MAX_CHECKED_LENGTH) {
@@ -69,15 +98,33 @@ export function analyzeDocument(doc: TextDocument, ctx: CheckContext): { finding
     return undefined;
   }
   const options = ctx.configs.optionsFor(config, ctx.settings);
-  const analysis = analyzeFile({ ...options, filePath, text, host: ctx.host });
-  return { findings: analysis.findings, notices: config?.broken ? [brokenConfigNotice(config, filePath)] : [] };
+  let local = false;
+  if (ctx.history) {
+    const folder = ctx.workspace.folderOf(filePath, ctx.workspace.conventionOf(filePath, options.convention));
+    const history = folder.historyOf(folder.convention.parse(filePath));
+    if (history.pending > ctx.history.syncLimit) {
+      local = true;
+      ctx.history.later(folder, history.count);
+    }
+  }
+  const analysis = analyzeFile({ ...options, filePath, text, host: ctx.workspace.host, workspace: ctx.workspace, local });
+  return { findings: analysis.findings, notices: config?.broken ? [brokenConfigNotice(config, filePath)] : [], analysis };
 }
 
-/** The diagnostics of one document; [] for documents Migration Guard does not check. */
-export function diagnose(doc: TextDocument, ctx: CheckContext): Diagnostic[] {
-  if (!ctx.settings.enable) return [];
+/**
+ * The diagnostics of one document ([] for documents Migration Guard does not check), and what they
+ * were computed from: the same identity means the same diagnostics.
+ */
+export function diagnose(doc: TextDocument, ctx: CheckContext): { items: Diagnostic[]; identity: unknown[] } {
+  if (!ctx.settings.enable) return { items: [], identity: ['disabled'] };
   const filePath = uriToPath(doc.uri);
-  if (filePath && isConfigFile(filePath)) return configDiagnostics(ctx.configs.resolver.load(filePath));
+  if (filePath && isConfigFile(filePath)) {
+    const config = ctx.configs.resolver.load(filePath);
+    return { items: configDiagnostics(config), identity: [config, doc.version] };
+  }
   const analysis = analyzeDocument(doc, ctx);
-  return analysis ? [...analysis.notices, ...analysis.findings.map(toDiagnostic)] : [];
+  if (!analysis) return { items: [], identity: ['not checked'] };
+  const notices = analysis.notices.map((n) => n.message).join('\n');
+  const fingerprint = textFingerprint(doc.getText());
+  return { items: [...analysis.notices, ...analysis.findings.map((f) => toDiagnostic(f, fingerprint))], identity: [analysis.analysis, notices] };
 }

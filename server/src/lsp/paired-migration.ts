@@ -15,6 +15,24 @@ import { golangMigrate, slugifyTitle } from '../engine/migrations/golang-migrate
 import type { CreatePairedMigrationParams, CreatePairedMigrationResult } from '../../../shared/src/protocol';
 import { pathToUri, uriOrPathToPath } from './uri';
 
+/**
+ * File names are limited to 255 bytes on common file systems: the title keeps to this many bytes
+ * (UTF-8) so that the version and the suffix fit, and the client can create what it is offered.
+ */
+export const MAX_TITLE_BYTES = 100;
+
+/** The title cut to MAX_TITLE_BYTES at a character boundary, without a trailing underscore. */
+function capTitle(title: string): string {
+  let out = '';
+  let bytes = 0;
+  for (const ch of title) {
+    bytes += Buffer.byteLength(ch, 'utf8');
+    if (bytes > MAX_TITLE_BYTES) break;
+    out += ch;
+  }
+  return out.replace(/_+$/, '');
+}
+
 function isDirectory(p: string): boolean {
   try {
     return fs.statSync(p).isDirectory();
@@ -34,7 +52,7 @@ export function createPairedMigration(
   if (!directory) return { ok: false, message: 'Choose a folder on disk to create the migration in.' };
   if (!isDirectory(directory)) return { ok: false, message: `${directory} is not a folder.` };
   const rawTitle = typeof params?.title === 'string' ? params.title : '';
-  const title = slugifyTitle(rawTitle);
+  const title = capTitle(slugifyTitle(rawTitle));
   if (title === '') {
     return {
       ok: false,

@@ -5,25 +5,30 @@
  */
 import * as fs from 'node:fs';
 import {
+  FileChangeType,
   CodeActionKind,
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
   DocumentDiagnosticReportKind,
   TextDocumentSyncKind,
   type ClientCapabilities,
+  type Diagnostic,
   type DocumentDiagnosticReport,
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { loadParser } from '../engine/parsing/parser';
-import { CreatePairedMigrationRequest, MigrationSectionsRequest, ServerInfoRequest, VerifyMigrationRequest, type MigrationSectionsResult, type VerifyMigrationResult } from '../../../shared/src/protocol';
+import { expandEnv } from '../engine/env';
+import { CreatePairedMigrationRequest, MigrationSectionsRequest, ReviewMigrationRequest, ServerInfoRequest, VerifyMigrationRequest, type MigrationSectionsResult, type VerifyMigrationResult } from '../../../shared/src/protocol';
 import { isPGliteLoaded } from '../engine/verify/pglite';
 import { codeActionsFor } from './code-actions/index';
-import { CONFIG_FILE_NAME, conventionFor, fixturePaths, isConfigFile } from '../engine/config-file';
+import { CONFIG_FILE_NAME, configuredConvention, fixturePaths, isConfigFile } from '../engine/config-file';
 import { analyzeDocument, diagnose } from './diagnostics';
 import { Documents } from './documents';
+import type { Folder } from '../engine/project/workspace';
 import { guarded, logUncaught } from './guard';
 import { hoverFor } from './hover';
 import { createPairedMigration } from './paired-migration';
+import { reviewForEditor } from './review';
 import { ruleDocsUri, serverVersion } from './paths';
 import { ProjectConfigs } from './project-config';
 import { SettingsStore } from './settings';
@@ -37,8 +42,9 @@ logUncaught(connection);
 
 const parserReady = loadParser();
 const documents = new Documents();
+const workspace = documents.workspace;
 const settings = new SettingsStore(connection);
-const configs = new ProjectConfigs(documents.host, log);
+const configs = new ProjectConfigs(workspace.host, log);
 let workspaceRoots: string[] = [];
 let capabilities: ClientCapabilities = {};
 
@@ -102,7 +108,16 @@ connection.onDidChangeConfiguration((params) => {
 // file changed: every migration below it may change.
 connection.onDidChangeWatchedFiles((params) => {
   const changes = Array.isArray(params?.changes) ? params.changes : [];
-  if (changes.some((c) => typeof c?.uri === 'string' && isConfigFile(uriToPath(c.uri) ?? ''))) configs.invalidate();
+  let configChanged = false;
+  const files: { path: string; kind: 'created' | 'changed' | 'deleted' }[] = [];
+  for (const c of changes) {
+    const p = typeof c?.uri === 'string' ? uriToPath(c.uri) : undefined;
+    if (!p) continue;
+    if (isConfigFile(p)) configChanged = true;
+    files.push({ path: p, kind: c.type === FileChangeType.Created ? 'created' : c.type === FileChangeType.Deleted ? 'deleted' : 'changed' });
+  }
+  documents.filesChanged(files);
+  if (configChanged) configs.invalidate();
   refreshDiagnostics();
 });
 
@@ -113,6 +128,54 @@ const configDocumentChanged = (uri: string): void => {
   configs.invalidate();
   refreshDiagnostics();
 };
+
+/**
+ * The last report of each document, with what it was computed from: a pull whose inputs are the
+ * very same objects (the engine keeps an analysis while nothing it used changed) answers
+ * `unchanged`, so re-pulling documents an edit elsewhere could not change costs next to nothing.
+ */
+const reports = new Map<string, { identity: readonly unknown[]; resultId: string; items: Diagnostic[] }>();
+
+/**
+ * The first pull in a large folder answers at once with the findings that need no history, while
+ * the folder's timeline is built here in slices (other requests are answered between them); then
+ * the client pulls again and gets everything. A small history is replayed before answering.
+ */
+const HISTORY_SYNC_LIMIT = 24;
+/** How long one slice of history building may hold the event loop (requests are answered between slices). */
+const HISTORY_SLICE_MS = 10;
+const building = new Map<Folder, number>();
+const history = {
+  syncLimit: HISTORY_SYNC_LIMIT,
+  later(folder: Folder, count: number): void {
+    const wanted = building.get(folder);
+    if (wanted !== undefined) {
+      building.set(folder, Math.max(wanted, count));
+      return;
+    }
+    building.set(folder, count);
+    let done = 0;
+    const step = (): void => {
+      try {
+        const target = Math.min(building.get(folder) ?? count, folder.timeline.files().length);
+        const until = performance.now() + HISTORY_SLICE_MS;
+        while (done < target && performance.now() < until) folder.timeline.entry(done++);
+        if (done < target) {
+          // A timer, not setImmediate: responses queued meanwhile are written first.
+          setTimeout(step, 0);
+          return;
+        }
+      } catch (e) {
+        log(`Migration Guard: reading the history of ${folder.dir} failed: ${String(e)}`);
+      }
+      building.delete(folder);
+      refreshDiagnostics();
+    };
+    setTimeout(step, 0);
+  },
+};
+let nextResultId = 1;
+documents.all.onDidClose((e) => reports.delete(e.document.uri));
 documents.all.onDidChangeContent((e) => configDocumentChanged(e.document.uri));
 
 documents.all.onDidClose((e) => {
@@ -129,8 +192,17 @@ connection.languages.diagnostics.on(
     if (!doc) return emptyReport();
     await parserReady;
     const resourceSettings = await settings.get(doc.uri);
-    const items = diagnose(doc, { settings: resourceSettings, workspaceRoots, host: documents.host, configs, log });
-    return { kind: DocumentDiagnosticReportKind.Full, items };
+    // Answering before the history is read needs the client to pull again when it is.
+    const later = capabilities.workspace?.diagnostics?.refreshSupport ? { history } : {};
+    const { items, identity } = diagnose(doc, { settings: resourceSettings, workspaceRoots, workspace, configs, log, ...later });
+    const last = reports.get(doc.uri);
+    if (last && last.identity.length === identity.length && last.identity.every((v, i) => v === identity[i])) {
+      if (params.previousResultId === last.resultId) return { kind: DocumentDiagnosticReportKind.Unchanged, resultId: last.resultId };
+      return { kind: DocumentDiagnosticReportKind.Full, resultId: last.resultId, items: last.items };
+    }
+    const resultId = String(nextResultId++);
+    reports.set(doc.uri, { identity, resultId, items });
+    return { kind: DocumentDiagnosticReportKind.Full, resultId, items };
   }),
 );
 
@@ -147,6 +219,7 @@ connection.onCodeAction(
       diagnostics: params.context.diagnostics,
       only: params.context.only,
       host: documents.host,
+      workspace,
       openVersion: (p) => documents.byPath(p)?.version,
       canCreateFiles: capabilities.workspace?.workspaceEdit?.documentChanges === true && resourceOps.includes('create'),
       log,
@@ -161,7 +234,7 @@ connection.onHover(
     if (!doc || typeof position?.line !== 'number' || typeof position.character !== 'number') return null;
     await parserReady;
     const resourceSettings = await settings.get(doc.uri);
-    const analysis = analyzeDocument(doc, { settings: resourceSettings, workspaceRoots, host: documents.host, configs, log });
+    const analysis = analyzeDocument(doc, { settings: resourceSettings, workspaceRoots, workspace, configs, log });
     return (analysis && hoverFor(analysis.findings, position, ruleDocsUri)) ?? null;
   }),
 );
@@ -171,6 +244,15 @@ connection.onRequest(
   guarded(log, 'createPairedMigration', () => ({ ok: false as const, message: 'Migration Guard could not create the migration; see its output.' }), async (params) => {
     await parserReady;
     return createPairedMigration(params, documents.host);
+  }),
+);
+
+connection.onRequest(
+  ReviewMigrationRequest.type,
+  guarded(log, 'reviewMigration', () => ({ ok: false as const, message: 'Migration Guard could not review the migration; see its output.' }), async (params) => {
+    await parserReady;
+    const uri = typeof params?.uri === 'string' ? params.uri : '';
+    return reviewForEditor(uri, { host: workspace.host, workspace, configs, settings: await settings.get(uri), workspaceRoots });
   }),
 );
 
@@ -199,8 +281,13 @@ connection.onRequest(
     const config = filePath ? configs.forFile(filePath) : undefined;
     const usable = config && !config.broken ? config : undefined;
     const resourceSettings = await settings.get(uri);
-    const databaseUrl = usable?.config.verify?.databaseUrl ?? (resourceSettings.verify.databaseUrl || undefined);
-    const convention = conventionFor(usable?.config.migrations.convention);
+    const fromConfig = usable?.config.verify?.databaseUrl;
+    const rawUrl = fromConfig ?? (resourceSettings.verify.databaseUrl || undefined);
+    // `${env:NAME}` placeholders come from the server's environment (VS Code's).
+    const expanded = rawUrl ? expandEnv(rawUrl, process.env, fromConfig ? '"verify.databaseUrl" of .migration-guard.json' : 'the setting migrationGuard.verify.databaseUrl') : undefined;
+    if (expanded && !expanded.ok) return { ...verifyFailed(), summary: `Migration Guard: ${expanded.message}.` };
+    const databaseUrl = expanded?.value;
+    const convention = configuredConvention(usable?.config.migrations.convention);
     // Severities as for the pull diagnostics: the config file's rules (defaults while it is broken), else the setting's.
     const rules = config ? (usable?.config.rules ?? {}) : resourceSettings.rules;
     const fixtures = fixturePaths(usable);
@@ -230,7 +317,7 @@ connection.onRequest(
     const filePath = uriToPath(uri);
     if (!filePath) return { migration: false, sections: [] };
     const config = configs.forFile(filePath);
-    const convention = conventionFor(config && !config.broken ? config.config.migrations.convention : undefined);
+    const convention = configuredConvention(config && !config.broken ? config.config.migrations.convention : undefined);
     const text = documents.host.readFile(filePath) ?? '';
     return migrationSections(filePath, text, documents.host, convention);
   }),

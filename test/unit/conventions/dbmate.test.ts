@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { MemoryFileHost } from '../../../server/src/engine/host';
 import { dbmate } from '../../../server/src/engine/migrations/dbmate';
 import { nextVersion, readMigrationDirectory } from '../../../server/src/engine/migrations/directory';
-import { planDown } from '../../../server/src/engine/migrations/down-plan';
+import { planDown } from '../../../server/src/engine/actions/down-plan';
 import { invalidMigrationFilename } from '../../../server/src/engine/rules/all/invalid-migration-filename';
 import { missingDownMigration } from '../../../server/src/engine/rules/all/missing-down-migration';
 import { create, DIR, findings, NOW, tempDir } from './helpers';

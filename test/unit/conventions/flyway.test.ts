@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { MemoryFileHost } from '../../../server/src/engine/host';
 import { compareMigrations, nextVersion, readMigrationDirectory } from '../../../server/src/engine/migrations/directory';
-import { planDown } from '../../../server/src/engine/migrations/down-plan';
+import { planDown } from '../../../server/src/engine/actions/down-plan';
 import { flyway } from '../../../server/src/engine/migrations/flyway';
 import { invalidMigrationFilename } from '../../../server/src/engine/rules/all/invalid-migration-filename';
 import { missingDownMigration } from '../../../server/src/engine/rules/all/missing-down-migration';

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { analyzeFile } from '../../../server/src/engine/analyze';
 import { MemoryFileHost } from '../../../server/src/engine/host';
 import { nextVersion, readMigrationDirectory } from '../../../server/src/engine/migrations/directory';
-import { planDown } from '../../../server/src/engine/migrations/down-plan';
+import { planDown } from '../../../server/src/engine/actions/down-plan';
 import { folderPerMigration } from '../../../server/src/engine/migrations/folder-per-migration';
 import { banDropColumn } from '../../../server/src/engine/rules/all/ban-drop-column';
 import { downDropsForeignObject } from '../../../server/src/engine/rules/all/down-drops-foreign-object';

@@ -6,7 +6,7 @@ import { MemoryFileHost, NodeFileHost } from '../../../server/src/engine/host';
 import { directionAt } from '../../../server/src/engine/migrations/convention';
 import { detectConvention } from '../../../server/src/engine/migrations/detect';
 import { nextVersion, readMigrationDirectory } from '../../../server/src/engine/migrations/directory';
-import { planDown } from '../../../server/src/engine/migrations/down-plan';
+import { planDown } from '../../../server/src/engine/actions/down-plan';
 import { goose } from '../../../server/src/engine/migrations/goose';
 import { wrapStatements } from '../../../server/src/engine/migrations/single-file';
 import { banDropTable } from '../../../server/src/engine/rules/all/ban-drop-table';

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { analyzeFile } from '../../../server/src/engine/analyze';
 import { MemoryFileHost, NodeFileHost } from '../../../server/src/engine/host';
 import type { Rule } from '../../../server/src/engine/rules/types';
-import { formatRange } from '../../../server/src/engine/rules/tester';
+import { formatRange } from '../rules/tester';
 import { createPairedMigration } from '../../../server/src/lsp/paired-migration';
 
 export const DIR = path.resolve('/virtual/db');

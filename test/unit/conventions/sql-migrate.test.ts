@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { MemoryFileHost } from '../../../server/src/engine/host';
-import { planDown } from '../../../server/src/engine/migrations/down-plan';
+import { planDown } from '../../../server/src/engine/actions/down-plan';
 import { sqlMigrate } from '../../../server/src/engine/migrations/sql-migrate';
 import { duplicateMigrationVersion } from '../../../server/src/engine/rules/all/duplicate-migration-version';
 import { missingDownMigration } from '../../../server/src/engine/rules/all/missing-down-migration';

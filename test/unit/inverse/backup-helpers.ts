@@ -1,7 +1,7 @@
 /** Shared by the backup unit tests and the round-trip suite. */
 import * as path from 'node:path';
 import { MemoryFileHost } from '../../../server/src/engine/host';
-import { planBackupCopy, type FileEdit } from '../../../server/src/engine/inverse/backup';
+import { planBackupCopy, type FileEdit } from '../../../server/src/engine/actions/backup';
 
 const DIR = path.resolve('/virtual/migrations');
 const p = (name: string): string => path.join(DIR, name);

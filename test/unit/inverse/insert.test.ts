@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { MemoryFileHost } from '../../../server/src/engine/host';
-import { planInverseInsertion } from '../../../server/src/engine/inverse/insert';
+import { planInverseInsertion } from '../../../server/src/engine/actions/insert-inverse';
 
 const DIR = path.resolve('/virtual/migrations');
 const p = (name: string): string => path.join(DIR, name);

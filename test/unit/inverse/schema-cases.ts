@@ -1,7 +1,7 @@
 /**
  * Golden cases for the schema-aware inverses: the earlier migrations (`history`), the up, and the
  * exact down generated with the schema the history leaves. test/unit/inverse/schema.test.ts checks
- * the text; test/unit/roundtrip/roundtrip.test.ts runs history → up → down in PostgreSQL (PGlite)
+ * the text; test/unit/roundtrip/roundtrip.db.test.ts runs history → up → down in PostgreSQL (PGlite)
  * and checks that the down gives back the schema (and data) the history left.
  */
 import { generateDownSql } from '../../../server/src/engine/inverse';

@@ -1,5 +1,5 @@
 import { addingFieldWithDefault } from '../../../server/src/engine/rules/all/adding-field-with-default';
-import { ruleTester } from '../../../server/src/engine/rules/tester';
+import { ruleTester } from './tester';
 
 ruleTester(addingFieldWithDefault, {
   valid: [

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { addingNotNullableField } from '../../../server/src/engine/rules/all/adding-not-nullable-field';
-import { runRule, ruleTester, type InvalidCase } from '../../../server/src/engine/rules/tester';
+import { runRule, ruleTester, type InvalidCase } from './tester';
 import { fixResolves } from './fix-resolves';
 
 const rule = addingNotNullableField;

@@ -1,5 +1,5 @@
 import { addingRequiredField } from '../../../server/src/engine/rules/all/adding-required-field';
-import { ruleTester } from '../../../server/src/engine/rules/tester';
+import { ruleTester } from './tester';
 
 ruleTester(addingRequiredField, {
   valid: [

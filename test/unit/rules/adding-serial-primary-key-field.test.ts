@@ -1,5 +1,5 @@
 import { addingSerialPrimaryKeyField } from '../../../server/src/engine/rules/all/adding-serial-primary-key-field';
-import { ruleTester } from '../../../server/src/engine/rules/tester';
+import { ruleTester } from './tester';
 
 ruleTester(addingSerialPrimaryKeyField, {
   valid: [

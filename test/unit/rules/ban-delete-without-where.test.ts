@@ -1,5 +1,5 @@
 import { banDeleteWithoutWhere } from '../../../server/src/engine/rules/all/ban-delete-without-where';
-import { ruleTester } from '../../../server/src/engine/rules/tester';
+import { ruleTester } from './tester';
 
 ruleTester(banDeleteWithoutWhere, {
   valid: [

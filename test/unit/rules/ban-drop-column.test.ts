@@ -1,5 +1,5 @@
 import { banDropColumn } from '../../../server/src/engine/rules/all/ban-drop-column';
-import { ruleTester } from '../../../server/src/engine/rules/tester';
+import { ruleTester } from './tester';
 
 ruleTester(banDropColumn, {
   valid: [

@@ -1,5 +1,5 @@
 import { banDropDatabase } from '../../../server/src/engine/rules/all/ban-drop-database';
-import { ruleTester } from '../../../server/src/engine/rules/tester';
+import { ruleTester } from './tester';
 
 ruleTester(banDropDatabase, {
   valid: ['CREATE DATABASE app;', 'DROP SCHEMA app;', 'ALTER DATABASE app SET timezone TO \'UTC\';', ''],

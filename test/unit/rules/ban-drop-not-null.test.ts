@@ -1,5 +1,5 @@
 import { banDropNotNull as rule } from '../../../server/src/engine/rules/all/ban-drop-not-null';
-import { ruleTester } from '../../../server/src/engine/rules/tester';
+import { ruleTester } from './tester';
 
 ruleTester(rule, {
   valid: [

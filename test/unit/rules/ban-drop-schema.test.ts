@@ -1,5 +1,5 @@
 import { banDropSchema } from '../../../server/src/engine/rules/all/ban-drop-schema';
-import { ruleTester } from '../../../server/src/engine/rules/tester';
+import { ruleTester } from './tester';
 
 ruleTester(banDropSchema, {
   valid: ['CREATE SCHEMA reporting;', 'DROP TABLE reporting.daily;', 'ALTER SCHEMA reporting RENAME TO reports;', ''],

@@ -1,5 +1,5 @@
 import { banDropTable } from '../../../server/src/engine/rules/all/ban-drop-table';
-import { ruleTester } from '../../../server/src/engine/rules/tester';
+import { ruleTester } from './tester';
 
 ruleTester(banDropTable, {
   valid: [

@@ -1,5 +1,5 @@
 import { banExclusionConstraint } from '../../../server/src/engine/rules/all/ban-exclusion-constraint';
-import { ruleTester } from '../../../server/src/engine/rules/tester';
+import { ruleTester } from './tester';
 
 ruleTester(banExclusionConstraint, {
   valid: [

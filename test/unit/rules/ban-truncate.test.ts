@@ -1,5 +1,5 @@
 import { banTruncate } from '../../../server/src/engine/rules/all/ban-truncate';
-import { ruleTester } from '../../../server/src/engine/rules/tester';
+import { ruleTester } from './tester';
 
 ruleTester(banTruncate, {
   valid: ['DELETE FROM sessions WHERE expires_at < now();', "SELECT 'TRUNCATE users';", '-- TRUNCATE users;', ''],

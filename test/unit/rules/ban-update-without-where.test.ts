@@ -1,5 +1,5 @@
 import { banUpdateWithoutWhere } from '../../../server/src/engine/rules/all/ban-update-without-where';
-import { ruleTester } from '../../../server/src/engine/rules/tester';
+import { ruleTester } from './tester';
 
 ruleTester(banUpdateWithoutWhere, {
   valid: [

@@ -1,5 +1,5 @@
 import { banVacuumFullOrCluster } from '../../../server/src/engine/rules/all/ban-vacuum-full-or-cluster';
-import { ruleTester } from '../../../server/src/engine/rules/tester';
+import { ruleTester } from './tester';
 
 ruleTester(banVacuumFullOrCluster, {
   valid: [

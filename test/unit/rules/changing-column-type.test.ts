@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { parseSql } from '../../../server/src/engine/parsing/parser';
 import { changingColumnType, isBinaryCoercible } from '../../../server/src/engine/rules/all/changing-column-type';
-import { ruleTester } from '../../../server/src/engine/rules/tester';
+import { ruleTester } from './tester';
 
 ruleTester(changingColumnType, {
   valid: [

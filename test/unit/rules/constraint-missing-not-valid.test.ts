@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { constraintMissingNotValid } from '../../../server/src/engine/rules/all/constraint-missing-not-valid';
-import { runRule, ruleTester, type InvalidCase } from '../../../server/src/engine/rules/tester';
+import { runRule, ruleTester, type InvalidCase } from './tester';
 import { fixResolves } from './fix-resolves';
 
 const rule = constraintMissingNotValid;

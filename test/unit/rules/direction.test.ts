@@ -5,7 +5,7 @@ import { banDropSchema } from '../../../server/src/engine/rules/all/ban-drop-sch
 import { banDropTable } from '../../../server/src/engine/rules/all/ban-drop-table';
 import { banTruncate } from '../../../server/src/engine/rules/all/ban-truncate';
 import { downDropsForeignObject } from '../../../server/src/engine/rules/all/down-drops-foreign-object';
-import { formatRange, runRule } from '../../../server/src/engine/rules/tester';
+import { formatRange, runRule } from './tester';
 
 const UP = [
   'CREATE SCHEMA billing;',

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { disallowedUniqueConstraint } from '../../../server/src/engine/rules/all/disallowed-unique-constraint';
-import { runRule, ruleTester, type InvalidCase } from '../../../server/src/engine/rules/tester';
+import { runRule, ruleTester, type InvalidCase } from './tester';
 import { fixResolves } from './fix-resolves';
 
 const rule = disallowedUniqueConstraint;

@@ -1,5 +1,5 @@
 import { downDropsForeignObject as rule } from '../../../server/src/engine/rules/all/down-drops-foreign-object';
-import { ruleTester } from '../../../server/src/engine/rules/tester';
+import { ruleTester } from './tester';
 
 const UP = '000007_orders.up.sql';
 const DOWN = '000007_orders.down.sql';

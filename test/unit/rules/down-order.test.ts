@@ -1,5 +1,5 @@
 import { downOrder as rule } from '../../../server/src/engine/rules/all/down-order';
-import { ruleTester } from '../../../server/src/engine/rules/tester';
+import { ruleTester } from './tester';
 
 const UP = '000001_init.up.sql';
 const DOWN = '000001_init.down.sql';

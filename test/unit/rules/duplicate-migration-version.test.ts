@@ -1,5 +1,5 @@
 import { duplicateMigrationVersion } from '../../../server/src/engine/rules/all/duplicate-migration-version';
-import { ruleTester } from '../../../server/src/engine/rules/tester';
+import { ruleTester } from './tester';
 
 ruleTester(duplicateMigrationVersion, {
   valid: [

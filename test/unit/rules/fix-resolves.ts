@@ -4,7 +4,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { parseSql } from '../../../server/src/engine/parsing/parser';
-import { applyEdits, formatRange, runRule, type InvalidCase } from '../../../server/src/engine/rules/tester';
+import { applyEdits, formatRange, runRule, type InvalidCase } from './tester';
 import type { Rule } from '../../../server/src/engine/rules/types';
 
 /** Applies every fix of the rule's findings on `c.code`; fails when there is none. */

@@ -1,5 +1,5 @@
 import { invalidMigrationFilename } from '../../../server/src/engine/rules/all/invalid-migration-filename';
-import { ruleTester } from '../../../server/src/engine/rules/tester';
+import { ruleTester } from './tester';
 
 const skip = (name: string, reason: string, rename: string): string =>
   `golang-migrate silently skips \`${name}\`: ${reason}. Rename it to \`${rename}\`.`;

@@ -1,5 +1,5 @@
 import { missingDownMigration } from '../../../server/src/engine/rules/all/missing-down-migration';
-import { ruleTester } from '../../../server/src/engine/rules/tester';
+import { ruleTester } from './tester';
 
 ruleTester(missingDownMigration, {
   valid: [

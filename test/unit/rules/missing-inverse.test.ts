@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { missingInverse as rule } from '../../../server/src/engine/rules/all/missing-inverse';
-import { formatRange, ruleTester, runRule } from '../../../server/src/engine/rules/tester';
+import { formatRange, ruleTester, runRule } from './tester';
 
 const INIT = {
   '000001_init.up.sql': 'CREATE TABLE users (id int PRIMARY KEY, email text NOT NULL, name text);\nCREATE INDEX users_name_idx ON users (name);',

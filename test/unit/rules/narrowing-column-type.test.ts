@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { narrowingColumnType as rule, narrowingLoss } from '../../../server/src/engine/rules/all/narrowing-column-type';
 import { parseSql } from '../../../server/src/engine/parsing/parser';
-import { ruleTester } from '../../../server/src/engine/rules/tester';
+import { ruleTester } from './tester';
 
 const HISTORY = {
   '000001_init.up.sql': [

@@ -1,5 +1,5 @@
 import { orphanDownMigration } from '../../../server/src/engine/rules/all/orphan-down-migration';
-import { ruleTester } from '../../../server/src/engine/rules/tester';
+import { ruleTester } from './tester';
 
 ruleTester(orphanDownMigration, {
   valid: [

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { isValidPlpgsql, isValidSql } from '../../../server/src/engine/parsing/parser';
 import { renamingColumn as rule } from '../../../server/src/engine/rules/all/renaming-column';
-import { applyEdits, runRule, ruleTester } from '../../../server/src/engine/rules/tester';
+import { applyEdits, runRule, ruleTester } from './tester';
 
 const HISTORY = {
   '000001_users.up.sql': 'CREATE TABLE users (id bigserial PRIMARY KEY, email varchar(255) COLLATE "C" NOT NULL, name text);',

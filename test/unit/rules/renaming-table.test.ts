@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { isValidSql } from '../../../server/src/engine/parsing/parser';
 import { renamingTable as rule } from '../../../server/src/engine/rules/all/renaming-table';
-import { applyEdits, runRule, ruleTester } from '../../../server/src/engine/rules/tester';
+import { applyEdits, runRule, ruleTester } from './tester';
 
 ruleTester(rule, {
   valid: [

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { requireConcurrentIndexDeletion } from '../../../server/src/engine/rules/all/require-concurrent-index-deletion';
-import { runRule, ruleTester, type InvalidCase } from '../../../server/src/engine/rules/tester';
+import { runRule, ruleTester, type InvalidCase } from './tester';
 import { fixResolves } from './fix-resolves';
 
 const rule = requireConcurrentIndexDeletion;

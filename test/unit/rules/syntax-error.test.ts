@@ -1,5 +1,5 @@
 import { syntaxError } from '../../../server/src/engine/rules/all/syntax-error';
-import { ruleTester } from '../../../server/src/engine/rules/tester';
+import { ruleTester } from './tester';
 
 ruleTester(syntaxError, {
   valid: [

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { transactionIncompatibleStatement as rule } from '../../../server/src/engine/rules/all/transaction-incompatible-statement';
-import { runRule, ruleTester } from '../../../server/src/engine/rules/tester';
+import { runRule, ruleTester } from './tester';
 
 ruleTester(rule, {
   valid: [

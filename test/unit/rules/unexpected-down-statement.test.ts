@@ -1,5 +1,5 @@
 import { unexpectedDownStatement as rule } from '../../../server/src/engine/rules/all/unexpected-down-statement';
-import { ruleTester } from '../../../server/src/engine/rules/tester';
+import { ruleTester } from './tester';
 
 const INIT = {
   '000001_init.up.sql': 'CREATE TABLE users (id int PRIMARY KEY, email text);\nCREATE TABLE audit (id int);\nCREATE INDEX users_email_idx ON users (email);',

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { analyzeFile } from '../../../server/src/engine/analyze';
 import { MemoryFileHost } from '../../../server/src/engine/host';
 import { unusedSuppression } from '../../../server/src/engine/rules/all/unused-suppression';
-import { formatRange, ruleTester } from '../../../server/src/engine/rules/tester';
+import { formatRange, ruleTester } from './tester';
 
 ruleTester(unusedSuppression, {
   valid: [
@@ -80,6 +80,17 @@ describe('unused-suppression with every rule and the project settings', () => {
     const text = '-- migration-guard-ignore ban-drop-table\nDROP TABLE a;\n-- migration-guard-ignore ban-truncate\nDROP TABLE b;';
     assert.deepEqual(analyze(text), ['unused-suppression warning 2:26-2:38', 'ban-drop-table warning 3:0-3:12']);
     assert.deepEqual(analyze(text, { 'unused-suppression': 'error' }), ['unused-suppression error 2:26-2:38', 'ban-drop-table warning 3:0-3:12']);
+  });
+
+  // Found by fuzzing (issue 14): the "did you mean" search compared the whole unknown id with every
+  // rule id (an edit-distance table of its length × theirs): 20,000 characters cost 2.4 s per check.
+  // A million would take minutes and gigabytes; candidates whose length is too far off are skipped.
+  it('an unknown rule id of a million characters is reported at its exact range, without a suggestion', () => {
+    const id = 'x'.repeat(1_000_000);
+    const text = `DELETE FROM users; -- migration-guard-ignore ${id}\nDELETE FROM users;`;
+    assert.deepEqual(analyze(text), [`unused-suppression warning 0:45-0:${45 + id.length}`]);
+    const finding = analyzeFile({ filePath: file, text, host: new MemoryFileHost({ [file]: text }) }).findings.find((f) => f.ruleId === 'unused-suppression');
+    assert.equal(finding?.message, `Unknown rule "${id}" in a suppression comment.`);
   });
 
   it('is not reported when off, and does not judge a rule that is off', () => {

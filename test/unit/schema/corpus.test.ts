@@ -10,7 +10,8 @@ import { detectConvention } from '../../../server/src/engine/migrations/detect';
 import { readMigrationDirectory } from '../../../server/src/engine/migrations/directory';
 import { MIGRATION_FOLDER } from '../../../server/src/engine/migrations/folder-per-migration';
 import { golangMigrate } from '../../../server/src/engine/migrations/golang-migrate';
-import { SchemaModel, applySql, resetSchemaCache, schemaAfter, schemaBefore, schemaStats } from '../../../server/src/engine/schema';
+import { Workspace } from '../../../server/src/engine/project/workspace';
+import { SchemaModel, applySql } from '../../../server/src/engine/schema';
 
 const CORPUS = path.resolve(__dirname, '../../../../../shared/corpus');
 
@@ -37,8 +38,8 @@ describe('schema model over the corpus', function () {
   });
 
   it('models every directory without throwing, and reports its figures', () => {
-    resetSchemaCache();
     const host = new NodeFileHost();
+    const ws = new Workspace(host);
     const rows: string[] = [];
     let totals = { dirs: 0, files: 0, tables: 0, columns: 0, unknowns: 0, incomplete: 0 };
     const reasons = new Map<string, number>();
@@ -49,11 +50,12 @@ describe('schema model over the corpus', function () {
       if (ups.length === 0) continue;
       const last = ups[ups.length - 1]!;
       // Before the last migration, then after it: the second call replays one file.
-      const parsesBefore = schemaStats().parses;
-      schemaBefore({ directory, migration: last, host, filePath: last.path });
-      const afterBefore = schemaStats().parses;
-      const m = schemaAfter({ directory, migration: last, host, filePath: last.path });
-      assert.equal(schemaStats().parses - afterBefore, 1, `${dir}: schemaAfter replays only the last file`);
+      const folder = ws.folder(dir, convention);
+      const parsesBefore = ws.stats.parses;
+      folder.schemaBefore(last);
+      const afterBefore = ws.stats.parses;
+      const m = folder.schemaAfter(last);
+      assert.equal(ws.stats.parses - afterBefore, 1, `${dir}: schemaAfter replays only the last file`);
       assert.equal(afterBefore - parsesBefore, ups.length - 1, `${dir}: every earlier file parsed once`);
       let columns = 0;
       for (const t of m.tables.values()) columns += t.columns.size;

@@ -6,7 +6,8 @@
 import type { AlterTableCmd, AlterTableStmt, Constraint, RangeVar, TypeName } from '@pgsql/types';
 import { quoteIdent, relationName, stringList } from '../parsing/ast';
 import { alterTableCommandSpans } from '../parsing/clauses';
-import { applySql } from '../schema';
+import { parseSql } from '../parsing/parser';
+import { replayThrough } from '../schema';
 import type { ColumnModel, SchemaModel } from '../schema/model';
 import { lookupTable, opaqueUnknown } from './lookup';
 import { addConstraintSql, restoreLost } from './restore';
@@ -34,6 +35,8 @@ interface SubSchema {
   after: SchemaModel;
   searchPath: readonly string[] | undefined;
   fileRank?: (file: string) => number | undefined;
+  /** The change log from `before` to `after`. */
+  logged?: ReadonlySet<string>;
   /** `ALTER TABLE [IF EXISTS] [ONLY] name`. */
   prefix: string;
 }
@@ -43,23 +46,26 @@ interface SubSchema {
  * `ALTER TABLE name <subcommand>`. Undefined without a schema context or when the subcommands
  * cannot be located.
  */
-function subcommandSchemas(stmt: AlterTableStmt, ctx: InverseContext, prefix: string): SchemaModel[] | undefined {
+function subcommandSchemas(stmt: AlterTableStmt, ctx: InverseContext, prefix: string): { models: SchemaModel[]; logged: (ReadonlySet<string> | undefined)[] } | undefined {
   const before = ctx.before;
   const cmds = stmt.cmds ?? [];
   if (!before || !ctx.after) return undefined;
-  if (cmds.length === 1) return [before, ctx.after];
+  if (cmds.length === 1) return { models: [before, ctx.after], logged: [ctx.logged] };
   const statement = ctx.statement;
   const spans = statement ? alterTableCommandSpans(statement, stmt) : undefined;
   if (!statement || !spans) return undefined;
   const path = ctx.searchPath && ctx.searchPath.join() !== 'public' ? `SET search_path = ${ctx.searchPath.map((s) => `'${s.replace(/'/g, "''")}'`).join(', ')};\n` : '';
   const out = [before];
+  const logged: ReadonlySet<string>[] = [];
   let model = before;
   for (const span of spans) {
     const sub = statement.text.slice(span.start - statement.span.start, span.end - statement.span.start);
-    model = applySql(model, `${path}${prefix} ${sub}`);
+    const r = replayThrough(model, '', parseSql(`${path}${prefix} ${sub}`));
+    model = r.models[r.models.length - 1]!;
+    logged.push(new Set(r.touched.flatMap((t) => [...t])));
     out.push(model);
   }
-  return out;
+  return { models: out, logged };
 }
 
 interface Target {
@@ -111,8 +117,9 @@ export function invertAlterTable(stmt: AlterTableStmt, ctx: InverseContext): Inv
   (stmt.cmds ?? []).forEach((node, i) => {
     if (!('AlterTableCmd' in node)) return;
     const cmd = node.AlterTableCmd;
+    const logged = schemas?.logged[i];
     const sub: SubSchema | undefined = schemas
-      ? { before: schemas[i]!, after: schemas[i + 1]!, searchPath: ctx.searchPath, prefix, ...(ctx.fileRank ? { fileRank: ctx.fileRank } : {}) }
+      ? { before: schemas.models[i]!, after: schemas.models[i + 1]!, searchPath: ctx.searchPath, prefix, ...(ctx.fileRank ? { fileRank: ctx.fileRank } : {}), ...(logged ? { logged } : {}) }
       : undefined;
     const inv = (sub && invertCommandWithSchema(cmd, target, isNew, sub)) ?? invertCommand(cmd, target, isNew);
     inverses.push(inv.inverse);
@@ -432,7 +439,7 @@ function invertCommandWithSchema(cmd: AlterTableCmd, t: Target, isNew: (k: strin
   const unknownsAdded = s.after.unknowns.length > s.before.unknowns.length;
   const restore = (label: string, extra: InversePart[] = []): CommandInverse | undefined => {
     if (!tableBefore) return undefined;
-    const parts = [...restoreLost(s.before, s.after, s.fileRank ? { fileRank: s.fileRank } : {}), ...extra];
+    const parts = [...restoreLost(s.before, s.after, { ...(s.fileRank ? { fileRank: s.fileRank } : {}), ...(s.logged ? { logged: s.logged } : {}) }), ...extra];
     for (const u of s.after.unknowns.slice(s.before.unknowns.length)) parts.push({ irreversible: `${label} on ${t.name}: ${u.reason}` });
     if (parts.length > 0) return { inverse: { parts } };
     if (cmd.missing_ok && tableBefore && !opaqueUnknown(s.before)) return { inverse: { note: `${label} on ${t.name}: no earlier migration creates it, so IF EXISTS skips it` } };

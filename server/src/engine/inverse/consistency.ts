@@ -14,12 +14,12 @@ import type { Statement } from '../parsing/parser';
 import { nodeKind } from '../parsing/parser';
 import type { ParsedFile } from '../parsing/parser';
 import { quoteIdent } from '../parsing/ast';
-import { applySql } from '../schema';
+import { parseSql } from '../parsing/parser';
 import { qualifiedKey, type SchemaModel } from '../schema/model';
 import { qualifiedLabel } from '../schema/render';
-import { schemasThroughFile } from '../schema/replay';
+import { replayThrough, type Replay } from '../schema/replay';
 import { opaqueUnknown } from './lookup';
-import { diffSchemas, ownerKey, related, type SchemaChange } from './schema-diff';
+import { diffSchemas, ownerKey, type SchemaChange } from './schema-diff';
 
 export interface ConsistencyInput {
   up: ParsedFile;
@@ -28,6 +28,8 @@ export interface ConsistencyInput {
   before: SchemaModel;
   upPath: string;
   downPath: string;
+  /** How to replay a file statement by statement (a workspace shares its replays); `replayThrough` by default. */
+  replay?: (parsed: ParsedFile, base: SchemaModel, file: string) => Replay;
 }
 
 export interface MissingInverse {
@@ -156,17 +158,26 @@ function cascadeExtras(before: SchemaModel, stmt: Statement): string[] {
   return out;
 }
 
-/** `schemasThroughFile`, plus what CASCADE drops that the model's replay leaves (see cascadeExtras). */
-export function replayStatements(base: SchemaModel, file: string, parsed: ParsedFile): SchemaModel[] {
-  const out = schemasThroughFile(base, file, parsed);
+/** `replayThrough`, plus what CASCADE drops that the model's replay leaves (see cascadeExtras). */
+export function replayStatements(base: SchemaModel, file: string, parsed: ParsedFile, replay: ConsistencyInput['replay'] = (p, b, f) => replayThrough(b, f, p)): Replay {
+  const first = replay(parsed, base, file);
+  let models = first.models;
+  let touched = first.touched;
   for (let j = 0; j < parsed.statements.length; j++) {
-    const extras = cascadeExtras(out[j]!, parsed.statements[j]!);
+    const extras = cascadeExtras(models[j]!, parsed.statements[j]!);
     if (extras.length === 0) continue;
-    const fixed = applySql(out[j + 1]!, extras.join(';\n'));
-    const rest = schemasThroughFile(fixed, file, { ...parsed, statements: parsed.statements.slice(j + 1) });
-    out.splice(j + 1, out.length - j - 1, ...rest);
+    if (models === first.models) {
+      models = [...models];
+      touched = [...touched];
+    }
+    const cascade = replayThrough(models[j + 1]!, '', parseSql(extras.join(';\n')));
+    const fixed = cascade.models[cascade.models.length - 1]!;
+    touched[j] = new Set([...touched[j]!, ...cascade.touched.flatMap((t) => [...t])]);
+    const rest = replayThrough(fixed, file, { ...parsed, statements: parsed.statements.slice(j + 1) });
+    models.splice(j + 1, models.length - j - 1, ...rest.models);
+    touched.splice(j + 1, touched.length - j - 1, ...rest.touched);
   }
-  return out;
+  return { ...first, models, touched };
 }
 
 /** Unknowns that mean "this object is not there" (or "already there"): the statement fails in PostgreSQL. */
@@ -175,16 +186,21 @@ const MISSING = /not in the model|does not know|already has/;
 export function checkConsistency(input: ConsistencyInput, lenient = false): Consistency | undefined {
   if (!lenient && (input.up.errors.length > 0 || input.down.errors.length > 0)) return undefined;
   if (input.down.statements.length === 0) return undefined;
-  const upSchemas = replayStatements(input.before, input.upPath, input.up);
+  const upReplay = replayStatements(input.before, input.upPath, input.up, input.replay);
+  const upSchemas = upReplay.models;
   const after = upSchemas[upSchemas.length - 1]!;
-  const downSchemas = replayStatements(after, input.downPath, input.down);
+  const downReplay = replayStatements(after, input.downPath, input.down, input.replay);
+  const downSchemas = downReplay.models;
   const final = downSchemas[downSchemas.length - 1]!;
+  // Everything the up or the down wrote: what can differ between any two of these snapshots.
+  const logged = new Set<string>();
+  for (const t of [...upReplay.touched, ...downReplay.touched]) for (const k of t) logged.add(k);
   const opaque = opaqueUnknown(input.before) !== undefined;
   const downUnknowns = input.down.statements.map((_, j) => downSchemas[j + 1]!.unknowns.slice(downSchemas[j]!.unknowns.length));
   // A down the model cannot read entirely (a DO block...): no verdict on what it leaves.
   const downReadable = downUnknowns.every((u) => u.length === 0);
 
-  const upChanges = input.up.statements.map((_, i) => diffSchemas(upSchemas[i]!, upSchemas[i + 1]!));
+  const upChanges = input.up.statements.map((_, i) => diffSchemas(upSchemas[i]!, upSchemas[i + 1]!, upReplay.touched[i]));
   const upUnknown = input.up.statements.map((_, i) => upSchemas[i + 1]!.unknowns.length > upSchemas[i]!.unknowns.length);
   const upKeys = new Set(upChanges.flat().map((c) => c.key));
   const covered = (key: string): boolean => upKeys.has(key) || (ownerKey(key) !== undefined && upKeys.has(ownerKey(key)!)) || ofChangedType(key);
@@ -203,14 +219,25 @@ export function checkConsistency(input: ConsistencyInput, lenient = false): Cons
     return upKeys.has(`type:${schema}.${name}`);
   };
 
+  // The last up statement that changed each key, and each owner through one of its members:
+  // finding who changed something is a lookup, not a scan of the up (linear in up and down).
+  const lastByKey = new Map<string, number>();
+  const lastByOwner = new Map<string, number>();
+  upChanges.forEach((changes, i) => {
+    for (const c of changes) {
+      lastByKey.set(c.key, i);
+      const owner = ownerKey(c.key);
+      if (owner !== undefined) lastByOwner.set(owner, i);
+    }
+  });
+  const last = (...found: (number | undefined)[]): number => found.reduce<number>((m, x) => (x !== undefined && x > m ? x : m), -1);
+
   // What the down leaves different from before the up, on the up statements that changed it.
   const missingBy = new Map<number, SchemaChange[]>();
-  for (const change of downReadable ? diffSchemas(input.before, final) : []) {
-    let by = -1;
-    upChanges.forEach((changes, i) => {
-      // The statement changed this object, or the table/view it belongs to (not: one of its members).
-      if (changes.some((c) => c.key === change.key || ownerKey(change.key) === c.key)) by = i;
-    });
+  for (const change of downReadable ? diffSchemas(input.before, final, logged) : []) {
+    // The statement changed this object, or the table/view it belongs to (not: one of its members).
+    const owner = ownerKey(change.key);
+    const by = last(lastByKey.get(change.key), owner !== undefined ? lastByKey.get(owner) : undefined);
     if (by < 0 || upUnknown[by]) continue;
     missingBy.set(by, [...(missingBy.get(by) ?? []), change]);
   }
@@ -220,16 +247,18 @@ export function checkConsistency(input: ConsistencyInput, lenient = false): Cons
 
   const unexpected: UnexpectedDown[] = [];
   const undoes = new Map<number, number>();
-  const downChanges = input.down.statements.map((_, j) => diffSchemas(downSchemas[j]!, downSchemas[j + 1]!));
+  const downChanges = input.down.statements.map((_, j) => diffSchemas(downSchemas[j]!, downSchemas[j + 1]!, downReplay.touched[j]));
   // What the whole down changes: a change that a later statement takes back (a temporary type) is not one.
-  const net = new Set(diffSchemas(after, final).map((c) => c.key));
+  const net = new Set(diffSchemas(after, final, logged).map((c) => c.key));
   const trusted = !opaque && !upUnknown.some((u) => u);
   input.down.statements.forEach((stmt, j) => {
     const changes = downChanges[j]!;
+    // The last up statement whose change is related to one of this statement's (see `related`).
     let by = -1;
-    upChanges.forEach((uc, i) => {
-      if (uc.some((c) => changes.some((d) => related(c.key, d.key)))) by = i;
-    });
+    for (const d of changes) {
+      const owner = ownerKey(d.key);
+      by = last(by, lastByKey.get(d.key), lastByOwner.get(d.key), owner !== undefined ? lastByKey.get(owner) : undefined);
+    }
     if (by >= 0) undoes.set(j, by);
     const kind = nodeKind(stmt.ast) ?? '';
     if (!MODELLED.has(kind)) return;
@@ -251,7 +280,7 @@ export function checkConsistency(input: ConsistencyInput, lenient = false): Cons
     if (uncovered.length > 0) unexpected.push({ statement: stmt, kind: 'unrelated', changes: topLevel(uncovered) });
   });
 
-  return { missing, unexpected, order: wrongOrder(input.down, downSchemas), undoes, upSchemas };
+  return { missing, unexpected, order: wrongOrder(input.down, downSchemas, downReplay.touched), undoes, upSchemas };
 }
 
 function dropTargets(stmt: Statement): string {
@@ -262,7 +291,7 @@ function dropTargets(stmt: Statement): string {
 }
 
 /** Down statements that drop an object while a later statement still has to drop what depends on it. */
-function wrongOrder(down: ParsedFile, schemas: SchemaModel[]): WrongOrder[] {
+function wrongOrder(down: ParsedFile, schemas: SchemaModel[], touched: readonly ReadonlySet<string>[]): WrongOrder[] {
   const out: WrongOrder[] = [];
   /** The index of the first statement from `from` on after which the key is gone. */
   const droppedAt = (from: number, exists: (m: SchemaModel) => boolean): number => {
@@ -276,8 +305,14 @@ function wrongOrder(down: ParsedFile, schemas: SchemaModel[]): WrongOrder[] {
     const before = schemas[j]!;
     const afterStmt = schemas[j + 1]!;
     if (type === 'OBJECT_TABLE' || type === 'OBJECT_VIEW' || type === 'OBJECT_MATVIEW') {
-      const gone = [...before.tables.keys()].filter((k) => !afterStmt.tables.has(k)).map((k) => ({ key: k, label: `table ${k.replace(/^public\./, '')}` }));
-      gone.push(...[...before.views.keys()].filter((k) => !afterStmt.views.has(k)).map((k) => ({ key: k, label: `view ${k.replace(/^public\./, '')}` })));
+      // What this statement removed, from its change log, in the schema's order.
+      const logged = touched[j] ?? new Set<string>();
+      const removed = (map: ReadonlyMap<string, unknown>, after: ReadonlyMap<string, unknown>, prefix: string): string[] => {
+        const keys = [...logged].filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length)).filter((k) => map.has(k) && !after.has(k));
+        return keys.length <= 1 ? keys : [...map.keys()].filter((k) => keys.includes(k));
+      };
+      const gone = removed(before.tables, afterStmt.tables, 'table:').map((k) => ({ key: k, label: `table ${k.replace(/^public\./, '')}` }));
+      gone.push(...removed(before.views, afterStmt.views, 'view:').map((k) => ({ key: k, label: `view ${k.replace(/^public\./, '')}` })));
       for (const g of gone) {
         const deps = before.dependents(g.key);
         const candidates: { key: string; label: string; exists: (m: SchemaModel) => boolean }[] = [];

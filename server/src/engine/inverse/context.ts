@@ -10,6 +10,7 @@ export class FileContext implements InverseContext {
   private created = new Set<string>();
   before?: SchemaModel;
   after?: SchemaModel;
+  logged?: ReadonlySet<string>;
   searchPath?: readonly string[];
   statement?: Statement;
   fileRank?: (file: string) => number | undefined;

@@ -71,7 +71,7 @@ export function invertDropWithSchema(stmt: DropStmt, text: string, ctx: InverseC
   // Objects of an extension (its types, functions) are not in the model: what CASCADE drops with it is unknown.
   if (type === 'OBJECT_EXTENSION' && stmt.behavior === 'DROP_CASCADE') return undefined;
   const label = excerpt(text, 60);
-  const parts: InversePart[] = restoreLost(before, after, { ...(ctx.fileRank ? { fileRank: ctx.fileRank } : {}) });
+  const parts: InversePart[] = restoreLost(before, after, { ...(ctx.fileRank ? { fileRank: ctx.fileRank } : {}), ...(ctx.logged ? { logged: ctx.logged } : {}) });
   if (stmt.behavior === 'DROP_CASCADE' && FUNCTIONS.has(type)) parts.push(...functionDependents(before, after));
   for (const u of newUnknowns(ctx)) parts.push({ irreversible: `${label}: ${u.reason}` });
   if (parts.length === 0) {

@@ -2,13 +2,9 @@
  * Inverse SQL: an up migration's statements → the down migration that undoes them, in reverse
  * statement order. One module per statement kind; this file dispatches and writes the file.
  */
-import * as path from 'node:path';
-import type { FileHost } from '../host';
-import { compareVersions, type MigrationFile } from '../migrations/convention';
-import type { MigrationDirectory } from '../migrations/directory';
 import type { ParsedFile, Statement } from '../parsing/parser';
 import { nodeKind } from '../parsing/parser';
-import { SchemaModel, schemaBefore, schemasThroughFile } from '../schema';
+import { replayThrough, SchemaModel, type Replay } from '../schema';
 import { invertDropWithSchema } from './drop';
 import { invertWithSchema } from './with-schema';
 import { invertAlterTable } from './alter-table';
@@ -33,14 +29,17 @@ export type { InverseContext, InversePart, InverseStep } from './types';
 export { stepParts } from './types';
 
 /**
- * Where the up migration lives, so that its inverse can see the schema the earlier migrations leave
- * (`schemaBefore`): DROP COLUMN then becomes ADD COLUMN with the column's definition, and so on.
+ * The schema an up migration runs against (what the earlier migrations of its directory leave,
+ * from the folder's timeline: project/), so that DROP COLUMN becomes ADD COLUMN with the column's
+ * definition, and so on; with the rank of each migration file (objects created earlier come first).
  */
-export interface DownSchemaContext {
-  directory: MigrationDirectory;
-  host: FileHost;
-  /** The up migration (for a single-file convention, the file holding the up section). */
-  migration: MigrationFile;
+export interface ResolvedSchema {
+  before: SchemaModel;
+  fileRank?: (file: string) => number | undefined;
+  /** The up file's path (for the model's origins). */
+  filePath?: string;
+  /** How to replay the up statement by statement (a workspace shares its replays). */
+  replay?: (parsed: ParsedFile, base: SchemaModel, file: string) => Replay;
 }
 
 export interface DownOptions {
@@ -49,29 +48,18 @@ export interface DownOptions {
   /** The up file's name, for the header comment. */
   upFileName?: string;
   /**
-   * The schema the up migration runs against: a directory context, or the model itself (tests).
-   * Without it, inverses know only the up file's own statements.
+   * The schema the up migration runs against (from the folder's timeline), or the model itself
+   * (tests). Without it, inverses know only the up file's own statements.
    */
-  schema?: DownSchemaContext | SchemaModel;
+  schema?: ResolvedSchema | SchemaModel;
   /** Replaces the inverse of up statements (by statement index), e.g. a restore from a backup table. */
   override?: ReadonlyMap<number, InverseStep>;
 }
 
-/** The schema before the up migration and the rank of each migration file, from a schema option. */
-export function resolveSchema(schema: DownOptions['schema']): { before: SchemaModel; fileRank?: (file: string) => number | undefined; filePath?: string } | undefined {
+/** The schema option as a ResolvedSchema. */
+export function resolveSchema(schema: DownOptions['schema']): ResolvedSchema | undefined {
   if (!schema) return undefined;
-  if (schema instanceof SchemaModel) return { before: schema };
-  const { directory, host, migration } = schema;
-  try {
-    const before = schemaBefore({ directory, host, migration, filePath: migration.path });
-    const ups = directory.migrations.filter((m) => m.direction === 'up');
-    const rank = new Map(ups.map((m, i) => [path.resolve(m.path), i] as const));
-    const self = ups.filter((m) => compareVersions(m, migration) < 0).length;
-    return { before, filePath: migration.path, fileRank: (file) => rank.get(path.resolve(file)) ?? (path.resolve(file) === path.resolve(migration.path) ? self : undefined) };
-  } catch {
-    // A schema model that fails must not stop the down from being generated.
-    return undefined;
-  }
+  return schema instanceof SchemaModel ? { before: schema } : schema;
 }
 
 /**
@@ -182,6 +170,8 @@ export interface InvertFileOptions {
   /** The up file's path (for the model's origins). */
   filePath?: string;
   override?: ReadonlyMap<number, InverseStep>;
+  /** How to replay the up statement by statement (a workspace shares its replays); `replayThrough` by default. */
+  replay?: (parsed: ParsedFile, base: SchemaModel, file: string) => Replay;
 }
 
 /** The inverse of every statement of an up file, with what the earlier statements created in view. */
@@ -191,14 +181,15 @@ export function invertFile(up: ParsedFile, options: InvertFileOptions = {}): Fil
   /** Context key → indexes of the steps that create or change that object. */
   const owners = new Map<string, number[]>();
   const searchPaths: string[] = [];
-  let schemas: SchemaModel[] | undefined;
+  let replay: Replay | undefined;
   if (options.before) {
     try {
-      schemas = schemasThroughFile(options.before, options.filePath ?? '', up);
+      replay = options.replay ? options.replay(up, options.before, options.filePath ?? '') : replayThrough(options.before, options.filePath ?? '', up);
     } catch {
-      schemas = undefined;
+      replay = undefined;
     }
   }
+  const schemas = replay?.models;
   let searchPath: string[] = ['public'];
 
   up.statements.forEach((stmt, i) => {
@@ -214,6 +205,7 @@ export function invertFile(up: ParsedFile, options: InvertFileOptions = {}): Fil
     }
     ctx.before = schemas?.[i];
     ctx.after = schemas?.[i + 1];
+    ctx.logged = replay?.touched[i];
     ctx.searchPath = searchPath;
     ctx.statement = stmt;
     ctx.fileRank = options.fileRank;
@@ -251,6 +243,7 @@ export function invertFile(up: ParsedFile, options: InvertFileOptions = {}): Fil
   });
   ctx.before = undefined;
   ctx.after = undefined;
+  ctx.logged = undefined;
   ctx.statement = undefined;
   return { steps, searchPaths };
 }
@@ -271,6 +264,7 @@ export function generateDownSql(up: ParsedFile, options: DownOptions = {}): stri
     ...(schema ? { before: schema.before } : {}),
     ...(schema?.fileRank ? { fileRank: schema.fileRank } : {}),
     ...(schema?.filePath ? { filePath: schema.filePath } : {}),
+    ...(schema?.replay ? { replay: schema.replay } : {}),
     ...(options.override ? { override: options.override } : {}),
   });
   const out: string[] = [];

@@ -23,6 +23,25 @@ export interface RestoreOptions {
   fileRank?: (file: string) => number | undefined;
   /** Leave out the "recreated empty" comments (the caller restores the data itself). */
   quiet?: boolean;
+  /**
+   * The change log from `before` to `after` (see `replayThrough`): only the objects it names can
+   * differ, so only they are looked at (a DROP COLUMN on a table of 800 columns compares one).
+   */
+  logged?: ReadonlySet<string>;
+}
+
+/** A map's entries to look at: all of them, or those the change log names (in the map's order). */
+function entriesOf<V>(map: ReadonlyMap<string, V>, logged: ReadonlySet<string> | undefined, kind: string): [string, V][] {
+  if (!logged) return [...map];
+  const head = `${kind}:`;
+  const keys: string[] = [];
+  for (const k of logged) if (k.startsWith(head) && !k.includes('#')) keys.push(k.slice(head.length));
+  if (keys.length > 1) {
+    const wanted = new Set(keys);
+    return [...map].filter(([k]) => wanted.has(k));
+  }
+  const v = keys.length === 1 ? map.get(keys[0]!) : undefined;
+  return v === undefined ? [] : [[keys[0]!, v]];
 }
 
 const semi = (sql: string): string => (/;\s*$/.test(sql) ? sql.trimEnd() : `${sql.trimEnd()};`);
@@ -190,15 +209,16 @@ export function restoreLost(before: SchemaModel, after: SchemaModel, options: Re
   const problems: string[] = [];
   const sqlFunctions: string[] = [];
 
-  for (const [name, e] of before.extensions) if (!after.extensions.has(name)) early.push({ sql: semi(e.definitionText) });
-  for (const name of before.schemas.keys()) if (!after.schemas.has(name)) early.push({ sql: `CREATE SCHEMA ${quoteIdent(name)};` });
-  for (const [k, t] of before.types) {
+  const logged = options.logged;
+  for (const [name, e] of entriesOf(before.extensions, logged, 'extension')) if (!after.extensions.has(name)) early.push({ sql: semi(e.definitionText) });
+  for (const [name] of entriesOf(before.schemas, logged, 'schema')) if (!after.schemas.has(name)) early.push({ sql: `CREATE SCHEMA ${quoteIdent(name)};` });
+  for (const [k, t] of entriesOf(before.types, logged, 'type')) {
     if (after.types.has(k)) continue;
     if (t.kind === 'enum') early.push({ sql: semi(t.definitionText) });
     else problems.push(`type ${qualifiedLabel(t.schema, t.name)}: ALTER statements on ${t.kind} types are not read by the schema model, so its definition as written may be out of date; recreate it by hand`);
   }
   const ownerships: string[] = [];
-  for (const [k, s] of before.sequences) {
+  for (const [k, s] of entriesOf(before.sequences, logged, 'sequence')) {
     if (after.sequences.has(k)) continue;
     const label = qualifiedLabel(s.schema, s.name);
     if (s.definitionText === undefined) {
@@ -216,7 +236,7 @@ export function restoreLost(before: SchemaModel, after: SchemaModel, options: Re
       ownerships.push(`ALTER SEQUENCE ${label} OWNED BY ${qualifiedLabel(ts, tn)}.${quoteIdent(s.ownedBy.column)};`);
     }
   }
-  for (const [k, f] of before.functions) {
+  for (const [k, f] of entriesOf(before.functions, logged, 'function')) {
     if (after.functions.has(k)) continue;
     const problem = functionProblem(f);
     if (problem) problems.push(problem);
@@ -225,7 +245,8 @@ export function restoreLost(before: SchemaModel, after: SchemaModel, options: Re
   }
 
   // Whole tables, each after the tables its foreign keys reference.
-  const missing = [...before.tables].filter(([k]) => !after.tables.has(k));
+  const touchedTables = entriesOf(before.tables, logged, 'table');
+  const missing = touchedTables.filter(([k]) => !after.tables.has(k));
   const ordered = topo(
     missing,
     ([k]) => k,
@@ -271,7 +292,7 @@ export function restoreLost(before: SchemaModel, after: SchemaModel, options: Re
   const foreignKeys: string[] = [];
   const indexes: string[] = [];
   const triggers: string[] = [];
-  for (const [k, t] of before.tables) {
+  for (const [k, t] of touchedTables) {
     const u = after.tables.get(k);
     if (!u || u === t) continue;
     for (const c of t.columns.values()) {
@@ -305,7 +326,8 @@ export function restoreLost(before: SchemaModel, after: SchemaModel, options: Re
   }
 
   // Views, each after the views it reads; then the indexes of materialized views.
-  const missingViews = [...before.views].filter(([k]) => !after.views.has(k));
+  const touchedViews = entriesOf(before.views, logged, 'view');
+  const missingViews = touchedViews.filter(([k]) => !after.views.has(k));
   for (const [, v] of topo(missingViews, ([k]) => k, ([, v]) => v.dependsOn)) {
     const problem = viewProblem(before, v, options);
     if (problem) {
@@ -315,7 +337,7 @@ export function restoreLost(before: SchemaModel, after: SchemaModel, options: Re
     late.push({ sql: semi(v.definitionText) });
     for (const i of v.indexes.values()) late.push({ sql: semi(i.definitionText) });
   }
-  for (const [k, v] of before.views) {
+  for (const [k, v] of touchedViews) {
     const w = after.views.get(k);
     if (!w || w === v) continue;
     for (const i of v.indexes.values()) if (!w.indexes.has(i.name)) late.push({ sql: semi(i.definitionText) });
@@ -323,7 +345,7 @@ export function restoreLost(before: SchemaModel, after: SchemaModel, options: Re
 
   // Changes that removing objects made to objects still there (CASCADE): not undone here.
   const removedKeys = new Set<string>();
-  for (const ch of diffSchemas(before, after)) {
+  for (const ch of diffSchemas(before, after, logged)) {
     if (ch.kind === 'removed') removedKeys.add(ch.key);
     else if (ch.kind === 'changed') problems.push(`${ch.label} changed too; restore it by hand`);
   }

@@ -11,6 +11,7 @@
 import { parseSql } from '../parsing/parser';
 import { qualifiedLabel } from '../schema/render';
 import type { ColumnModel, SchemaModel, TableModel, ViewModel } from '../schema/model';
+import { PMap } from '../schema/pmap';
 import { staleColumns } from './sql-text';
 
 export type ChangeKind = 'added' | 'removed' | 'changed';
@@ -119,6 +120,20 @@ function sameColumn(a: ColumnModel, b: ColumnModel): boolean {
 
 const label = (schema: string, name: string): string => qualifiedLabel(schema, name);
 
+/** The member names the change log names for a table and member kind, or undefined for "all of them". */
+function loggedMembers(logged: ReadonlySet<string> | undefined, owner: string, kind: string): string[] | undefined {
+  if (!logged) return undefined;
+  const head = `${owner}#${kind}:`;
+  const names: string[] = [];
+  for (const key of logged) {
+    if (!key.startsWith(head)) continue;
+    const name = key.slice(head.length);
+    if (name === '*') return undefined;
+    names.push(name);
+  }
+  return names;
+}
+
 function diffMembers<V>(
   out: SchemaChange[],
   owner: string,
@@ -128,26 +143,42 @@ function diffMembers<V>(
   b: ReadonlyMap<string, V> | undefined,
   same: (x: V, y: V) => boolean,
   describe: (name: string) => string,
+  logged?: ReadonlySet<string>,
 ): void {
-  for (const [name, x] of a ?? []) {
+  void ownerLabel;
+  if (a && b && a instanceof PMap && b instanceof PMap && a.sameEntries(b)) return;
+  // With a change log (and the owner on both sides), only the members it names: in map order.
+  const names = a && b ? loggedMembers(logged, owner, kind) : undefined;
+  let inA: Iterable<string> = a?.keys() ?? [];
+  let inB: Iterable<string> = b?.keys() ?? [];
+  if (names) {
+    if (names.length <= 1) inA = inB = names;
+    else {
+      const wanted = new Set(names);
+      inA = [...(a?.keys() ?? [])].filter((n) => wanted.has(n));
+      inB = [...(b?.keys() ?? [])].filter((n) => wanted.has(n));
+    }
+  }
+  for (const name of inA) {
+    const x = a?.get(name);
+    if (x === undefined) continue;
     const y = b?.get(name);
     const key = `${owner}#${kind}:${name}`;
     if (y === undefined) out.push({ key, kind: 'removed', label: describe(name) });
     else if (x !== y && !same(x, y)) out.push({ key, kind: 'changed', label: describe(name) });
   }
-  for (const name of b?.keys() ?? []) {
-    if (!a?.has(name)) out.push({ key: `${owner}#${kind}:${name}`, kind: 'added', label: describe(name) });
+  for (const name of inB) {
+    if (b?.has(name) && !a?.has(name)) out.push({ key: `${owner}#${kind}:${name}`, kind: 'added', label: describe(name) });
   }
-  void ownerLabel;
 }
 
-function diffTable(out: SchemaChange[], key: string, a: TableModel | undefined, b: TableModel | undefined): void {
+function diffTable(out: SchemaChange[], key: string, a: TableModel | undefined, b: TableModel | undefined, logged?: ReadonlySet<string>): void {
   const t = (a ?? b)!;
   const name = label(t.schema, t.name);
   if (!a) out.push({ key, kind: 'added', label: `table ${name}` });
   else if (!b) out.push({ key, kind: 'removed', label: `table ${name}` });
   else if (a.unlogged !== b.unlogged || a.parents.join() !== b.parents.join()) out.push({ key, kind: 'changed', label: `table ${name}` });
-  diffMembers(out, key, 'column', name, a?.columns, b?.columns, sameColumn, (c) => `column ${name}.${label('public', c)}`);
+  diffMembers(out, key, 'column', name, a?.columns, b?.columns, sameColumn, (c) => `column ${name}.${label('public', c)}`, logged);
   diffMembers(
     out,
     key,
@@ -164,6 +195,7 @@ function diffTable(out: SchemaChange[], key: string, a: TableModel | undefined, 
           sameSqlIgnoring(`ALTER TABLE t ADD CONSTRAINT c ${x.definitionText}`, `ALTER TABLE t ADD CONSTRAINT c ${y.definitionText}`, ['pk_attrs'])
         : sameSql(`ALTER TABLE t ADD CONSTRAINT c ${x.definitionText}`, `ALTER TABLE t ADD CONSTRAINT c ${y.definitionText}`)),
     (c) => `constraint ${label('public', c)} on ${name}`,
+    logged,
   );
   // An index text naming a column the table no longer has predates a rename the model did not carry
   // into it: what PostgreSQL has is unknown, so it is not called different.
@@ -177,9 +209,10 @@ function diffTable(out: SchemaChange[], key: string, a: TableModel | undefined, 
     b?.indexes,
     (x, y) => sameSql(x.definitionText, y.definitionText) || stale(a, x.definitionText) || stale(b, y.definitionText),
     (i) => `index ${label(t.schema, i)}`,
+    logged,
   );
   // Triggers and functions keep the text they were created with, names included, through renames.
-  diffMembers(out, key, 'trigger', name, a?.triggers, b?.triggers, (x, y) => sameSqlIgnoring(x.definitionText, y.definitionText, ['trigname', 'funcname']), (tr) => `trigger ${label('public', tr)} on ${name}`);
+  diffMembers(out, key, 'trigger', name, a?.triggers, b?.triggers, (x, y) => sameSqlIgnoring(x.definitionText, y.definitionText, ['trigname', 'funcname']), (tr) => `trigger ${label('public', tr)} on ${name}`, logged);
 }
 
 function diffView(out: SchemaChange[], key: string, a: ViewModel | undefined, b: ViewModel | undefined): void {
@@ -194,41 +227,66 @@ function diffView(out: SchemaChange[], key: string, a: ViewModel | undefined, b:
 
 function diffMap<V>(
   out: SchemaChange[],
+  logged: ReadonlySet<string> | undefined,
   prefix: string,
   a: ReadonlyMap<string, V>,
   b: ReadonlyMap<string, V>,
   same: (x: V, y: V) => boolean,
   describe: (key: string, v: V) => string,
 ): void {
-  for (const [k, x] of a) {
+  for (const k of keysToDiff(a, b, logged, prefix)) {
+    const x = a.get(k);
     const y = b.get(k);
-    if (y === undefined) out.push({ key: `${prefix}:${k}`, kind: 'removed', label: describe(k, x) });
-    else if (x !== y && !same(x, y)) out.push({ key: `${prefix}:${k}`, kind: 'changed', label: describe(k, y) });
+    if (x === undefined && y !== undefined) out.push({ key: `${prefix}:${k}`, kind: 'added', label: describe(k, y) });
+    else if (x !== undefined && y === undefined) out.push({ key: `${prefix}:${k}`, kind: 'removed', label: describe(k, x) });
+    else if (x !== undefined && y !== undefined && x !== y && !same(x, y)) out.push({ key: `${prefix}:${k}`, kind: 'changed', label: describe(k, y) });
   }
-  for (const [k, y] of b) if (!a.has(k)) out.push({ key: `${prefix}:${k}`, kind: 'added', label: describe(k, y) });
 }
 
-/** Every difference from `a` to `b` (what turns `a` into `b`). */
-export function diffSchemas(a: SchemaModel, b: SchemaModel): SchemaChange[] {
+/**
+ * The keys of `a` then `b` to compare, in map order: all of them, or (with a change log) only the
+ * logged ones of this kind. One logged key needs no look at the rest of the map.
+ */
+function* keysToDiff<V>(a: ReadonlyMap<string, V>, b: ReadonlyMap<string, V>, logged: ReadonlySet<string> | undefined, prefix: string): Generator<string> {
+  if (!logged) {
+    for (const k of a.keys()) yield k;
+    for (const k of b.keys()) if (!a.has(k)) yield k;
+    return;
+  }
+  const mine: string[] = [];
+  const head = `${prefix}:`;
+  for (const key of logged) if (key.startsWith(head) && !key.includes('#')) mine.push(key.slice(head.length));
+  if (mine.length <= 1) {
+    yield* mine;
+    return;
+  }
+  const wanted = new Set(mine);
+  for (const k of a.keys()) if (wanted.has(k)) yield k;
+  for (const k of b.keys()) if (wanted.has(k) && !a.has(k)) yield k;
+}
+
+/**
+ * Every difference from `a` to `b` (what turns `a` into `b`). With `logged` (the change log of the
+ * replay from `a` to `b`, see `replayThrough`), only the objects it names are compared: the result
+ * is the same, at the cost of what changed.
+ */
+export function diffSchemas(a: SchemaModel, b: SchemaModel, logged?: ReadonlySet<string>): SchemaChange[] {
   const out: SchemaChange[] = [];
   if (a === b) return out;
-  if (a.tables !== b.tables) {
-    for (const [k, t] of a.tables) {
-      const u = b.tables.get(k);
-      if (t !== u) diffTable(out, `table:${k}`, t, u);
-    }
-    for (const [k, u] of b.tables) if (!a.tables.has(k)) diffTable(out, `table:${k}`, undefined, u);
+  for (const k of keysToDiff(a.tables, b.tables, logged, 'table')) {
+    const t = a.tables.get(k);
+    const u = b.tables.get(k);
+    if (t !== u) diffTable(out, `table:${k}`, t, u, logged);
   }
-  if (a.views !== b.views) {
-    for (const [k, v] of a.views) {
-      const w = b.views.get(k);
-      if (v !== w) diffView(out, `view:${k}`, v, w);
-    }
-    for (const [k, w] of b.views) if (!a.views.has(k)) diffView(out, `view:${k}`, undefined, w);
+  for (const k of keysToDiff(a.views, b.views, logged, 'view')) {
+    const v = a.views.get(k);
+    const w = b.views.get(k);
+    if (v !== w) diffView(out, `view:${k}`, v, w);
   }
-  diffMap(out, 'function', a.functions, b.functions, (x, y) => sameSqlIgnoring(x.definitionText, y.definitionText, ['funcname', 'defnames']), (_, f) => `${f.kind} ${label(f.schema, f.name)}(${f.argTypes.join(', ')})`);
+  diffMap(out, logged, 'function', a.functions, b.functions, (x, y) => sameSqlIgnoring(x.definitionText, y.definitionText, ['funcname', 'defnames']), (_, f) => `${f.kind} ${label(f.schema, f.name)}(${f.argTypes.join(', ')})`);
   diffMap(
     out,
+    logged,
     'type',
     a.types,
     b.types,
@@ -237,13 +295,14 @@ export function diffSchemas(a: SchemaModel, b: SchemaModel): SchemaChange[] {
   );
   diffMap(
     out,
+    logged,
     'sequence',
     a.sequences,
     b.sequences,
     (x, y) => sameSql(x.definitionText, y.definitionText) && x.ownedBy?.table === y.ownedBy?.table && x.ownedBy?.column === y.ownedBy?.column,
     (_, s) => `sequence ${label(s.schema, s.name)}`,
   );
-  diffMap(out, 'extension', a.extensions, b.extensions, (x, y) => x.schema === y.schema, (k) => `extension ${k}`);
-  diffMap(out, 'schema', a.schemas, b.schemas, () => true, (k) => `schema ${label('public', k)}`);
+  diffMap(out, logged, 'extension', a.extensions, b.extensions, (x, y) => x.schema === y.schema, (k) => `extension ${k}`);
+  diffMap(out, logged, 'schema', a.schemas, b.schemas, () => true, (k) => `schema ${label('public', k)}`);
   return out;
 }

@@ -52,6 +52,8 @@ export interface InverseContext {
    */
   before?: SchemaModel;
   after?: SchemaModel;
+  /** The change log from `before` to `after` (see `replayThrough`): what to compare, and no more. */
+  logged?: ReadonlySet<string>;
   /** Schemas unqualified names resolve to (`SET search_path` of the up file); default `public`. */
   searchPath?: readonly string[];
   /** The statement itself (for subcommand positions). */

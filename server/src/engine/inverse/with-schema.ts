@@ -51,12 +51,12 @@ export function invertWithSchema(node: Node, stmt: Statement, ctx: InverseContex
   if (!before || !after) return inversion;
   const label = excerpt(stmt.text, 60);
 
-  if (ifNotExists(node) && newUnknowns(ctx).length === 0 && diffSchemas(before, after).length === 0) {
+  if (ifNotExists(node) && newUnknowns(ctx).length === 0 && diffSchemas(before, after, ctx.logged).length === 0) {
     return { step: { note: `${label} changes nothing: an earlier migration already creates it` } };
   }
 
   if ('IndexStmt' in node && !node.IndexStmt.idxname && inversion && 'irreversible' in inversion.step) {
-    const added = diffSchemas(before, after).filter((c) => c.kind === 'added' && /#index:/.test(c.key));
+    const added = diffSchemas(before, after, ctx.logged).filter((c) => c.kind === 'added' && /#index:/.test(c.key));
     const t = lookupTable(after, node.IndexStmt.relation, ctx.searchPath);
     if (added.length === 1 && t) {
       const name = added[0]!.key.slice(added[0]!.key.indexOf('#index:') + '#index:'.length);

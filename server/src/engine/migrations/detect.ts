@@ -84,3 +84,8 @@ function detectNow(dir: string, host: FileHost): Convention | undefined {
   for (const c of CONVENTIONS) if ((scores.get(c) ?? 0) > (best ? scores.get(best)! : 0)) best = c;
   return best;
 }
+
+/** The convention of a file: the configured one, else its directory's, else golang-migrate. */
+export function conventionFor(filePath: string, host: FileHost, convention?: Convention): Convention {
+  return convention ?? detectConvention(path.dirname(filePath), host) ?? golangMigrate;
+}

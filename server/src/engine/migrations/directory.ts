@@ -50,8 +50,18 @@ function readDirectoryNow(dir: string, host: FileHost, convention: Convention): 
   }
   migrations.sort(compareMigrations);
   const isMigrationDirectory = migrations.length > 0 || MIGRATION_DIR_NAME.test(path.basename(dir));
-  const byVersion = (v: bigint | MigrationFile, d: 'up' | 'down'): MigrationFile[] =>
-    migrations.filter((m) => m.direction === d && (typeof v === 'bigint' ? m.versionNumber === v : sameVersion(m, v)));
+  // Migrations by version number (and direction), found by lookup: rules ask for every file.
+  const index = new Map<string, MigrationFile[]>();
+  for (const m of migrations) {
+    const key = `${m.direction}\0${m.versionNumber}`;
+    const list = index.get(key);
+    if (list) list.push(m);
+    else index.set(key, [m]);
+  }
+  const byVersion = (v: bigint | MigrationFile, d: 'up' | 'down'): MigrationFile[] => {
+    const candidates = index.get(`${d}\0${typeof v === 'bigint' ? v : v.versionNumber}`) ?? [];
+    return typeof v === 'bigint' ? candidates : candidates.filter((m) => sameVersion(m, v));
+  };
   const directory: MigrationDirectory = {
     dir,
     convention,

@@ -5,8 +5,10 @@
  */
 import * as path from 'node:path';
 import { wholeFile, type Convention, type InvalidName, type MigrationFile } from './convention';
+import { GOLANG_MIGRATE_PATTERN, slugifyTitle } from '../../../../shared/src/naming';
 
-export const GOLANG_MIGRATE_PATTERN = /^([0-9]+)_(.*)\.(down|up)\.(.*)$/;
+export { GOLANG_MIGRATE_PATTERN, slugifyTitle };
+
 
 export const MAX_UINT64 = 18446744073709551615n;
 
@@ -102,11 +104,3 @@ export const golangMigrate: Convention = {
   sections: (file, text) => wholeFile(file, text, true),
 };
 
-/** Turns a free-form title into a file-name-safe one: `Add users email!` → `add_users_email`. */
-export function slugifyTitle(title: string): string {
-  return title
-    .trim()
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}]+/gu, '_')
-    .replace(/^_+|_+$/g, '');
-}

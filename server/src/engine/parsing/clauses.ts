@@ -5,7 +5,7 @@
  */
 import type { AlterTableStmt, DeleteStmt, Node, UpdateStmt, WithClause } from '@pgsql/types';
 import type { Span } from '../text';
-import { tokenize, type Token } from './lexer';
+import { tokenize, tokensOf, type Token } from './lexer';
 import type { Statement } from './parser';
 
 const OPEN = new Set(['(', '[']);
@@ -34,12 +34,24 @@ const isName = (t: Token | undefined): boolean => t !== undefined && (t.kind ===
  * `ALTER TABLE t DROP COLUMN a, ALTER COLUMN b TYPE text` gives the spans of `DROP COLUMN a`
  * and `ALTER COLUMN b TYPE text`.
  */
+const commandSpans = new WeakMap<Statement, Span[] | null>();
+
 export function alterTableCommandSpans(stmt: Statement, ast: AlterTableStmt): Span[] | undefined {
+  // Several rules ask for the same statement's clauses: found once per statement.
+  let spans = commandSpans.get(stmt);
+  if (spans === undefined) {
+    spans = findCommandSpans(stmt, ast) ?? null;
+    commandSpans.set(stmt, spans);
+  }
+  return spans ?? undefined;
+}
+
+function findCommandSpans(stmt: Statement, ast: AlterTableStmt): Span[] | undefined {
   const location = ast.relation?.location;
   const cmds = ast.cmds ?? [];
   if (location === undefined || location < 0 || cmds.length === 0) return undefined;
   const nameStart = stmt.offsetOf(location);
-  const tokens = tokenize(stmt.text, 0, stmt.text.length).map((t) => ({
+  const tokens = tokensOf(stmt.text).map((t) => ({
     ...t,
     start: t.start + stmt.span.start,
     end: t.end + stmt.span.start,
@@ -60,7 +72,7 @@ export function alterTableCommandSpans(stmt: Statement, ast: AlterTableStmt): Sp
  * RETURNING or the end of the statement.
  */
 export function whereClauseSpan(stmt: Statement): Span | undefined {
-  const tokens = tokenize(stmt.text, 0, stmt.text.length);
+  const tokens = tokensOf(stmt.text);
   let depth = 0;
   let start = -1;
   let end = -1;

@@ -287,3 +287,20 @@ export function tokenize(text: string, from = 0, to = text.length): Token[] {
   }
   return tokens;
 }
+
+const tokenMemo = new Map<string, readonly Token[]>();
+const TOKEN_MEMO_LIMIT = 4096;
+
+/**
+ * The tokens of a statement's text (offsets from its start), kept by text: the rules ask for the
+ * same statement's tokens on every keystroke elsewhere in the file. Never change the result.
+ */
+export function tokensOf(sql: string): readonly Token[] {
+  let tokens = tokenMemo.get(sql);
+  if (!tokens) {
+    tokens = Object.freeze(tokenize(sql, 0, sql.length));
+    if (tokenMemo.size >= TOKEN_MEMO_LIMIT) tokenMemo.delete(tokenMemo.keys().next().value!);
+    tokenMemo.set(sql, tokens);
+  }
+  return tokens;
+}

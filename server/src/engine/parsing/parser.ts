@@ -65,8 +65,52 @@ interface PgErrorLike {
   sqlDetails?: { message?: string; cursorPosition?: number };
 }
 
-/** Parses one SQL file. Never throws on any input text. */
-export function parseSql(text: string): ParsedFile {
+/**
+ * Statement parses kept by statement text, for an editor: a keystroke re-parses the statement it
+ * changed, not the file. Bounded; the ASTs it holds are shared between parses and never changed.
+ */
+/**
+ * A statement's parse as kept: its AST, whose node locations count `base` bytes more than offsets in
+ * the statement (0 when it was parsed alone; its byte offset in the file when it came from a whole-file
+ * parse), or why it does not parse on its own.
+ */
+export type MemoEntry = { ast: Node | undefined; base?: number } | { error: { message: string; cursor: number } };
+
+export class StatementMemo {
+  private readonly map = new Map<string, MemoEntry>();
+
+  constructor(private readonly limit = 20000) {}
+
+  /** Whether a statement's parse is kept (without counting as a use). */
+  has(sql: string): boolean {
+    return this.map.has(sql);
+  }
+
+  get(sql: string): MemoEntry | undefined {
+    const hit = this.map.get(sql);
+    if (hit) {
+      // Most recently used last: the oldest go first when the memo is full.
+      this.map.delete(sql);
+      this.map.set(sql, hit);
+    }
+    return hit;
+  }
+
+  set(sql: string, value: MemoEntry): void {
+    this.map.set(sql, value);
+    if (this.map.size > this.limit) this.map.delete(this.map.keys().next().value!);
+  }
+
+  get size(): number {
+    return this.map.size;
+  }
+}
+
+/**
+ * Parses one SQL file. Never throws on any input text. With a memo (the language server's), each
+ * statement is parsed on its own and kept by its text, so an edit re-parses what it changed.
+ */
+export function parseSql(text: string, memo?: StatementMemo): ParsedFile {
   ensureLoaded();
   const lines = new LineIndex(text);
   const lexed = lex(text);
@@ -74,20 +118,37 @@ export function parseSql(text: string): ParsedFile {
   const errors: SyntaxError[] = [];
   const result: ParsedFile = { text, statements, comments: lexed.comments, errors, lines };
   if (lexed.statements.length === 0 && lexed.unterminated === undefined) return result;
+  // What PostgreSQL's parser gets: the same text, long comments blanked (see parserInput).
+  const source = parserInput(text, lexed.comments);
+  // With a memo: statement by statement when most statements are known (a keystroke), else the whole
+  // file in one call (a file opened), whose statements then go into the memo.
+  let known = 0;
+  if (memo) for (const span of lexed.statements) if (memo.has(text.slice(span.start, span.end))) known++;
+  const byStatement = memo !== undefined && known * 2 >= lexed.statements.length;
+  if (memo && byStatement && lexed.unterminated === undefined && parseByStatement(text, source, lexed.statements, memo, statements)) return result;
 
   // Fast path: the whole file parses. Spans come from the parser, cut to their significant text.
-  const whole = tryParse(text);
+  const whole = tryParse(source);
   if (whole.ok) {
     const fileMap = new ByteOffsetMap(text);
     const offsetOf = (loc: number | undefined): number => fileMap.toOffset(loc ?? 0);
     const raws = whole.result.stmts ?? [];
+    // The lexer's statements are the parser's, cut to their significant text, when they line up
+    // (they almost always do); else the parser's span is lexed again to cut it.
+    const aligned = lexed.statements.length === raws.length;
     raws.forEach((raw, index) => {
       const start = fileMap.toOffset(raw.stmt_location ?? 0);
       const end = raw.stmt_len ? fileMap.toOffset((raw.stmt_location ?? 0) + raw.stmt_len) : text.length;
-      const inner = lex(text, start, end).statements;
-      const span = inner.length > 0 ? { start: inner[0]!.start, end: inner[inner.length - 1]!.end } : { start, end };
+      const mine = aligned ? lexed.statements[index]! : undefined;
+      let span: Span;
+      if (mine && mine.start >= start && mine.end <= end) span = mine;
+      else {
+        const inner = lex(text, start, end).statements;
+        span = inner.length > 0 ? { start: inner[0]!.start, end: inner[inner.length - 1]!.end } : { start, end };
+      }
       statements.push({ index, span, text: text.slice(span.start, span.end), ast: raw.stmt, offsetOf });
     });
+    if (memo && aligned) remember(text, statements, memo);
     return result;
   }
 
@@ -96,15 +157,22 @@ export function parseSql(text: string): ParsedFile {
     const stmtText = text.slice(span.start, span.end);
     const map = new ByteOffsetMap(stmtText);
     const offsetOf = (loc: number | undefined): number => span.start + map.toOffset(loc ?? 0);
+    const known = memo?.get(stmtText);
+    if (known && 'ast' in known) {
+      const base = known.base ?? 0;
+      statements.push({ index, span, text: stmtText, ast: known.ast, offsetOf: (loc) => span.start + map.toOffset((loc ?? 0) - base) });
+      return;
+    }
     // Parse through the terminating `;` when there is one, so that an error at it is reported
     // as PostgreSQL reports it for the whole file (`at or near ";"`, not `at end of input`).
     const next = lexed.statements[index + 1]?.start ?? text.length;
     const semi = tokenize(text, span.end, next)[0];
     const limit = semi?.value === ';' ? semi.end : span.end;
-    const parsed = tryParse(text.slice(span.start, limit));
+    const parsed = tryParse(source.slice(span.start, limit), text.slice(span.start, limit));
     if (parsed.ok) {
       const raws = parsed.result.stmts ?? [];
       statements.push({ index, span, text: stmtText, ast: raws[0]?.stmt, offsetOf });
+      if (memo && raws.length <= 1) memo.set(stmtText, { ast: raws[0]?.stmt });
       return;
     }
     const at = span.start + codePointToOffset(text.slice(span.start, limit), parsed.cursor);
@@ -116,25 +184,94 @@ export function parseSql(text: string): ParsedFile {
   // which rejects the file; no statement's own parse sees it.
   const open = lexed.unterminated;
   if (open !== undefined && !lexed.statements.some((s) => open >= s.start && open < s.end)) {
-    const tail = tryParse(text.slice(open));
+    const tail = tryParse(source.slice(open), text.slice(open));
     const message = tail.ok ? 'unterminated /* comment' : tail.message;
     errors.push({ message, span: { start: open, end: text.length } });
   }
   return result;
 }
 
+/**
+ * Each statement alone, through the memo. True when every statement parsed: the split is then the
+ * one PostgreSQL makes. On any failure nothing is kept (`out` is emptied) and the caller parses as
+ * without a memo (the whole file first), so a split this lexer gets wrong can never invent an error.
+ */
+function parseByStatement(text: string, source: string, spans: readonly Span[], memo: StatementMemo, out: Statement[]): boolean {
+  for (let index = 0; index < spans.length; index++) {
+    const span = spans[index]!;
+    const sql = text.slice(span.start, span.end);
+    let parsed = memo.get(sql);
+    if (!parsed) {
+      const r = tryParse(source.slice(span.start, span.end), sql);
+      parsed = r.ok ? { ast: r.result.stmts?.[0]?.stmt } : { error: { message: r.message, cursor: r.cursor } };
+      if (r.ok && (r.result.stmts?.length ?? 0) > 1) parsed = { error: { message: 'more than one statement', cursor: 0 } };
+      memo.set(sql, parsed);
+    }
+    if ('error' in parsed) {
+      out.length = 0;
+      return false;
+    }
+    let map: ByteOffsetMap | undefined;
+    const base = parsed.base ?? 0;
+    const offsetOf = (loc: number | undefined): number => span.start + (map ??= new ByteOffsetMap(sql)).toOffset((loc ?? 0) - base);
+    out.push({ index, span, text: sql, ast: parsed.ast, offsetOf });
+  }
+  return true;
+}
+
+/** The statements of a whole-file parse into the memo, each with its byte offset in the file. */
+function remember(text: string, statements: readonly Statement[], memo: StatementMemo): void {
+  let at = 0;
+  let bytes = 0;
+  for (const s of statements) {
+    bytes += Buffer.byteLength(text.slice(at, s.span.start), 'utf8');
+    at = s.span.start;
+    if (!memo.has(s.text)) memo.set(s.text, { ast: s.ast, base: bytes });
+  }
+}
+
+/** Comments longer than this are blanked before PostgreSQL's parser sees the text. */
+const LONG_COMMENT = 1000;
+
+/**
+ * The text as PostgreSQL's parser gets it: inside comments longer than LONG_COMMENT, every ASCII
+ * character but line breaks and NUL (which ends the text for PostgreSQL) is replaced by a space
+ * (the delimiters stay, and so does every other character, so UTF-8 byte offsets do not move).
+ * PostgreSQL's scanner rescans the run of operator characters that follows each nested comment
+ * opener, so `/*` repeated 20,000 times took seconds; a comment's content never changes the parse tree.
+ */
+export function parserInput(text: string, comments: readonly Comment[]): string {
+  let out = '';
+  let copied = 0;
+  for (const c of comments) {
+    const length = c.span.end - c.span.start;
+    if (length <= LONG_COMMENT) continue;
+    const terminated = c.kind === 'block' && c.body.length === length - 4;
+    const start = c.span.start + 2;
+    const end = terminated ? c.span.end - 2 : c.span.end;
+    out += text.slice(copied, start) + text.slice(start, end).replace(/[\x01-\x09\x0b\x0c\x0e-\x7f]/g, ' ');
+    copied = end;
+  }
+  return copied === 0 ? text : out + text.slice(copied);
+}
+
 type TryParse =
   | { ok: true; result: { stmts?: { stmt?: Node; stmt_location?: number; stmt_len?: number }[] } }
   | { ok: false; message: string; cursor: number };
 
-function tryParse(sql: string): TryParse {
+/** Parses `sql`; `original` is the text before `parserInput` blanked comments (for the error message). */
+function tryParse(sql: string, original = sql): TryParse {
   try {
     return { ok: true, result: pg.parseSync(sql) };
   } catch (e) {
     const err = e as PgErrorLike;
-    const message = err.sqlDetails?.message ?? err.message ?? String(e);
-    const cursor = err.sqlDetails?.cursorPosition ?? 0;
-    return { ok: false, message, cursor: Math.max(0, cursor) };
+    let message = err.sqlDetails?.message ?? err.message ?? String(e);
+    // `at or near "<token>"` quotes the text the parser got: quote the user's text instead.
+    const cursor = Math.max(0, err.sqlDetails?.cursorPosition ?? 0);
+    const quoted = original === sql ? undefined : /^([\s\S]*? at or near ")([\s\S]*)"$/.exec(message);
+    const at = quoted ? sql.indexOf(quoted[2]!) : -1;
+    if (quoted && at >= 0) message = `${quoted[1]}${original.slice(at, at + quoted[2]!.length)}"`;
+    return { ok: false, message, cursor };
   }
 }
 

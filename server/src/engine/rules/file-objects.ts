@@ -3,7 +3,6 @@
  * file does: tables and columns created, renames, SET NOT NULL. The safety rules use it to stay
  * quiet about objects that no running application can be using yet, and about a down undoing its up.
  */
-import * as path from 'node:path';
 import type { Node } from '@pgsql/types';
 import { parseSql, type ParsedFile, type Statement } from '../parsing/parser';
 import type { RuleContext } from './types';
@@ -48,17 +47,39 @@ function collectOne(ast: Node | undefined, out: FileObjects): void {
   }
 }
 
+/** What statements of a file do before a point: each set answers `has` (see FileObjects). */
+export type ObjectsBefore = { [K in keyof FileObjects]: { has(key: string): boolean } };
+
+/** Per parse and section start: where each object is first created, renamed, made NOT NULL. */
+const firsts = new WeakMap<ParsedFile, Map<number, { [K in keyof FileObjects]: Map<string, number> }>>();
+
 /**
  * What the statements before `index` in a parsed file do; with `from`, only those starting at or
- * after that offset (the statement's section in a single-file migration).
+ * after that offset (the statement's section in a single-file migration). One pass per parse,
+ * whatever the number of questions: each object is kept with the index of its first statement.
  */
-export function objectsBefore(parsed: ParsedFile, index: number, from = 0): FileObjects {
-  const out = empty();
-  for (const s of parsed.statements) {
-    if (s.index >= index) break;
-    if (s.span.start >= from) collectOne(s.ast, out);
+export function objectsBefore(parsed: ParsedFile, index: number, from = 0): ObjectsBefore {
+  let byFrom = firsts.get(parsed);
+  if (!byFrom) firsts.set(parsed, (byFrom = new Map()));
+  let first = byFrom.get(from);
+  if (!first) {
+    first = { tables: new Map(), columns: new Map(), tableRenames: new Map(), columnRenames: new Map(), setNotNull: new Map() };
+    const maps = first;
+    for (const s of parsed.statements) {
+      if (s.span.start < from) continue;
+      const record = (map: Map<string, number>) => ({ add: (k: string) => void (map.has(k) || map.set(k, s.index)) });
+      collectOne(s.ast, {
+        tables: record(maps.tables),
+        columns: record(maps.columns),
+        tableRenames: record(maps.tableRenames),
+        columnRenames: record(maps.columnRenames),
+        setNotNull: record(maps.setNotNull),
+      } as unknown as FileObjects);
+    }
+    byFrom.set(from, first);
   }
-  return out;
+  const view = (map: Map<string, number>) => ({ has: (k: string) => (map.get(k) ?? Infinity) < index });
+  return { tables: view(first.tables), columns: view(first.columns), tableRenames: view(first.tableRenames), columnRenames: view(first.columnRenames), setNotNull: view(first.setNotNull) };
 }
 
 const upCache = new Map<string, FileObjects>();
@@ -66,10 +87,21 @@ const upCache = new Map<string, FileObjects>();
 function objectsOfText(text: string): FileObjects {
   let objects = upCache.get(text);
   if (!objects) {
-    objects = empty();
-    for (const s of parseSql(text).statements) collectOne(s.ast, objects);
+    objects = objectsOfParse(parseSql(text));
     if (upCache.size > 32) upCache.clear();
     upCache.set(text, objects);
+  }
+  return objects;
+}
+
+const byParse = new WeakMap<ParsedFile, FileObjects>();
+
+function objectsOfParse(parsed: ParsedFile): FileObjects {
+  let objects = byParse.get(parsed);
+  if (!objects) {
+    objects = empty();
+    for (const s of parsed.statements) collectOne(s.ast, objects);
+    byParse.set(parsed, objects);
   }
   return objects;
 }
@@ -80,19 +112,23 @@ function objectsOfText(text: string): FileObjects {
  * conventions (goose, dbmate, sql-migrate) the up section of the same file when `stmt` is in the
  * down section.
  */
+const upPerContext = new WeakMap<RuleContext, FileObjects>();
+
 export function upFileObjects(ctx: RuleContext, stmt?: Statement): FileObjects | undefined {
   const m = ctx.migration;
   if (!m) return undefined;
   const single = ctx.convention.layout === 'single';
   if (single && (!stmt || ctx.directionAt(stmt.span.start) !== 'down')) return undefined;
   if (!single && m.direction !== 'down') return undefined;
+  // The same for every statement of the down: merged once per rule run.
+  const known = upPerContext.get(ctx);
+  if (known) return known;
   const out = empty();
-  const texts = single
-    ? ctx.sections.filter((s) => s.direction === 'up').map((s) => ctx.parsed.text.slice(s.span.start, s.span.end))
-    : ctx.directory.ups(m).map((up) => ctx.host.readFile(path.join(ctx.directory.dir, up.fileName)));
-  for (const text of texts) {
-    if (text === undefined) continue;
-    const objects = objectsOfText(text);
+  upPerContext.set(ctx, out);
+  const all = single
+    ? ctx.sections.filter((s) => s.direction === 'up').map((s) => objectsOfText(ctx.parsed.text.slice(s.span.start, s.span.end)))
+    : ctx.facts.upParses().map(objectsOfParse);
+  for (const objects of all) {
     for (const k of Object.keys(out) as (keyof FileObjects)[]) objects[k].forEach((v) => out[k].add(v));
   }
   return out;

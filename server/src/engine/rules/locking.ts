@@ -8,10 +8,10 @@
  */
 import type { AlterTableCmd, AlterTableStmt, Node, RangeVar, TypeName } from '@pgsql/types';
 import { quoteIdent, relationName, stringList } from '../parsing/ast';
-import { tokenize, type Token } from '../parsing/lexer';
+import { tokenize, tokensOf, type Token } from '../parsing/lexer';
 import { alterTableCommandSpans } from '../parsing/clauses';
 import type { ParsedFile, Statement } from '../parsing/parser';
-import { makeObjectName, schemaAfter, schemaBefore, type SchemaModel } from '../schema';
+import { makeObjectName, type SchemaModel } from '../schema';
 import { nameAddition } from '../schema/names';
 import { eolOf, type Span } from '../text';
 import type { RuleContext, TextEdit } from './types';
@@ -78,7 +78,7 @@ export function isNewIndex(parsed: ParsedFile, stmt: Statement, key: string): bo
 
 /** The statement's tokens with file offsets. */
 export function statementTokens(stmt: Statement): Token[] {
-  return tokenize(stmt.text, 0, stmt.text.length).map((t) => ({ ...t, start: t.start + stmt.span.start, end: t.end + stmt.span.start }));
+  return tokensOf(stmt.text).map((t) => ({ ...t, start: t.start + stmt.span.start, end: t.end + stmt.span.start }));
 }
 
 /** The first top-level word token (outside parentheses) among `words`, or undefined. */
@@ -467,12 +467,7 @@ export function isNullLiteral(expr: Node | undefined): boolean {
  * model does not know still counts as existing.
  */
 export function schemaFor(ctx: RuleContext): SchemaModel | null {
-  try {
-    const schemaCtx = { directory: ctx.directory, migration: ctx.migration, host: ctx.host, filePath: ctx.filePath, text: ctx.parsed.text, parsed: ctx.parsed };
-    return ctx.migration?.direction === 'down' ? schemaAfter(schemaCtx) : schemaBefore(schemaCtx);
-  } catch {
-    return null;
-  }
+  return ctx.facts.schema() ?? null;
 }
 
 export interface ExistingTableCommand {

@@ -23,3 +23,11 @@ export function ruleById(id: string): Rule | undefined {
 export function ruleDocsPath(id: string): string {
   return `docs/rules/${id}.md`;
 }
+
+/** The project's home (package.json's repository; a test keeps them equal). */
+export const PROJECT_URL = 'https://github.com/migration-guard/migration-guard';
+
+/** A rule's documentation page on the project's site (SARIF `helpUri`, links in reviews). */
+export function ruleDocsUrl(id: string): string {
+  return `${PROJECT_URL}/blob/main/${ruleDocsPath(id)}`;
+}

@@ -3,14 +3,15 @@
  * public id, default severity, message templates) and a `check` that reports findings with spans.
  * Rules never compute positions, severities or suppressions: `analyze.ts` does that, once.
  */
-import type { FileHost } from '../host';
 import type { Convention, Direction, MigrationFile, MigrationSection } from '../migrations/convention';
 import type { MigrationDirectory } from '../migrations/directory';
 import type { ParsedFile, Statement } from '../parsing/parser';
+import type { FileFacts } from '../project/facts';
 import type { Range, Span } from '../text';
 
-export type Severity = 'error' | 'warning' | 'info' | 'hint';
-export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info', 'hint'];
+import type { Severity } from '../config';
+
+export { SEVERITIES, type Severity } from '../config';
 
 export type RuleCategory = 'destructive' | 'migration-files' | 'correctness' | 'locking';
 
@@ -81,7 +82,12 @@ export interface RuleContext {
   sections: MigrationSection[];
   /** The direction of the section holding an offset (e.g. a statement's start). */
   directionAt(offset: number): Direction | undefined;
-  host: FileHost;
+  /**
+   * What the workspace knows beyond this file (the schema before it and before each statement, its
+   * up/down pair and their consistency): facts computed once per folder and shared. Rules never
+   * read files.
+   */
+  facts: FileFacts;
   /** The PostgreSQL major version the migrations run on (setting `postgresVersion`, default 14). */
   postgresVersion: number;
   report(report: Report): void;
@@ -102,6 +108,19 @@ export interface Finding {
   range: Range;
   fix?: { title: string; edits: { span: Span; range: Range; newText: string }[] };
   actions?: FindingAction[];
+  /**
+   * The comments that silence this finding, computed with it so that no front end analyses the
+   * file again to offer them: for the statement holding it (absent outside every statement) and
+   * for the whole file.
+   */
+  suppress?: { line?: FindingEdit; file: FindingEdit };
+}
+
+/** An edit of the checked file, in offsets and as an LSP range. */
+export interface FindingEdit {
+  span: Span;
+  range: Range;
+  newText: string;
 }
 
 export function formatMessage(template: string, data: Record<string, string> | undefined): string {

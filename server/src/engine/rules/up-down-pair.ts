@@ -1,14 +1,14 @@
 /**
  * The up/down consistency of the migration a checked file belongs to (see inverse/consistency.ts),
- * computed once per analysis and shared by `missing-inverse`, `unexpected-down-statement` and
- * `down-order`.
+ * computed once per pair by the workspace (project/pair.ts) and shared by `missing-inverse`,
+ * `unexpected-down-statement`, `down-order` and the code actions.
  */
 import * as path from 'node:path';
-import { checkConsistency, type Consistency } from '../inverse/consistency';
-import { invertFile, type InverseStep } from '../inverse/index';
-import { migrationPair, type MigrationPair } from '../inverse/pair';
-import type { ParsedFile, Statement } from '../parsing/parser';
-import { schemaBefore, type SchemaModel } from '../schema';
+import type { Consistency } from '../inverse/consistency';
+import type { InverseStep } from '../inverse/index';
+import type { Statement } from '../parsing/parser';
+import type { MigrationPair } from '../project/pair';
+import type { SchemaModel } from '../schema';
 import type { RuleContext } from './types';
 
 export interface PairConsistency {
@@ -24,44 +24,31 @@ export interface PairConsistency {
   downName: string;
 }
 
-const cache = new WeakMap<ParsedFile, PairConsistency | null>();
+const cache = new WeakMap<RuleContext, PairConsistency | null>();
 
 export function consistencyFor(ctx: RuleContext): PairConsistency | undefined {
-  const cached = cache.get(ctx.parsed);
-  if (cached !== undefined) return cached ?? undefined;
-  let value: PairConsistency | undefined;
-  try {
-    value = compute(ctx);
-  } catch {
-    value = undefined;
+  let value = cache.get(ctx);
+  if (value === undefined) {
+    value = compute(ctx) ?? null;
+    cache.set(ctx, value);
   }
-  cache.set(ctx.parsed, value ?? null);
-  return value;
+  return value ?? undefined;
 }
 
 function compute(ctx: RuleContext): PairConsistency | undefined {
   if (!ctx.migration || !ctx.directory.isMigrationDirectory) return undefined;
-  const pair = migrationPair(ctx.filePath, ctx.parsed.text, ctx.host, ctx.convention, ctx.parsed);
-  if (!pair || pair.up.text === undefined || pair.down.text === undefined) return undefined;
-  const before = schemaBefore({ directory: pair.directory, migration: pair.migration, host: ctx.host, filePath: pair.up.path });
-  const result = checkConsistency({ up: pair.up.parsed, down: pair.down.parsed, before, upPath: pair.up.path, downPath: pair.down.path });
-  if (!result) return undefined;
+  const facts = ctx.facts.pair();
+  const result = facts?.consistency();
+  if (!facts || !result) return undefined;
   const self = path.resolve(ctx.filePath);
-  let steps: Map<number, InverseStep> | undefined;
   return {
-    pair,
-    before,
+    pair: facts.pair,
+    before: facts.before,
     result,
-    isUp: path.resolve(pair.up.path) === self,
-    isDown: path.resolve(pair.down.path) === self,
-    downName: pair.single ? `the down section` : path.basename(pair.down.path),
-    inverseOf(index) {
-      if (!steps) {
-        steps = new Map();
-        for (const s of invertFile(pair.up.parsed, { before, filePath: pair.up.path }).steps) steps.set(s.statement.index, s.step);
-      }
-      return steps.get(index);
-    },
+    isUp: path.resolve(facts.pair.up.path) === self,
+    isDown: path.resolve(facts.pair.down.path) === self,
+    downName: facts.downName,
+    inverseOf: (index) => facts.inverseOf(index),
   };
 }
 

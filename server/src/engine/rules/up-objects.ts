@@ -3,8 +3,7 @@
  * not data loss. This reads the up file(s) of the same version and lists what they create, so the
  * destructive rules stay quiet about those objects in the down.
  */
-import * as path from 'node:path';
-import { parseSql, type Statement } from '../parsing/parser';
+import { parseSql, type ParsedFile, type Statement } from '../parsing/parser';
 import type { RangeVar } from '@pgsql/types';
 import type { RuleContext } from './types';
 
@@ -40,11 +39,9 @@ export function objectsCreatedByUp(ctx: RuleContext, stmt?: Statement): UpObject
         merge(found, objectsOf(ctx.parsed.text.slice(s.span.start, s.span.end)));
       }
     } else {
-      for (const up of ctx.directory.ups(m)) {
-        const text = ctx.host.readFile(path.join(ctx.directory.dir, up.fileName));
-        if (text === undefined) continue;
+      for (const up of ctx.facts.upParses()) {
         found ??= empty();
-        merge(found, objectsOf(text));
+        merge(found, objectsOfParse(up));
       }
     }
     owned = found;
@@ -68,9 +65,20 @@ function merge(into: UpObjects, from: UpObjects): void {
 function objectsOf(text: string): UpObjects {
   let objects = cache.get(text);
   if (!objects) {
-    objects = collect(text);
+    objects = collect(parseSql(text));
     if (cache.size > 32) cache.clear();
     cache.set(text, objects);
+  }
+  return objects;
+}
+
+const byParse = new WeakMap<ParsedFile, UpObjects>();
+
+function objectsOfParse(parsed: ParsedFile): UpObjects {
+  let objects = byParse.get(parsed);
+  if (!objects) {
+    objects = collect(parsed);
+    byParse.set(parsed, objects);
   }
   return objects;
 }
@@ -80,9 +88,9 @@ export function tableKey(rel: RangeVar | undefined): string {
   return rel?.relname ?? '';
 }
 
-function collect(text: string): UpObjects {
+function collect(parsed: ParsedFile): UpObjects {
   const out: UpObjects = { tables: new Set(), columns: new Set(), schemas: new Set() };
-  for (const stmt of parseSql(text).statements) {
+  for (const stmt of parsed.statements) {
     const ast = stmt.ast;
     if (!ast) continue;
     if ('CreateStmt' in ast) out.tables.add(tableKey(ast.CreateStmt.relation));

@@ -9,6 +9,7 @@
  */
 import type { RangeVar, TypeName } from '@pgsql/types';
 import type { Span } from '../text';
+import { PMap } from './pmap';
 
 export type ConstraintKind = 'primary key' | 'unique' | 'check' | 'foreign key' | 'exclusion' | 'not null';
 
@@ -198,13 +199,13 @@ export interface Unknown {
 export type RelationRef = string | RangeVar | { schema?: string; name: string };
 
 export interface SchemaState {
-  tables: Map<string, TableModel>;
-  views: Map<string, ViewModel>;
-  sequences: Map<string, SequenceModel>;
-  types: Map<string, TypeModel>;
-  functions: Map<string, FunctionModel>;
-  extensions: Map<string, ExtensionModel>;
-  schemas: Map<string, SchemaNamespaceModel>;
+  tables: PMap<TableModel>;
+  views: PMap<ViewModel>;
+  sequences: PMap<SequenceModel>;
+  types: PMap<TypeModel>;
+  functions: PMap<FunctionModel>;
+  extensions: PMap<ExtensionModel>;
+  schemas: PMap<SchemaNamespaceModel>;
   unknowns: readonly Unknown[];
 }
 
@@ -252,6 +253,7 @@ export class SchemaModel {
   readonly unknowns: readonly Unknown[];
 
   constructor(state: SchemaState) {
+    for (const m of [state.tables, state.views, state.sequences, state.types, state.functions, state.extensions, state.schemas]) m.freeze();
     this.tables = state.tables;
     this.views = state.views;
     this.sequences = state.sequences;
@@ -263,20 +265,22 @@ export class SchemaModel {
     Object.freeze(this);
   }
 
+  private static readonly EMPTY = new SchemaModel(emptyState());
+
   static empty(): SchemaModel {
-    return new SchemaModel(emptyState());
+    return SchemaModel.EMPTY;
   }
 
-  /** The maps of this snapshot, for building the next one (callers copy before changing). */
+  /** The (frozen) maps of this snapshot, for building the next one (`draft()` them to change). */
   state(): SchemaState {
     return {
-      tables: this.tables as Map<string, TableModel>,
-      views: this.views as Map<string, ViewModel>,
-      sequences: this.sequences as Map<string, SequenceModel>,
-      types: this.types as Map<string, TypeModel>,
-      functions: this.functions as Map<string, FunctionModel>,
-      extensions: this.extensions as Map<string, ExtensionModel>,
-      schemas: this.schemas as Map<string, SchemaNamespaceModel>,
+      tables: this.tables as PMap<TableModel>,
+      views: this.views as PMap<ViewModel>,
+      sequences: this.sequences as PMap<SequenceModel>,
+      types: this.types as PMap<TypeModel>,
+      functions: this.functions as PMap<FunctionModel>,
+      extensions: this.extensions as PMap<ExtensionModel>,
+      schemas: this.schemas as PMap<SchemaNamespaceModel>,
       unknowns: this.unknowns,
     };
   }
@@ -354,6 +358,15 @@ export class SchemaModel {
   dependents(ref: RelationRef): Dependents {
     const p = refParts(ref);
     const key = qualifiedKey(p.schema ?? DEFAULT_SCHEMA, p.name);
+    // A snapshot never changes: what depends on a table is worked out once per snapshot and table.
+    let known = dependentsMemo.get(this);
+    if (!known) dependentsMemo.set(this, (known = new Map()));
+    let found = known.get(key);
+    if (!found) known.set(key, (found = this.findDependents(key)));
+    return found;
+  }
+
+  private findDependents(key: string): Dependents {
     const out: Dependents = { foreignKeys: [], views: [], sequences: [] };
     for (const [tk, t] of this.tables) {
       if (tk === key) continue;
@@ -384,19 +397,21 @@ export class SchemaModel {
   }
 }
 
+const dependentsMemo = new WeakMap<SchemaModel, Map<string, Dependents>>();
+
 export function functionKey(schema: string, name: string, argTypes: readonly string[]): string {
   return `${schema}.${name}(${argTypes.join(', ')})`;
 }
 
 export function emptyState(): SchemaState {
   return {
-    tables: new Map(),
-    views: new Map(),
-    sequences: new Map(),
-    types: new Map(),
-    functions: new Map(),
-    extensions: new Map(),
-    schemas: new Map([[DEFAULT_SCHEMA, { name: DEFAULT_SCHEMA, definitionText: '', origin: { file: '', span: { start: 0, end: 0 } } }]]),
+    tables: PMap.empty(),
+    views: PMap.empty(),
+    sequences: PMap.empty(),
+    types: PMap.empty(),
+    functions: PMap.empty(),
+    extensions: PMap.empty(),
+    schemas: PMap.of([[DEFAULT_SCHEMA, { name: DEFAULT_SCHEMA, definitionText: '', origin: { file: '', span: { start: 0, end: 0 } } }]]),
     unknowns: [],
   };
 }

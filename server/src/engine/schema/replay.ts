@@ -38,11 +38,14 @@ import {
   type SchemaState,
   type SequenceModel,
   type TableModel,
+  type TriggerModel,
   type TypeModel,
   type Unknown,
   type ViewModel,
 } from './model';
 import { chooseName, figureColname, indexColumnNames, nameAddition } from './names';
+import { sameSchema } from './same';
+import { PMap } from './pmap';
 import {
   elementEndIn,
   firstGroup,
@@ -57,10 +60,20 @@ import {
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 interface MutableTable extends Omit<Mutable<TableModel>, 'columns' | 'constraints' | 'indexes' | 'triggers'> {
-  columns: Map<string, ColumnModel>;
-  constraints: Map<string, ConstraintModel>;
-  indexes: Map<string, IndexModel>;
-  triggers: Map<string, TableModel['triggers'] extends ReadonlyMap<string, infer V> ? V : never>;
+  columns: PMap<ColumnModel>;
+  constraints: PMap<ConstraintModel>;
+  indexes: PMap<IndexModel>;
+  triggers: PMap<TableModel['triggers'] extends ReadonlyMap<string, infer V> ? V : never>;
+}
+
+type MemberKind = 'columns' | 'constraints' | 'indexes' | 'triggers';
+const MEMBER_KINDS: readonly MemberKind[] = ['columns', 'constraints', 'indexes', 'triggers'];
+/** How a member kind is named in change keys (as inverse/schema-diff.ts names them). */
+const MEMBER_LABEL: Record<MemberKind, string> = { columns: 'column', constraints: 'constraint', indexes: 'index', triggers: 'trigger' };
+
+/** A new table's member maps, writable until the draft finishes. */
+function newMembers(): Pick<MutableTable, 'columns' | 'constraints' | 'indexes' | 'triggers'> {
+  return { columns: PMap.empty<ColumnModel>().draft(), constraints: PMap.empty<ConstraintModel>().draft(), indexes: PMap.empty<IndexModel>().draft(), triggers: PMap.empty<TriggerModel>().draft() };
 }
 
 /** Where a statement is: the file, its text, and the statement being applied. */
@@ -206,17 +219,26 @@ export class Draft {
   private readonly clonedTables = new Set<string>();
   /** The schemas unqualified names resolve to, in order (`SET search_path`); reset per file. */
   private searchPath: string[] = [DEFAULT_SCHEMA];
+  /**
+   * The change log: every top-level key written since the draft began (`table:public.users`,
+   * `view:...`), and for a table changed in place the members written (`table:public.users#column:email`)
+   * or, when a member map was replaced as a whole, `table:public.users#column:*`.
+   */
+  readonly touched = new Set<string>();
+  /** The member maps `editTable` gave each table it cloned (their writes are logged). */
+  private readonly memberDrafts = new Map<string, Pick<MutableTable, MemberKind>>();
 
   constructor(base: SchemaModel) {
     const b = base.state();
+    const log = (kind: string) => (key: string) => this.touched.add(`${kind}:${key}`);
     this.s = {
-      tables: new Map(b.tables),
-      views: new Map(b.views),
-      sequences: new Map(b.sequences),
-      types: new Map(b.types),
-      functions: new Map(b.functions),
-      extensions: new Map(b.extensions),
-      schemas: new Map(b.schemas),
+      tables: b.tables.draft(log('table')),
+      views: b.views.draft(log('view')),
+      sequences: b.sequences.draft(log('sequence')),
+      types: b.types.draft(log('type')),
+      functions: b.functions.draft(log('function')),
+      extensions: b.extensions.draft(log('extension')),
+      schemas: b.schemas.draft(log('schema')),
       unknowns: b.unknowns,
     };
   }
@@ -252,8 +274,15 @@ export class Draft {
 
   finish(): SchemaModel {
     for (const key of this.clonedTables) {
-      const t = this.s.tables.get(key);
-      if (t) Object.freeze(t);
+      const t = this.s.tables.get(key) as unknown as MutableTable | undefined;
+      if (!t || Object.isFrozen(t)) continue;
+      const logged = this.memberDrafts.get(key);
+      for (const kind of MEMBER_KINDS) if (!logged || logged[kind] !== t[kind]) this.touched.add(`table:${key}#${MEMBER_LABEL[kind]}:*`);
+      t.columns.freeze();
+      t.constraints.freeze();
+      t.indexes.freeze();
+      t.triggers.freeze();
+      Object.freeze(t);
     }
     const unknowns = this.unknowns.length > 0 ? Object.freeze([...this.s.unknowns, ...this.unknowns]) : this.s.unknowns;
     return new SchemaModel({ ...this.s, unknowns });
@@ -448,13 +477,16 @@ export class Draft {
     const t = this.s.tables.get(key);
     if (!t) return undefined;
     if (this.clonedTables.has(key)) return t as unknown as MutableTable;
-    const clone: MutableTable = {
-      ...(t as unknown as MutableTable),
-      columns: new Map(t.columns),
-      constraints: new Map(t.constraints),
-      indexes: new Map(t.indexes),
-      triggers: new Map(t.triggers),
+    const m = t as unknown as MutableTable;
+    const log = (kind: MemberKind) => (name: string) => this.touched.add(`table:${key}#${MEMBER_LABEL[kind]}:${name}`);
+    const members = {
+      columns: m.columns.draft(log('columns')),
+      constraints: m.constraints.draft(log('constraints')),
+      indexes: m.indexes.draft(log('indexes')),
+      triggers: m.triggers.draft(log('triggers')),
     };
+    this.memberDrafts.set(key, members);
+    const clone: MutableTable = { ...m, ...members };
     this.s.tables.set(key, clone as unknown as TableModel);
     this.clonedTables.add(key);
     return clone;
@@ -537,10 +569,7 @@ export class Draft {
     const table: MutableTable = {
       schema,
       name: rel.relname,
-      columns: new Map(),
-      constraints: new Map(),
-      indexes: new Map(),
-      triggers: new Map(),
+      ...newMembers(),
       definitionText: ctx.stmt.text,
       complete: true,
       parents: [],
@@ -888,10 +917,7 @@ export class Draft {
     this.putTable(key, {
       schema,
       name: rel.relname,
-      columns: new Map(),
-      constraints: new Map(),
-      indexes: new Map(),
-      triggers: new Map(),
+      ...newMembers(),
       definitionText: ctx.stmt.text,
       complete: false,
       parents: [],
@@ -915,7 +941,7 @@ export class Draft {
       materialized,
       definitionText: ctx.stmt.text,
       dependsOn: Object.freeze(this.relationsRead(query)),
-      indexes: old && replace ? old.indexes : new Map(),
+      indexes: old && replace ? old.indexes : PMap.empty(),
       origin: this.origin(ctx),
     };
     this.s.views.set(key, Object.freeze(view));
@@ -985,7 +1011,7 @@ export class Draft {
     if (tableKey) this.editTable(tableKey)!.indexes.set(name, index);
     else {
       const v = this.s.views.get(viewKey!)!;
-      this.s.views.set(viewKey!, Object.freeze({ ...v, indexes: new Map(v.indexes).set(name, index) }));
+      this.s.views.set(viewKey!, Object.freeze({ ...v, indexes: (v.indexes as PMap<IndexModel>).draft().set(name, index).freeze() }));
     }
   }
 
@@ -1289,9 +1315,9 @@ export class Draft {
       }
       for (const [vk, v] of this.s.views) {
         if (v.schema !== s || !v.indexes.has(name)) continue;
-        const indexes = new Map(v.indexes);
+        const indexes = (v.indexes as PMap<IndexModel>).draft();
         indexes.delete(name);
-        this.s.views.set(vk, Object.freeze({ ...v, indexes }));
+        this.s.views.set(vk, Object.freeze({ ...v, indexes: indexes.freeze() }));
         return;
       }
     }
@@ -1461,7 +1487,7 @@ export class Draft {
       }
       for (const [vk, v] of this.s.views) {
         if (v.schema !== s || !v.indexes.has(rel.relname)) continue;
-        this.s.views.set(vk, Object.freeze({ ...v, indexes: renameKey(new Map(v.indexes), rel.relname, newName, (i) => Object.freeze({ ...i, name: newName, nameDerived: false, definitionText: renameIndexText(i.definitionText, newName) })) }));
+        this.s.views.set(vk, Object.freeze({ ...v, indexes: renameKey(v.indexes, rel.relname, newName, (i) => Object.freeze({ ...i, name: newName, nameDerived: false, definitionText: renameIndexText(i.definitionText, newName) })).freeze() }));
         return;
       }
     }
@@ -1799,14 +1825,14 @@ function withoutDeferrability(text: string): string {
   return n === tokens.length ? text : n === 0 ? '' : text.slice(0, tokens[n - 1]!.end);
 }
 
-/** A Map with one key renamed, keeping the entry's position. */
-function renameKey<V>(map: Map<string, V>, oldKey: string, newKey: string, f: (v: V) => V): Map<string, V> {
-  const out = new Map<string, V>();
+/** A map with one key renamed, keeping the entry's position (a new draft: O(n), renames are rare). */
+function renameKey<V>(map: ReadonlyMap<string, V>, oldKey: string, newKey: string, f: (v: V) => V): PMap<V> {
+  const out: [string, V][] = [];
   for (const [k, v] of map) {
-    if (k === oldKey) out.set(newKey, f(v));
-    else if (k !== newKey) out.set(k, v);
+    if (k === oldKey) out.push([newKey, f(v)]);
+    else if (k !== newKey) out.push([k, v]);
   }
-  return out;
+  return PMap.of(out).draft();
 }
 
 /** A column's current definition: name, type, COLLATE, GENERATED/identity, DEFAULT, NOT NULL. */
@@ -1865,16 +1891,74 @@ export function replayFile(base: SchemaModel, file: string, parsed: ParsedFile):
  * (for rules that look at every statement; `replayFile` on a prefix per statement would be quadratic).
  */
 export function schemasThroughFile(base: SchemaModel, file: string, parsed: ParsedFile): SchemaModel[] {
-  const out: SchemaModel[] = [base];
-  let searchPath: readonly string[] = [DEFAULT_SCHEMA];
-  let model = base;
-  for (const stmt of parsed.statements) {
+  return replayThrough(base, file, parsed).models;
+}
+
+/**
+ * A file replayed statement by statement: `models[i]` is the schema statement `i` runs against
+ * (`models[n]` the schema after the file), and `touched[i]` the change log of statement `i`: every
+ * top-level object it wrote (`table:public.users`, `view:...`, `function:...`, `type:...`,
+ * `sequence:...`, `extension:...`, `schema:...`). What a statement changed is found by comparing
+ * those objects alone (`diffSchemas(models[i], models[i + 1], touched[i])`), never whole schemas.
+ */
+export interface Replay {
+  models: SchemaModel[];
+  touched: ReadonlySet<string>[];
+  /** The search path before each statement and after the last (`SET search_path` carries over). */
+  searchPaths: (readonly string[])[];
+  /** The statements' texts, to compare with the next replay of the same file. */
+  texts: string[];
+}
+
+/**
+ * The file replayed statement by statement. With the replay of an earlier version of the same file
+ * from the same base (an editor's previous keystroke), the statements both versions start with are
+ * not replayed again, and once the rest of the file is what the earlier version ended with and the
+ * schema is the same as it was at that point, the earlier replay's tail is kept (early cut-off): a
+ * keystroke replays the statements it changed.
+ */
+export function replayThrough(base: SchemaModel, file: string, parsed: ParsedFile, previous?: Replay): Replay {
+  const texts = parsed.statements.map((s) => s.text);
+  const n = texts.length;
+  let prefix = 0;
+  let suffix = 0;
+  if (previous && previous.models[0] === base) {
+    const old = previous.texts;
+    while (prefix < n && prefix < old.length && texts[prefix] === old[prefix]) prefix++;
+    while (suffix < n - prefix && suffix < old.length - prefix && texts[n - 1 - suffix] === old[old.length - 1 - suffix]) suffix++;
+  } else previous = undefined;
+  const models: SchemaModel[] = previous ? previous.models.slice(0, prefix + 1) : [base];
+  const touched: ReadonlySet<string>[] = previous ? previous.touched.slice(0, prefix) : [];
+  const searchPaths: (readonly string[])[] = previous ? previous.searchPaths.slice(0, prefix + 1) : [[DEFAULT_SCHEMA]];
+  let searchPath = searchPaths[searchPaths.length - 1]!;
+  let model = models[models.length - 1]!;
+  const delta = previous ? previous.texts.length - n : 0;
+  for (let j = prefix; j < n; j++) {
+    // From here on the file is the earlier version's tail: if the schema and search path are what
+    // they were there, so is everything after.
+    if (previous && j >= n - suffix) {
+      const k = j + delta;
+      const was = previous.models[k]!;
+      if (sameSearchPath(previous.searchPaths[k]!, searchPath) && (was === model || sameSchema(was, model))) {
+        if (was !== model) models[models.length - 1] = was;
+        models.push(...previous.models.slice(k + 1));
+        touched.push(...previous.touched.slice(k));
+        searchPaths.push(...previous.searchPaths.slice(k + 1));
+        return { models, touched, searchPaths, texts };
+      }
+    }
     const draft = new Draft(model);
     draft.currentSearchPath = searchPath;
-    draft.applyStatement(file, parsed.text, stmt);
+    draft.applyStatement(file, parsed.text, parsed.statements[j]!);
     searchPath = draft.currentSearchPath;
     model = draft.finish();
-    out.push(model);
+    models.push(model);
+    touched.push(draft.touched);
+    searchPaths.push(searchPath);
   }
-  return out;
+  return { models, touched, searchPaths, texts };
+}
+
+function sameSearchPath(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((s, i) => s === b[i]);
 }

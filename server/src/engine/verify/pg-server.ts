@@ -36,35 +36,10 @@ export function isPgLoaded(): boolean {
 
 export const SCRATCH_PREFIX = 'migration_guard_verify_';
 
-/** A database URL, checked: `postgres://` or `postgresql://`. Returns a message when it is not one. */
-export function checkDatabaseUrl(url: string): string | undefined {
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    return 'is not a URL (expected postgres://user@host:port/database)';
-  }
-  if (u.protocol !== 'postgres:' && u.protocol !== 'postgresql:') return `has the scheme ${u.protocol.replace(/:$/, '')}, expected postgres or postgresql`;
-  return undefined;
-}
+import { checkDatabaseUrl, redactUrl, urlForDatabase } from '../database-url';
 
-/** The URL with its password hidden, for messages and logs. */
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return '(an invalid URL)';
-  }
-}
+export { checkDatabaseUrl, redactUrl, urlForDatabase };
 
-/** The same server and credentials, another database. */
-export function urlForDatabase(url: string, database: string): string {
-  const u = new URL(url);
-  u.pathname = `/${encodeURIComponent(database)}`;
-  return u.toString();
-}
 
 export interface ScratchDatabase extends Database {
   /** The scratch database's name. */

@@ -7,8 +7,9 @@
  */
 import type { CreateFile, TextDocumentEdit, WorkspaceEdit } from 'vscode-languageserver';
 import type { FileHost } from '../../engine/host';
+import type { Workspace } from '../../engine/project/workspace';
 import type { Convention } from '../../engine/migrations/convention';
-import { planDown } from '../../engine/migrations/down-plan';
+import { planDown } from '../../engine/actions/down-plan';
 import { LineIndex } from '../../engine/text';
 import { pathToUri } from '../uri';
 
@@ -24,6 +25,8 @@ export interface DownEditInput {
   upPath: string;
   upText: string;
   host: FileHost;
+  /** The server's workspace (the schema before the up, already computed). */
+  workspace?: Workspace;
   /** Version of the document at a path when it is open in the editor. */
   openVersion(filePath: string): number | undefined;
   /** Whether the client can create files through a WorkspaceEdit. */
@@ -34,7 +37,14 @@ export interface DownEditInput {
 
 /** The edit, or undefined when the file is not an up migration or its down already has content. */
 export function generateDownEdit(input: DownEditInput): DownEdit | undefined {
-  const result = planDown({ upPath: input.upPath, upText: input.upText, host: input.host, useSchema: true, ...(input.convention ? { convention: input.convention } : {}) });
+  const result = planDown({
+    upPath: input.upPath,
+    upText: input.upText,
+    host: input.host,
+    useSchema: true,
+    ...(input.workspace ? { workspace: input.workspace } : {}),
+    ...(input.convention ? { convention: input.convention } : {}),
+  });
   if (!result.ok) return undefined;
   const plan = result.plan;
 

@@ -7,7 +7,7 @@
 import type { CreateFile, TextDocumentEdit, WorkspaceEdit } from 'vscode-languageserver';
 import type { FileHost } from '../../engine/host';
 import type { Convention } from '../../engine/migrations/convention';
-import { planMoveToOwnMigration, type MoveResult } from '../../engine/migrations/move-statement';
+import { planMoveToOwnMigration, type MoveResult } from '../../engine/actions/move-statement';
 import { LineIndex } from '../../engine/text';
 import { pathToUri } from '../uri';
 

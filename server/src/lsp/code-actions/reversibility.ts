@@ -7,8 +7,8 @@
  *   key...), the action is offered disabled with the reason.
  */
 import { CodeActionKind, type CodeAction, type CreateFile, type Diagnostic, type TextDocumentEdit, type WorkspaceEdit } from 'vscode-languageserver';
-import { BACKUP_TITLE, planBackupCopy, type FileEdit } from '../../engine/inverse/backup';
-import { planInverseInsertion } from '../../engine/inverse/insert';
+import { BACKUP_TITLE, planBackupCopy, type FileEdit } from '../../engine/actions/backup';
+import { planInverseInsertion } from '../../engine/actions/insert-inverse';
 import { LineIndex } from '../../engine/text';
 import type { DiagnosticData } from '../../../../shared/src/protocol';
 import { pathToUri } from '../uri';
@@ -37,6 +37,16 @@ function documentEdits(input: CodeActionInput, edits: FileEdit[]): TextDocumentE
   return out;
 }
 
+/** The titles `reversibilityActions` would offer for a diagnostic (to offer them disabled when not prepared). */
+export function reversibilityTitles(data: DiagnosticData): string[] {
+  const titles: string[] = [];
+  for (const a of Array.isArray(data.actions) ? data.actions : []) {
+    if (a?.kind === 'addInverse' && typeof a.statementIndex === 'number') titles.push(typeof a.title === 'string' ? a.title : 'Add inverse to the down migration');
+  }
+  if (BACKUP_RULES.has(data.ruleId)) titles.push(BACKUP_TITLE);
+  return titles;
+}
+
 export function reversibilityActions(input: CodeActionInput, diagnostic: Diagnostic, data: DiagnosticData): CodeAction[] {
   const out: CodeAction[] = [];
   for (const a of Array.isArray(data.actions) ? data.actions : []) {
@@ -46,6 +56,7 @@ export function reversibilityActions(input: CodeActionInput, diagnostic: Diagnos
       filePath: input.filePath,
       text: input.doc.getText(),
       host: input.host,
+      ...(input.workspace ? { workspace: input.workspace } : {}),
       statementIndex: a.statementIndex,
       ...(input.convention ? { convention: input.convention } : {}),
     });
@@ -64,6 +75,7 @@ export function reversibilityActions(input: CodeActionInput, diagnostic: Diagnos
       filePath: input.filePath,
       text: input.doc.getText(),
       host: input.host,
+      ...(input.workspace ? { workspace: input.workspace } : {}),
       offset,
       ...(input.convention ? { convention: input.convention } : {}),
     });

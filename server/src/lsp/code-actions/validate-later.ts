@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import type { CreateFile, TextDocumentEdit, WorkspaceEdit } from 'vscode-languageserver';
 import type { FileHost } from '../../engine/host';
 import type { Convention } from '../../engine/migrations/convention';
-import { planNewMigration } from '../../engine/migrations/new-migration';
+import { planNewMigration } from '../../engine/actions/new-migration';
 import { parseSql } from '../../engine/parsing/parser';
 import { unvalidatedConstraints, validateSql } from '../../engine/rules/all/constraint-missing-not-valid';
 import { eolOf, LineIndex } from '../../engine/text';

@@ -24,7 +24,7 @@ export const invalidMigrationFilename: Rule = {
     const span = { start: 0, end: ctx.parsed.lines.lineEnd(0) };
     const data = { tool: ctx.convention.displayName, fileName, reason: bad.reason };
     if (bad.suggestion) {
-      const taken = ctx.host.exists(path.join(ctx.directory.dir, bad.suggestion));
+      const taken = ctx.facts.exists(bad.suggestion);
       ctx.report({ messageId: taken ? 'taken' : 'rename', data: { ...data, suggestion: bad.suggestion }, span });
     }
     else ctx.report({ messageId: 'notMigration', data: { ...data, template: ctx.convention.nameTemplate }, span });

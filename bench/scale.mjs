@@ -1,0 +1,132 @@
+// `npm run bench` (scale part): `migration-guard check` on migrations far larger than anyone writes,
+// to show that cost grows linearly with the statements, measured against the bare parse of the same
+// files (a Node process that loads libpg-query and parses them, nothing else) in the same run.
+//
+//   N × `ALTER TABLE users ADD COLUMN cN int;` with its N-statement down beside it (the reverse drops),
+//   for N = 1,000 / 4,000 / 16,000 (growth) and 10,000 (the target), and one 150,000-statement,
+//   5 MB up file.
+//
+// Targets (issue 9; exit 1 when one is missed):
+//   10,000-statement pair: check ≤ 3 s wall and ≤ 400 MB peak RSS
+//   150,000-statement 5 MB file: check ≤ 10 s wall
+//   linear: the time per statement at 16,000 at most 1.5 × that at 4,000 (same for memory above the
+//   process's base)
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const cli = path.join(root, 'dist', 'cli.js');
+if (!fs.existsSync(cli)) {
+  console.error('scale bench: dist/cli.js is missing: run `npm run build` first');
+  process.exit(2);
+}
+const TARGETS = { pairSeconds: 3, pairMB: 400, bigSeconds: 10, growth: 1.5 };
+
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'mg-scale-bench-'));
+process.on('exit', () => fs.rmSync(work, { recursive: true, force: true }));
+
+function pairFolder(n) {
+  const dir = path.join(work, `pair-${n}`);
+  fs.mkdirSync(dir);
+  fs.writeFileSync(path.join(dir, '000001_create_users.up.sql'), 'CREATE TABLE users (\n  id bigint PRIMARY KEY,\n  email text NOT NULL\n);\n');
+  fs.writeFileSync(path.join(dir, '000001_create_users.down.sql'), 'DROP TABLE users;\n');
+  const up = [];
+  const down = [];
+  for (let i = 1; i <= n; i++) up.push(`ALTER TABLE users ADD COLUMN c${i} int;\n`);
+  for (let i = n; i >= 1; i--) down.push(`ALTER TABLE users DROP COLUMN c${i};\n`);
+  fs.writeFileSync(path.join(dir, '000002_add_columns.up.sql'), up.join(''));
+  fs.writeFileSync(path.join(dir, '000002_add_columns.down.sql'), down.join(''));
+  return dir;
+}
+
+function bigFolder(statements) {
+  const dir = path.join(work, 'big');
+  fs.mkdirSync(dir);
+  fs.writeFileSync(path.join(dir, '000001_create_users.up.sql'), 'CREATE TABLE users (id bigint PRIMARY KEY);\n');
+  fs.writeFileSync(path.join(dir, '000001_create_users.down.sql'), 'DROP TABLE users;\n');
+  const lines = [];
+  for (let i = 1; i <= statements; i++) lines.push(i % 3 === 0 ? `INSERT INTO users VALUES (${i});\n` : `ALTER TABLE users ADD c${i} int;\n`);
+  fs.writeFileSync(path.join(dir, '000002_everything.up.sql'), lines.join(''));
+  return dir;
+}
+
+/** Runs a command; resolves its wall time and peak RSS (VmHWM polled, then the child's own figure at exit). */
+function measure(args) {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    let hwm = 0;
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const poll = setInterval(() => {
+      try {
+        const m = /^VmHWM:\s+(\d+) kB/m.exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+        if (m) hwm = Math.max(hwm, Number(m[1]));
+      } catch {
+        /* exited */
+      }
+    }, 5);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearInterval(poll);
+      if (code !== 0 && code !== 1) reject(new Error(`exit ${code}: ${stderr.slice(0, 500)}`));
+      else resolve({ seconds: (performance.now() - t0) / 1000, mb: hwm / 1024 });
+    });
+  });
+}
+
+const parsePeer = (files) => [
+  '-e',
+  `const pg=require(${JSON.stringify(path.join(root, 'node_modules', 'libpg-query'))});const fs=require('fs');` +
+    `pg.loadModule().then(()=>{for(const f of ${JSON.stringify(files)}){try{pg.parseSync(fs.readFileSync(f,'utf8'))}catch{}}})`,
+];
+
+const ours = (dir) => [cli, 'check', dir, '--format', 'json'];
+const filesOf = (dir) => fs.readdirSync(dir).map((n) => path.join(dir, n));
+
+const rows = [];
+let failed = false;
+const line = (label, o, p, note = '') =>
+  console.log(`  ${label.padEnd(34)} check ${o.seconds.toFixed(2).padStart(6)} s ${o.mb.toFixed(0).padStart(5)} MB   bare parse ${p.seconds.toFixed(2).padStart(6)} s ${p.mb.toFixed(0).padStart(5)} MB   ratio ${(o.seconds / p.seconds).toFixed(1)}x${note}`);
+
+console.log('scale bench: `migration-guard check` against the bare parse of the same files');
+const growth = {};
+for (const n of [1000, 4000, 16000]) {
+  const dir = pairFolder(n);
+  const o = await measure(ours(dir));
+  const p = await measure(parsePeer(filesOf(dir)));
+  growth[n] = o;
+  rows.push({ n, o, p });
+  line(`${n} ADD COLUMN + its down`, o, p);
+}
+{
+  const dir = pairFolder(10000);
+  const o = await measure(ours(dir));
+  const p = await measure(parsePeer(filesOf(dir)));
+  const ok = o.seconds <= TARGETS.pairSeconds && o.mb <= TARGETS.pairMB;
+  if (!ok) failed = true;
+  line('10000 ADD COLUMN + its down', o, p, `   target ≤ ${TARGETS.pairSeconds} s, ≤ ${TARGETS.pairMB} MB: ${ok ? 'ok' : 'MISSED'}`);
+}
+{
+  const dir = bigFolder(150000);
+  const size = fs.statSync(path.join(dir, '000002_everything.up.sql')).size;
+  const o = await measure(ours(dir));
+  const p = await measure(parsePeer(filesOf(dir)));
+  const ok = o.seconds <= TARGETS.bigSeconds;
+  if (!ok) failed = true;
+  line(`150000 statements (${(size / 1024 / 1024).toFixed(1)} MB)`, o, p, `   target ≤ ${TARGETS.bigSeconds} s: ${ok ? 'ok' : 'MISSED'}`);
+}
+// Linear: cost per statement from 4,000 to 16,000 (the 1,000 run is mostly start-up).
+const base = rows[0].o;
+const perStatement = (n) => (growth[n].seconds - base.seconds) / (n - 1000);
+const perStatementMB = (n) => (growth[n].mb - base.mb) / (n - 1000);
+const timeGrowth = perStatement(16000) / perStatement(4000);
+const memGrowth = perStatementMB(16000) / Math.max(1e-9, perStatementMB(4000));
+const linear = timeGrowth <= TARGETS.growth && memGrowth <= TARGETS.growth;
+if (!linear) failed = true;
+console.log(`  growth 4,000 → 16,000: time per statement ×${timeGrowth.toFixed(2)}, memory per statement ×${memGrowth.toFixed(2)} (target ≤ ${TARGETS.growth}): ${linear ? 'ok' : 'MISSED'}`);
+console.log(failed ? 'scale bench: a target was missed' : 'scale bench: every target met');
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,120 @@
+/**
+ * What rules may know beyond the file they check, as facts computed by the workspace (never by
+ * reading files): the schema the file starts from and the schema before each of its statements,
+ * the pair it belongs to with its consistency, the up migrations of a down file's version.
+ *
+ * Every fact a rule asks for is recorded as a dependency of the analysis (`deps`): the language
+ * server keeps an analysis while each dependency still gives the very same value, so re-pulling a
+ * file that an edit elsewhere could not change costs a few pointer comparisons.
+ */
+import type { MigrationFile } from '../migrations/convention';
+import type { ParsedFile } from '../parsing/parser';
+import type { SchemaModel } from '../schema/model';
+import type { PairFacts } from './pair';
+import type { Folder } from './workspace';
+
+export interface FileFacts {
+  /**
+   * The schema the file starts from: for an up file (or a file outside the convention) what the
+   * directory's earlier up migrations leave; for a down file, what its up leaves (the state the
+   * down undoes). Undefined when the model fails.
+   */
+  schema(): SchemaModel | undefined;
+  /** The schema statement `i` of the checked file runs against: `schema()` plus the statements before it. */
+  schemaAt(statementIndex: number): SchemaModel | undefined;
+  /** The facts of the file's up/down pair, when the file is a migration of the convention. */
+  pair(): PairFacts | undefined;
+  /** The up migration files of a down file's version, parsed (two-file conventions; [] otherwise). */
+  upParses(): ParsedFile[];
+  /** Whether a file of this name (relative to the directory) exists. */
+  exists(fileName: string): boolean;
+}
+
+/** A value an analysis used, and how to get it again. */
+export interface Dependency {
+  get(): unknown;
+  value: unknown;
+}
+
+export class WorkspaceFileFacts implements FileFacts {
+  readonly deps: Dependency[] = [];
+  private schemaValue: SchemaModel | null | undefined;
+  /**
+   * How many times a history fact (a schema, the pair) was asked for. Without history (`local`,
+   * the first answer while the folder's timeline is still being built) they are not computed: the
+   * analysis drops the findings of every rule that asked, so nothing it shows can be wrong.
+   */
+  historyAsks = 0;
+
+  constructor(
+    private readonly folder: Folder,
+    private readonly filePath: string,
+    private readonly parsed: ParsedFile,
+    private readonly migration: MigrationFile | undefined,
+    private readonly local = false,
+  ) {}
+
+  private use<T>(get: () => T): T {
+    const value = get();
+    this.deps.push({ get, value });
+    return value;
+  }
+
+  schema(): SchemaModel | undefined {
+    this.historyAsks++;
+    if (this.local) return undefined;
+    if (this.schemaValue === undefined) {
+      try {
+        const m = this.migration;
+        this.schemaValue = this.use(() => (m?.direction === 'down' ? this.folder.schemaAfter(m) : this.folder.schemaBefore(m)));
+      } catch {
+        this.schemaValue = null;
+      }
+    }
+    return this.schemaValue ?? undefined;
+  }
+
+  schemaAt(statementIndex: number): SchemaModel | undefined {
+    const base = this.schema();
+    if (this.local) return undefined;
+    if (!base || statementIndex <= 0) return base;
+    try {
+      const models = this.folder.workspace.schemasThrough(this.parsed, base, this.filePath);
+      return models[Math.min(statementIndex, models.length - 1)];
+    } catch {
+      return undefined;
+    }
+  }
+
+  private pairValue: PairFacts | null | undefined;
+
+  pair(): PairFacts | undefined {
+    this.historyAsks++;
+    if (this.local) return undefined;
+    if (this.pairValue === undefined) {
+      try {
+        this.pairValue = this.use(() => this.folder.pairOf(this.filePath)) ?? null;
+      } catch {
+        this.pairValue = null;
+      }
+    }
+    return this.pairValue ?? undefined;
+  }
+
+  upParses(): ParsedFile[] {
+    const m = this.migration;
+    if (!m || m.direction !== 'down' || this.folder.convention.layout === 'single') return [];
+    const ups = this.use(() => this.folder.directory().ups(m));
+    const out: ParsedFile[] = [];
+    for (const up of ups) {
+      const text = this.use(() => this.folder.text(up.path));
+      if (text !== undefined) out.push(this.folder.parse(up.path, 'file', text));
+    }
+    return out;
+  }
+
+  exists(fileName: string): boolean {
+    const dir = this.folder.dir;
+    return this.use(() => this.folder.workspace.host.exists(`${dir}/${fileName}`));
+  }
+}

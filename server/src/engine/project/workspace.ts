@@ -1,0 +1,245 @@
+/**
+ * A workspace: every fact about its migrations folders computed once and shared. Texts and
+ * directory listings are read once (`CachedHost`), each text is parsed once per content, each
+ * folder has one timeline (schemas before and after every migration) and one set of pair facts
+ * per migration. The language server keeps one workspace for its life and tells it what changed;
+ * the CLI makes one per run.
+ *
+ * What invalidates what:
+ * - a file's text changed (`changed`): its parses, the timeline entries from that migration on
+ *   (rebuilt lazily, with early cut-off), the pair facts of its migration; nothing else is re-read;
+ * - files appeared or disappeared (`listingChanged`): the directory's reading and convention; the
+ *   timeline keeps its entries by path and revalidates them on use;
+ * - anything else (`clear`): everything.
+ */
+import * as path from 'node:path';
+import type { FileHost } from '../host';
+import type { Convention, MigrationFile } from '../migrations/convention';
+import { detectConvention } from '../migrations/detect';
+import { readMigrationDirectory, type MigrationDirectory } from '../migrations/directory';
+import { golangMigrate } from '../migrations/golang-migrate';
+import { parseSql, StatementMemo, type ParsedFile } from '../parsing/parser';
+import type { SchemaModel } from '../schema/model';
+import type { ResolvedSchema } from '../inverse/index';
+import { replayThrough, type Replay } from '../schema/replay';
+import { CachedHost, keyOf } from './cached-host';
+import { migrationPair, PairFacts, sectionText, type PairSource } from './pair';
+import { Timeline, type TimelineSource } from './timeline';
+
+export class Workspace {
+  readonly host: CachedHost;
+  private readonly folders = new Map<string, Folder>();
+  private readonly parses = new Map<string, { text: string; parsed: ParsedFile }>();
+  private readonly through = new WeakMap<ParsedFile, { base: SchemaModel; replay: Replay }>();
+  /** Parses done (tests and the bench: a keystroke parses the edited file only). */
+  readonly stats = { parses: 0 };
+  /** Bumped when files appear or disappear: directory readings of an older listing are read again. */
+  listing = 0;
+
+  /** Statement parses by text (an editor's workspace): an edit re-parses the statements it changed. */
+  private readonly memo: StatementMemo | undefined;
+  /** The last replay of each file (an editor's workspace): the next one replays what changed. */
+  private readonly recent: Map<string, Replay> | undefined;
+
+  /** An editor's workspace: it keeps analyses, statement parses and replays for the next keystroke. */
+  readonly incremental: boolean;
+
+  constructor(host: FileHost, options: { incremental?: boolean } = {}) {
+    this.incremental = options.incremental === true;
+    this.host = host instanceof CachedHost ? host : new CachedHost(host);
+    this.memo = options.incremental ? new StatementMemo() : undefined;
+    this.recent = options.incremental ? new Map() : undefined;
+  }
+
+  // ---------------------------------------------------------------- what changed
+
+  /** A file's text changed (edited, saved, changed on disk). */
+  changed(filePath: string): void {
+    this.host.changed(filePath);
+    for (const folder of this.folders.values()) folder.timeline.invalidate(filePath);
+  }
+
+  /** The text of a file as the caller has it (the document being checked, unsaved). */
+  setText(filePath: string, text: string): void {
+    this.changed(filePath);
+    this.host.setText(filePath, text);
+  }
+
+  /** Files appeared in or disappeared from a directory. */
+  listingChanged(dir: string): void {
+    this.listing++;
+    this.host.listingChanged(dir);
+  }
+
+  /** Forget everything. */
+  clear(): void {
+    this.listing++;
+    this.host.clear();
+    this.folders.clear();
+    this.parses.clear();
+  }
+
+  /** Forget a folder's timeline and parses (the CLI, once it has checked the folder). */
+  release(folder: Folder): void {
+    this.folders.delete(folder.key);
+    for (const m of folder.directory().migrations) {
+      for (const part of ['file', 'up', 'down']) this.parses.delete(`${path.resolve(m.path)}\0${part}`);
+    }
+  }
+
+  // ---------------------------------------------------------------- facts
+
+  text(filePath: string): string | undefined {
+    return this.host.readFile(filePath);
+  }
+
+  /** The parse of a text standing for one part of a file; parsed again only when the text differs. */
+  parse(filePath: string, part: 'file' | 'up' | 'down', text: string): ParsedFile {
+    const key = `${keyOf(filePath)}\0${part}`;
+    const hit = this.parses.get(key);
+    if (hit && hit.text === text) return hit.parsed;
+    this.stats.parses++;
+    const parsed = parseSql(text, this.memo);
+    this.parses.set(key, { text, parsed });
+    return parsed;
+  }
+
+  /** The convention of a file: the configured one, else the one its directory follows, else golang-migrate. */
+  conventionOf(filePath: string, configured?: Convention): Convention {
+    return configured ?? detectConvention(path.dirname(path.resolve(filePath)), this.host) ?? golangMigrate;
+  }
+
+  /** The folder (migrations directory) of a file under a convention. */
+  folderOf(filePath: string, convention: Convention): Folder {
+    return this.folder(convention.directoryOf(path.resolve(filePath)), convention);
+  }
+
+  folder(dir: string, convention: Convention): Folder {
+    const key = `${convention.id}\0${path.resolve(dir)}`;
+    let folder = this.folders.get(key);
+    if (!folder) {
+      folder = new Folder(this, key, path.resolve(dir), convention);
+      this.folders.set(key, folder);
+    }
+    return folder;
+  }
+
+  /**
+   * The schema before each statement of a parse and after the last (`models[i]` is what statement
+   * `i` runs against), with each statement's change log, from one pass, shared by everyone who asks
+   * with the same base (the rules, the consistency of its pair, the inverses).
+   */
+  replayThrough(parsed: ParsedFile, base: SchemaModel, filePath: string): Replay {
+    const hit = this.through.get(parsed);
+    if (hit && hit.base === base) return hit.replay;
+    const key = keyOf(filePath);
+    const replay = replayThrough(base, filePath, parsed, this.recent?.get(key));
+    this.through.set(parsed, { base, replay });
+    this.recent?.set(key, replay);
+    return replay;
+  }
+
+  schemasThrough(parsed: ParsedFile, base: SchemaModel, filePath: string): SchemaModel[] {
+    return this.replayThrough(parsed, base, filePath).models;
+  }
+}
+
+/** One migrations directory under one convention: its reading, timeline and pairs. */
+export class Folder implements TimelineSource, PairSource {
+  readonly timeline: Timeline;
+  private readonly pairs = new Map<string, { up: ParsedFile; down: ParsedFile; downText: string | undefined; schema: SchemaModel; facts: PairFacts }>();
+
+  constructor(
+    readonly workspace: Workspace,
+    readonly key: string,
+    readonly dir: string,
+    readonly convention: Convention,
+  ) {
+    this.timeline = new Timeline(this);
+  }
+
+  private reading: { listing: number; directory: MigrationDirectory } | undefined;
+
+  directory(): MigrationDirectory {
+    const listing = this.workspace.listing;
+    if (this.reading?.listing !== listing) this.reading = { listing, directory: readMigrationDirectory(this.dir, this.workspace.host, this.convention) };
+    return this.reading.directory;
+  }
+
+  text(filePath: string): string | undefined {
+    return this.workspace.text(filePath);
+  }
+
+  parse(filePath: string, part: 'file' | 'up' | 'down', text: string): ParsedFile {
+    return this.workspace.parse(filePath, this.convention.layout === 'single' ? part : 'file', text);
+  }
+
+  replayThrough(parsed: ParsedFile, base: SchemaModel, filePath: string): Replay {
+    return this.workspace.replayThrough(parsed, base, filePath);
+  }
+
+  parseUp(file: MigrationFile, raw: string): ParsedFile {
+    if (this.convention.layout !== 'single') return this.workspace.parse(file.path, 'file', raw);
+    return this.workspace.parse(file.path, 'up', sectionText(this.convention, file, raw, 'up').text);
+  }
+
+  /** The schema a migration runs against: every up migration of a lower version; without a migration, all of them. */
+  schemaBefore(m: MigrationFile | undefined): SchemaModel {
+    return m ? this.timeline.before(m) : this.timeline.after(this.timeline.files().length);
+  }
+
+  /**
+   * The schema after a migration's version (what its down starts from): every up migration of a
+   * version up to its own.
+   */
+  schemaAfter(m: MigrationFile): SchemaModel {
+    return this.timeline.after(this.timeline.countThrough(m));
+  }
+
+  /**
+   * How many up migrations the schema a file starts from needs replayed (0: ready), and how many
+   * up migrations that schema spans: for a down file through its version, else those before it.
+   */
+  historyOf(m: MigrationFile | undefined): { pending: number; count: number } {
+    const tl = this.timeline;
+    const count = !m ? tl.files().length : m.direction === 'down' ? tl.countThrough(m) : tl.countBefore(m);
+    return { pending: tl.pending(count), count };
+  }
+
+  /** What the schema option of inverse generation needs: the schema before a migration and file ranks. */
+  resolvedSchema(m: MigrationFile): ResolvedSchema {
+    const before = this.schemaBefore(m);
+    const self = this.timeline.countBefore(m);
+    const own = path.resolve(m.path);
+    return {
+      before,
+      filePath: m.path,
+      fileRank: (file) => this.timeline.rank(file) ?? (path.resolve(file) === own ? self : undefined),
+      replay: (parsed, base, file) => this.workspace.replayThrough(parsed, base, file),
+    };
+  }
+
+  /** The facts of the pair a file belongs to (either side), or undefined when it is not a migration. */
+  pairOf(filePath: string): PairFacts | undefined {
+    const pair = migrationPair(this, filePath);
+    if (!pair) return undefined;
+    const schema = this.schemaBefore(pair.migration);
+    const key = path.resolve(pair.up.path);
+    const hit = this.pairs.get(key);
+    if (hit && hit.up === pair.up.parsed && hit.down === pair.down.parsed && hit.downText === pair.down.text && hit.schema === schema) return hit.facts;
+    const facts = new PairFacts(pair, this.resolvedSchema(pair.migration), (parsed, base, file) => this.workspace.replayThrough(parsed, base, file));
+    this.pairs.set(key, { up: pair.up.parsed, down: pair.down.parsed, downText: pair.down.text, schema, facts });
+    return facts;
+  }
+}
+
+/**
+ * The workspace to compute facts in: the caller's (the language server keeps one), else a new one
+ * over `host` (it reads what it needs once). With a file's current text, that text counts for the
+ * file (an unsaved document, the file being checked).
+ */
+export function workspaceFor(host: FileHost, workspace?: Workspace, filePath?: string, text?: string): Workspace {
+  const ws = workspace ?? new Workspace(host);
+  if (filePath !== undefined && text !== undefined && ws.text(filePath) !== text) ws.setText(filePath, text);
+  return ws;
+}

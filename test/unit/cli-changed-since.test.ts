@@ -1,0 +1,90 @@
+/** `--changed-since <ref>` in a temporary git repository with two commits. */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { changedFilesSince } from '../../cli/src/git';
+import { changedSinceRepo, cli, M, type Finding } from './changed-since-repo';
+import { writeTree } from './golden-folder';
+
+describe('--changed-since', () => {
+  let root: string;
+  let base: string;
+  before(() => {
+    ({ root, base } = changedSinceRepo());
+  });
+  after(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  it('git reports the added, modified and renamed files (under the new name), not the unchanged ones', () => {
+    const c = changedFilesSince('base', root);
+    assert.ok(c.ok);
+    const has = (f: string): boolean => c.files.has(path.join(root, M, f));
+    assert.deepEqual(
+      ['000001_create_users.up.sql', '000001_create_users.down.sql', '000002_create_accounts.up.sql', '000003_add_nick.up.sql', '000003_add_nick.down.sql', '000003_old_name.up.sql', '000004_shorten_label.up.sql'].map(has),
+      [true, false, false, true, true, false, true],
+    );
+    assert.equal(c.base, base);
+  });
+
+  it('check reports only the changed migrations, while the unchanged ones still feed the schema model', async () => {
+    const all = await cli(root, 'check', '--format', 'json', M);
+    const changed = await cli(root, 'check', '--format', 'json', '--changed-since', 'base', M);
+    assert.equal(changed.stderr, '');
+    const files = (r: { stdout: string }): string[] => [...new Set((JSON.parse(r.stdout) as { findings: Finding[] }).findings.map((f) => path.basename(f.file)))].sort();
+    // Without the flag, 000002's missing down is reported; with it, not.
+    assert.ok(files(all).includes('000002_create_accounts.up.sql'));
+    assert.deepEqual(files(changed), ['000001_create_users.up.sql', '000003_add_nick.down.sql', '000003_add_nick.up.sql', '000004_shorten_label.up.sql']);
+    const rules = (JSON.parse(changed.stdout) as { findings: Finding[] }).findings.map((f) => `${path.basename(f.file)} ${f.rule}`);
+    // The narrowing is judged against 000002's text column: only the schema of an unchanged file knows it.
+    assert.ok(rules.includes('000004_shorten_label.up.sql narrowing-column-type'), rules.join('\n'));
+    assert.ok(rules.includes('000001_create_users.up.sql ban-drop-column'), rules.join('\n'));
+    assert.equal(changed.code, 1);
+    const text = await cli(root, 'check', '--changed-since=base', M, '--rule', 'narrowing-column-type=off', '--rule', 'missing-down-migration=off', '--rule', 'require-lock-timeout=off', '--rule', 'changing-column-type=off', '--rule', 'ban-drop-column=off', '--rule', 'unexpected-down-statement=off');
+    assert.equal(text.code, 0);
+    assert.match(text.stdout, /in 5 changed files\.\n$/);
+  });
+
+  it('an uncommitted or untracked migration counts as changed', async () => {
+    fs.writeFileSync(path.join(root, M, '000005_new.up.sql'), 'DROP TABLE accounts;\n');
+    try {
+      const r = await cli(root, 'check', '--format', 'json', '--changed-since', 'HEAD', M);
+      const files = [...new Set((JSON.parse(r.stdout) as { findings: Finding[] }).findings.map((f) => path.basename(f.file)))];
+      assert.deepEqual(files, ['000005_new.up.sql']);
+    } finally {
+      fs.rmSync(path.join(root, M, '000005_new.up.sql'));
+    }
+  });
+
+  it('an unknown ref exits 2 with one line on stderr and nothing on stdout (check, review and verify)', async () => {
+    const r = await cli(root, 'check', '--changed-since', 'no-such-branch', M);
+    assert.deepEqual(r, { code: 2, stdout: '', stderr: 'migration-guard: --changed-since: unknown git ref "no-such-branch" (fetch it first, e.g. git fetch origin main)\n' });
+    const review = await cli(root, 'review', '--changed-since', 'no-such-branch', M);
+    assert.deepEqual(review, { code: 2, stdout: '', stderr: 'migration-guard: --changed-since: unknown git ref "no-such-branch" (fetch it first, e.g. git fetch origin main)\n' });
+    const verify = await cli(root, 'verify', M, '--changed-since', 'no-such-branch');
+    assert.deepEqual(verify, { code: 2, stdout: '', stderr: 'migration-guard verify: --changed-since: unknown git ref "no-such-branch" (fetch it first, e.g. git fetch origin main)\n' });
+  });
+
+  it('outside a git repository it exits 2 and says so', async () => {
+    const outside = writeTree({ 'm/000001_a.up.sql': 'SELECT 1;\n' }, 'mg-nogit-');
+    const ceiling = process.env.GIT_CEILING_DIRECTORIES;
+    process.env.GIT_CEILING_DIRECTORIES = os.tmpdir();
+    try {
+      const r = await cli(outside, 'check', '--changed-since', 'main', 'm');
+      assert.deepEqual(r, { code: 2, stdout: '', stderr: `migration-guard: --changed-since needs a git repository, and ${outside} is not in one\n` });
+    } finally {
+      if (ceiling === undefined) delete process.env.GIT_CEILING_DIRECTORIES;
+      else process.env.GIT_CEILING_DIRECTORIES = ceiling;
+      fs.rmSync(outside, { recursive: true, force: true });
+    }
+  });
+
+  it('review --changed-since reviews only the changed migrations', async () => {
+    const r = await cli(root, 'review', '--changed-since', 'base', M);
+    assert.equal(r.code, 0);
+    assert.equal(r.stderr, '');
+    const sections = [...r.stdout.matchAll(/^## (.+)$/gm)].map((m) => m[1]);
+    assert.deepEqual(sections, ['000001_create_users', '000003_add_nick', '000004_shorten_label']);
+    assert.match(r.stdout, /^Migrations that differ from `base`\.$/m);
+  });
+
+});
