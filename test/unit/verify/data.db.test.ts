@@ -200,6 +200,41 @@ describe('verify: data (PGlite)', function () {
     );
   });
 
+  it('up → down → up: the values of the up run again are compared with the first up, at the up statement that makes the column', async () => {
+    // The down leaves the up's log row behind, so the up run again counts one more row.
+    const up = [
+      'ALTER TABLE accounts ADD COLUMN logged int;',
+      'UPDATE accounts SET logged = (SELECT count(*) FROM log);',
+      "INSERT INTO log (msg) VALUES ('migrated');",
+      '',
+    ].join('\n');
+    const r = await verify({
+      '000001_accounts.up.sql': `${ACCOUNTS}CREATE TABLE log (id serial PRIMARY KEY, msg text NOT NULL);\n`,
+      '000001_accounts.down.sql': 'DROP TABLE log;\nDROP TABLE accounts;\n',
+      '000002_logged.up.sql': up,
+      '000002_logged.down.sql': 'ALTER TABLE accounts DROP COLUMN logged;\n',
+    });
+    assert.equal(r.status, 'failed', r.summary);
+    assert.deepEqual(view(r), [
+      {
+        rule: 'verify-data-leftover',
+        severity: 'warning',
+        file: '000002_logged.down.sql',
+        span: span('ALTER TABLE accounts DROP COLUMN logged;\n', 'ALTER TABLE accounts DROP COLUMN logged'),
+        message: 'The down leaves 1 row in `log` that did not exist before the up',
+        details: ["row id=1, msg='migrated'"],
+      },
+      {
+        rule: 'verify-data-loss',
+        severity: 'error',
+        file: '000002_logged.up.sql',
+        span: span(up, 'ALTER TABLE accounts ADD COLUMN logged int'),
+        message: 'Running the up again after the down gives other values of `accounts.logged` than the first up (3 of 3 rows differ: 3 → 4)',
+        details: ['row id=1001: 3 → 4', 'row id=1003: 3 → 4', 'row id=9223372036854775807: 3 → 4'],
+      },
+    ]);
+  });
+
   it('fixtures run before the up: their rows are compared like the synthetic ones', async () => {
     const fixture = path.resolve('/virtual/data/fixtures/accounts.sql');
     const host = new MemoryFileHost({
