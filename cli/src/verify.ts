@@ -18,6 +18,7 @@ import { NodeFileHost } from '../../server/src/engine/host';
 import { RULES, ruleById } from '../../server/src/engine/rules/registry';
 import { LineIndex, type Range, type Span } from '../../server/src/engine/text';
 import {
+  describeSeed,
   planVerification,
   verifyAll,
   verifyMigration,
@@ -462,6 +463,8 @@ function formatText(r: VerifyResult, display: (p: string) => string, texts: Map<
             : ', cold'
         : '';
   out += `${label} ${r.name || r.version}: ${r.summary} (${(r.timings.total ?? 0) / 1000} s${cache})\n`;
+  const seeded = r.status !== 'replay-failed' ? describeSeed(r.seed) : undefined;
+  if (seeded) out += `  rows: ${seeded}\n`;
   for (const n of r.notes) out += `  note: ${n}\n`;
   if (r.seed.skipped.length > 0 && r.status !== 'replay-failed') {
     out += `  note: no synthetic rows in ${r.seed.skipped.map((s) => `${s.table} (${s.reason})`).join(', ')}\n`;

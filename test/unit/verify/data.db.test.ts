@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { MemoryFileHost } from '../../../server/src/engine/host';
-import { verifyAll, verifyMigration, type VerifyOptions, type VerifyResult } from '../../../server/src/engine/verify/index';
+import { describeSeed, verifyAll, verifyMigration, type VerifyOptions, type VerifyResult } from '../../../server/src/engine/verify/index';
 import { BACKUP_INIT, applied, planFor } from '../inverse/backup-helpers';
 
 const DIR = path.resolve('/virtual/data/migrations');
@@ -344,6 +344,47 @@ describe('verify: data (PGlite)', function () {
         ['000002_default', 'passed', []],
         ['000003_second', 'passed', []],
       ],
+    );
+  });
+
+  it('the synthetic rows go in with the schema\'s triggers off, and the result says so; the up still fires them', async () => {
+    // One trigger refuses direct inserts, one creates a partition-like table per row, one rewrites a value:
+    // each would make the seeding fail, change the schema, or change the rows compared after the down.
+    const init = [
+      'CREATE TABLE events (id int PRIMARY KEY, kind text NOT NULL);',
+      'CREATE TABLE ledger (id int PRIMARY KEY, amount int NOT NULL);',
+      'CREATE TABLE notes (id int PRIMARY KEY, body text NOT NULL);',
+      "CREATE FUNCTION events_partition() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN EXECUTE format('CREATE TABLE IF NOT EXISTS %I (LIKE events)', 'events_' || NEW.id); RETURN NEW; END $$;",
+      'CREATE TRIGGER events_partition AFTER INSERT ON events FOR EACH ROW EXECUTE FUNCTION events_partition();',
+      "CREATE FUNCTION ledger_guard() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'ledger rows come from the application'; END $$;",
+      'CREATE TRIGGER ledger_guard BEFORE INSERT ON ledger FOR EACH ROW EXECUTE FUNCTION ledger_guard();',
+      "CREATE FUNCTION notes_upper() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.body := upper(NEW.body); RETURN NEW; END $$;",
+      'CREATE TRIGGER notes_upper BEFORE INSERT OR UPDATE ON notes FOR EACH ROW EXECUTE FUNCTION notes_upper();',
+      '',
+    ].join('\n');
+    const files = {
+      '000001_init.up.sql': init,
+      '000001_init.down.sql': 'DROP TABLE notes;\nDROP TABLE ledger;\nDROP TABLE events;\nDROP FUNCTION notes_upper();\nDROP FUNCTION ledger_guard();\nDROP FUNCTION events_partition();\n',
+      '000002_flag.up.sql': 'ALTER TABLE events ADD COLUMN flagged boolean;\nALTER TABLE ledger ADD COLUMN note text;\n',
+      '000002_flag.down.sql': 'ALTER TABLE ledger DROP COLUMN note;\nALTER TABLE events DROP COLUMN flagged;\n',
+    };
+    const r = await verify(files, { showData: true });
+    assert.equal(r.status, 'passed', r.summary);
+    assert.deepEqual(view(r), []);
+    assert.deepEqual(r.seed.seeded, ['public.events', 'public.ledger', 'public.notes']);
+    assert.deepEqual(r.seed.skipped, []);
+    assert.equal(r.seed.triggersOff, true);
+    assert.equal(describeSeed(r.seed), "9 synthetic rows in 3 tables, inserted with the schema's triggers and rules off (session_replication_role = replica)");
+    // No table was created for the seeded events, and the notes kept their own values.
+    assert.doesNotMatch(r.snapshots.afterUp ?? '', /events_\d/);
+    const notes = r.data.find((d) => d.table === 'public.notes');
+    assert.equal(notes, undefined, 'the up does not touch notes');
+    // The up's own statements still fire the triggers: a migration's UPDATE of notes goes through notes_upper.
+    const fired = await verify({ ...files, '000002_flag.up.sql': "UPDATE notes SET body = body || '!';\n", '000002_flag.down.sql': "UPDATE notes SET body = left(body, -1);\n" });
+    assert.equal(fired.status, 'failed');
+    assert.deepEqual(
+      fired.findings.map((f) => [f.ruleId, f.message]),
+      [['verify-data-loss', "The down does not restore the values of `notes.body` (3 of 3 rows differ: 'body-1' → 'BODY-1')"]],
     );
   });
 

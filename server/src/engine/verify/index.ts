@@ -32,6 +32,7 @@ import { openScratchDatabase, redactUrl } from './pg-server';
 import { matchesVersion, migrationOfFile, planDirectory, type PlannedMigration, type Step, type VerifyPlan } from './plan';
 import { isDataNeutral } from './neutral';
 import { SeedCache, seedTables, type SeedKnowledge, type SeedResult } from './seed';
+export { describeSeed } from './seed';
 import { boundary, differingParts, fullSchema, refreshData, refreshSchema, tableMetas, toSnapshot, tupleCounts, type SchemaState } from './tracker';
 import {
   collapseDifferences,
@@ -598,7 +599,7 @@ async function checkMigration(r: Runner, m: PlannedMigration, options: CheckOpti
       progress('seed', 'Filling every empty table with distinctive rows', 55);
       const knowledge = block ? seedKnowledge(start, r.exclude) : undefined;
       const seeded = await transaction(() => seedTables(r.db, { exclude: r.exclude, ...(knowledge ? { knowledge } : {}), ...(r.seedCache ? { cache: r.seedCache } : {}) }), () => true);
-      check.seed = { seeded: seeded.seeded, skipped: seeded.skipped, ...(seeded.rows !== undefined ? { rows: seeded.rows } : {}) };
+      check.seed = { seeded: seeded.seeded, skipped: seeded.skipped, ...(seeded.rows !== undefined ? { rows: seeded.rows } : {}), ...(seeded.triggersOff !== undefined ? { triggersOff: seeded.triggersOff } : {}) };
       if (block) {
         // The rows of the seeded tables: known from an earlier seeding, or read now.
         const unknown = seeded.seeded.filter((t) => !seeded.known[t]);
