@@ -143,6 +143,31 @@ describe('CLI: migration-guard verify', function () {
     }
   });
 
+  it('a diesel migration\'s own folder verifies that migration after the earlier ones; a folder of title-less files exits 2 saying why', async () => {
+    const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'mg-cli-diesel-')));
+    try {
+      const add = (rel: string, text: string): void => {
+        fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+        fs.writeFileSync(path.join(root, rel), text);
+      };
+      add('migrations/2019-02-26-002946_create_users/up.sql', 'CREATE TABLE users (id int PRIMARY KEY);\n');
+      add('migrations/2019-02-26-002946_create_users/down.sql', 'DROP TABLE users;\n');
+      add('migrations/2026-03-08-202630-0000_add_email/up.sql', 'ALTER TABLE users ADD COLUMN email text;\n');
+      add('migrations/2026-03-08-202630-0000_add_email/down.sql', 'ALTER TABLE users DROP COLUMN email;\n');
+      add('harness/0186.up.sql', 'SELECT 1;\n');
+      add('harness/0186.down.sql', 'SELECT 1;\n');
+      const own = path.join(root, 'migrations/2026-03-08-202630-0000_add_email');
+      assert.equal(await cli('verify', own, '--cache-dir', cacheDir), 0, err);
+      assert.match(err, /is one migration of .*migrations: verifying 2026-03-08-202630-0000_add_email there\n/);
+      assert.match(out, /^PASS 2026-03-08-202630-0000_add_email: up → down → up round-trips/m);
+      assert.equal(await cli('verify', path.join(root, 'harness'), '--cache-dir', cacheDir), 2);
+      assert.equal(out, '');
+      assert.match(err, /harness has no migrations that a supported tool runs: golang-migrate skips 0186\.down\.sql, 0186\.up\.sql \(the version must be followed by `_`\)\. .*The folder's tool is not one Migration Guard recognises/);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+
   it('verifies a goose folder through its convention, reporting the lossy down on its down section', async () => {
     const goose = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'mg-cli-goose-')));
     try {
