@@ -80,6 +80,12 @@ export function configSchema(rules: readonly Rule[] = RULES): Record<string, unk
         default: DEFAULT_POSTGRES_VERSION,
         markdownDescription: `The PostgreSQL major version the migrations run on (${MIN_POSTGRES_VERSION} to ${MAX_POSTGRES_VERSION}, default ${DEFAULT_POSTGRES_VERSION}): which statements lock, rewrite or fail depends on it.`,
       },
+      baseline: {
+        type: 'string',
+        pattern: '^\\s*(?:[0-9]{4}-[0-9]{2}-[0-9]{2}-[0-9]{6}|[0-9]+(?:[._][0-9]+)*)\\s*$',
+        markdownDescription:
+          'The version of the newest migration already applied everywhere (`"000042"`, `"20240101120000"`). Migrations at or below it are history: they feed the schema model and keep the file-level rules (syntax errors, file names, duplicate versions), while statement rules and `missing-down-migration` report nothing there. `--baseline` of the CLI wins over this.',
+      },
       migrations: {
         type: 'object',
         description: 'Where the migrations are and how they are named.',

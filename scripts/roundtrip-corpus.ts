@@ -29,7 +29,7 @@ import { sectionText } from '../server/src/engine/project/pair';
 import { Workspace } from '../server/src/engine/project/workspace';
 import { captureState, compareStates, resetDatabase, runStatements, stateAfter, type State } from '../server/src/engine/verify/roundtrip';
 import type { Convention, MigrationFile } from '../server/src/engine/migrations/convention';
-import { detectConvention } from '../server/src/engine/migrations/detect';
+import { chooseConvention } from '../server/src/engine/migrations/detect';
 import { readMigrationDirectory, type MigrationDirectory } from '../server/src/engine/migrations/directory';
 import { folderPerMigration } from '../server/src/engine/migrations/folder-per-migration';
 import { loadParser, parseSql } from '../server/src/engine/parsing/parser';
@@ -98,7 +98,9 @@ function findDirectories(root: string, host: NodeFileHost): { dir: string; conve
   const walk = (dir: string): void => {
     const entries = fs.readdirSync(dir, { withFileTypes: true });
     if (entries.some((e) => e.isFile() && /\.sql$/i.test(e.name))) {
-      const convention = detectConvention(dir, host);
+      // An unrecognised tool's folder too: its files run in name order, `up`/`down` pair by name.
+      const choice = chooseConvention(path.join(dir, 'x.sql'), host);
+      const convention = choice.state === 'assumed' ? undefined : choice.convention;
       if (convention) {
         const migrationsDir = convention === folderPerMigration ? convention.directoryOf(path.join(dir, 'up.sql')) : dir;
         if (!out.has(migrationsDir)) out.set(migrationsDir, convention);

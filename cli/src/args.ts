@@ -10,9 +10,9 @@ export type { OutputFormat };
 export type Command =
   | { kind: 'help' }
   | { kind: 'version' }
-  | { kind: 'check'; paths: string[]; format: OutputFormat; rules: RuleOverride[]; changedSince?: string; maxWarnings?: number; jobs?: number }
+  | { kind: 'check'; paths: string[]; format: OutputFormat; rules: RuleOverride[]; changedSince?: string; maxWarnings?: number; jobs?: number; baseline?: string }
   | { kind: 'down'; file: string }
-  | { kind: 'review'; paths: string[]; rules: RuleOverride[]; changedSince?: string; verify: boolean };
+  | { kind: 'review'; paths: string[]; rules: RuleOverride[]; changedSince?: string; verify: boolean; baseline?: string };
 
 /** One `--rule id=setting`, in command-line order (a later one wins). */
 export interface RuleOverride {
@@ -51,6 +51,8 @@ interface CommonOptions {
   paths: string[];
   rules: RuleOverride[];
   changedSince?: string;
+  /** `--baseline <version>`: migrations at or below it are applied history (wins over the config's). */
+  baseline?: string;
 }
 
 type OptionHandler = (args: readonly string[], i: number, arg: string) => { used: number } | { error: string } | undefined;
@@ -91,6 +93,16 @@ function parsePathsAndOptions(command: string, args: readonly string[], extra: O
       i += v.used;
       continue;
     }
+    if (arg === '--baseline' || arg.startsWith('--baseline=')) {
+      const v = optionValue(args, i, '--baseline');
+      if ('error' in v) return { ok: false, message: v.error };
+      if (!/^\s*(?:[0-9]{4}-[0-9]{2}-[0-9]{2}-[0-9]{6}|[0-9]+(?:[._][0-9]+)*)\s*$/.test(v.value)) {
+        return { ok: false, message: `--baseline expects a migration version such as 000042 or 20240101120000, not ${JSON.stringify(v.value)}` };
+      }
+      out.baseline = v.value.trim();
+      i += v.used;
+      continue;
+    }
     const handled = extra(args, i, arg);
     if (handled === undefined) return { ok: false, message: `unknown option ${arg} for ${command}` };
     if ('error' in handled) return { ok: false, message: handled.error };
@@ -128,7 +140,7 @@ function parseCheck(args: readonly string[]): ParseResult {
     return undefined;
   });
   if (!parsed.ok) return fail(parsed.message);
-  const { paths, rules, changedSince } = parsed.value;
+  const { paths, rules, changedSince, baseline } = parsed.value;
   return {
     ok: true,
     command: {
@@ -139,6 +151,7 @@ function parseCheck(args: readonly string[]): ParseResult {
       ...(changedSince !== undefined ? { changedSince } : {}),
       ...(maxWarnings !== undefined ? { maxWarnings } : {}),
       ...(jobs !== undefined ? { jobs } : {}),
+      ...(baseline !== undefined ? { baseline } : {}),
     },
   };
 }
@@ -153,8 +166,8 @@ function parseReview(args: readonly string[]): ParseResult {
     return undefined;
   });
   if (!parsed.ok) return fail(parsed.message);
-  const { paths, rules, changedSince } = parsed.value;
-  return { ok: true, command: { kind: 'review', paths, rules, verify, ...(changedSince !== undefined ? { changedSince } : {}) } };
+  const { paths, rules, changedSince, baseline } = parsed.value;
+  return { ok: true, command: { kind: 'review', paths, rules, verify, ...(changedSince !== undefined ? { changedSince } : {}), ...(baseline !== undefined ? { baseline } : {}) } };
 }
 
 function parseDown(args: readonly string[]): ParseResult {
@@ -171,8 +184,8 @@ function parseDown(args: readonly string[]): ParseResult {
 
 export const USAGE = `Usage:
   migration-guard check [paths...] [--format text|json|sarif|github|gitlab] [--changed-since <git-ref>]
-                        [--max-warnings <n>] [--jobs <n>] [--rule <rule-id>=off|error|warning|info|hint]...
-  migration-guard review [paths...] [--changed-since <git-ref>] [--verify] [--rule <rule-id>=<severity>]...
+                        [--max-warnings <n>] [--jobs <n>] [--baseline <version>] [--rule <rule-id>=off|error|warning|info|hint]...
+  migration-guard review [paths...] [--changed-since <git-ref>] [--verify] [--baseline <version>] [--rule <rule-id>=<severity>]...
   migration-guard down <up-file>
   migration-guard verify [dir] [--migration <version> | --all] [--format text|json] [--database-url <url>]
   migration-guard --help | --version
@@ -188,6 +201,9 @@ check   Lints SQL migration files. Paths are files or directories (searched recu
         modified or renamed, uncommitted and untracked included) are reported.
         --max-warnings <n>: exit 1 when more than n warnings are reported.
         --jobs <n>: threads that check folders in parallel on a large tree (default: one per core).
+        --baseline <version>: migrations at or below this version are applied history: they feed the
+        schema model and keep the file-level rules (syntax, names, duplicate versions), statement
+        rules report nothing there (wins over "baseline" in .migration-guard.json).
 review  Prints a Markdown summary per migration for a pull request or a job summary: what each
         statement does, its lock and what that blocks, table rewrites, data it can lose, whether
         the down undoes the up (or the generated down), a verdict; --verify adds the up -> down -> up

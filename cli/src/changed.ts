@@ -4,9 +4,7 @@
  * the consistency rules say on its up. Everything is analysed first; this only filters the report.
  */
 import type { Analysis } from '../../server/src/engine/analyze';
-import type { FileHost } from '../../server/src/engine/host';
-import { readMigrationDirectory } from '../../server/src/engine/migrations/directory';
-import { changedFilesSince, type ChangedSet } from './git';
+import type { ChangedSet } from './git';
 
 /** `directory\0version` for a migration file; undefined for a file that is not one. */
 export function migrationKey(analysis: Pick<Analysis, 'migration' | 'directory'>): string | undefined {
@@ -21,13 +19,4 @@ export function filesToReport(keys: ReadonlyMap<string, string | undefined>, cha
   const out = new Set<string>();
   for (const [file, key] of keys) if (changed.has(file) || (key !== undefined && changedKeys.has(key))) out.add(file);
   return out;
-}
-
-/** The versions of a migrations directory (as `verify` reads it) with a file that differs from `ref`. */
-export function changedVersions(ref: string, dir: string, cwd: string, host: FileHost): { ok: true; versions: Set<bigint> } | { ok: false; message: string } {
-  const changed = changedFilesSince(ref, cwd);
-  if (!changed.ok) return changed;
-  const versions = new Set<bigint>();
-  for (const m of readMigrationDirectory(dir, host).migrations) if (changed.files.has(m.path)) versions.add(m.versionNumber);
-  return { ok: true, versions };
 }

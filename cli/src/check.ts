@@ -9,12 +9,14 @@
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
+import * as path from 'node:path';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { analyzeFile, type Analysis } from '../../server/src/engine/analyze';
 import type { EngineOptions } from '../../server/src/engine/config';
 import { NodeFileHost, type FileHost } from '../../server/src/engine/host';
 import type { Convention } from '../../server/src/engine/migrations/convention';
 import { conventionById } from '../../server/src/engine/migrations/detect';
+import { MIGRATION_DIR_NAME } from '../../server/src/engine/migrations/directory';
 import { loadParser } from '../../server/src/engine/parsing/parser';
 import { Workspace } from '../../server/src/engine/project/workspace';
 import type { Finding } from '../../server/src/engine/rules/types';
@@ -155,9 +157,44 @@ export interface FileOutcome {
   findings: Finding[];
   /** `directory\0version` (see changed.ts), undefined when the file is not a migration. */
   migrationKey: string | undefined;
+  /** The migrations folder and how its convention was chosen (see Analysis.conventionState). */
+  folder: { dir: string; convention: string; state: Analysis['conventionState']; migrationsLike: boolean };
+  /** Why the file was not checked as PostgreSQL (see Analysis.notChecked). */
+  notChecked?: string;
 }
 
-const outcomeOf = (analysis: Analysis): FileOutcome => ({ findings: analysis.findings, migrationKey: migrationKey(analysis) });
+const outcomeOf = (analysis: Analysis): FileOutcome => ({
+  findings: analysis.findings,
+  migrationKey: migrationKey(analysis),
+  folder: { dir: analysis.directory.dir, convention: analysis.convention.id, state: analysis.conventionState, migrationsLike: migrationsLike(analysis) },
+  ...(analysis.notChecked !== undefined ? { notChecked: analysis.notChecked } : {}),
+});
+
+/** A folder named like a migrations folder, or holding numbered `.sql` files: one a note is worth. */
+function migrationsLike(analysis: Analysis): boolean {
+  const d = analysis.directory;
+  return MIGRATION_DIR_NAME.test(path.basename(d.dir)) || d.migrations.filter((m) => /^[0-9]/.test(m.fileName)).length >= 2;
+}
+
+/**
+ * What `check` says beside its findings (on stderr, so that every format's output stays as it
+ * is): each folder whose tool is not recognised, and the files not checked as PostgreSQL.
+ */
+export function checkNotes(outcomes: readonly FileOutcome[], display: (abs: string) => string): string[] {
+  const notes: string[] = [];
+  const unknown = new Map<string, number>();
+  for (const o of outcomes) if (o.folder.state === 'unknown' && o.folder.migrationsLike) unknown.set(o.folder.dir, (unknown.get(o.folder.dir) ?? 0) + 1);
+  for (const [dir, n] of unknown) {
+    notes.push(
+      `note: ${display(dir) || '.'}: no supported migration tool recognised from the names of its ${n === 1 ? '.sql file' : `${n} .sql files`}; ` +
+        'the rules about file names, up/down pairs, versions and the tool\'s transaction are off there. ' +
+        'Name the tool in .migration-guard.json ("migrations": {"convention": ...}) to have them checked.',
+    );
+  }
+  const skipped = outcomes.filter((o) => o.notChecked !== undefined);
+  if (skipped.length > 0) notes.push(`note: ${skipped.length === 1 ? '1 file is' : `${skipped.length} files are`} not checked as PostgreSQL (${skipped[0]!.notChecked}${skipped.length > 1 ? ', ...' : ''}).`);
+  return notes;
+}
 
 type WorkerReply = { ok: true; outcomes: FileOutcome[] } | { ok: false; file?: InputFile; message: string };
 
@@ -198,7 +235,11 @@ export async function checkProject(files: readonly InputFile[], options: Options
       kind: 'migration-guard-check',
       files: members.map((i) => {
         const o = optionsOf(options, files[i]!.path);
-        const plain: EngineOptions = { ...(o.rules ? { rules: o.rules } : {}), ...(o.postgresVersion !== undefined ? { postgresVersion: o.postgresVersion } : {}) };
+        const plain: EngineOptions = {
+          ...(o.rules ? { rules: o.rules } : {}),
+          ...(o.postgresVersion !== undefined ? { postgresVersion: o.postgresVersion } : {}),
+          ...(o.baseline !== undefined ? { baseline: o.baseline } : {}),
+        };
         return { file: files[i]!, options: plain, ...(o.convention ? { convention: o.convention.id } : {}) };
       }),
     };

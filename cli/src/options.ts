@@ -16,13 +16,13 @@ export type FileOptions = EngineOptions & { convention?: Convention };
 export type OptionsResult = { ok: true; options: EngineOptions } | { ok: false; message: string };
 
 /** The `--rule` flags as options; an unknown rule id is an error. */
-export function resolveOptions(overrides: readonly RuleOverride[]): OptionsResult {
+export function resolveOptions(overrides: readonly RuleOverride[], baseline?: string): OptionsResult {
   const rules: Record<string, RuleSetting> = {};
   for (const o of overrides) {
     if (!ruleById(o.id)) return { ok: false, message: `unknown rule ${JSON.stringify(o.id)} in --rule` };
     rules[o.id] = o.setting;
   }
-  return { ok: true, options: { rules } };
+  return { ok: true, options: { rules, ...(baseline !== undefined ? { baseline } : {}) } };
 }
 
 /** A config's options with the command line on top: rules merge (flags win), the rest comes from the config. */

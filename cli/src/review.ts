@@ -8,7 +8,7 @@
  * nothing is printed on stdout then.
  */
 import * as path from 'node:path';
-import { ConfigResolver, configuredConvention, fixturePaths } from '../../server/src/engine/config-file';
+import { ConfigResolver, conventionFor as configuredConvention, fixturePaths } from '../../server/src/engine/config-file';
 import type { FileHost } from '../../server/src/engine/host';
 import { conventionFor } from '../../server/src/engine/migrations/detect';
 import { loadParser } from '../../server/src/engine/parsing/parser';
@@ -50,7 +50,7 @@ export async function runReview(command: Extract<Command, { kind: 'review' }>, i
     io.stderr(`migration-guard: ${message}\n`);
     return 2;
   };
-  const resolved = resolveOptions(command.rules);
+  const resolved = resolveOptions(command.rules, command.baseline);
   if (!resolved.ok) return fail(resolved.message);
   const inputs = command.paths.length > 0 ? command.paths : ['.'];
   const collected = collectFiles(inputs, io.cwd);

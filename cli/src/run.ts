@@ -6,10 +6,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { NodeFileHost } from '../../server/src/engine/host';
 import { planDown } from '../../server/src/engine/actions/down-plan';
+import { ConfigResolver, configOptions } from '../../server/src/engine/config-file';
+import { RULES } from '../../server/src/engine/rules/registry';
 import { loadParser } from '../../server/src/engine/parsing/parser';
 import { parseArgs, USAGE, type Command } from './args';
 import { filesToReport } from './changed';
-import { checkProject, describeReadError, FileReadError, readSqlFile, RunFileHost } from './check';
+import { checkNotes, checkProject, describeReadError, FileReadError, readSqlFile, RunFileHost } from './check';
 import { collectFiles, displayPath } from './files';
 import { FORMATS, type ReportedFinding } from './format/index';
 import { changedFilesSince, type ChangedSet } from './git';
@@ -57,7 +59,7 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
 
 async function check(command: Extract<Command, { kind: 'check' }>, io: CliIO): Promise<number> {
   const { paths, format, rules } = command;
-  const resolved = resolveOptions(rules);
+  const resolved = resolveOptions(rules, command.baseline);
   if (!resolved.ok) {
     io.stderr(`migration-guard: ${resolved.message}\n`);
     return EXIT_USAGE;
@@ -93,6 +95,7 @@ async function check(command: Extract<Command, { kind: 'check' }>, io: CliIO): P
   const keys = new Map<string, string | undefined>();
   try {
     const perFile = await checkProject(collected.files, project.optionsFor, command.jobs);
+    for (const note of checkNotes(perFile, (abs) => displayPath(io.cwd, abs))) io.stderr(`migration-guard: ${note}\n`);
     collected.files.forEach((file, i) => {
       const outcome = perFile[i]!;
       for (const f of outcome.findings) findings.push({ file, finding: f });
@@ -141,7 +144,19 @@ async function down(file: string, io: CliIO): Promise<number> {
   // the down section to add to the file.
   let plan: ReturnType<typeof planDown>;
   try {
-    plan = planDown({ upPath: abs, upText: text, host: new NodeFileHost(), force: true, useSchema: true });
+    // The project's config applies to the generated down too (its checks, its convention).
+    const host = new NodeFileHost();
+    const config = new ConfigResolver(host, RULES.map((r) => r.meta.id)).forFile(abs);
+    const { rules, postgresVersion, convention } = configOptions(config?.broken ? undefined : config);
+    plan = planDown({
+      upPath: abs,
+      upText: text,
+      host,
+      force: true,
+      useSchema: true,
+      ...(convention ? { convention } : {}),
+      options: { ...(rules ? { rules } : {}), ...(postgresVersion !== undefined ? { postgresVersion } : {}) },
+    });
   } catch (e) {
     io.stderr(`migration-guard: cannot generate the down migration for ${file}: ${(e as Error).message}\n`);
     return EXIT_USAGE;

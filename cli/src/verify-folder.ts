@@ -44,7 +44,7 @@ export function resolveVerifyFolder(dir: string, host: FileHost, convention: Con
   }
 
   const plan = planVerification(dir, host, convention);
-  if (plan.migrations.length > 0) return { ok: true, dir, plan };
+  if (plan.migrations.length > 0 && !plan.convention.unknownTool) return { ok: true, dir, plan };
 
   // Migrations folders below, found the way `check` walks.
   const found: VerifyPlan[] = [];
@@ -59,13 +59,26 @@ export function resolveVerifyFolder(dir: string, host: FileHost, convention: Con
     }
   };
   walk(dir, 0);
-  if (found.length === 1) {
-    const only = found[0]!;
-    return { ok: true, dir: only.directory, plan: only, note: `${shown(dir)} holds one migrations folder: verifying ${shown(only.directory)} (${only.convention.displayName}, ${count(only.migrations.length, 'migration')})` };
+  // Where the folder named holds files of a tool Migration Guard does not know, a known tool's
+  // folder below it wins; without one, they are verified as `check` reads them, saying so.
+  const known = found.filter((p) => !p.convention.unknownTool);
+  const candidates = plan.migrations.length > 0 ? (known.length > 0 ? known : [plan]) : found;
+  if (candidates.length === 1) {
+    const only = candidates[0]!;
+    const notes: string[] = [];
+    if (only.directory !== dir) notes.push(`${shown(dir)} holds one migrations folder: verifying ${shown(only.directory)} (${only.convention.displayName}, ${count(only.migrations.length, 'migration')})`);
+    if (only.convention.unknownTool) {
+      notes.push(
+        `${shown(only.directory)}: the folder's tool is not one Migration Guard recognises (no supported tool runs files named like ${path.basename(only.migrations[only.migrations.length - 1]!.files[0]!)}); ` +
+          `its ${count(only.migrations.length, 'migration')} are verified as check reads them: in name order, each up with the down of the same name, ` +
+          'with a neutral version table. Set "migrations.convention" in .migration-guard.json if the folder follows a supported tool',
+      );
+    }
+    return { ok: true, dir: only.directory, plan: only, ...(notes.length > 0 ? { note: notes.join('\n') } : {}) };
   }
-  if (found.length > 1) {
-    const list = found.map((p) => `${shown(p.directory)} (${p.convention.displayName}, ${count(p.migrations.length, 'migration')})`);
-    return { ok: false, message: `${shown(dir)} holds ${found.length} migrations folders; name the one to verify: ${list.join(', ')}` };
+  if (candidates.length > 1) {
+    const list = candidates.map((p) => `${shown(p.directory)} (${p.convention.displayName}, ${count(p.migrations.length, 'migration')})`);
+    return { ok: false, message: `${shown(dir)} holds ${candidates.length} migrations folders; name the one to verify: ${list.join(', ')}` };
   }
 
   // Nothing a supported tool runs: say why the .sql files here are not migrations.

@@ -12,7 +12,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CONFIG_FILE_NAME, ConfigResolver, configuredConvention, firstError, fixturePaths, formatConfigProblem, type LoadedConfig } from '../../server/src/engine/config-file';
+import { CONFIG_FILE_NAME, ConfigResolver, conventionFor, firstError, fixturePaths, formatConfigProblem, type LoadedConfig } from '../../server/src/engine/config-file';
 import { isRuleSetting, type RuleSetting } from '../../server/src/engine/config';
 import { NodeFileHost } from '../../server/src/engine/host';
 import { RULES, ruleById } from '../../server/src/engine/rules/registry';
@@ -40,10 +40,10 @@ export interface VerifyIO {
   cwd: string;
 }
 
-export const VERIFY_USAGE = `Usage: migration-guard verify [dir] [--migration <version> | --all] [--changed-since <git-ref>]
-                             [--format text|json] [--fixtures <path>]... [--show-data]
-                             [--rule <rule-id>=<severity>]... [--cache-dir <dir> | --no-cache]
-                             [--prelude <file.sql>] [--database-url <url> | --pglite]
+export const VERIFY_USAGE = `Usage: migration-guard verify [dir] [--migration <version> | --all] [--changed-since <git-ref>] [--format text|json]
+                             [--fixtures <path>]... [--show-data] [--rule <rule-id>=<severity>]...
+                             [--cache-dir <dir> | --no-cache] [--prelude <file.sql>]
+                             [--database-url <url> | --pglite]
 
 Replays the earlier migrations of <dir> (default: the current directory; any supported convention)
 into an embedded PostgreSQL 18 (PGlite), fills every table with distinctive rows, then runs the
@@ -61,8 +61,8 @@ failing statements, schema differences, and rows or values lost, row by row.
   --rule <id>=<severity> off, error, warning, info or hint for a verify rule (wins over the config)
   --cache-dir <dir>      where replayed states are kept (default: <tmp>/migration-guard/verify-cache)
   --no-cache             replay everything, keep nothing
-  --prelude <file.sql>   SQL to run on the empty database first (e.g. another tool's table); the
-                         migration tool's own version table is always created
+  --prelude <file.sql>   SQL to run on the empty database first (e.g. another migration tool's
+                         version table); the migration tool's own version table is always created
   --database-url <url>   verify on this PostgreSQL server instead (default: the environment
                          variable MIGRATION_GUARD_DATABASE_URL, else "verify.databaseUrl" of the
                          nearest .migration-guard.json, its \${env:NAME} expanded): its database is used only to
@@ -82,10 +82,10 @@ interface VerifyArgs {
   prelude?: string;
   databaseUrl?: string;
   pglite: boolean;
+  changedSince?: string;
   fixtures: string[];
   showData: boolean;
   rules: { id: string; setting: RuleSetting }[];
-  changedSince?: string;
 }
 
 function parseVerifyArgs(args: readonly string[]): { ok: true; value: VerifyArgs } | { ok: false; message: string } | { ok: 'help' } {
@@ -121,9 +121,9 @@ function parseVerifyArgs(args: readonly string[]): { ok: true; value: VerifyArgs
       case '--migration':
       case '--cache-dir':
       case '--prelude':
+      case '--changed-since':
       case '--fixtures':
       case '--rule':
-      case '--changed-since':
       case '--format': {
         const v = value();
         if (v === undefined || v === '') return { ok: false, message: `${name} needs a value` };
@@ -136,6 +136,7 @@ function parseVerifyArgs(args: readonly string[]): { ok: true; value: VerifyArgs
           out.databaseUrl = v;
         } else if (name === '--cache-dir') out.cacheDir = v;
         else if (name === '--prelude') out.prelude = v;
+        else if (name === '--changed-since') out.changedSince = v;
         else if (name === '--fixtures') out.fixtures.push(v);
         else if (name === '--rule') {
           const eq = v.indexOf('=');
@@ -144,8 +145,7 @@ function parseVerifyArgs(args: readonly string[]): { ok: true; value: VerifyArgs
           if (id === '' || !isRuleSetting(setting)) return { ok: false, message: `--rule expects <rule-id>=off|error|warning|info|hint, not ${JSON.stringify(v)}` };
           if (!ruleById(id)) return { ok: false, message: `unknown rule ${JSON.stringify(id)} in --rule` };
           out.rules.push({ id, setting });
-        } else if (name === '--changed-since') out.changedSince = v;
-        else if (v === 'text' || v === 'json') out.format = v;
+        } else if (v === 'text' || v === 'json') out.format = v;
         else return { ok: false, message: `--format must be text or json, got ${JSON.stringify(v)}` };
         break;
       }
@@ -281,7 +281,8 @@ export async function runVerify(args: readonly string[], io: VerifyIO): Promise<
     io.stderr(`migration-guard verify: ${error ? formatConfigProblem(path.relative(io.cwd, config.path) || CONFIG_FILE_NAME, error) : `${config.path} is broken`}\n`);
     return 2;
   }
-  // The server to verify on: --database-url, else the environment's or the config file's, unless --pglite.
+  // The server: --database-url, else MIGRATION_GUARD_DATABASE_URL, else the config file's (its
+  // ${env:NAME} expanded), unless --pglite.
   let databaseUrl = a.databaseUrl;
   if (databaseUrl === undefined && !a.pglite) {
     const url = resolveDatabaseUrl(config);
@@ -300,7 +301,7 @@ export async function runVerify(args: readonly string[], io: VerifyIO): Promise<
   }
   const rules: Record<string, RuleSetting> = { ...(config?.config.rules ?? {}) };
   for (const r of a.rules) rules[r.id] = r.setting;
-  const convention = configuredConvention(config?.config.migrations.convention);
+  const convention = conventionFor(config?.config.migrations.convention);
 
   const folder = resolveVerifyFolder(named, host, convention, (p) => displayPath(io.cwd, p));
   if (!folder.ok) {
@@ -315,8 +316,7 @@ export async function runVerify(args: readonly string[], io: VerifyIO): Promise<
     io.stderr(`migration-guard verify: ${a.dir} ${selection.message}\n`);
     return 2;
   }
-  let { targets } = selection;
-  const { skipped } = selection;
+  let { targets, skipped } = selection;
   if (a.changedSince !== undefined) {
     const changed = changedFilesSince(a.changedSince, io.cwd);
     if (!changed.ok) {
@@ -325,7 +325,7 @@ export async function runVerify(args: readonly string[], io: VerifyIO): Promise<
     }
     const touched = new Set(plan.migrations.filter((m) => m.files.some((f) => changed.files.has(f))).map((m) => m.version));
     targets = targets.filter((m) => touched.has(m.version));
-    skipped.splice(0, skipped.length, ...skipped.filter((x) => touched.has(x.version)));
+    skipped = skipped.filter((s) => touched.has(s.version));
   }
 
   const display = (p: string): string => {

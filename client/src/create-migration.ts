@@ -52,22 +52,11 @@ async function isMigrationFolder(folder: vscode.Uri): Promise<boolean> {
     const entries = await vscode.workspace.fs.readDirectory(folder);
     return entries.some(
       ([name, type]) =>
-        (type === vscode.FileType.File && (GOLANG_MIGRATE_PATTERN.test(name) || /^(?:[VU]\d[\d._]*__.+|\d+[-_].*)\.sql$/i.test(name))) ||
+        (type === vscode.FileType.File && (GOLANG_MIGRATE_PATTERN.test(name) || /^(?:[VU]\d[\d._]*__.+|\d+[-_].*|\d+\.(?:up|down))\.sql$/i.test(name))) ||
         (type === vscode.FileType.Directory && /^\d[\d-]*_/.test(name)),
     );
   } catch {
     return false;
-  }
-}
-
-/** Whether a folder holds golang-migrate files (or nothing yet, where golang-migrate is the default). */
-async function hasGolangMigrateNames(folder: vscode.Uri): Promise<boolean> {
-  try {
-    const names = (await vscode.workspace.fs.readDirectory(folder)).filter(([, t]) => t === vscode.FileType.File).map(([n]) => n);
-    const sql = names.filter((n) => /\.sql$/i.test(n));
-    return sql.length === 0 || sql.some((n) => GOLANG_MIGRATE_PATTERN.test(n));
-  } catch {
-    return true;
   }
 }
 
@@ -114,16 +103,21 @@ export async function createPairedMigration(client: LanguageClient, prompter: Pr
   if (!folder) return undefined;
   let title = args.title;
   if (title === undefined) {
-    const golang = await hasGolangMigrateNames(folder);
     title = await prompter({
       title: 'Create paired migration',
       prompt: `Title of the new migration in ${vscode.workspace.asRelativePath(folder, true)}`,
       placeHolder: 'add users email',
-      validateInput: (value) => {
+      // The server names the files (next version, the folder's convention): shown as the title is typed.
+      validateInput: async (value) => {
         const slug = slugifyTitle(value);
         if (slug === '') return value.trim() === '' ? undefined : 'Type a title with letters or digits.';
-        const what = golang ? `<version>_${slug}.up.sql and .down.sql` : `the migration <version>_${slug} in this folder's convention`;
-        return { message: `Creates ${what}`, severity: vscode.InputBoxValidationSeverity.Info };
+        try {
+          const preview = await client.sendRequest(CreatePairedMigrationRequest.type, { directory: folder.toString(), title: value, preview: true });
+          if (!preview.ok) return { message: preview.message, severity: vscode.InputBoxValidationSeverity.Error };
+          return { message: `Creates ${preview.names.join(' and ')} (${preview.convention})`, severity: vscode.InputBoxValidationSeverity.Info };
+        } catch {
+          return { message: `Creates the migration <version>_${slug} in this folder's convention`, severity: vscode.InputBoxValidationSeverity.Info };
+        }
       },
     });
     if (title === undefined) return undefined;

@@ -2,7 +2,9 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import type { MigrationGuardApi, Prompter } from './api';
-import { registerCommands } from './commands';
+import { registerCommands, showRuleDocumentation } from './commands';
+import { registerStatus } from './status';
+import { registerTasks } from './tasks';
 import { CLIENT_NAME, createLanguageClient } from './language-client';
 import { registerReview } from './review';
 import { registerVerify } from './verify';
@@ -22,6 +24,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<Migrat
     output,
     prompter: () => prompter ?? ((options) => vscode.window.showInputBox(options)),
   });
+  registerStatus(context, languageClient, output);
+  registerTasks(context);
+  // Rule links (`<scheme>://<extension id>/rule/<id>`, see language-client.ts) open the rendered page.
+  context.subscriptions.push(
+    vscode.window.registerUriHandler({
+      handleUri: async (uri) => {
+        const rule = /^\/rule\/([a-z0-9-]+)$/.exec(uri.path)?.[1];
+        if (rule) await showRuleDocumentation(context, rule);
+      },
+    }),
+  );
   try {
     await languageClient.start();
   } catch (e) {

@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { SETTINGS_SECTION } from '../../shared/src/settings';
+import type { InitializationOptions } from '../../shared/src/protocol';
 
 export const CLIENT_ID = 'migrationGuard';
 export const CLIENT_NAME = 'Migration Guard';
@@ -24,6 +25,8 @@ export function createLanguageClient(context: vscode.ExtensionContext, output: v
     synchronize: { configurationSection: SETTINGS_SECTION },
     diagnosticPullOptions: { onChange: true, onSave: true },
     outputChannel: output,
+    // Rule links come back to this extension, which opens the rendered page (not the raw Markdown).
+    initializationOptions: { ruleDocumentationUri: `${vscode.env.uriScheme}://${context.extension.id}/rule/` } satisfies InitializationOptions,
   };
   return new LanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, clientOptions);
 }

@@ -9,10 +9,22 @@ export interface CreatePairedMigrationParams {
   directory: string;
   /** Free-form title; the server slugifies it (`Add users email` → `add_users_email`). */
   title: string;
+  /** Only name the files (the input box shows them as the title is typed); `edit` is still returned. */
+  preview?: boolean;
 }
 
 export type CreatePairedMigrationResult =
-  | { ok: true; upUri: string; downUri: string; edit: WorkspaceEdit }
+  | {
+      ok: true;
+      upUri: string;
+      downUri: string;
+      edit: WorkspaceEdit;
+      /** The names it creates, relative to the migrations folder: `000042_add_users_email.up.sql`. */
+      names: string[];
+      version: string;
+      /** The folder's convention, as the language status names it. */
+      convention: string;
+    }
   | { ok: false; message: string };
 
 /** Computes the next version and the file names of a new up/down pair; the client applies `edit`. */
@@ -26,6 +38,10 @@ export interface ServerInfo {
   version: string;
   /** Whether the embedded PostgreSQL (PGlite) has been loaded: only a verification loads it. */
   pgliteLoaded: boolean;
+  /** `process.version` of the server's Node. */
+  node?: string;
+  /** The PostgreSQL version whose parser the server uses (libpg-query). */
+  parser?: string;
 }
 
 export namespace ServerInfoRequest {
@@ -88,6 +104,22 @@ export namespace VerifyMigrationRequest {
   export const type = new RequestType<VerifyMigrationParams, VerifyMigrationResult, void>(method);
 }
 
+export interface ReviewMigrationParams {
+  /** An up or down file (`file:` URI) of the migration to review. */
+  uri: string;
+}
+
+export type ReviewMigrationResult =
+  /** `name`: the migration (`000003_drop_customers_fax`); `markdown`: the review, as `migration-guard review` prints it. */
+  | { ok: true; name: string; markdown: string }
+  | { ok: false; message: string };
+
+/** The review of the migration a file belongs to (engine: server/src/engine/review/). */
+export namespace ReviewMigrationRequest {
+  export const method = 'migrationGuard/reviewMigration' as const;
+  export const type = new RequestType<ReviewMigrationParams, ReviewMigrationResult, void>(method);
+}
+
 export interface MigrationSectionsParams {
   /** A `.sql` file (`file:` URI). */
   uri: string;
@@ -116,28 +148,93 @@ export namespace MigrationSectionsRequest {
   export const type = new RequestType<MigrationSectionsParams, MigrationSectionsResult, void>(method);
 }
 
-export interface ReviewMigrationParams {
-  /** An up or down file (`file:` URI) of the migration to review. */
+export interface FolderStatusParams {
+  /** A file (`file:` URI), usually the active editor's. */
   uri: string;
 }
 
-export type ReviewMigrationResult =
-  /** `name`: the migration (`000003_drop_customers_fax`); `markdown`: the review, as `migration-guard review` prints it. */
-  | { ok: true; name: string; markdown: string }
-  | { ok: false; message: string };
+/** What applies to a file's migrations folder: the language status item shows it. */
+export interface FolderStatus {
+  /** Whether Migration Guard checks this file (setting `migrationGuard.enable`, a migrations folder or glob). */
+  checked: boolean;
+  enabled: boolean;
+  /** The migrations folder (absolute path), and whether its migrations are folders (`<version>_<title>/up.sql`). */
+  folder?: string;
+  nested?: boolean;
+  convention: {
+    id: string;
+    /** As messages name it: `golang-migrate`, `an unrecognised tool`. */
+    name: string;
+    /** False for a tool Migration Guard does not know: tool-specific file rules are silent there. */
+    recognised: boolean;
+    /** `config`: `.migration-guard.json` names it; `detected`: from the folder's file names; `default`: nothing says. */
+    source: 'config' | 'detected' | 'default';
+  };
+  /** The `.migration-guard.json` that applies (absolute path), and whether it has errors (then the defaults apply). */
+  configFile?: string;
+  configBroken?: boolean;
+  postgresVersion: { value: number; source: 'config' | 'default' };
+  baseline?: string;
+  /** Migrations (up files) in the folder, and the newest one's version. */
+  migrations?: number;
+  newest?: string;
+}
 
-/** The review of the migration a file belongs to (engine: server/src/engine/review/). */
-export namespace ReviewMigrationRequest {
-  export const method = 'migrationGuard/reviewMigration' as const;
-  export const type = new RequestType<ReviewMigrationParams, ReviewMigrationResult, void>(method);
+/** The folder status of a file (convention, config, PostgreSQL version, baseline). */
+export namespace FolderStatusRequest {
+  export const method = 'migrationGuard/folderStatus' as const;
+  export const type = new RequestType<FolderStatusParams, FolderStatus, void>(method);
+}
+
+export interface CheckWorkspaceParams {
+  workDoneToken?: ProgressToken;
+}
+
+/** What "Check all migrations" found; the findings themselves go to the Problems panel (workspace diagnostics). */
+export interface CheckWorkspaceResult {
+  files: number;
+  folders: { folder: string; convention: string; files: number; errors: number; warnings: number; infos: number; hints: number }[];
+  errors: number;
+  warnings: number;
+  infos: number;
+  hints: number;
+  durationMs: number;
+}
+
+/** Checks every migration file of the workspace now ("Migration Guard: Check all migrations"). */
+export namespace CheckWorkspaceRequest {
+  export const method = 'migrationGuard/checkWorkspace' as const;
+  export const type = new RequestType<CheckWorkspaceParams, CheckWorkspaceResult, void>(method);
+}
+
+export interface RuleInfo {
+  id: string;
+  description: string;
+  defaultSeverity: string;
+  category: string;
+}
+
+/** Every rule with its description (the rule picker of "Show rule documentation"). */
+export namespace RuleListRequest {
+  export const method = 'migrationGuard/rules' as const;
+  export const type = new RequestType0<RuleInfo[], void>(method);
+}
+
+/** What the client tells the server at start (`initializationOptions`). */
+export interface InitializationOptions {
+  /**
+   * Rule links point here, the rule id appended (VS Code: `<scheme>://<extension id>/rule/`, which the
+   * extension opens in the Markdown preview); without it, the bundled page's `file:` URI.
+   */
+  ruleDocumentationUri?: string;
 }
 
 /** What a Migration Guard diagnostic carries in `data`, so code actions never read messages. */
 export interface DiagnosticData {
   ruleId: string;
   fix?: { title: string; edits: { range: { start: { line: number; character: number }; end: { line: number; character: number } }; newText: string }[] };
-  /** Fixes that create files; the server computes them when code actions are requested. */
-  actions?: { kind: 'moveToOwnMigration' | 'addInverse' | 'validateInNewMigration'; statementIndex: number; title: string }[];
+  /** Fixes that create or rename files; the server computes them when code actions are requested. */
+  actions?: { kind: 'moveToOwnMigration' | 'addInverse' | 'validateInNewMigration' | 'renameFile'; statementIndex: number; title: string; from?: string; to?: string }[];
   /** The comments that silence the finding, for its statement (when it is in one) and for the file. */
   suppress?: { line?: DiagnosticEdit; file: DiagnosticEdit };
   /**
@@ -167,9 +264,18 @@ export const Commands = {
   applyEditAndOpen: 'migrationGuard.applyEditAndOpen',
   verifyMigration: 'migrationGuard.verifyMigration',
   showSchemaChange: 'migrationGuard.showSchemaChange',
-  showDataChange: 'migrationGuard.showDataChange',
   reviewMigration: 'migrationGuard.reviewMigration',
+  showDataChange: 'migrationGuard.showDataChange',
+  checkAllMigrations: 'migrationGuard.checkAllMigrations',
+  showServerLogs: 'migrationGuard.showServerLogs',
+  showServerVersion: 'migrationGuard.showServerVersion',
+  /** Internal: what the language status item runs (shows the folder's facts in the output and offers the config). */
+  showFolderStatus: 'migrationGuard.showFolderStatus',
 } as const;
+
+/** The task type of the CLI's check (`tasks.json`: `{ "type": "migration-guard" }`) and its problem matcher. */
+export const TASK_TYPE = 'migration-guard';
+export const PROBLEM_MATCHER = '$migration-guard';
 
 export const DIAGNOSTIC_SOURCE = 'migration-guard';
 /** Source (and client diagnostic collection name) of verification results, apart from the pull diagnostics. */

@@ -88,9 +88,10 @@ export class ServerUnderTest {
     return this.exitCode === undefined;
   }
 
-  async initialize(rootPath: string): Promise<InitializeResult> {
+  async initialize(rootPath: string, initializationOptions?: unknown): Promise<InitializeResult> {
     const result = await this.connection.sendRequest(InitializeRequest.type, {
       processId: process.pid,
+      ...(initializationOptions !== undefined ? { initializationOptions } : {}),
       rootUri: uriOf(rootPath),
       workspaceFolders: [{ uri: uriOf(rootPath), name: path.basename(rootPath) }],
       capabilities: {

@@ -53,16 +53,20 @@ describe('reversibility code actions over stdio', () => {
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it('"Keep a backup copy" on DROP COLUMN: copies key and column in the up, restores them in the down', async () => {
+  it('"Back up users.email before dropping it" on DROP COLUMN: copies key and column in the up, restores them in the down, then shows the down', async () => {
     const uri = await server.open(path.join(dir, '000002_drop.up.sql'), DROP_UP);
     const diagnostics = await server.pull(uri);
     const drop = diagnostics.find((d: Diagnostic) => d.code === 'ban-drop-column' && d.range.start.line === 0);
     assert.ok(drop, JSON.stringify(diagnostics.map((d) => d.code)));
-    const action = find(await server.codeActions(uri, drop.range, [drop]), 'Keep a backup copy');
+    const action = find(await server.codeActions(uri, drop.range, [drop]), 'Back up users.email before dropping it');
     assert.equal(action.kind, 'quickfix');
     assert.equal(action.disabled, undefined);
     const downUri = uriOf(path.join(dir, '000002_drop.down.sql'));
-    assert.deepEqual(action.edit, {
+    // The client applies the edit, then shows the down it edited beside the up (the focus stays).
+    assert.equal(action.edit, undefined);
+    assert.equal(action.command?.command, 'migrationGuard.applyEditAndOpen');
+    assert.deepEqual(action.command?.arguments?.slice(1), [downUri, { beside: true, preserveFocus: true }]);
+    assert.deepEqual(action.command?.arguments?.[0], {
       documentChanges: [
         {
           textDocument: { uri, version: 1 },
@@ -76,6 +80,7 @@ describe('reversibility code actions over stdio', () => {
               newText: [
                 'ALTER TABLE users ADD COLUMN email text;',
                 'UPDATE users SET email = b.email FROM users_email_backup_000002 AS b WHERE users.id = b.id;',
+                '-- Inherent to undoing the up, reported by adding-not-nullable-field: NOT NULL is restored as it was before the up.',
                 'ALTER TABLE users ALTER COLUMN email SET NOT NULL;',
                 'DROP TABLE users_email_backup_000002;',
               ].join('\n'),

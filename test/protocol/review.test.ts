@@ -23,7 +23,8 @@ describe('language server: review migration', () => {
     fs.writeFileSync(path.join(migrations, '000001_users.up.sql'), 'CREATE TABLE users (id bigint PRIMARY KEY, fax text);\n');
     fs.writeFileSync(path.join(migrations, '000001_users.down.sql'), 'DROP TABLE users;\n');
     fs.writeFileSync(path.join(migrations, '000002_drop_fax.up.sql'), 'SELECT 1;\n');
-    fs.writeFileSync(path.join(dir, 'notes.sql'), 'SELECT 1;\n');
+    // Beside golang-migrate's files, a name golang-migrate does not load.
+    fs.writeFileSync(path.join(migrations, 'notes.sql'), 'SELECT 1;\n');
     server = new ServerUnderTest();
     await server.initialize(dir);
   });
@@ -48,7 +49,7 @@ describe('language server: review migration', () => {
   });
 
   it('a file that is not a migration, or no file at all, gets a reason instead of a review', async () => {
-    assert.deepEqual(await server.connection.sendRequest(ReviewMigrationRequest.type, { uri: uriOf(path.join(dir, 'notes.sql')) }), {
+    assert.deepEqual(await server.connection.sendRequest(ReviewMigrationRequest.type, { uri: uriOf(path.join(migrations, 'notes.sql')) }), {
       ok: false,
       message: 'notes.sql is not a migration file (its name does not follow the directory\'s convention).',
     });

@@ -99,6 +99,8 @@ describe('language server: input other clients send (found by the fuzz tier)', (
         [fixTitle, STALE_FIX_REASON],
         ['Disable require-lock-timeout for this line', STALE_FIX_REASON],
         ['Disable require-lock-timeout for this file', STALE_FIX_REASON],
+        // The project's config does not depend on the file's text.
+        ['Disable require-lock-timeout for this project', undefined],
         ['Show documentation for require-lock-timeout', undefined],
       ],
     );

@@ -112,7 +112,7 @@ describe('cli with .migration-guard.json', () => {
     assert.equal(
       r.stderr,
       'migration-guard: .migration-guard.json:1:14: warning Unknown rule "ban-drop-tabel"; it is ignored. Did you mean "ban-drop-table"?\n' +
-        'migration-guard: .migration-guard.json:1:41: warning Unknown setting "extends"; it is ignored. Known: "$schema", "rules", "postgresVersion", "migrations" or "verify".\n',
+        'migration-guard: .migration-guard.json:1:41: warning Unknown setting "extends"; it is ignored. Known: "$schema", "rules", "postgresVersion", "baseline", "migrations" or "verify".\n',
     );
     assert.deepEqual(findings(r.stdout), ['db/migrations/000001_a.up.sql ban-drop-table warning']);
     assert.equal(r.code, 0);

@@ -34,6 +34,9 @@ const range = (l1: number, c1: number, l2: number, c2: number): object => ({ sta
 
 const MISSING_DOWN_2 =
   'Version 000002 has no down migration: rolling it back makes golang-migrate record the older version without running any SQL. Add `000002_add_email.down.sql`.';
+/** The same, in a folder where no migration has a down (reported on the newest only). */
+const UP_ONLY_2 =
+  'No migration in this folder has a down migration (reported on the newest one only): version 000002 cannot be rolled back. Add `000002_add_email.down.sql`, or turn missing-down-migration off in .migration-guard.json if this project never rolls back.';
 
 describe('cli', () => {
   const roots: string[] = [];
@@ -93,8 +96,8 @@ describe('cli', () => {
       const root = make({
         'migrations/000001_a.up.sql': 'CREATE TABLE a (id int);',
         'migrations/000001_b.up.sql': '\n\n  DROP TABLE a;',
-        'migrations/000001_a.down.sql': '',
-        'migrations/000001_b.down.sql': '',
+        'migrations/000001_a.down.sql': '-- nothing to undo\n',
+        'migrations/000001_b.down.sql': '-- nothing to undo\n',
       });
       const r = await cli(root, 'check', '--rule', 'ban-drop-table=info', '--rule', 'syntax-error=off', '--rule', 'require-lock-timeout=off');
       assert.equal(r.code, 1);
@@ -124,10 +127,28 @@ describe('cli', () => {
       assert.equal(asError.code, 1);
       assert.deepEqual(JSON.parse(asError.stdout), {
         version: 1,
-        findings: [{ file: path.join('m', '000002_add_email.up.sql'), rule: 'missing-down-migration', severity: 'error', message: MISSING_DOWN_2, range: range(0, 0, 0, 9) }],
+        findings: [{ file: path.join('m', '000002_add_email.up.sql'), rule: 'missing-down-migration', severity: 'error', message: UP_ONLY_2, range: range(0, 0, 0, 9) }],
       });
       const off = await cli(root, 'check', '--rule', 'missing-down-migration=error', '--rule', 'missing-down-migration=off', 'm');
       assert.deepEqual(off, { code: 0, stdout: 'No problems in 1 file.\n', stderr: '' });
+    });
+
+    it('--baseline: migrations at or below it are history (statement rules quiet), above it judged; a bad version is bad usage', async () => {
+      const root = make({
+        'm/000001_init.up.sql': 'CREATE TABLE a (id int, b text);\n',
+        'm/000001_init.down.sql': 'DROP TABLE a;\n',
+        'm/000002_drop_b.up.sql': 'ALTER TABLE a DROP COLUMN b;\n',
+        'm/000002_drop_b.down.sql': 'ALTER TABLE a ADD COLUMN b text;\n',
+        'm/000003_drop_a.up.sql': 'DROP TABLE a;\n',
+        'm/000003_drop_a.down.sql': 'CREATE TABLE a (id int);\n',
+      });
+      const rules = async (...args: string[]): Promise<string[]> =>
+        (JSON.parse((await cli(root, 'check', '--format', 'json', '--rule', 'require-lock-timeout=off', ...args, 'm')).stdout) as { findings: { file: string; rule: string }[] }).findings.map((f) => `${path.basename(f.file)} ${f.rule}`);
+      assert.deepEqual(await rules(), ['000002_drop_b.up.sql ban-drop-column', '000003_drop_a.up.sql ban-drop-table']);
+      assert.deepEqual(await rules('--baseline', '2'), ['000003_drop_a.up.sql ban-drop-table']);
+      assert.deepEqual(await rules('--baseline=000003'), []);
+      const bad = await cli(root, 'check', '--baseline', 'latest', 'm');
+      assert.deepEqual(bad, { code: 2, stdout: '', stderr: 'migration-guard: --baseline expects a migration version such as 000042 or 20240101120000, not "latest" (see migration-guard --help)\n' });
     });
 
     it('walks directories recursively for .sql, skipping node_modules and dot-directories; no paths = the working directory', async () => {
@@ -148,7 +169,7 @@ describe('cli', () => {
     });
 
     it('paths outside the working directory are shown absolute', async () => {
-      const root = make({ 'migrations/1_init_down.sql': '' });
+      const root = make({ 'migrations/1_init.up.sql': '', 'migrations/1_init_down.sql': '' });
       const elsewhere = make({});
       const file = path.join(root, 'migrations', '1_init_down.sql');
       const r = await cli(elsewhere, 'check', '--format', 'json', '--rule', 'require-lock-timeout=off', file);
@@ -157,7 +178,7 @@ describe('cli', () => {
     });
 
     it('strips a byte order mark so positions match the editor', async () => {
-      const root = make({ 'migrations/000001_a.up.sql': '\uFEFFDROP TABLE a;', 'migrations/000001_a.down.sql': '' });
+      const root = make({ 'migrations/000001_a.up.sql': '\uFEFFDROP TABLE a;', 'migrations/000001_a.down.sql': '-- nothing to undo\n' });
       const r = await cli(root, 'check', '--format', 'json');
       assert.deepEqual(JSON.parse(r.stdout).findings.map((f: { rule: string; range: object }) => [f.rule, f.range]), [['ban-drop-table', range(0, 0, 0, 12)], ['require-lock-timeout', range(0, 0, 0, 12)]]);
     });
@@ -198,7 +219,8 @@ describe('cli', () => {
       assert.deepEqual(r, { code: 0, stdout: generateDownSql(parseSql(up), options), stderr: '' });
       // The up file's name reaches the header; the statements come back in reverse order, with CRLF.
       assert.match(r.stdout, /^-- .*000001_init\.up\.sql.*\r\n/);
-      assert.match(r.stdout, /\r\nDROP INDEX users_id_idx;\r\n(\r\n)*DROP TABLE users;\r\n$/);
+      // The index goes with its table: no DROP INDEX of its own (it would only draw a lock finding).
+      assert.match(r.stdout, /\r\n-- Nothing to undo: CREATE INDEX users_id_idx ON users \(id\) only changes users, which this migration creates\r\n(\r\n)*DROP TABLE users;\r\n$/);
       assert.ok(!/[^\r]\n/.test(r.stdout), 'CRLF kept');
     });
 

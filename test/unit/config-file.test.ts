@@ -96,7 +96,7 @@ describe('config file', () => {
       assert.equal(r.broken, false);
       assert.deepEqual(r.config, { rules: {}, postgresVersion: 15, migrations: {} });
       assert.deepEqual(r.problems.map(show), [
-        'warning 1:2-1:8 Unknown setting "rule"; it is ignored. Known: "$schema", "rules", "postgresVersion", "migrations" or "verify". Did you mean "rules"?',
+        'warning 1:2-1:8 Unknown setting "rule"; it is ignored. Known: "$schema", "rules", "postgresVersion", "baseline", "migrations" or "verify". Did you mean "rules"?',
         'warning 3:18-3:29 Unknown setting "migrations.directory"; it is ignored. Known: "directories" or "convention". Did you mean "directories"?',
       ]);
     });
@@ -154,10 +154,10 @@ describe('config file', () => {
 
     it('conventions: unknown ones are errors on the value, with a suggestion', () => {
       assert.deepEqual(problems('{ "migrations": { "convention": "goos" } }'), [
-        'error 0:32-0:38 Unknown convention "goos": expected "golang-migrate", "goose", "dbmate", "sql-migrate", "flyway" or "folder-per-migration". Did you mean "goose"?',
+        'error 0:32-0:38 Unknown convention "goos": expected "golang-migrate", "goose", "dbmate", "sql-migrate", "flyway", "folder-per-migration", "pop" or "popx". Did you mean "goose"?',
       ]);
       assert.deepEqual(problems('{ "migrations": { "convention": 1 } }'), [
-        'error 0:32-0:33 Unknown convention a number: expected "golang-migrate", "goose", "dbmate", "sql-migrate", "flyway" or "folder-per-migration".',
+        'error 0:32-0:33 Unknown convention a number: expected "golang-migrate", "goose", "dbmate", "sql-migrate", "flyway", "folder-per-migration", "pop" or "popx".',
       ]);
     });
 

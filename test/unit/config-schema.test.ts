@@ -36,7 +36,7 @@ describe('config schema', () => {
 
   it('the schema knows what the config parser knows: settings, conventions, versions', () => {
     const s = configSchema() as { properties: Record<string, { properties?: Record<string, { enum?: string[] }>; minimum?: number; maximum?: number }> };
-    assert.deepEqual(Object.keys(s.properties), ['$schema', 'rules', 'postgresVersion', 'migrations', 'verify']);
+    assert.deepEqual(Object.keys(s.properties), ['$schema', 'rules', 'postgresVersion', 'baseline', 'migrations', 'verify']);
     assert.deepEqual(Object.keys(s.properties.verify!.properties!), ['databaseUrl', 'fixtures']);
     assert.deepEqual(s.properties.migrations!.properties!.convention!.enum, [...CONVENTION_IDS]);
     assert.deepEqual([s.properties.postgresVersion!.minimum, s.properties.postgresVersion!.maximum], [10, 18]);

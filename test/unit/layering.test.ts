@@ -77,7 +77,7 @@ describe('layering', () => {
     ['inverse'],
     ['project'],
     ['rules'],
-    ['analyze', 'config-file'],
+    ['analyze', 'config-file', 'config-edit'],
     ['actions'],
     ['verify'],
     ['review'],

@@ -223,11 +223,13 @@ describe('snippets', () => {
     assert.equal(statements[0]!.text, 'CREATE INDEX CONCURRENTLY IF NOT EXISTS users_email_idx ON users (email)');
   });
 
-  it('expands the NOT NULL snippet to add, validate, set not null, drop, in that order', () => {
+  it('expands the NOT NULL snippet to add, validate, set not null, drop, in that order, each migration with a lock_timeout', () => {
     const s = entries.find(([, def]) => prefixes(def).includes('mg-not-null-check'))![1];
     const statements = parseSql(expandSnippet(bodyText(s))).statements.map((st) => st.text.replace(/\s+/g, ' '));
     assert.deepEqual(statements, [
+      "SET lock_timeout = '5s'",
       'ALTER TABLE users ADD CONSTRAINT users_email_not_null CHECK (email IS NOT NULL) NOT VALID',
+      "SET lock_timeout = '5s'",
       'ALTER TABLE users VALIDATE CONSTRAINT users_email_not_null',
       'ALTER TABLE users ALTER COLUMN email SET NOT NULL',
       'ALTER TABLE users DROP CONSTRAINT users_email_not_null',

@@ -5,9 +5,9 @@
 import * as path from 'node:path';
 import { DEFAULT_POSTGRES_VERSION, type EngineOptions } from './config';
 import type { FileHost } from './host';
-import { directionAt, type Convention, type MigrationFile, type MigrationSection } from './migrations/convention';
+import { atOrBelowBaseline, directionAt, parseVersion, type Convention, type ConventionState, type MigrationFile, type MigrationSection } from './migrations/convention';
 import type { MigrationDirectory } from './migrations/directory';
-import type { ParsedFile } from './parsing/parser';
+import { parseSql, type ParsedFile } from './parsing/parser';
 import { WorkspaceFileFacts, type Dependency } from './project/facts';
 import { Workspace, workspaceFor } from './project/workspace';
 import { RULES, ruleById } from './rules/registry';
@@ -20,8 +20,23 @@ export interface Analysis {
   parsed: ParsedFile;
   migration: MigrationFile | undefined;
   directory: MigrationDirectory;
-  /** The convention used: the one given, else the directory's (detected), else golang-migrate. */
+  /**
+   * The convention used: the one given, else the directory's (detected), else golang-migrate for a
+   * folder without `.sql` files, else `unknownTool` (no supported tool runs the folder's files).
+   */
   convention: Convention;
+  /**
+   * How the convention was chosen: `configured` (`.migration-guard.json`), `detected` (from the
+   * folder's files), `assumed` (golang-migrate, the folder has no `.sql` file yet) or `unknown` (no
+   * supported tool recognised: the rules that belong to a tool said nothing). Front ends show it
+   * (the CLI prints a note per unknown folder; the editor's language status can show it).
+   */
+  conventionState: ConventionState;
+  /**
+   * Set when the file was not checked as PostgreSQL, with why: a migration the tool runs on another
+   * database only (pop `.mysql.`), or one PostgreSQL's own file replaces. Then there are no findings.
+   */
+  notChecked?: string;
   /** The file's up/down sections (empty when the file is not a migration). */
   sections: MigrationSection[];
   findings: Finding[];
@@ -30,6 +45,18 @@ export interface Analysis {
    * need it are left out, to come with the complete analysis.
    */
   partial?: boolean;
+  /** True when the file is at or below the baseline: only file-level rules ran (see `historyRule`). */
+  history?: boolean;
+}
+
+/**
+ * The rules that still judge a migration at or below the baseline (applied history): syntax errors,
+ * file names, duplicate and orphan versions, suppressions. Statement rules and the consistency rules
+ * say nothing there, and neither does `missing-down-migration` (nobody rolls back that far).
+ */
+export function historyRule(rule: Rule): boolean {
+  if (rule.meta.id === 'missing-down-migration' || rule.meta.id === 'empty-down-migration') return false;
+  return rule.meta.category === 'migration-files' || rule.meta.id === 'syntax-error' || rule.meta.id === 'unused-suppression';
 }
 
 export interface AnalyzeInput extends EngineOptions {
@@ -51,6 +78,13 @@ export interface AnalyzeInput extends EngineOptions {
    * and the analysis is `partial`. The language server does this while a large history is read.
    */
   local?: boolean;
+  /**
+   * Check a text that is not (or not yet) the file's (a generated down, before it is written): the
+   * workspace's facts are used, but the text is neither put into the workspace nor kept. Its pair
+   * is the one on disk (consistency rules see the file as it is there); `texts` (absolute paths)
+   * stand for other files the same change edits, where a rule reads them (the up of a down).
+   */
+  probe?: boolean | { texts: ReadonlyMap<string, string> };
 }
 
 /** Workspaces of hosts that promise an unchanging view of the files (the CLI's run). */
@@ -80,10 +114,10 @@ const analyses = new WeakMap<Workspace, Map<string, CachedAnalysis>>();
  */
 export function analyzeFile(input: AnalyzeInput): Analysis {
   const filePath = path.resolve(input.filePath);
-  const ws = workspaceFor(input.host, workspaceOf(input), filePath, input.text);
-  const optionsKey = input.only ? '' : JSON.stringify([input.rules ?? {}, input.postgresVersion ?? null, input.convention?.id ?? null]);
+  const ws = input.probe ? workspaceOf(input) : workspaceFor(input.host, workspaceOf(input), filePath, input.text);
+  const optionsKey = input.only ? '' : JSON.stringify([input.rules ?? {}, input.postgresVersion ?? null, input.convention?.id ?? null, input.baseline ?? null]);
   // Kept in an editor's workspace only: a one-run CLI never asks twice.
-  const keep = ws.incremental && !input.only;
+  const keep = ws.incremental && !input.only && !input.probe;
   const local = input.local === true;
   let cache = keep ? analyses.get(ws) : undefined;
   if (keep && !cache) analyses.set(ws, (cache = new Map()));
@@ -95,13 +129,23 @@ export function analyzeFile(input: AnalyzeInput): Analysis {
     deps.push({ get, value });
     return value;
   };
+  // Kept as two facts (an object and a string): a dependency holds while each is the very same.
   const convention = use(() => ws.conventionOf(filePath, input.convention));
+  const choice = { convention, state: use(() => ws.conventionChoice(filePath, input.convention).state) };
   const folder = ws.folderOf(filePath, convention);
-  const parsed = ws.parse(filePath, 'file', input.text);
+  const parsed = input.probe ? parseSql(input.text) : ws.parse(filePath, 'file', input.text);
   const directory = use(() => folder.directory());
   const migration = convention.parse(filePath);
+  const notChecked = directory.notPostgres.get(filePath);
+  if (notChecked !== undefined) {
+    const skipped: Analysis = { filePath, parsed, migration, directory, convention, conventionState: choice.state, sections: [], findings: [], notChecked };
+    cache?.set(filePath, { text: input.text, optionsKey, deps, analysis: skipped });
+    return skipped;
+  }
   const sections = migration ? convention.sections(migration, input.text) : [];
-  const facts = new WorkspaceFileFacts(folder, filePath, parsed, migration, local);
+  const facts = new WorkspaceFileFacts(folder, filePath, parsed, migration, local, typeof input.probe === 'object' ? input.probe.texts : undefined);
+  const baseline = input.baseline !== undefined ? parseVersion(input.baseline) : undefined;
+  const history = migration !== undefined && atOrBelowBaseline(migration, baseline);
   let partial = false;
   const suppressions = parseSuppressions(parsed);
   const findings: Finding[] = [];
@@ -129,6 +173,7 @@ export function analyzeFile(input: AnalyzeInput): Analysis {
     directionAt: (offset: number) => directionAt(sections, offset),
     facts,
     postgresVersion: input.postgresVersion ?? DEFAULT_POSTGRES_VERSION,
+    ...(baseline ? { baseline } : {}),
     report(r: Report) {
       const silencing = suppressionsCovering(suppressions, rule.meta.id, r.span);
       if (silencing.length > 0) {
@@ -169,6 +214,7 @@ export function analyzeFile(input: AnalyzeInput): Analysis {
   const runRule = (rule: Rule, emit: boolean, body: (ctx: RuleContext) => void): void => {
     const setting = input.rules?.[rule.meta.id];
     if (setting === 'off') return;
+    if (history && !historyRule(rule)) return;
     ran.add(rule.meta.id);
     const mark = findings.length;
     const asks = facts.historyAsks;
@@ -204,7 +250,7 @@ export function analyzeFile(input: AnalyzeInput): Analysis {
     runRule(unusedSuppression, true, (ctx) => reportUnusedSuppressions(ctx, suppressions, usage));
   }
   findings.sort((a, b) => a.span.start - b.span.start || a.ruleId.localeCompare(b.ruleId));
-  const analysis: Analysis = { filePath, parsed, migration, directory, convention, sections, findings, ...(partial ? { partial } : {}) };
+  const analysis: Analysis = { filePath, parsed, migration, directory, convention, conventionState: choice.state, sections, findings, ...(partial ? { partial } : {}), ...(history ? { history } : {}) };
   if (!partial) cache?.set(filePath, { text: input.text, optionsKey, deps: [...deps, ...facts.deps], analysis });
   return analysis;
 }

@@ -6,6 +6,7 @@
  *     "$schema": "...",
  *     "rules": { "ban-drop-table": "error", "missing-down-migration": "off" },
  *     "postgresVersion": 16,
+ *     "baseline": "000042",
  *     "migrations": { "directories": ["db/migrations"], "convention": "golang-migrate" },
  *     "verify": { "databaseUrl": "postgres://me@localhost:5432/postgres" }
  *   }
@@ -18,7 +19,7 @@
 import * as path from 'node:path';
 import type { EngineOptions, RuleSetting } from './config';
 import type { FileHost } from './host';
-import type { Convention, ConventionId } from './migrations/convention';
+import { parseVersion, type Convention, type ConventionId } from './migrations/convention';
 import { CONVENTION_IDS, conventionById } from './migrations/detect';
 import { badPlaceholder, hasLiteralPassword, withSamplePlaceholders } from './env';
 import { didYouMean } from './suggest';
@@ -30,13 +31,15 @@ export const MIN_POSTGRES_VERSION = 10;
 export const MAX_POSTGRES_VERSION = 18;
 export const RULE_SETTINGS: readonly RuleSetting[] = ['off', 'error', 'warning', 'info', 'hint'];
 export { CONVENTION_IDS, type ConventionId };
-export const TOP_LEVEL_KEYS = ['$schema', 'rules', 'postgresVersion', 'migrations', 'verify'] as const;
+export const TOP_LEVEL_KEYS = ['$schema', 'rules', 'postgresVersion', 'baseline', 'migrations', 'verify'] as const;
 export const MIGRATIONS_KEYS = ['directories', 'convention'] as const;
 export const VERIFY_KEYS = ['databaseUrl', 'fixtures'] as const;
 
 export interface ProjectConfig {
   rules: Record<string, RuleSetting>;
   postgresVersion?: number;
+  /** Migrations at or below this version are applied history (see EngineOptions.baseline). */
+  baseline?: string;
   migrations: {
     /** Globs relative to the config file's directory, `/`-separated. */
     directories?: string[];
@@ -320,6 +323,13 @@ export function parseConfigText(text: string, knownRuleIds: readonly string[]): 
           problem('error', `"postgresVersion" must be a PostgreSQL major version, an integer from ${MIN_POSTGRES_VERSION} to ${MAX_POSTGRES_VERSION}, not ${shown}.`, v.span);
         } else config.postgresVersion = v.value;
         break;
+      case 'baseline':
+        if (v.kind !== 'string' || parseVersion(v.value) === undefined) {
+          const shown = v.kind === 'string' || v.kind === 'number' ? JSON.stringify(v.value) : kindName(v);
+          const hint = v.kind === 'number' ? ` (write it as a string, "${v.value}", to keep its leading zeros)` : '';
+          problem('error', `"baseline" must be a migration version as a string, such as "000042" or "20240101120000", not ${shown}${hint}.`, v.span);
+        } else config.baseline = v.value.trim();
+        break;
       case 'migrations':
         if (v.kind !== 'object') {
           problem('error', `"migrations" must be an object with "directories" and/or "convention", not ${kindName(v)}.`, v.span);
@@ -414,7 +424,7 @@ export function formatConfigProblem(configPath: string, p: ConfigProblem): strin
 // Conventions.
 
 /** The Convention a config names; undefined when it names none (the engine then detects it per directory). */
-export function configuredConvention(id: ConventionId | undefined): Convention | undefined {
+export function conventionFor(id: ConventionId | undefined): Convention | undefined {
   return id === undefined ? undefined : conventionById(id);
 }
 
@@ -503,7 +513,8 @@ export function configOptions(loaded: LoadedConfig | undefined): EngineOptions &
   const c = loaded.config;
   const out: EngineOptions & { convention?: Convention } = { rules: { ...c.rules } };
   if (c.postgresVersion !== undefined) out.postgresVersion = c.postgresVersion;
-  const convention = configuredConvention(c.migrations.convention);
+  if (c.baseline !== undefined) out.baseline = c.baseline;
+  const convention = conventionFor(c.migrations.convention);
   if (convention) out.convention = convention;
   return out;
 }

@@ -10,6 +10,12 @@ export interface EngineOptions {
   rules?: Record<string, RuleSetting>;
   /** The PostgreSQL major version migrations run on (lock and rewrite behaviour depends on it). */
   postgresVersion?: number;
+  /**
+   * Migrations at or below this version are history already applied everywhere (`"baseline"` in
+   * `.migration-guard.json`, `--baseline` on the CLI): they feed the schema model and keep the
+   * file-level rules (syntax, names, duplicate versions), while statement rules report nothing there.
+   */
+  baseline?: string;
 }
 
 export const DEFAULT_POSTGRES_VERSION = 14;

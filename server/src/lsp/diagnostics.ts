@@ -46,7 +46,7 @@ export function toDiagnostic(finding: Finding, fingerprint?: string): Diagnostic
     data.fix = { title: finding.fix.title, edits: finding.fix.edits.map((e) => ({ range: e.range, newText: e.newText })) };
   }
   if (finding.actions && finding.actions.length > 0) {
-    data.actions = finding.actions.map((a) => ({ kind: a.kind, statementIndex: a.statementIndex, title: a.title }));
+    data.actions = finding.actions.map((a) => ({ kind: a.kind, statementIndex: a.statementIndex, title: a.title, ...(a.from !== undefined ? { from: a.from } : {}), ...(a.to !== undefined ? { to: a.to } : {}) }));
   }
   if (finding.suppress) {
     data.suppress = {
@@ -84,15 +84,24 @@ export interface CheckContext {
   log(message: string): void;
 }
 
+/** Whether a `.sql` file is one Migration Guard checks: in a configured directory, matching the globs, or in a migrations folder. */
+export function isChecked(filePath: string, ctx: CheckContext): boolean {
+  if (!ctx.settings.enable || !/\.sql$/i.test(filePath)) return false;
+  const config = ctx.configs.forFile(filePath);
+  return inConfiguredDirectory(filePath, config) || isMigrationDocument(filePath, ctx.settings, ctx.workspaceRoots, ctx.workspace.host);
+}
+
 /** The findings of a migration document, plus the notice of a broken config; undefined when it is not checked. */
 export function analyzeDocument(doc: TextDocument, ctx: CheckContext): { findings: Finding[]; notices: Diagnostic[]; analysis: Analysis } | undefined {
-  if (!ctx.settings.enable) return undefined;
   const filePath = uriToPath(doc.uri);
   if (!filePath) return undefined;
+  return analyzeText(filePath, doc.getText(), ctx);
+}
+
+/** The findings of a migration file with the given text (an open document's, or the disk's). */
+export function analyzeText(filePath: string, text: string, ctx: CheckContext): { findings: Finding[]; notices: Diagnostic[]; analysis: Analysis } | undefined {
+  if (!isChecked(filePath, ctx)) return undefined;
   const config = ctx.configs.forFile(filePath);
-  const inScope = /\.sql$/i.test(filePath) && (inConfiguredDirectory(filePath, config) || isMigrationDocument(filePath, ctx.settings, ctx.workspaceRoots, ctx.workspace.host));
-  if (!inScope) return undefined;
-  const text = doc.getText();
   if (text.length > MAX_CHECKED_LENGTH) {
     ctx.log(`Migration Guard: ${filePath} is ${text.length} characters long; files over ${MAX_CHECKED_LENGTH} are not checked.`);
     return undefined;
@@ -116,15 +125,21 @@ export function analyzeDocument(doc: TextDocument, ctx: CheckContext): { finding
  * were computed from: the same identity means the same diagnostics.
  */
 export function diagnose(doc: TextDocument, ctx: CheckContext): { items: Diagnostic[]; identity: unknown[] } {
-  if (!ctx.settings.enable) return { items: [], identity: ['disabled'] };
   const filePath = uriToPath(doc.uri);
-  if (filePath && isConfigFile(filePath)) {
+  if (!filePath) return { items: [], identity: ['not checked'] };
+  return diagnoseText(filePath, doc.getText(), doc.version, ctx);
+}
+
+/** The diagnostics of a file with the given text (`version`: the open document's, else null). */
+export function diagnoseText(filePath: string, text: string, version: number | null, ctx: CheckContext): { items: Diagnostic[]; identity: unknown[] } {
+  if (!ctx.settings.enable) return { items: [], identity: ['disabled'] };
+  if (isConfigFile(filePath)) {
     const config = ctx.configs.resolver.load(filePath);
-    return { items: configDiagnostics(config), identity: [config, doc.version] };
+    return { items: configDiagnostics(config), identity: [config, version] };
   }
-  const analysis = analyzeDocument(doc, ctx);
+  const analysis = analyzeText(filePath, text, ctx);
   if (!analysis) return { items: [], identity: ['not checked'] };
   const notices = analysis.notices.map((n) => n.message).join('\n');
-  const fingerprint = textFingerprint(doc.getText());
+  const fingerprint = textFingerprint(text);
   return { items: [...analysis.notices, ...analysis.findings.map((f) => toDiagnostic(f, fingerprint))], identity: [analysis.analysis, notices] };
 }

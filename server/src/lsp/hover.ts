@@ -1,8 +1,9 @@
 /**
- * Hovers on flagged statements: for each finding at the position, the rule's `help` (written by the
- * rule's author: the lock the statement takes, what that lock blocks, whether the table is
- * rewritten, the safe alternative) and a link to the rule's docs page. Plain data in, markdown
- * out: no LSP connection here.
+ * Hovers on flagged statements: for each rule with a finding at the position, what its diagnostic
+ * does not say: the rule's `help` (written by the rule's author: the lock the statement takes, what
+ * that lock blocks, whether the table is rewritten, the safe alternative) and a link to the rule's
+ * page. The message itself is not repeated: VS Code shows the diagnostic in the same hover. Plain
+ * data in, markdown out: no LSP connection here.
  */
 import type { Hover, MarkupContent } from 'vscode-languageserver';
 import { ruleById } from '../engine/rules/registry';
@@ -24,23 +25,31 @@ export function findingsAt(findings: readonly Finding[], position: Position): Fi
   return findings.filter((f) => rangeContains(f.range, position)).sort((a, b) => size(a) - size(b) || a.ruleId.localeCompare(b.ruleId));
 }
 
-/** One finding's section: rule id and severity, the message, the rule's help, the docs link. */
-export function findingMarkdown(finding: Finding, docsUri: string | undefined): string {
-  const rule = ruleById(finding.ruleId);
-  const parts = [`**${finding.ruleId}** (${finding.severity}): ${finding.message}`];
-  const help = rule?.meta.help?.trim();
-  if (help) parts.push(help);
-  if (docsUri) parts.push(`[Documentation for ${finding.ruleId}](${docsUri})`);
+/** One rule's section: its id, its help and the docs link; undefined when the rule has no help. */
+export function findingMarkdown(finding: Finding, docsUri: string | undefined): string | undefined {
+  const help = ruleById(finding.ruleId)?.meta.help?.trim();
+  if (!help) return undefined;
+  const parts = [`**${finding.ruleId}**`, help];
+  if (docsUri) parts.push(`[Rule documentation](${docsUri})`);
   return parts.join('\n\n');
 }
 
 /**
- * The hover for a position: every finding there, separated by rules; undefined when there is none.
- * The hover's range is the narrowest finding's range.
+ * The hover for a position: one section per rule with a finding there (a rule's help once, however
+ * many of its findings are there); undefined when none has help. The hover's range is the narrowest
+ * finding's range.
  */
 export function hoverFor(findings: readonly Finding[], position: Position, docsUri: (ruleId: string) => string | undefined): Hover | undefined {
   const here = findingsAt(findings, position);
-  if (here.length === 0) return undefined;
-  const contents: MarkupContent = { kind: 'markdown', value: here.map((f) => findingMarkdown(f, docsUri(f.ruleId))).join('\n\n---\n\n') };
+  const seen = new Set<string>();
+  const sections: string[] = [];
+  for (const f of here) {
+    if (seen.has(f.ruleId)) continue;
+    seen.add(f.ruleId);
+    const md = findingMarkdown(f, docsUri(f.ruleId));
+    if (md) sections.push(md);
+  }
+  if (sections.length === 0) return undefined;
+  const contents: MarkupContent = { kind: 'markdown', value: sections.join('\n\n---\n\n') };
   return { contents, range: here[0]!.range };
 }

@@ -1,17 +1,19 @@
 /**
  * `migrationGuard/createPairedMigration`: the next version and the file names of a new migration
  * in the directory's convention, as a WorkspaceEdit that creates them (never overwriting). The
- * client applies it. golang-migrate and Flyway: two files; folder-per-migration: a folder with
- * `up.sql` and `down.sql`; goose, dbmate, sql-migrate: one file holding both sections.
+ * client applies it (with `preview`, it only shows the names while the title is typed).
+ * golang-migrate and Flyway: two files; folder-per-migration: a folder with `up.sql` and `down.sql`;
+ * goose, dbmate, sql-migrate: one file holding both sections. The version is never one any file of
+ * the folder already starts with, nor below one (`0157.up.sql` counts, whatever tool named it).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { CreateFile, TextDocumentEdit } from 'vscode-languageserver';
 import type { FileHost } from '../engine/host';
 import { sameVersion, type Convention } from '../engine/migrations/convention';
-import { detectConvention } from '../engine/migrations/detect';
-import { nextVersion, readMigrationDirectory } from '../engine/migrations/directory';
-import { golangMigrate, slugifyTitle } from '../engine/migrations/golang-migrate';
+import { chooseConvention } from '../engine/migrations/detect';
+import { planNextVersion, readMigrationDirectory } from '../engine/migrations/directory';
+import { slugifyTitle } from '../engine/migrations/golang-migrate';
 import type { CreatePairedMigrationParams, CreatePairedMigrationResult } from '../../../shared/src/protocol';
 import { pathToUri, uriOrPathToPath } from './uri';
 
@@ -60,11 +62,15 @@ export function createPairedMigration(
     };
   }
 
-  const convention = configured ?? detectConvention(directory, host) ?? golangMigrate;
+  // The configured convention, else the folder's (an unrecognised tool's stand-in for names no supported
+  // tool accepts), else golang-migrate for a folder without migrations yet.
+  const convention = chooseConvention(path.join(directory, 'new.sql'), host, configured).convention;
   // From inside a migration's folder (folder-per-migration), the migrations directory is its parent.
   const root = convention.nested ? convention.directoryOf(path.join(directory, 'up.sql')) : directory;
   const dir = readMigrationDirectory(root, host, convention);
-  const version = nextVersion(dir, now);
+  const next = planNextVersion(dir, now);
+  if (!next.ok) return { ok: false, message: `${next.message} Nothing was created.` };
+  const version = next.version;
   const created = convention.newMigration(version, title);
   const paths = created.files.map((f) => path.join(root, f.fileName));
   for (const p of paths) {
@@ -84,5 +90,6 @@ export function createPairedMigration(
       changes.push({ textDocument: { uri, version: null }, edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: f.text }] });
     }
   });
-  return { ok: true, upUri, downUri, edit: { documentChanges: changes } };
+  const names = created.files.map((f) => f.fileName);
+  return { ok: true, upUri, downUri, edit: { documentChanges: changes }, names, version, convention: convention.displayName };
 }

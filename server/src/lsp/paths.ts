@@ -22,7 +22,18 @@ export const PACKAGE_ROOT = findPackageRoot(__dirname);
 const RULE_ID = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const docsCache = new Map<string, string | null>();
 
-/** The `file:` URI of a rule's bundled docs page, or undefined when the page does not exist. */
+/**
+ * Where rule links point when the client says (initializationOptions.ruleDocumentationUri): a URI
+ * it handles itself (VS Code: `<scheme>://<extension id>/rule/`), so that a click opens the rendered
+ * page; the rule id is appended. Without it, the bundled page's `file:` URI.
+ */
+let docsBase: string | undefined;
+
+export function setRuleDocsBase(base: unknown): void {
+  docsBase = typeof base === 'string' && /^[a-z][a-z0-9+.-]*:/i.test(base) ? base : undefined;
+}
+
+/** The link of a rule's docs page (see `setRuleDocsBase`), or undefined when the page does not exist. */
 export function ruleDocsUri(ruleId: string): string | undefined {
   if (!RULE_ID.test(ruleId)) return undefined;
   let hit = docsCache.get(ruleId);
@@ -31,7 +42,8 @@ export function ruleDocsUri(ruleId: string): string | undefined {
     hit = fs.existsSync(file) ? pathToUri(file) : null;
     docsCache.set(ruleId, hit);
   }
-  return hit ?? undefined;
+  if (hit === null) return undefined;
+  return docsBase ? `${docsBase}${ruleId}` : hit;
 }
 
 let version: string | undefined;

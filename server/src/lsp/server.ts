@@ -4,6 +4,7 @@
  * whenever a .sql file appears or disappears, or the settings change.
  */
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import {
   FileChangeType,
   CodeActionKind,
@@ -18,10 +19,28 @@ import {
 } from 'vscode-languageserver/node';
 import { loadParser } from '../engine/parsing/parser';
 import { expandEnv } from '../engine/env';
-import { CreatePairedMigrationRequest, MigrationSectionsRequest, ReviewMigrationRequest, ServerInfoRequest, VerifyMigrationRequest, type MigrationSectionsResult, type VerifyMigrationResult } from '../../../shared/src/protocol';
+import {
+  CheckWorkspaceRequest,
+  CreatePairedMigrationRequest,
+  FolderStatusRequest,
+  MigrationSectionsRequest,
+  ReviewMigrationRequest,
+  RuleListRequest,
+  ServerInfoRequest,
+  VerifyMigrationRequest,
+  type FolderStatus,
+  type InitializationOptions,
+  type MigrationSectionsResult,
+  type VerifyMigrationResult,
+} from '../../../shared/src/protocol';
+import { RULES } from '../engine/rules/registry';
+import { configOptions } from '../engine/config-file';
+import { DetectionLog, folderStatus } from './folder-status';
+import { WorkspaceChecker } from './workspace-diagnostics';
+import type { ProjectFile } from './code-actions/index';
 import { isPGliteLoaded } from '../engine/verify/pglite';
 import { codeActionsFor } from './code-actions/index';
-import { CONFIG_FILE_NAME, configuredConvention, fixturePaths, isConfigFile } from '../engine/config-file';
+import { CONFIG_FILE_NAME, conventionFor, fixturePaths, isConfigFile } from '../engine/config-file';
 import { analyzeDocument, diagnose } from './diagnostics';
 import { Documents } from './documents';
 import type { Folder } from '../engine/project/workspace';
@@ -29,15 +48,16 @@ import { guarded, logUncaught } from './guard';
 import { hoverFor } from './hover';
 import { createPairedMigration } from './paired-migration';
 import { reviewForEditor } from './review';
-import { ruleDocsUri, serverVersion } from './paths';
+import { ruleDocsUri, serverVersion, setRuleDocsBase } from './paths';
 import { ProjectConfigs } from './project-config';
 import { SettingsStore } from './settings';
 import { createServerConnection } from './transport';
-import { uriToPath } from './uri';
+import { uriOrPathToPath, uriToPath } from './uri';
 import { migrationSections, verifyForEditor } from './verify';
 
 const connection = createServerConnection();
 const log = (message: string): void => connection.console.error(message);
+const info = (message: string): void => connection.console.info(message);
 logUncaught(connection);
 
 const parserReady = loadParser();
@@ -47,23 +67,47 @@ const settings = new SettingsStore(connection);
 const configs = new ProjectConfigs(workspace.host, log);
 let workspaceRoots: string[] = [];
 let capabilities: ClientCapabilities = {};
+const detections = new DetectionLog(info);
+
+/** Every migration file of the workspace, opened or not (workspace diagnostics, "Check all migrations"). */
+const checker = new WorkspaceChecker({
+  workspace,
+  configs,
+  roots: () => workspaceRoots,
+  settings: (uri) => settings.get(uri),
+  openDocument: (p) => {
+    const doc = documents.byPath(p);
+    return doc ? { text: doc.getText(), version: doc.version } : undefined;
+  },
+  log,
+  folderSeen: (filePath, s) => statusOf(filePath, s),
+});
+
+/** A file's folder status; its facts are logged the first time they are seen and whenever they change. */
+function statusOf(filePath: string, resourceSettings: Awaited<ReturnType<SettingsStore['get']>>): FolderStatus {
+  const status = folderStatus(filePath, { workspace, configs, settings: resourceSettings, workspaceRoots, log });
+  if (status.checked) detections.seen(status);
+  return status;
+}
 
 const emptyReport = (): DocumentDiagnosticReport => ({ kind: DocumentDiagnosticReportKind.Full, items: [] });
 
 function refreshDiagnostics(): void {
+  checker.changed();
   if (!capabilities.workspace?.diagnostics?.refreshSupport) return;
   connection.languages.diagnostics.refresh().catch((e: unknown) => log(`Migration Guard: diagnostics refresh failed: ${String(e)}`));
 }
 
 connection.onInitialize((params): InitializeResult => {
   capabilities = params.capabilities ?? {};
+  setRuleDocsBase((params.initializationOptions as InitializationOptions | undefined)?.ruleDocumentationUri);
   settings.pullSupported = capabilities.workspace?.configuration === true;
   const folders = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: '' }] : []);
   workspaceRoots = folders.map((f) => uriToPath(f.uri)).filter((p): p is string => p !== undefined);
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
-      diagnosticProvider: { identifier: 'migration-guard', interFileDependencies: true, workspaceDiagnostics: false },
+      diagnosticProvider: { identifier: 'migration-guard', interFileDependencies: true, workspaceDiagnostics: true },
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix], resolveProvider: false },
       hoverProvider: true,
       workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
@@ -91,6 +135,7 @@ connection.onInitialized(async () => {
           if (p) workspaceRoots.push(p);
         }
         settings.changed(undefined);
+        checker.changed(true);
         refreshDiagnostics();
       });
     }
@@ -118,6 +163,7 @@ connection.onDidChangeWatchedFiles((params) => {
   }
   documents.filesChanged(files);
   if (configChanged) configs.invalidate();
+  checker.changed(files.some((f) => f.kind !== 'changed'));
   refreshDiagnostics();
 });
 
@@ -176,15 +222,67 @@ const history = {
 };
 let nextResultId = 1;
 documents.all.onDidClose((e) => reports.delete(e.document.uri));
-documents.all.onDidChangeContent((e) => configDocumentChanged(e.document.uri));
+documents.all.onDidChangeContent((e) => {
+  configDocumentChanged(e.document.uri);
+  // A new unsaved document is a file of the workspace too; an edit may change other files' findings.
+  checker.changed(!fs.existsSync(uriToPath(e.document.uri) ?? ''));
+});
 
 documents.all.onDidClose((e) => {
   settings.forget(e.document.uri);
   // An unsaved document that is not on disk counted for pairing while open; now it does not.
   const closed = uriToPath(e.document.uri);
+  checker.changed(closed !== undefined && !fs.existsSync(closed));
   if (closed && isConfigFile(closed)) configDocumentChanged(e.document.uri);
   else if (closed && !fs.existsSync(closed)) refreshDiagnostics();
 });
+
+// Every migration file of the workspace (workspace diagnostics): held open while nothing changes.
+connection.languages.diagnostics.onWorkspace(
+  guarded(log, 'workspace diagnostics', () => ({ items: [] }), async (params, token, _workDone, resultProgress) => {
+    await parserReady;
+    const previous = Array.isArray(params?.previousResultIds) ? params.previousResultIds.filter((p) => typeof p?.uri === 'string' && typeof p.value === 'string') : [];
+    const progress = lazyProgress('Checking migrations');
+    try {
+      return await checker.pull(previous, token, resultProgress ? (items) => resultProgress.report({ items }) : undefined, progress.report);
+    } finally {
+      progress.done();
+    }
+  }),
+);
+
+/**
+ * Window progress for work that turns out to take a while (created after half a second, so that a
+ * quick re-check shows nothing); `report(-1)` or `done()` ends it.
+ */
+function lazyProgress(title: string): { report(done: number, total: number): void; done(): void } {
+  const started = performance.now();
+  let reporter: Promise<{ report(percent: number, message?: string): void; done(): void } | undefined> | undefined;
+  let finished = false;
+  const done = (): void => {
+    if (finished) return;
+    finished = true;
+    void reporter?.then((r) => r?.done());
+  };
+  return {
+    report(n: number, total: number) {
+      if (n < 0) return done();
+      if (finished || !capabilities.window?.workDoneProgress) return;
+      if (!reporter) {
+        if (performance.now() - started < 500) return;
+        reporter = connection.window.createWorkDoneProgress().then(
+          (r) => {
+            r.begin(`Migration Guard: ${title}`, 0, undefined, false);
+            return r;
+          },
+          () => undefined,
+        );
+      }
+      void reporter.then((r) => r?.report(total > 0 ? Math.floor((n / total) * 100) : 0, `${n} of ${total} .sql files`));
+    },
+    done,
+  };
+}
 
 connection.languages.diagnostics.on(
   guarded(log, 'diagnostics', emptyReport, async (params): Promise<DocumentDiagnosticReport> => {
@@ -213,6 +311,9 @@ connection.onCodeAction(
     if (!doc || !filePath || isConfigFile(filePath) || !Array.isArray(params.context?.diagnostics)) return [];
     await parserReady;
     const resourceOps = capabilities.workspace?.workspaceEdit?.resourceOperations ?? [];
+    const documentChanges = capabilities.workspace?.workspaceEdit?.documentChanges === true;
+    const config = configs.forFile(filePath);
+    const options = configs.optionsFor(config, await settings.get(doc.uri));
     return codeActionsFor({
       doc,
       filePath,
@@ -221,11 +322,33 @@ connection.onCodeAction(
       host: documents.host,
       workspace,
       openVersion: (p) => documents.byPath(p)?.version,
-      canCreateFiles: capabilities.workspace?.workspaceEdit?.documentChanges === true && resourceOps.includes('create'),
+      canCreateFiles: documentChanges && resourceOps.includes('create'),
+      canRenameFiles: documentChanges && resourceOps.includes('rename'),
       log,
+      ...(options.convention ? { convention: options.convention } : {}),
+      options: { ...(options.rules ? { rules: options.rules } : {}), ...(options.postgresVersion !== undefined ? { postgresVersion: options.postgresVersion } : {}) },
+      project: projectFile(filePath, config?.path, options.convention),
     });
   }),
 );
+
+/** The project's config file for project-wide code actions, and where to create it when none applies. */
+function projectFile(filePath: string, configPath: string | undefined, configured: Parameters<typeof workspace.conventionOf>[1]): ProjectFile {
+  const root = workspaceRoots.filter((r) => filePath.startsWith(r + path.sep)).sort((a, b) => b.length - a.length)[0];
+  const folderDir = workspace.conventionOf(filePath, configured).directoryOf(filePath);
+  const newProjectPath = path.join(root ?? folderDir, CONFIG_FILE_NAME);
+  // A baseline is a version of one folder: at the workspace root only when the root has no other migrations folder.
+  const onlyFolder = root !== undefined && checker.completed && checker.folders(root).every((f) => f === folderDir);
+  const newBaselinePath = onlyFolder ? newProjectPath : path.join(folderDir, CONFIG_FILE_NAME);
+  const open = configPath ? documents.byPath(configPath) : undefined;
+  return {
+    path: configPath,
+    text: configPath ? (open?.getText() ?? workspace.text(configPath)) : undefined,
+    version: open?.version,
+    newProjectPath,
+    newBaselinePath,
+  };
+}
 
 connection.onHover(
   guarded(log, 'hover', () => null, async (params) => {
@@ -243,8 +366,38 @@ connection.onRequest(
   CreatePairedMigrationRequest.type,
   guarded(log, 'createPairedMigration', () => ({ ok: false as const, message: 'Migration Guard could not create the migration; see its output.' }), async (params) => {
     await parserReady;
-    return createPairedMigration(params, documents.host);
+    const dir = typeof params?.directory === 'string' ? uriOrPathToPath(params.directory) : undefined;
+    const configured = dir ? configOptions(configs.forFile(path.join(dir, 'migration.sql'))).convention : undefined;
+    return createPairedMigration(params, documents.host, new Date(), configured);
   }),
+);
+
+connection.onRequest(
+  FolderStatusRequest.type,
+  guarded(log, 'folderStatus', () => null as unknown as FolderStatus, async (params) => {
+    await parserReady;
+    const filePath = typeof params?.uri === 'string' ? uriToPath(params.uri) : undefined;
+    if (!filePath) return null as unknown as FolderStatus;
+    return statusOf(filePath, await settings.get(params.uri));
+  }),
+);
+
+connection.onRequest(
+  CheckWorkspaceRequest.type,
+  guarded(log, 'checkWorkspace', () => ({ files: 0, folders: [], errors: 0, warnings: 0, infos: 0, hints: 0, durationMs: 0 }), async (params) => {
+    await parserReady;
+    const progress = connection.window.attachWorkDoneProgress(params?.workDoneToken);
+    progress.begin('Migration Guard: checking all migrations', 0, undefined, false);
+    try {
+      return await checker.checkAll((n, total) => progress.report(total > 0 ? Math.floor((n / total) * 100) : 0, `${n} of ${total} .sql files`));
+    } finally {
+      progress.done();
+    }
+  }),
+);
+
+connection.onRequest(RuleListRequest.type, () =>
+  RULES.map((r) => ({ id: r.meta.id, description: r.meta.description, defaultSeverity: r.meta.defaultSeverity, category: r.meta.category })),
 );
 
 connection.onRequest(
@@ -256,7 +409,7 @@ connection.onRequest(
   }),
 );
 
-connection.onRequest(ServerInfoRequest.type, () => ({ pid: process.pid, version: serverVersion(), pgliteLoaded: isPGliteLoaded() }));
+connection.onRequest(ServerInfoRequest.type, () => ({ pid: process.pid, version: serverVersion(), pgliteLoaded: isPGliteLoaded(), node: process.version, parser: 'PostgreSQL 18 (libpg-query)' }));
 
 // Verify: up → down → up of the file's version, in PGlite or on the configured server (config file
 // `verify.databaseUrl`, else the `migrationGuard.verify.databaseUrl` setting). The client asks only
@@ -287,7 +440,7 @@ connection.onRequest(
     const expanded = rawUrl ? expandEnv(rawUrl, process.env, fromConfig ? '"verify.databaseUrl" of .migration-guard.json' : 'the setting migrationGuard.verify.databaseUrl') : undefined;
     if (expanded && !expanded.ok) return { ...verifyFailed(), summary: `Migration Guard: ${expanded.message}.` };
     const databaseUrl = expanded?.value;
-    const convention = configuredConvention(usable?.config.migrations.convention);
+    const convention = conventionFor(usable?.config.migrations.convention);
     // Severities as for the pull diagnostics: the config file's rules (defaults while it is broken), else the setting's.
     const rules = config ? (usable?.config.rules ?? {}) : resourceSettings.rules;
     const fixtures = fixturePaths(usable);
@@ -317,7 +470,7 @@ connection.onRequest(
     const filePath = uriToPath(uri);
     if (!filePath) return { migration: false, sections: [] };
     const config = configs.forFile(filePath);
-    const convention = configuredConvention(config && !config.broken ? config.config.migrations.convention : undefined);
+    const convention = conventionFor(config && !config.broken ? config.config.migrations.convention : undefined);
     const text = documents.host.readFile(filePath) ?? '';
     return migrationSections(filePath, text, documents.host, convention);
   }),

@@ -13,9 +13,27 @@ ruleTester(banDropColumn, {
       name: 'a suppression comment covers a clause of the next statement',
       code: '-- migration-guard-ignore ban-drop-column -- unused since 4.2\nALTER TABLE users\n  ADD COLUMN a int,\n  DROP COLUMN email;',
     },
+    {
+      name: 'a backup copy of the column taken first keeps its values ("Keep a backup copy" writes it)',
+      code: 'CREATE TABLE customers_fax_backup_000003 AS SELECT id, fax FROM customers;\nALTER TABLE customers DROP COLUMN fax;',
+    },
+    { name: 'a copy of the whole table keeps every column', code: 'CREATE TABLE customers_backup AS TABLE customers;\nALTER TABLE customers DROP COLUMN fax;' },
+    { name: 'SELECT ... INTO a backup table', code: 'SELECT id, fax INTO customers_fax_backup FROM app.customers;\nALTER TABLE app.customers DROP COLUMN fax;' },
     '',
   ],
   invalid: [
+    {
+      name: 'a copy of other columns, of some rows or of another table keeps nothing of this one (a copy before the next drop does)',
+      code: [
+        'CREATE TABLE b1 AS SELECT id, phone FROM customers;',
+        "CREATE TABLE b2 AS SELECT id, fax FROM customers WHERE country = 'DE';",
+        'CREATE TABLE b3 AS SELECT id, fax FROM other;',
+        'ALTER TABLE customers DROP COLUMN fax;',
+        'CREATE TABLE b4 AS SELECT id, email FROM customers;',
+        'ALTER TABLE customers DROP COLUMN email;',
+      ].join('\n'),
+      errors: [{ messageId: 'dropColumn', range: '3:22-3:37' }],
+    },
     {
       name: 'a single DROP COLUMN: the range is the clause',
       code: 'ALTER TABLE users DROP COLUMN email;',

@@ -13,11 +13,17 @@ ruleTester(banDropTable, {
     },
     { name: 'CREATE TABLE then DROP TABLE, schema-qualified', code: 'CREATE TABLE app.tmp (id int);\nDROP TABLE IF EXISTS app.tmp;' },
     { name: 'SELECT INTO creates the table', code: 'SELECT id INTO tmp_ids FROM users;\nDROP TABLE tmp_ids;' },
+    { name: 'a backup copy of every row taken first ("Keep a backup copy" writes it)', code: 'CREATE TABLE users_backup_000002 AS TABLE users;\nDROP TABLE users CASCADE;' },
   ],
   invalid: [
     {
       code: 'DROP TABLE users;',
       errors: [{ messageId: 'dropTable', range: '0:0-0:16', message: 'DROP TABLE users deletes the table and every row in it; a down migration cannot bring the data back.' }],
+    },
+    {
+      name: 'a copy of some columns is no backup of the table',
+      code: 'CREATE TABLE users_ids AS SELECT id FROM users;\nDROP TABLE users;',
+      errors: [{ messageId: 'dropTable', range: '1:0-1:16' }],
     },
     {
       name: 'several tables, schema-qualified, after non-ASCII text',

@@ -24,25 +24,33 @@ ruleTester(rule, {
             'BEGIN has no COMMIT after it: the transaction stays open when the file ends, and what happens to its statements depends on what runs next on the connection.',
         },
       ],
-      output: 'BEGIN;\nCREATE TABLE t (id int);\nCOMMIT;\n',
+      // golang-migrate already runs the file in one transaction: the fix removes the BEGIN.
+      output: 'CREATE TABLE t (id int);\n',
     },
     {
       name: 'no final line break, last statement without `;`, a trailing comment',
       code: 'START TRANSACTION;\nCREATE TABLE t (id int) -- the table',
       errors: [{ messageId: 'uncommitted', range: '0:0-0:17' }],
-      output: 'START TRANSACTION;\nCREATE TABLE t (id int); -- the table\nCOMMIT;',
+      output: 'CREATE TABLE t (id int) -- the table',
     },
     {
       name: 'CRLF; COMMIT AND CHAIN leaves a transaction open',
       code: 'BEGIN;\r\nSELECT 1;\r\nCOMMIT AND CHAIN;\r\nSELECT 2;\r\n',
       errors: [{ messageId: 'uncommitted', range: '0:0-0:5' }],
-      output: 'BEGIN;\r\nSELECT 1;\r\nCOMMIT AND CHAIN;\r\nSELECT 2;\r\nCOMMIT;\r\n',
+      output: 'SELECT 1;\r\nCOMMIT AND CHAIN;\r\nSELECT 2;\r\n',
     },
     {
       name: 'a second BEGIN after a COMMIT',
       code: 'BEGIN;\nSELECT 1;\nCOMMIT;\n-- à suivre 🚀\nBEGIN;\nSELECT 2;',
       errors: [{ messageId: 'uncommitted', range: '4:0-4:5' }],
-      output: 'BEGIN;\nSELECT 1;\nCOMMIT;\n-- à suivre 🚀\nBEGIN;\nSELECT 2;\nCOMMIT;',
+      output: 'BEGIN;\nSELECT 1;\nCOMMIT;\n-- à suivre 🚀\nSELECT 2;',
+    },
+    {
+      name: 'goose NO TRANSACTION: the statements run alone, so the fix ends the transaction instead',
+      fileName: '00001_x.sql',
+      code: '-- +goose NO TRANSACTION\n-- +goose Up\nBEGIN;\nCREATE TABLE t (id int) -- the table\n',
+      errors: [{ messageId: 'uncommitted', range: '2:0-2:5' }],
+      output: '-- +goose NO TRANSACTION\n-- +goose Up\nBEGIN;\nCREATE TABLE t (id int); -- the table\nCOMMIT;\n',
     },
   ],
 });

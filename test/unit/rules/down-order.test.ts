@@ -1,5 +1,7 @@
+import * as assert from 'node:assert/strict';
+import { parseSql } from '../../../server/src/engine/parsing/parser';
 import { downOrder as rule } from '../../../server/src/engine/rules/all/down-order';
-import { ruleTester } from './tester';
+import { applyEdits, runRule, ruleTester } from './tester';
 
 const UP = '000001_init.up.sql';
 const DOWN = '000001_init.down.sql';
@@ -43,6 +45,26 @@ ruleTester(rule, {
       files: { [UP]: up },
       code: 'DROP VIEW user_ids;\nDROP TYPE status;\nDROP TABLE posts;\nDROP TABLE users;',
       errors: [{ messageId: 'wrongOrder', range: '1:0-1:16' }],
+      // "Reorder the down": the drop moves right after the statement dropping what depends on it.
+      output: 'DROP VIEW user_ids;\nDROP TABLE posts;\nDROP TYPE status;\nDROP TABLE users;',
     },
   ],
+});
+
+describe('down-order: "Reorder the down" finishes the job', () => {
+  it('after the fix, the down has no down-order finding and parses as before', () => {
+    const code = 'DROP TABLE users;\nDROP VIEW user_ids;\nDROP TABLE posts;\nDROP TYPE status;';
+    const found = runRule(rule, { fileName: DOWN, files: { [UP]: up }, code });
+    assert.deepEqual(found.map((f) => f.fix?.title), [
+      'Reorder the down: drop table users after table posts (foreign key posts_user_id_fkey)',
+      'Reorder the down: drop table users after view user_ids',
+    ]);
+    // Each fix alone moves users after the last statement dropping something that depends on it.
+    for (const f of found) {
+      const fixed = applyEdits(code, f.fix!.edits);
+      assert.equal(fixed, 'DROP VIEW user_ids;\nDROP TABLE posts;\nDROP TABLE users;\nDROP TYPE status;');
+      assert.deepEqual(parseSql(fixed).errors, []);
+      assert.deepEqual(runRule(rule, { fileName: DOWN, files: { [UP]: up }, code: fixed }), []);
+    }
+  });
 });

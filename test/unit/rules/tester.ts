@@ -18,6 +18,8 @@ export interface ValidCase {
   name?: string;
   /** PostgreSQL major version; the engine's default when absent. */
   postgresVersion?: number;
+  /** `"baseline"` of the config: migrations at or below it are applied history. */
+  baseline?: string;
 }
 
 export interface InvalidCase extends ValidCase {
@@ -33,7 +35,14 @@ export function runRule(rule: Rule, c: ValidCase): Finding[] {
   const files: Record<string, string> = { [path.join(DIR, fileName)]: c.code };
   for (const [n, t] of Object.entries(c.files ?? {})) files[path.join(DIR, n)] = t;
   const host = new MemoryFileHost(files);
-  return analyzeFile({ filePath: path.join(DIR, fileName), text: c.code, host, only: [rule], ...(c.postgresVersion !== undefined ? { postgresVersion: c.postgresVersion } : {}) }).findings;
+  return analyzeFile({
+    filePath: path.join(DIR, fileName),
+    text: c.code,
+    host,
+    only: [rule],
+    ...(c.postgresVersion !== undefined ? { postgresVersion: c.postgresVersion } : {}),
+    ...(c.baseline !== undefined ? { baseline: c.baseline } : {}),
+  }).findings;
 }
 
 export function formatRange(f: Finding): string {

@@ -125,10 +125,18 @@ describe('transaction-incompatible-statement: the move-to-own-migration action',
 
   it('a down file, or a file that is not a migration, gets no action', () => {
     for (const fileName of ['000003_idx.down.sql', 'schema.sql']) {
-      const found = runRule(rule, { code: 'CREATE TABLE t (a int);\nCREATE INDEX CONCURRENTLY i ON t (a);', fileName });
+      const found = runRule(rule, { code: 'CREATE TABLE t (a int);\nCREATE INDEX CONCURRENTLY i ON t (a);', fileName, files: { '000001_init.up.sql': '' } });
       assert.equal(found.length, 1, fileName);
       assert.equal(found[0]!.actions, undefined, fileName);
     }
+  });
+});
+
+describe('transaction-incompatible-statement in a folder of an unrecognised tool', () => {
+  it('says nothing: whether the tool runs the file in a transaction is not known', () => {
+    const code = 'CREATE TABLE t (a int);\nCREATE INDEX CONCURRENTLY i ON t (a);';
+    assert.deepEqual(runRule(rule, { code, fileName: 'schema.sql' }), []);
+    assert.deepEqual(runRule(rule, { code, fileName: 'v1.5/executions.sql' }), []);
   });
 });
 

@@ -6,6 +6,7 @@ import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { resolveVerifyFolder } from '../../../cli/src/verify-folder';
 import { MemoryFileHost } from '../../../server/src/engine/host';
+import { golangMigrate } from '../../../server/src/engine/migrations/golang-migrate';
 
 const ROOT = path.resolve('/virtual/repo');
 const host = (files: Record<string, string>): MemoryFileHost => new MemoryFileHost(Object.fromEntries(Object.entries(files).map(([n, t]) => [path.join(ROOT, n), t])));
@@ -54,20 +55,36 @@ describe('verify: the folder it runs on', () => {
     });
   });
 
-  it('title-less 0186.up.sql files: says why no supported tool runs them, and that the folder\'s tool is not recognised', () => {
-    const r = resolveVerifyFolder(
-      path.join(ROOT, 'postgres'),
-      host({ 'postgres/0185.up.sql': 'SELECT 1;\n', 'postgres/0185.down.sql': 'SELECT 1;\n', 'postgres/0186.up.sql': 'SELECT 1;\n', 'postgres/0186.down.sql': 'SELECT 1;\n', 'postgres/seed.sql': 'SELECT 1;\n' }),
-      undefined,
-      shown,
+  const TITLELESS = { 'postgres/0185.up.sql': 'SELECT 1;\n', 'postgres/0185.down.sql': 'SELECT 1;\n', 'postgres/0186.up.sql': 'SELECT 2;\n', 'postgres/0186.down.sql': 'SELECT 2;\n', 'postgres/0187.up.sql': 'SELECT 3;\n', 'postgres/0187.down.sql': 'SELECT 3;\n' };
+
+  it('title-less 0186.up.sql files, as check reads them: an unrecognised tool\'s, verified in name order, and said so', () => {
+    const r = resolveVerifyFolder(path.join(ROOT, 'postgres'), host(TITLELESS), undefined, shown);
+    assert.ok(r.ok);
+    assert.equal(r.plan.convention.id, 'unrecognised');
+    assert.deepEqual(r.plan.migrations.map((m) => [m.name, m.files.map((f) => path.basename(f))]), [
+      ['0185', ['0185.up.sql', '0185.down.sql']],
+      ['0186', ['0186.up.sql', '0186.down.sql']],
+      ['0187', ['0187.up.sql', '0187.down.sql']],
+    ]);
+    assert.equal(
+      r.note,
+      "postgres: the folder's tool is not one Migration Guard recognises (no supported tool runs files named like 0187.up.sql); its 3 migrations are verified as check reads them: " +
+        'in name order, each up with the down of the same name, with a neutral version table. Set "migrations.convention" in .migration-guard.json if the folder follows a supported tool',
     );
-    assert.deepEqual(r, {
-      ok: false,
-      message:
-        'postgres has no migrations that a supported tool runs: golang-migrate skips 0185.down.sql, 0185.up.sql, 0186.down.sql and 1 more (the version must be followed by `_`); seed.sql (its name does not start with a numeric version). ' +
-        'Its migrations are named {version}_{title}.up.sql / {version}_{title}.down.sql. The folder\'s tool is not one Migration Guard recognises ' +
-        '(supported: golang-migrate, goose, dbmate, sql-migrate, Flyway, folder-per-migration (diesel)); if it follows one of them, set "migrations.convention" in .migration-guard.json',
-    });
+    // A known tool's folder below wins over the unrecognised files beside it.
+    const below = resolveVerifyFolder(path.join(ROOT, 'postgres'), host({ ...TITLELESS, 'postgres/golang/000001_a.up.sql': 'SELECT 1;\n', 'postgres/golang/000001_a.down.sql': 'SELECT 1;\n' }), undefined, shown);
+    assert.ok(below.ok);
+    assert.equal(below.plan.convention.id, 'golang-migrate');
+    assert.equal(below.note, 'postgres holds one migrations folder: verifying postgres/golang (golang-migrate, 1 migration)');
+  });
+
+  it('title-less files where the config names golang-migrate: says why golang-migrate runs none of them', () => {
+    const r = resolveVerifyFolder(path.join(ROOT, 'postgres'), host({ ...TITLELESS, 'postgres/seed.sql': 'SELECT 1;\n' }), golangMigrate, shown);
+    assert.equal(r.ok, false);
+    assert.match(
+      r.ok ? '' : r.message,
+      /^postgres has no migrations that a supported tool runs: golang-migrate skips 0185\.down\.sql, 0185\.up\.sql, 0186\.down\.sql and 3 more \(the version must be followed by `_`\); seed\.sql \(its name does not start with a numeric version\)\. Its migrations are named \{version\}_\{title\}\.up\.sql \/ \{version\}_\{title\}\.down\.sql\. The folder's tool is not one Migration Guard recognises \(supported: golang-migrate, goose, dbmate, sql-migrate, Flyway, folder-per-migration \(diesel\), pop, popx\)/,
+    );
   });
 
   it('a folder without .sql files says so', () => {

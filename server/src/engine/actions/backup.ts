@@ -5,6 +5,7 @@
  * column, so the values go back to their rows; without a primary key in the schema model the
  * action is offered disabled, with the reason.
  */
+import * as path from 'node:path';
 import type { AlterTableCmd, RangeVar } from '@pgsql/types';
 import type { FileHost } from '../host';
 import type { Convention } from '../migrations/convention';
@@ -25,8 +26,15 @@ import { restoreLost, tableProblem } from '../inverse/restore';
 import type { InverseStep } from '../inverse/types';
 import { workspaceFor, type Workspace } from '../project/workspace';
 import { lineEnd, lineStart, pairFactsOf, placeInDown } from './insert-inverse';
+import { cleanOwnOutput } from './own-output';
+import type { EngineOptions } from '../config';
 
 export const BACKUP_TITLE = 'Keep a backup copy';
+
+/** The action's title, naming what it backs up: `Back up customers.fax before dropping it`. */
+export function backupTitle(subject: string): string {
+  return `Back up ${subject} before dropping it`;
+}
 
 export interface FileEdit {
   path: string;
@@ -43,6 +51,10 @@ export type BackupPlan =
       create?: { path: string; text: string };
       /** The backup tables the up creates. */
       backups: string[];
+      /** What is backed up, for the action's title: `customers.fax`, `table customers`. */
+      subject: string;
+      /** The down file the plan edits or creates (the up file itself for single-file conventions). */
+      downPath: string;
     }
   | { ok: false; reason: string };
 
@@ -56,6 +68,8 @@ export interface BackupInput {
   convention?: Convention;
   /** An offset inside the DROP (the finding's start). */
   offset: number;
+  /** The project's options: the SQL written into the down is checked with them (own-output.ts). */
+  options?: EngineOptions;
 }
 
 const semi = (s: string): string => `${s.trimEnd().replace(/;$/, '')};`;
@@ -94,6 +108,7 @@ export function planBackupCopy(input: BackupInput): BackupPlan {
   let restore: string[];
   const backups: string[] = [];
   const labels: string[] = [];
+  const subjects: string[] = [];
   if ('AlterTableStmt' in ast) {
     const alter = ast.AlterTableStmt;
     const cmds = (alter.cmds ?? []).flatMap((c) => ('AlterTableCmd' in c ? [c.AlterTableCmd] : []));
@@ -108,6 +123,7 @@ export function planBackupCopy(input: BackupInput): BackupPlan {
     restore = planned.restore;
     backups.push(planned.name);
     labels.push(planned.label);
+    subjects.push(planned.subject);
   } else if ('DropStmt' in ast && ast.DropStmt.removeType === 'OBJECT_TABLE') {
     backupSql = [];
     restore = [];
@@ -121,6 +137,7 @@ export function planBackupCopy(input: BackupInput): BackupPlan {
       restore.unshift(...planned.restore);
       backups.push(planned.name);
       labels.push(planned.label);
+      subjects.push(planned.subject);
       model = applySql(model, `CREATE TABLE ${planned.name} (x int)`); // its name is taken from now on
     }
   } else {
@@ -145,6 +162,16 @@ export function planBackupCopy(input: BackupInput): BackupPlan {
   // In a generated down, the inverse of each CREATE TABLE ... AS drops its backup table.
   const override = new Map<number, InverseStep>([[stmt.index + backupSql.length, { sql: restore }]]);
 
+  const subject = subjects.join(', ');
+  const done = { backups, subject, downPath: pair.down.path };
+  /** The down's new text of [start, end), checked with the project's rules (own-output.ts). */
+  const alongside = new Map([[path.resolve(pair.up.path), splice(upText, edits.filter((e) => e.path === pair.up.path))]]);
+  const clean = (downText: string, start: number, end: number, newText: string): string => {
+    const whole = downText.slice(0, start) + newText + downText.slice(end);
+    const out = cleanOwnOutput({ workspace: ws, filePath: pair.down.path, convention, text: whole, region: { start, end: start + newText.length }, alongside, ...(input.options ? { options: input.options } : {}) });
+    return out.text.slice(out.region.start, out.region.end);
+  };
+
   if (pair.down.text === undefined) {
     const upNew = splice(upText, edits);
     if (pair.single) {
@@ -154,25 +181,27 @@ export function planBackupCopy(input: BackupInput): BackupPlan {
       const downSql = generateDownSql(parseSql(upSql), { eol, override, schema: schema.before });
       const e = convention.downSectionEdit(upText, downSql, eol);
       edits.push({ path: pair.up.path, span: { start: e.offset, end: e.offset }, newText: e.newText });
-      return { ok: true, edits, backups };
+      return { ok: true, edits, ...done };
     }
     const downSql = generateDownSql(parseSql(upNew), { eol, upFileName: pair.up.path.replace(/^.*[\\/]/, ''), schema: schema.before, override });
-    return { ok: true, edits, create: { path: pair.down.path, text: downSql }, backups };
+    return { ok: true, edits, create: { path: pair.down.path, text: clean(downSql, 0, downSql.length, downSql) }, ...done };
   }
 
   // An existing down: replace the statements that undo this DROP, else insert where the order puts it.
   const consistency = facts.lenientConsistency();
   const downText = pair.down.text;
   const undoing = pair.down.parsed.statements.filter((_, j) => consistency?.undoes.get(j) === stmt.index);
+  // (Single-file conventions: the down is a section of the up file, which this plan edits too.)
+  const check = !pair.single;
   if (undoing.length > 0) {
     const start = lineStart(downText, undoing[0]!.span.start);
     const end = lineEnd(downText, undoing[undoing.length - 1]!.span.end);
-    edits.push({ path: pair.down.path, span: { start, end }, newText: block });
+    edits.push({ path: pair.down.path, span: { start, end }, newText: check ? clean(downText, start, end, block) : block });
   } else {
     const place = placeInDown(pair, consistency?.undoes, stmt.index, block, eolOf(downText));
-    edits.push({ path: pair.down.path, span: { start: place.offset, end: place.offset }, newText: place.text });
+    edits.push({ path: pair.down.path, span: { start: place.offset, end: place.offset }, newText: check ? clean(downText, place.offset, place.offset, place.text) : place.text });
   }
-  return { ok: true, edits, backups };
+  return { ok: true, edits, ...done };
 }
 
 
@@ -188,7 +217,7 @@ function planColumn(
   cmd: AlterTableCmd,
   searchPath: string[],
   version: string,
-): { backup: string; restore: string[]; name: string; label: string } | { reason: string } {
+): { backup: string; restore: string[]; name: string; label: string; subject: string } | { reason: string } {
   const t = lookupTable(before, rel, searchPath);
   const col = cmd.name ?? '';
   if (!t) return { reason: `no earlier migration creates table ${rel?.relname ?? '?'} (as far as the schema model can tell), so its primary key is unknown` };
@@ -213,7 +242,7 @@ function planColumn(
     ...(c.notNull ? [`ALTER TABLE ${table} ALTER COLUMN ${q} SET NOT NULL;`] : []),
     ...lost.flatMap((p) => ('sql' in p ? [p.sql] : 'irreversible' in p ? [`-- TODO irreversible: ${p.irreversible}`] : [])),
   ];
-  return { backup, restore, name, label: backupLabel };
+  return { backup, restore, name, label: backupLabel, subject: `${table}.${q}` };
 }
 
 function planTable(
@@ -222,7 +251,7 @@ function planTable(
   searchPath: string[],
   version: string,
   cascade: boolean,
-): { backup: string; restore: string[]; name: string; label: string } | { reason: string } {
+): { backup: string; restore: string[]; name: string; label: string; subject: string } | { reason: string } {
   const t = lookupTable(before, rel, searchPath);
   if (!t) return { reason: `no earlier migration creates table ${rel.relname ?? '?'} (as far as the schema model can tell), so it cannot be recreated` };
   const problem = tableProblem(t);
@@ -248,5 +277,5 @@ function planTable(
     ...triggers.map(semi),
     ...others.flatMap((p) => ('sql' in p ? [p.sql] : 'irreversible' in p ? [`-- TODO irreversible: ${p.irreversible}`] : [])),
   ];
-  return { backup: `CREATE TABLE ${backupLabel} AS TABLE ${table};`, restore, name, label: backupLabel };
+  return { backup: `CREATE TABLE ${backupLabel} AS TABLE ${table};`, restore, name, label: backupLabel, subject: `table ${table}` };
 }

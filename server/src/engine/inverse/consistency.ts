@@ -271,6 +271,8 @@ export function checkConsistency(input: ConsistencyInput, lenient = false): Cons
     if (changes.length === 0) {
       const ast = stmt.ast;
       if (!ast || !('DropStmt' in ast) || !MODELLED_DROPS.has(ast.DropStmt.removeType ?? '') || opaque || upUnknown.some((u) => u)) return;
+      // `DROP ... IF EXISTS x; CREATE x ...`: the defensive idiom, whatever is there before.
+      if (ast.DropStmt.missing_ok && recreatedLater(input.down, j)) return;
       unexpected.push({ statement: stmt, kind: 'nothing', changes: [], target: dropTargets(stmt) });
       return;
     }
@@ -281,6 +283,44 @@ export function checkConsistency(input: ConsistencyInput, lenient = false): Cons
   });
 
   return { missing, unexpected, order: wrongOrder(input.down, downSchemas, downReplay.touched), undoes, upSchemas };
+}
+
+/** The name (last part) of what a statement creates, with its kind as DROP names it, or undefined. */
+function createdName(ast: import('../parsing/parser').Node | undefined): { type: string; name: string } | undefined {
+  if (!ast) return undefined;
+  if ('CreateTrigStmt' in ast) return ast.CreateTrigStmt.trigname ? { type: 'OBJECT_TRIGGER', name: ast.CreateTrigStmt.trigname } : undefined;
+  if ('ViewStmt' in ast) return ast.ViewStmt.view?.relname ? { type: 'OBJECT_VIEW', name: ast.ViewStmt.view.relname } : undefined;
+  if ('CreateTableAsStmt' in ast && ast.CreateTableAsStmt.objtype === 'OBJECT_MATVIEW') return ast.CreateTableAsStmt.into?.rel?.relname ? { type: 'OBJECT_MATVIEW', name: ast.CreateTableAsStmt.into.rel.relname } : undefined;
+  if ('CreateStmt' in ast) return ast.CreateStmt.relation?.relname ? { type: 'OBJECT_TABLE', name: ast.CreateStmt.relation.relname } : undefined;
+  if ('IndexStmt' in ast) return ast.IndexStmt.idxname ? { type: 'OBJECT_INDEX', name: ast.IndexStmt.idxname } : undefined;
+  if ('CreateSeqStmt' in ast) return ast.CreateSeqStmt.sequence?.relname ? { type: 'OBJECT_SEQUENCE', name: ast.CreateSeqStmt.sequence.relname } : undefined;
+  if ('CreateFunctionStmt' in ast) {
+    const parts = (ast.CreateFunctionStmt.funcname ?? []).flatMap((n) => ('String' in n ? [n.String.sval ?? ''] : []));
+    return { type: ast.CreateFunctionStmt.is_procedure ? 'OBJECT_PROCEDURE' : 'OBJECT_FUNCTION', name: parts[parts.length - 1] ?? '' };
+  }
+  const typeName = (names: import('../parsing/parser').Node[] | undefined): string => {
+    const parts = (names ?? []).flatMap((n) => ('String' in n ? [n.String.sval ?? ''] : []));
+    return parts[parts.length - 1] ?? '';
+  };
+  if ('CreateEnumStmt' in ast) return { type: 'OBJECT_TYPE', name: typeName(ast.CreateEnumStmt.typeName) };
+  if ('CompositeTypeStmt' in ast) return ast.CompositeTypeStmt.typevar?.relname ? { type: 'OBJECT_TYPE', name: ast.CompositeTypeStmt.typevar.relname } : undefined;
+  if ('CreateDomainStmt' in ast) return { type: 'OBJECT_DOMAIN', name: typeName(ast.CreateDomainStmt.domainname) };
+  return undefined;
+}
+
+/** Whether every object a `DROP` (statement `j` of the down) names is created again by a later down statement. */
+function recreatedLater(down: ParsedFile, j: number): boolean {
+  const ast = down.statements[j]?.ast;
+  if (!ast || !('DropStmt' in ast)) return false;
+  const type = ast.DropStmt.removeType ?? '';
+  const names = (ast.DropStmt.objects ?? []).map((o) => {
+    const items = 'List' in o ? o.List.items ?? [] : 'ObjectWithArgs' in o ? o.ObjectWithArgs.objname ?? [] : 'TypeName' in o ? o.TypeName.names ?? [] : [o];
+    const parts = items.flatMap((n) => ('String' in n ? [n.String.sval ?? ''] : []));
+    return parts[parts.length - 1] ?? '';
+  });
+  const later = down.statements.slice(j + 1).map((st) => createdName(st.ast)).filter((c) => c !== undefined);
+  const sameKind = (t: string): boolean => t === type || (type === 'OBJECT_ROUTINE' && (t === 'OBJECT_FUNCTION' || t === 'OBJECT_PROCEDURE')) || (type === 'OBJECT_TYPE' && t === 'OBJECT_DOMAIN');
+  return names.length > 0 && names.every((n) => later.some((c) => c.name === n && sameKind(c.type)));
 }
 
 function dropTargets(stmt: Statement): string {

@@ -1,10 +1,19 @@
-/** CREATE INDEX → DROP INDEX, in the schema of its table. */
+/**
+ * CREATE INDEX → DROP INDEX, in the schema of its table. An index on a table this migration creates
+ * needs no drop of its own: the table's drop takes it along (a separate DROP INDEX would only draw
+ * a lock finding in the down).
+ */
 import type { IndexStmt } from '@pgsql/types';
-import { defaultName, irreversible, keys, sibling, type Inversion } from './types';
+import { relationName } from '../parsing/ast';
+import { coveredNote, defaultName, excerpt, irreversible, keys, sibling, type InverseContext, type Inversion } from './types';
 
-export function invertCreateIndex(stmt: IndexStmt): Inversion {
+export function invertCreateIndex(stmt: IndexStmt, ctx?: InverseContext, text?: string): Inversion {
   const table = stmt.relation;
   const tableKey = keys.relation(table);
+  if (ctx?.isCreated(tableKey)) {
+    const created = stmt.idxname ? [keys.relation({ ...table, relname: stmt.idxname })] : [];
+    return { step: coveredNote(excerpt(text ?? `CREATE INDEX ${stmt.idxname ?? ''}`, 60), relationName(table)), effects: { creates: created, touches: [tableKey] } };
+  }
   if (!stmt.idxname) {
     const columns: string[] = [];
     for (const p of stmt.indexParams ?? []) {

@@ -2,6 +2,7 @@
  * Inverse SQL: an up migration's statements → the down migration that undoes them, in reverse
  * statement order. One module per statement kind; this file dispatches and writes the file.
  */
+import { unmaskNames } from '../parsing/templates';
 import type { ParsedFile, Statement } from '../parsing/parser';
 import { nodeKind } from '../parsing/parser';
 import { replayThrough, SchemaModel, type Replay } from '../schema';
@@ -109,7 +110,7 @@ function dispatch(node: NonNullable<Statement['ast']>, text: string, ctx: Invers
   if ('CreateStmt' in node) return invertCreateTable(node.CreateStmt);
   if ('CreateTableAsStmt' in node) return invertCreateTableAs(node.CreateTableAsStmt);
   if ('CreateForeignTableStmt' in node) return invertCreateForeignTable(node.CreateForeignTableStmt);
-  if ('IndexStmt' in node) return invertCreateIndex(node.IndexStmt);
+  if ('IndexStmt' in node) return invertCreateIndex(node.IndexStmt, ctx, text);
   if ('AlterTableStmt' in node) return invertAlterTable(node.AlterTableStmt, ctx);
   if ('RenameStmt' in node) return invertRename(node.RenameStmt, text);
   if ('CreateEnumStmt' in node) return invertCreateEnum(node.CreateEnumStmt);
@@ -153,7 +154,10 @@ function dispatch(node: NonNullable<Statement['ast']>, text: string, ctx: Invers
 
 /** Line breaks inside a comment would turn the rest of it into SQL. */
 function oneLine(text: string): string {
-  return text.replace(/[\r\n\u0085\u2028\u2029]+/g, ' ');
+  const line = text.replace(/[\r\n\u0085\u2028\u2029]+/g, ' ');
+  // A note shortened inside a template action (`{{ .Sch…`) would not render: cut before the action.
+  const open = line.lastIndexOf('{{');
+  return open >= 0 && line.indexOf('}}', open) < 0 ? `${line.slice(0, open).trimEnd()}…` : line;
 }
 
 export interface FileInverse {
@@ -287,5 +291,7 @@ export function generateDownSql(up: ParsedFile, options: DownOptions = {}): stri
     if (i > 0) out.push('');
     out.push(...lines);
   });
-  return out.join(eol) + eol;
+  const sql = out.join(eol) + eol;
+  // A template's down is a template too: its masked names go back to the actions they stand for.
+  return up.templates ? unmaskNames(sql, up.text) : sql;
 }

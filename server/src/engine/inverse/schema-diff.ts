@@ -8,6 +8,7 @@
  * and both are listed. Definitions are compared as parsed SQL (without locations, `OR REPLACE`,
  * `CONCURRENTLY`, `IF NOT EXISTS`), so two spellings of one definition compare equal.
  */
+import { tokensOf } from '../parsing/lexer';
 import { parseSql } from '../parsing/parser';
 import { qualifiedLabel } from '../schema/render';
 import type { ColumnModel, SchemaModel, TableModel, ViewModel } from '../schema/model';
@@ -55,9 +56,24 @@ export function normalizeSql(text: string, ignore: readonly string[] = []): stri
   return n;
 }
 
+/**
+ * A function body (`AS '...'`, `AS $$...$$`) by meaning: its tokens, without whitespace and comments,
+ * keywords and unquoted names in one case (`BEGIN\n  -- note\n  RETURN NEW;` = `begin return new;`).
+ */
+function bodyTokens(body: string): string {
+  return tokensOf(body)
+    .map((t) => `${t.kind}:${t.value}`)
+    .join(' ');
+}
+
 function strip(node: unknown, skip: ReadonlySet<string> = IGNORED_KEYS): unknown {
   if (Array.isArray(node)) return node.map((n) => strip(n, skip));
   if (!node || typeof node !== 'object') return node;
+  const def = (node as { DefElem?: { defname?: string; arg?: { List?: { items?: { String?: { sval?: string } }[] } } } }).DefElem;
+  if (def?.defname === 'as' && def.arg?.List?.items) {
+    // The body of a function: compared by its tokens.
+    return { DefElem: { defname: 'as', body: def.arg.List.items.map((i) => (i.String?.sval !== undefined ? bodyTokens(i.String.sval) : strip(i, skip))) } };
+  }
   // `'x'::text` and `'x'`, `(score)::numeric` and `score`: casts are mostly what PostgreSQL (or
   // pg_dump) adds itself, so they are left out of the comparison.
   const cast = (node as { TypeCast?: { arg?: Record<string, unknown> } }).TypeCast;

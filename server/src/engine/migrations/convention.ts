@@ -31,6 +31,21 @@ export interface MigrationFile {
   versionNumber: bigint;
   /** Every part of a dotted version (Flyway); absent means `[versionNumber]`. */
   versionParts?: bigint[];
+  /**
+   * What identifies the version beyond its number, when two files of one number are two different
+   * migrations: the whole version string for tools that compare versions as text (pop, popx), the
+   * name without its direction for an unrecognised tool. Files pair and compare equal only when
+   * their keys are equal too.
+   */
+  versionKey?: string;
+  /**
+   * The database the file is written for, when the name says (pop/popx `.postgres.`, `.mysql.`,
+   * `.sqlite3.`, `.cockroach.`: canonical names); absent means every database. Only PostgreSQL's
+   * files and the files for every database are checked as PostgreSQL.
+   */
+  dialect?: string;
+  /** popx `.autocommit.`: the tool runs the file outside a transaction. */
+  autocommit?: boolean;
   title: string;
   /** `up` for a single-file migration (it holds the up section, maybe a down section too). */
   direction: Direction;
@@ -83,7 +98,16 @@ export interface NewMigration {
   down: string;
 }
 
-export type ConventionId = 'golang-migrate' | 'goose' | 'dbmate' | 'sql-migrate' | 'flyway' | 'folder-per-migration';
+export type ConventionId = 'golang-migrate' | 'goose' | 'dbmate' | 'sql-migrate' | 'flyway' | 'folder-per-migration' | 'pop' | 'popx' | 'unrecognised';
+
+/**
+ * How a folder's convention was chosen: named in `.migration-guard.json` (`configured`), recognised
+ * from its files (`detected`), golang-migrate for a folder without any `.sql` file yet (`assumed`),
+ * or none: the folder holds `.sql` files that no supported tool would run as they are named
+ * (`unknown`). In an `unknown` folder the file rules that belong to a tool (pairing, versions, file
+ * names, the tool's transaction) stay silent.
+ */
+export type ConventionState = 'configured' | 'detected' | 'assumed' | 'unknown';
 
 export interface Convention {
   id: ConventionId;
@@ -96,8 +120,23 @@ export interface Convention {
   nested?: boolean;
   /** Whether two migrations may not share a version (sql-migrate keys migrations by file name). */
   uniqueVersions: boolean;
-  /** What rolling back a migration without a down does: nothing but record the version, or fail. */
-  rollbackWithoutDown: 'no-op' | 'error';
+  /**
+   * What rolling back a migration without a down does: nothing but record the version, or fail;
+   * `unknown` when the tool is not one Migration Guard knows (messages then claim nothing about it).
+   */
+  rollbackWithoutDown: 'no-op' | 'error' | 'unknown';
+  /** popx refuses to load a folder in which an up migration has no down. */
+  requiresDown?: boolean;
+  /**
+   * What two migrations of one version do: the tool refuses to load the directory (`refuse`, the
+   * default), or applies one and fails on the other, whose version is already recorded (`fail`).
+   */
+  duplicateVersions?: 'refuse' | 'fail';
+  /**
+   * True for the stand-in of a folder whose tool is not recognised (see ConventionState): rules
+   * that judge names, pairs, versions or the tool's transaction say nothing there.
+   */
+  unknownTool?: boolean;
   /** Parses a file path; undefined when the convention does not recognise it as a migration. */
   parse(path: string): MigrationFile | undefined;
   /** The migrations directory a file path belongs to (the folder's parent for folder-per-migration). */
@@ -113,6 +152,11 @@ export interface Convention {
    * conventions (the down is a section of the same file).
    */
   counterpartPath(file: MigrationFile): string;
+  /**
+   * The counterpart a directory really holds, when it can be another name than `counterpartPath`
+   * (pop: a `.postgres.up.sql` whose down is for every database, `.down.sql`).
+   */
+  counterpartIn?(file: MigrationFile, directory: { downs(m: MigrationFile): MigrationFile[]; ups(m: MigrationFile): MigrationFile[] }): string | undefined;
   /** The counterpart as messages name it: a file name in backticks, or "a `-- +goose Down` section". */
   describeCounterpart(file: MigrationFile, direction: Direction): string;
   /** File names (relative to the directory) for a new migration pair; `up === down` for single-file. */
@@ -154,7 +198,10 @@ export function versionPartsOf(m: MigrationFile): bigint[] {
   return m.versionParts ?? [m.versionNumber];
 }
 
-/** Compares two versions part by part; missing trailing parts count as 0 (`1` = `1.0`). */
+/**
+ * Compares two versions part by part; missing trailing parts count as 0 (`1` = `1.0`); equal
+ * numbers with different `versionKey`s compare as their keys.
+ */
 export function compareVersions(a: MigrationFile, b: MigrationFile): number {
   const pa = versionPartsOf(a);
   const pb = versionPartsOf(b);
@@ -163,9 +210,51 @@ export function compareVersions(a: MigrationFile, b: MigrationFile): number {
     const y = pb[i] ?? 0n;
     if (x !== y) return x < y ? -1 : 1;
   }
+  const ka = a.versionKey;
+  const kb = b.versionKey;
+  if (ka !== kb && ka !== undefined && kb !== undefined) return ka < kb ? -1 : 1;
   return 0;
+}
+
+/**
+ * A string that is equal for two files exactly when `sameVersion` says so: every part of the
+ * version without trailing zeros (`1.2` for Flyway's `1.2.0`), and the version key when there is one.
+ */
+export function versionIdentity(m: MigrationFile): string {
+  const parts = [...versionPartsOf(m)];
+  while (parts.length > 1 && parts[parts.length - 1] === 0n) parts.pop();
+  return m.versionKey !== undefined ? `${parts.join('.')}\0${m.versionKey}` : parts.join('.');
 }
 
 export function sameVersion(a: MigrationFile, b: MigrationFile): boolean {
   return compareVersions(a, b) === 0;
+}
+
+/**
+ * A version as written in `.migration-guard.json` (`"baseline"`) or on the command line, as the
+ * parts `compareVersions` compares: `000042` → [42], `20240101120000` → [20240101120000], diesel's
+ * `2024-01-01-120000` → its digits, Flyway's `1.2.3` (or `1_2_3`) → [1, 2, 3]. Undefined when it is
+ * not a version.
+ */
+export function parseVersion(text: string): bigint[] | undefined {
+  const v = text.trim();
+  if (/^[0-9]{4}-[0-9]{2}-[0-9]{2}-[0-9]{6}$/.test(v)) return [BigInt(v.replace(/-/g, ''))];
+  if (/^[0-9]+(?:[._][0-9]+)*$/.test(v)) return v.split(/[._]/).map((p) => BigInt(p));
+  return undefined;
+}
+
+/**
+ * Whether a migration is at or below a baseline version: history already applied everywhere, which
+ * feeds the schema model but is not judged statement by statement. Only the version's numeric parts
+ * count (migrations of one number told apart by their key are all at a baseline of that number).
+ */
+export function atOrBelowBaseline(m: MigrationFile, baseline: readonly bigint[] | undefined): boolean {
+  if (!baseline) return false;
+  const parts = versionPartsOf(m);
+  for (let i = 0; i < Math.max(parts.length, baseline.length); i++) {
+    const x = parts[i] ?? 0n;
+    const y = baseline[i] ?? 0n;
+    if (x !== y) return x < y;
+  }
+  return true;
 }

@@ -4,8 +4,9 @@
  */
 import * as path from 'node:path';
 import { memoized, type FileHost } from '../host';
-import { compareVersions, sameVersion, type Convention, type InvalidName, type MigrationFile, type VersionScheme } from './convention';
+import { compareVersions, sameVersion, versionIdentity, type Convention, type InvalidName, type MigrationFile, type VersionScheme } from './convention';
 import { golangMigrate } from './golang-migrate';
+import { forPostgres } from './pop';
 
 export interface MigrationDirectory {
   dir: string;
@@ -14,6 +15,12 @@ export interface MigrationDirectory {
   migrations: MigrationFile[];
   /** `.sql` files the tool would skip. */
   invalid: InvalidName[];
+  /**
+   * Migrations the tool never runs on PostgreSQL, by absolute path, with the reason: files of
+   * another database (pop `.mysql.`), and files for every database where PostgreSQL has its own for
+   * that version. They are not in `migrations` and are not checked as PostgreSQL.
+   */
+  notPostgres: ReadonlyMap<string, string>;
   /** Whether this looks like a migrations directory at all. */
   isMigrationDirectory: boolean;
   /**
@@ -24,6 +31,12 @@ export interface MigrationDirectory {
   ups(version: bigint | MigrationFile): MigrationFile[];
   downs(version: bigint | MigrationFile): MigrationFile[];
   scheme: VersionScheme;
+  /**
+   * The highest number any `.sql` file (or migration folder) of the directory starts with, whether
+   * the convention accepts its name or not, and that name: a new migration never reuses or undercuts
+   * it. 0 and undefined when no name starts with digits.
+   */
+  highestPrefix: { number: bigint; name: string | undefined };
 }
 
 /**
@@ -43,37 +56,67 @@ function readDirectoryNow(dir: string, host: FileHost, convention: Convention): 
   if (convention.nested && host.listDirs) {
     for (const sub of host.listDirs(dir)) for (const name of host.readDir(path.join(dir, sub))) names.push(`${sub}/${name}`);
   }
-  const migrations: MigrationFile[] = [];
+  const parsed: MigrationFile[] = [];
+  const highestPrefix: MigrationDirectory['highestPrefix'] = { number: 0n, name: undefined };
   for (const name of names) {
     const file = convention.parse(path.join(dir, name));
-    if (file) migrations.push(file);
+    if (file) parsed.push(file);
+    const lead = /^([0-9]+(?:-[0-9]+)*)/.exec(name);
+    if (lead && (/\.sql$/i.test(name) || name.includes('/'))) {
+      const n = BigInt(lead[1]!.replace(/-/g, ''));
+      if (n > highestPrefix.number) {
+        highestPrefix.number = n;
+        highestPrefix.name = name.includes('/') ? name.slice(0, name.indexOf('/')) : name;
+      }
+    }
   }
+  // Files of another database, and files for every database that PostgreSQL's own file replaces.
+  const notPostgres = new Map<string, string>();
+  const own = new Set(parsed.filter((m) => m.dialect === 'postgres').map((m) => `${m.direction}\0${versionIdentity(m)}`));
+  const migrations = parsed.filter((m) => {
+    if (!forPostgres(m.dialect)) {
+      notPostgres.set(path.resolve(m.path), `it is ${convention.displayName}'s migration for ${m.dialect}, not PostgreSQL`);
+      return false;
+    }
+    if (m.dialect === undefined && own.has(`${m.direction}\0${versionIdentity(m)}`)) {
+      notPostgres.set(path.resolve(m.path), `on PostgreSQL, ${convention.displayName} runs the version's \`.postgres.\` file instead`);
+      return false;
+    }
+    return true;
+  });
   migrations.sort(compareMigrations);
-  const isMigrationDirectory = migrations.length > 0 || MIGRATION_DIR_NAME.test(path.basename(dir));
-  // Migrations by version number (and direction), found by lookup: rules ask for every file.
+  const isMigrationDirectory = migrations.length > 0 || notPostgres.size > 0 || MIGRATION_DIR_NAME.test(path.basename(dir));
+  // Migrations by version (every part, and the key) and direction, found by lookup: rules ask for
+  // every file. By number too, for callers that only have one (verify).
   const index = new Map<string, MigrationFile[]>();
-  for (const m of migrations) {
-    const key = `${m.direction}\0${m.versionNumber}`;
-    const list = index.get(key);
+  const byNumber = new Map<string, MigrationFile[]>();
+  const push = (map: Map<string, MigrationFile[]>, key: string, m: MigrationFile): void => {
+    const list = map.get(key);
     if (list) list.push(m);
-    else index.set(key, [m]);
+    else map.set(key, [m]);
+  };
+  for (const m of migrations) {
+    push(index, `${m.direction}\0${versionIdentity(m)}`, m);
+    push(byNumber, `${m.direction}\0${m.versionNumber}`, m);
   }
   const byVersion = (v: bigint | MigrationFile, d: 'up' | 'down'): MigrationFile[] => {
-    const candidates = index.get(`${d}\0${typeof v === 'bigint' ? v : v.versionNumber}`) ?? [];
-    return typeof v === 'bigint' ? candidates : candidates.filter((m) => sameVersion(m, v));
+    if (typeof v === 'bigint') return byNumber.get(`${d}\0${v}`) ?? [];
+    return (index.get(`${d}\0${versionIdentity(v)}`) ?? []).filter((m) => sameVersion(m, v));
   };
   const directory: MigrationDirectory = {
     dir,
     convention,
     migrations,
     invalid: [],
+    notPostgres,
     isMigrationDirectory,
     ups: (v) => byVersion(v, 'up'),
     downs: (v) => byVersion(v, 'down'),
     scheme: detectScheme(migrations, convention),
+    highestPrefix,
   };
   if (isMigrationDirectory) {
-    const known = new Set(migrations.map((m) => m.fileName));
+    const known = new Set(parsed.map((m) => m.fileName));
     for (const name of names) {
       if (known.has(name)) continue;
       const bad = diagnoseFileName(directory, name);
@@ -158,10 +201,40 @@ function parseTimestamp(version: string): Date | undefined {
 /**
  * The next version in a directory's scheme. A sequence keeps the directory's zero-padded width;
  * a timestamp comes from `now` (UTC, as golang-migrate's `create -format 20060102150405` writes it)
- * and is never at or before the last version (then it is the last one plus a second).
+ * and is never at or before the last version (then it is the last one plus a second). The last
+ * version is the highest number any file name of the directory starts with, accepted by the
+ * convention or not (`0157.up.sql` counts in a golang-migrate folder): a new migration never
+ * reuses or undercuts a version.
  */
 export function nextVersion(directory: MigrationDirectory, now: Date = new Date()): string {
-  const last = directory.migrations.reduce<bigint>((max, m) => (m.versionNumber > max ? m.versionNumber : max), 0n);
+  const planned = planNextVersion(directory, now);
+  return planned.ok ? planned.version : planned.fallback;
+}
+
+/**
+ * The next version, or why there is none to give: a timestamp folder whose highest name starts
+ * with a number above any timestamp (`20150101000001000000_x.sql`, 20 digits) has no next
+ * timestamp that sorts after it.
+ */
+export function planNextVersion(directory: MigrationDirectory, now: Date = new Date()): { ok: true; version: string } | { ok: false; message: string; fallback: string } {
+  const version = nextVersionNow(directory, now);
+  const digits = BigInt(version.replace(/[^0-9]/g, '') || '0');
+  const prefix = directory.highestPrefix ?? { number: 0n, name: undefined };
+  if (directory.scheme.kind === 'timestamp' && !/[._]/.test(version) && digits <= prefix.number) {
+    return {
+      ok: false,
+      fallback: version,
+      message: `${prefix.name ?? 'a file'} starts with ${prefix.number}, above any ${directory.scheme.dashed ? 'YYYY-MM-DD-HHMMSS' : 'YYYYMMDDhhmmss'} timestamp: a new migration's version would sort before it. Name the migration by hand.`,
+    };
+  }
+  return { ok: true, version };
+}
+
+function nextVersionNow(directory: MigrationDirectory, now: Date): string {
+  const parsed = directory.migrations.reduce<bigint>((max, m) => (m.versionNumber > max ? m.versionNumber : max), 0n);
+  const prefix = directory.highestPrefix?.number ?? 0n;
+  // A timestamp folder ignores prefixes no timestamp could follow (reported by planNextVersion).
+  const last = directory.scheme.kind === 'timestamp' && prefix > 99991231235959n ? parsed : parsed > prefix ? parsed : prefix;
   const scheme = directory.scheme;
   if (scheme.kind === 'timestamp') {
     const dashed = scheme.dashed === true;
@@ -172,7 +245,7 @@ export function nextVersion(directory: MigrationDirectory, now: Date = new Date(
   }
   // Dotted versions (Flyway `1.2.3`, `1_2`): the last part of the highest version goes up by one.
   const highest = directory.migrations.reduce<MigrationFile | undefined>((max, m) => (!max || compareVersions(m, max) > 0 ? m : max), undefined);
-  if (highest?.versionParts && highest.versionParts.length > 1) {
+  if (highest?.versionParts && highest.versionParts.length > 1 && highest.versionNumber >= last) {
     return highest.version.replace(/([0-9]+)$/, (n) => (BigInt(n) + 1n).toString().padStart(n.length, '0'));
   }
   return (last + 1n).toString().padStart(scheme.width, '0');

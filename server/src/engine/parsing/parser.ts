@@ -9,6 +9,7 @@ import * as pg from 'libpg-query';
 import type { Node } from '@pgsql/types';
 import { ByteOffsetMap, LineIndex, codePointToOffset, type Span } from '../text';
 import { lex, tokenize, type Comment } from './lexer';
+import { maskTemplates, overlapsAction, type TemplateAction } from './templates';
 
 export type { Node } from '@pgsql/types';
 export type { Comment } from './lexer';
@@ -29,6 +30,11 @@ export interface Statement {
   error?: SyntaxError;
   /** Converts a node `location` of this statement's AST to a UTF-16 offset in the file. */
   offsetOf(location: number | undefined): number;
+  /**
+   * The statement holds template actions (`{{ ... }}`, see templates.ts): its AST is that of the
+   * masked text; when it is undefined, the statement is "templated, not checked" (no `error`).
+   */
+  templated?: boolean;
 }
 
 export interface ParsedFile {
@@ -37,6 +43,8 @@ export interface ParsedFile {
   comments: Comment[];
   errors: SyntaxError[];
   lines: LineIndex;
+  /** The file's template actions, when it is a template (Go text/template, as pop renders files). */
+  templates?: TemplateAction[];
 }
 
 let loaded: Promise<void> | undefined;
@@ -112,25 +120,47 @@ export class StatementMemo {
  */
 export function parseSql(text: string, memo?: StatementMemo): ParsedFile {
   ensureLoaded();
+  const template = maskTemplates(text);
+  if (!template) return parseSource(text, text, memo);
+  // Parse the masked text; statements, comments and spans keep the template's own text.
+  const parsed = parseSource(template.masked, text, memo);
+  parsed.templates = template.actions;
+  const unchecked = new Set<SyntaxError>();
+  for (const st of parsed.statements) {
+    if (!overlapsAction(template.actions, st.span)) continue;
+    st.templated = true;
+    if (st.error) {
+      unchecked.add(st.error);
+      delete st.error;
+    }
+  }
+  if (unchecked.size > 0) parsed.errors = parsed.errors.filter((e) => !unchecked.has(e));
+  return parsed;
+}
+
+/** Parses `source` (the text, or a template's masked text) as the file whose text is `text`. */
+function parseSource(source: string, text: string, memo?: StatementMemo): ParsedFile {
   const lines = new LineIndex(text);
-  const lexed = lex(text);
+  const lexed = lex(source);
   const statements: Statement[] = [];
   const errors: SyntaxError[] = [];
-  const result: ParsedFile = { text, statements, comments: lexed.comments, errors, lines };
+  const comments = source === text ? lexed.comments : lexed.comments.map((c) => ({ ...c, body: text.slice(c.span.start + 2, c.kind === 'line' ? c.span.end : Math.max(c.span.start + 2, c.span.end - 2)) }));
+  const result: ParsedFile = { text, statements, comments, errors, lines };
   if (lexed.statements.length === 0 && lexed.unterminated === undefined) return result;
-  // What PostgreSQL's parser gets: the same text, long comments blanked (see parserInput).
-  const source = parserInput(text, lexed.comments);
+  // What PostgreSQL's parser gets: the (masked) text, long comments blanked (see parserInput); the
+  // memo is keyed by the masked text.
+  const input = parserInput(source, lexed.comments);
   // With a memo: statement by statement when most statements are known (a keystroke), else the whole
   // file in one call (a file opened), whose statements then go into the memo.
   let known = 0;
-  if (memo) for (const span of lexed.statements) if (memo.has(text.slice(span.start, span.end))) known++;
+  if (memo) for (const span of lexed.statements) if (memo.has(source.slice(span.start, span.end))) known++;
   const byStatement = memo !== undefined && known * 2 >= lexed.statements.length;
-  if (memo && byStatement && lexed.unterminated === undefined && parseByStatement(text, source, lexed.statements, memo, statements)) return result;
+  if (memo && byStatement && lexed.unterminated === undefined && parseByStatement(source, input, text, lexed.statements, memo, statements)) return result;
 
   // Fast path: the whole file parses. Spans come from the parser, cut to their significant text.
-  const whole = tryParse(source);
+  const whole = tryParse(input, text);
   if (whole.ok) {
-    const fileMap = new ByteOffsetMap(text);
+    const fileMap = new ByteOffsetMap(source);
     const offsetOf = (loc: number | undefined): number => fileMap.toOffset(loc ?? 0);
     const raws = whole.result.stmts ?? [];
     // The lexer's statements are the parser's, cut to their significant text, when they line up
@@ -138,26 +168,27 @@ export function parseSql(text: string, memo?: StatementMemo): ParsedFile {
     const aligned = lexed.statements.length === raws.length;
     raws.forEach((raw, index) => {
       const start = fileMap.toOffset(raw.stmt_location ?? 0);
-      const end = raw.stmt_len ? fileMap.toOffset((raw.stmt_location ?? 0) + raw.stmt_len) : text.length;
+      const end = raw.stmt_len ? fileMap.toOffset((raw.stmt_location ?? 0) + raw.stmt_len) : source.length;
       const mine = aligned ? lexed.statements[index]! : undefined;
       let span: Span;
       if (mine && mine.start >= start && mine.end <= end) span = mine;
       else {
-        const inner = lex(text, start, end).statements;
+        const inner = lex(source, start, end).statements;
         span = inner.length > 0 ? { start: inner[0]!.start, end: inner[inner.length - 1]!.end } : { start, end };
       }
       statements.push({ index, span, text: text.slice(span.start, span.end), ast: raw.stmt, offsetOf });
     });
-    if (memo && aligned) remember(text, statements, memo);
+    if (memo && aligned) remember(source, statements, memo);
     return result;
   }
 
   // Slow path: parse statement by statement so that one bad statement hides nothing after it.
   lexed.statements.forEach((span, index) => {
     const stmtText = text.slice(span.start, span.end);
-    const map = new ByteOffsetMap(stmtText);
+    const stmtSource = source.slice(span.start, span.end);
+    const map = new ByteOffsetMap(stmtSource);
     const offsetOf = (loc: number | undefined): number => span.start + map.toOffset(loc ?? 0);
-    const known = memo?.get(stmtText);
+    const known = memo?.get(stmtSource);
     if (known && 'ast' in known) {
       const base = known.base ?? 0;
       statements.push({ index, span, text: stmtText, ast: known.ast, offsetOf: (loc) => span.start + map.toOffset((loc ?? 0) - base) });
@@ -165,18 +196,18 @@ export function parseSql(text: string, memo?: StatementMemo): ParsedFile {
     }
     // Parse through the terminating `;` when there is one, so that an error at it is reported
     // as PostgreSQL reports it for the whole file (`at or near ";"`, not `at end of input`).
-    const next = lexed.statements[index + 1]?.start ?? text.length;
-    const semi = tokenize(text, span.end, next)[0];
+    const next = lexed.statements[index + 1]?.start ?? source.length;
+    const semi = tokenize(source, span.end, next)[0];
     const limit = semi?.value === ';' ? semi.end : span.end;
-    const parsed = tryParse(source.slice(span.start, limit), text.slice(span.start, limit));
+    const parsed = tryParse(input.slice(span.start, limit), text.slice(span.start, limit));
     if (parsed.ok) {
       const raws = parsed.result.stmts ?? [];
       statements.push({ index, span, text: stmtText, ast: raws[0]?.stmt, offsetOf });
-      if (memo && raws.length <= 1) memo.set(stmtText, { ast: raws[0]?.stmt });
+      if (memo && raws.length <= 1) memo.set(stmtSource, { ast: raws[0]?.stmt });
       return;
     }
-    const at = span.start + codePointToOffset(text.slice(span.start, limit), parsed.cursor);
-    const error: SyntaxError = { message: parsed.message, span: tokenSpanAt(text, at, limit) };
+    const at = span.start + codePointToOffset(source.slice(span.start, limit), parsed.cursor);
+    const error: SyntaxError = { message: parsed.message, span: tokenSpanAt(source, at, limit) };
     errors.push(error);
     statements.push({ index, span, text: stmtText, ast: undefined, error, offsetOf });
   });
@@ -184,9 +215,9 @@ export function parseSql(text: string, memo?: StatementMemo): ParsedFile {
   // which rejects the file; no statement's own parse sees it.
   const open = lexed.unterminated;
   if (open !== undefined && !lexed.statements.some((s) => open >= s.start && open < s.end)) {
-    const tail = tryParse(source.slice(open), text.slice(open));
+    const tail = tryParse(input.slice(open), text.slice(open));
     const message = tail.ok ? 'unterminated /* comment' : tail.message;
-    errors.push({ message, span: { start: open, end: text.length } });
+    errors.push({ message, span: { start: open, end: source.length } });
   }
   return result;
 }
@@ -196,13 +227,13 @@ export function parseSql(text: string, memo?: StatementMemo): ParsedFile {
  * one PostgreSQL makes. On any failure nothing is kept (`out` is emptied) and the caller parses as
  * without a memo (the whole file first), so a split this lexer gets wrong can never invent an error.
  */
-function parseByStatement(text: string, source: string, spans: readonly Span[], memo: StatementMemo, out: Statement[]): boolean {
+function parseByStatement(source: string, input: string, text: string, spans: readonly Span[], memo: StatementMemo, out: Statement[]): boolean {
   for (let index = 0; index < spans.length; index++) {
     const span = spans[index]!;
-    const sql = text.slice(span.start, span.end);
+    const sql = source.slice(span.start, span.end);
     let parsed = memo.get(sql);
     if (!parsed) {
-      const r = tryParse(source.slice(span.start, span.end), sql);
+      const r = tryParse(input.slice(span.start, span.end), text.slice(span.start, span.end));
       parsed = r.ok ? { ast: r.result.stmts?.[0]?.stmt } : { error: { message: r.message, cursor: r.cursor } };
       if (r.ok && (r.result.stmts?.length ?? 0) > 1) parsed = { error: { message: 'more than one statement', cursor: 0 } };
       memo.set(sql, parsed);
@@ -214,19 +245,20 @@ function parseByStatement(text: string, source: string, spans: readonly Span[], 
     let map: ByteOffsetMap | undefined;
     const base = parsed.base ?? 0;
     const offsetOf = (loc: number | undefined): number => span.start + (map ??= new ByteOffsetMap(sql)).toOffset((loc ?? 0) - base);
-    out.push({ index, span, text: sql, ast: parsed.ast, offsetOf });
+    out.push({ index, span, text: source === text ? sql : text.slice(span.start, span.end), ast: parsed.ast, offsetOf });
   }
   return true;
 }
 
-/** The statements of a whole-file parse into the memo, each with its byte offset in the file. */
-function remember(text: string, statements: readonly Statement[], memo: StatementMemo): void {
+/** The statements of a whole-file parse into the memo (keyed by the parsed text), each with its byte offset in the file. */
+function remember(source: string, statements: readonly Statement[], memo: StatementMemo): void {
   let at = 0;
   let bytes = 0;
   for (const s of statements) {
-    bytes += Buffer.byteLength(text.slice(at, s.span.start), 'utf8');
+    bytes += Buffer.byteLength(source.slice(at, s.span.start), 'utf8');
     at = s.span.start;
-    if (!memo.has(s.text)) memo.set(s.text, { ast: s.ast, base: bytes });
+    const key = source.slice(s.span.start, s.span.end);
+    if (!memo.has(key)) memo.set(key, { ast: s.ast, base: bytes });
   }
 }
 

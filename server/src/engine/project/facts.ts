@@ -28,6 +28,8 @@ export interface FileFacts {
   upParses(): ParsedFile[];
   /** Whether a file of this name (relative to the directory) exists. */
   exists(fileName: string): boolean;
+  /** The current text of a file of the directory (relative name), undefined when it does not exist. */
+  textOf(fileName: string): string | undefined;
 }
 
 /** A value an analysis used, and how to get it again. */
@@ -52,7 +54,13 @@ export class WorkspaceFileFacts implements FileFacts {
     private readonly parsed: ParsedFile,
     private readonly migration: MigrationFile | undefined,
     private readonly local = false,
+    /** Texts that count instead of the workspace's (a probe of SQL not written yet: analyze.ts). */
+    private readonly texts?: ReadonlyMap<string, string>,
   ) {}
+
+  private text(filePath: string): string | undefined {
+    return this.texts?.get(filePath) ?? this.folder.text(filePath);
+  }
 
   private use<T>(get: () => T): T {
     const value = get();
@@ -104,10 +112,12 @@ export class WorkspaceFileFacts implements FileFacts {
   upParses(): ParsedFile[] {
     const m = this.migration;
     if (!m || m.direction !== 'down' || this.folder.convention.layout === 'single') return [];
-    const ups = this.use(() => this.folder.directory().ups(m));
+    // The directory reading is the dependency (the same object while the listing is): `ups()` filters
+    // into a new array on every call, which would never compare equal and never keep the analysis.
+    const ups = this.use(() => this.folder.directory()).ups(m);
     const out: ParsedFile[] = [];
     for (const up of ups) {
-      const text = this.use(() => this.folder.text(up.path));
+      const text = this.use(() => this.text(up.path));
       if (text !== undefined) out.push(this.folder.parse(up.path, 'file', text));
     }
     return out;
@@ -116,5 +126,10 @@ export class WorkspaceFileFacts implements FileFacts {
   exists(fileName: string): boolean {
     const dir = this.folder.dir;
     return this.use(() => this.folder.workspace.host.exists(`${dir}/${fileName}`));
+  }
+
+  textOf(fileName: string): string | undefined {
+    const file = `${this.folder.dir}/${fileName}`;
+    return this.use(() => this.text(file));
   }
 }

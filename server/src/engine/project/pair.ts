@@ -91,7 +91,7 @@ export function migrationPair(source: PairSource, filePath: string): MigrationPa
       down: { path: filePath, text: down.span ? text : undefined, parsed: source.parse(filePath, 'down', down.text), span: down.span },
     };
   }
-  const otherPath = convention.counterpartPath(file);
+  const otherPath = convention.counterpartIn?.(file, directory) ?? convention.counterpartPath(file);
   const otherText = source.text(otherPath);
   const self: PairSide = { path: filePath, text, parsed: source.parse(filePath, 'file', text), span: { start: 0, end: text.length } };
   const other: PairSide = { path: otherPath, text: otherText, parsed: source.parse(otherPath, 'file', otherText ?? ''), span: otherText === undefined ? undefined : { start: 0, end: otherText.length } };

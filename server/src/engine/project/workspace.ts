@@ -15,9 +15,8 @@
 import * as path from 'node:path';
 import type { FileHost } from '../host';
 import type { Convention, MigrationFile } from '../migrations/convention';
-import { detectConvention } from '../migrations/detect';
+import { chooseConvention, type ConventionChoice } from '../migrations/detect';
 import { readMigrationDirectory, type MigrationDirectory } from '../migrations/directory';
-import { golangMigrate } from '../migrations/golang-migrate';
 import { parseSql, StatementMemo, type ParsedFile } from '../parsing/parser';
 import type { SchemaModel } from '../schema/model';
 import type { ResolvedSchema } from '../inverse/index';
@@ -104,9 +103,17 @@ export class Workspace {
     return parsed;
   }
 
-  /** The convention of a file: the configured one, else the one its directory follows, else golang-migrate. */
+  /**
+   * The convention of a file: the configured one, else the one its directory follows, else
+   * golang-migrate (a folder without `.sql` files yet) or the unknown tool (see ConventionState).
+   */
   conventionOf(filePath: string, configured?: Convention): Convention {
-    return configured ?? detectConvention(path.dirname(path.resolve(filePath)), this.host) ?? golangMigrate;
+    return this.conventionChoice(filePath, configured).convention;
+  }
+
+  /** The convention of a file and how it was chosen (configured, detected, assumed, unknown). */
+  conventionChoice(filePath: string, configured?: Convention): ConventionChoice {
+    return chooseConvention(filePath, this.host, configured);
   }
 
   /** The folder (migrations directory) of a file under a convention. */

@@ -204,6 +204,7 @@ export function reviewMigration(input: ReviewInput): MigrationReview | undefined
   const down: DownReview = { status, files: downFiles, problems, rollbackLoses: downStatements.flatMap((s) => s.dataLoss) };
   if ((status === 'missing' || status === 'empty') && ups[0]) {
     const upPath = ups[0].analysis.filePath;
+    const { rules, postgresVersion } = input.optionsFor(upPath);
     const plan = planDown({
       upPath,
       upText: ups[0].analysis.parsed.text,
@@ -211,6 +212,7 @@ export function reviewMigration(input: ReviewInput): MigrationReview | undefined
       convention,
       force: true,
       useSchema: true,
+      options: { ...(rules ? { rules } : {}), ...(postgresVersion !== undefined ? { postgresVersion } : {}) },
       ...(input.workspace ? { workspace: input.workspace } : {}),
     });
     if (plan.ok) {
@@ -238,7 +240,7 @@ export function reviewVerifyFrom(r: VerifyResult): ReviewVerify {
     status: r.status,
     ok: r.ok,
     summary: r.summary,
-    details: r.findings.filter((f) => f.severity === 'error' || f.severity === 'warning').map((f) => f.message),
+    details: [...(r.fixtureFailure ? [r.fixtureFailure.message] : []), ...r.findings.map((f) => `${f.ruleId}: ${f.message}`)],
   };
 }
 

@@ -14,6 +14,7 @@ import type { ParsedFile, Statement } from '../parsing/parser';
 import { makeObjectName, type SchemaModel } from '../schema';
 import { nameAddition } from '../schema/names';
 import { eolOf, type Span } from '../text';
+import { DATA_FLOWS, tableFlow, type TableFlow } from './flow';
 import type { RuleContext, TextEdit } from './types';
 
 /** `schema.name`, unqualified names in `public` (the usual search_path). */
@@ -68,6 +69,14 @@ export function fileObjects(parsed: ParsedFile): FileObjects {
 export function isNewTable(parsed: ParsedFile, stmt: Statement, rel: RangeVar | undefined): boolean {
   const at = fileObjects(parsed).tables.get(relKey(rel));
   return at !== undefined && at < stmt.index;
+}
+
+/**
+ * Whether a table is no lock or data risk at a statement: created earlier in the file, or what
+ * `tableFlow` says (temporary, emptied earlier in the transaction, dropped later; `allow` narrows it).
+ */
+export function isQuietTable(ctx: RuleContext, stmt: Statement, rel: RangeVar | undefined, allow: readonly TableFlow[] = DATA_FLOWS): boolean {
+  return isNewTable(ctx.parsed, stmt, rel) || tableFlow(ctx, stmt, rel, allow) !== undefined;
 }
 
 /** Whether a statement earlier in the same file created this index. */
@@ -482,13 +491,16 @@ export interface ExistingTableCommand {
   located: boolean;
 }
 
-/** Every `ALTER TABLE` subcommand on a table that existed before the file (the lock rules' common walk). */
-export function forEachExistingTableCommand(ctx: RuleContext, visit: (c: ExistingTableCommand) => void): void {
+/**
+ * Every `ALTER TABLE` subcommand on a table that existed before the file and is a risk at that point
+ * (the lock rules' common walk; see `isQuietTable` for what is skipped, `allow` for which reasons count).
+ */
+export function forEachExistingTableCommand(ctx: RuleContext, visit: (c: ExistingTableCommand) => void, allow: readonly TableFlow[] = DATA_FLOWS): void {
   for (const stmt of ctx.parsed.statements) {
     const ast = stmt.ast;
     if (!ast || !('AlterTableStmt' in ast)) continue;
     const alter = ast.AlterTableStmt;
-    if (alter.objtype !== 'OBJECT_TABLE' || isNewTable(ctx.parsed, stmt, alter.relation)) continue;
+    if (alter.objtype !== 'OBJECT_TABLE' || isQuietTable(ctx, stmt, alter.relation, allow)) continue;
     const spans = alterTableCommandSpans(stmt, alter);
     const table = relationName(alter.relation);
     (alter.cmds ?? []).forEach((node, i) => {

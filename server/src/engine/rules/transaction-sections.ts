@@ -26,8 +26,9 @@ export interface StatementSection {
   annotated: boolean;
 }
 
-const EXPLICIT_WHEN_TRANSACTIONAL = new Set(['goose', 'sql-migrate', 'dbmate', 'folder-per-migration']);
-const ONE_QUERY_WHEN_NOT = new Set(['dbmate', 'folder-per-migration']);
+const EXPLICIT_WHEN_TRANSACTIONAL = new Set(['goose', 'sql-migrate', 'dbmate', 'folder-per-migration', 'pop', 'popx']);
+/** Outside a transaction, the section is still sent as one query (popx `.autocommit.`: one Exec). */
+const ONE_QUERY_WHEN_NOT = new Set(['dbmate', 'folder-per-migration', 'popx']);
 
 export function transactionMode(conventionId: string, transactional: boolean): TransactionMode {
   if (transactional) return EXPLICIT_WHEN_TRANSACTIONAL.has(conventionId) ? 'explicit' : 'implicit';
@@ -61,6 +62,8 @@ export function noTransactionRemedy(conventionId: string, direction: Direction |
       return `Put it in a migration of its own whose section reads \`-- migrate:${direction ?? 'up'} transaction:false\`.`;
     case 'sql-migrate':
       return `Put it in a migration of its own whose section reads \`-- +migrate ${direction === 'down' ? 'Down' : 'Up'} notransaction\`.`;
+    case 'popx':
+      return 'Put it in a migration of its own named `….autocommit.up.sql` (and `….autocommit.down.sql`), which popx runs outside a transaction.';
     default:
       return 'Put it in a migration of its own that the tool runs without a transaction.';
   }

@@ -48,12 +48,17 @@ export interface Fix {
  *   with this index to its down migration, where the reverse order puts it.
  * - `validateInNewMigration`: `planValidateInNewMigration` (migrations/new-migration.ts) adds the
  *   constraints of the statement with this index NOT VALID and validates them in the next migration.
+ * - `renameFile`: renames the file `from` to `to` (absolute paths; `statementIndex` is -1), as the
+ *   finding's message says (a misnamed migration file, a misnamed down).
  */
 export interface FindingAction {
-  kind: 'moveToOwnMigration' | 'addInverse' | 'validateInNewMigration';
+  kind: 'moveToOwnMigration' | 'addInverse' | 'validateInNewMigration' | 'renameFile';
   statementIndex: number;
   /** The code action's title. */
   title: string;
+  /** `renameFile`: the file to rename and its new path. */
+  from?: string;
+  to?: string;
 }
 
 export interface Report {
@@ -90,6 +95,11 @@ export interface RuleContext {
   facts: FileFacts;
   /** The PostgreSQL major version the migrations run on (setting `postgresVersion`, default 14). */
   postgresVersion: number;
+  /**
+   * The baseline's version parts (`"baseline"` of `.migration-guard.json`, `--baseline`): migrations
+   * at or below it are applied history (see `atOrBelowBaseline`); undefined without a baseline.
+   */
+  baseline?: readonly bigint[];
   report(report: Report): void;
 }
 

@@ -96,6 +96,13 @@ function collect(parsed: ParsedFile): UpObjects {
     if ('CreateStmt' in ast) out.tables.add(tableKey(ast.CreateStmt.relation));
     else if ('CreateTableAsStmt' in ast) out.tables.add(tableKey(ast.CreateTableAsStmt.into?.rel));
     else if ('CreateSchemaStmt' in ast && ast.CreateSchemaStmt.schemaname) out.schemas.add(ast.CreateSchemaStmt.schemaname);
+    // Rename and recreate (`ALTER TABLE t RENAME TO t_old; CREATE TABLE t ...`): the backup copy
+    // `t_old` exists because of the up. (A plain rename creates nothing: its down renames back.)
+    else if ('RenameStmt' in ast && ast.RenameStmt.renameType === 'OBJECT_TABLE' && ast.RenameStmt.newname && ast.RenameStmt.relation?.relname) {
+      const from = ast.RenameStmt.relation.relname;
+      const recreated = parsed.statements.some((s) => s.index > stmt.index && s.ast && 'CreateStmt' in s.ast && s.ast.CreateStmt.relation?.relname === from);
+      if (recreated) out.tables.add(ast.RenameStmt.newname);
+    }
     else if ('AlterTableStmt' in ast) {
       const table = tableKey(ast.AlterTableStmt.relation);
       for (const c of ast.AlterTableStmt.cmds ?? []) {

@@ -12,9 +12,8 @@
 import * as path from 'node:path';
 import type { FileHost } from '../host';
 import { compareVersions, type Convention, type ConventionId, type Direction, type MigrationFile } from '../migrations/convention';
-import { detectConvention } from '../migrations/detect';
+import { chooseConvention } from '../migrations/detect';
 import { readMigrationDirectory, type MigrationDirectory } from '../migrations/directory';
-import { golangMigrate } from '../migrations/golang-migrate';
 import type { Span } from '../text';
 
 export interface Step {
@@ -85,6 +84,20 @@ const TOOL_TABLES: Record<ConventionId, ToolTable> = {
       'type varchar(20) NOT NULL, script varchar(1000) NOT NULL, checksum int, installed_by varchar(100) NOT NULL, ' +
       'installed_on timestamp NOT NULL DEFAULT now(), execution_time int NOT NULL, success boolean NOT NULL)',
   },
+  // gobuffalo/pop and ory/popx keep the versions they ran in `schema_migration`.
+  pop: {
+    name: 'public.schema_migration',
+    ddl: 'CREATE TABLE IF NOT EXISTS schema_migration (version varchar(14) NOT NULL PRIMARY KEY)',
+  },
+  popx: {
+    name: 'public.schema_migration',
+    ddl: 'CREATE TABLE IF NOT EXISTS schema_migration (version varchar(48) NOT NULL PRIMARY KEY, version_self int NOT NULL DEFAULT 0)',
+  },
+  // A tool Migration Guard does not know: its own table is unknown, so a neutral one stands in.
+  unrecognised: {
+    name: 'public.__migration_guard_versions',
+    ddl: 'CREATE TABLE IF NOT EXISTS __migration_guard_versions (version text PRIMARY KEY)',
+  },
   'folder-per-migration': {
     name: 'public.__diesel_schema_migrations',
     ddl: 'CREATE TABLE IF NOT EXISTS __diesel_schema_migrations (version varchar(50) PRIMARY KEY NOT NULL, run_on timestamp NOT NULL DEFAULT CURRENT_TIMESTAMP)',
@@ -125,16 +138,17 @@ export function stepsOf(convention: Convention, file: MigrationFile, text: strin
 
 /** The convention of a directory: the given one, else the detected one, else golang-migrate. */
 export function conventionOf(directory: string, host: FileHost, convention?: Convention): Convention {
-  return convention ?? detectConvention(directory, host) ?? golangMigrate;
+  // As `check` chooses: a folder of .sql files no supported tool runs is an unrecognised tool's.
+  return chooseConvention(path.join(directory, 'x.sql'), host, convention).convention;
 }
 
 /**
  * The migrations directory a file belongs to and its convention, decided as `analyzeFile` decides:
  * the given convention (from `.migration-guard.json`), else the one detected in the file's folder,
- * else golang-migrate. Undefined when the convention does not recognise the file as a migration.
+ * else golang-migrate for a folder without `.sql` files, else the unrecognised tool's stand-in. Undefined when the convention does not recognise the file as a migration.
  */
 export function migrationDirectoryOf(filePath: string, host: FileHost, convention?: Convention): { directory: string; convention: Convention } | undefined {
-  const conv = convention ?? detectConvention(path.dirname(filePath), host) ?? golangMigrate;
+  const conv = chooseConvention(filePath, host, convention).convention;
   return conv.parse(filePath) ? { directory: conv.directoryOf(filePath), convention: conv } : undefined;
 }
 

@@ -9,6 +9,7 @@ import type { CreateFile, TextDocumentEdit, WorkspaceEdit } from 'vscode-languag
 import type { FileHost } from '../../engine/host';
 import type { Workspace } from '../../engine/project/workspace';
 import type { Convention } from '../../engine/migrations/convention';
+import type { EngineOptions } from '../../engine/config';
 import { planDown } from '../../engine/actions/down-plan';
 import { LineIndex } from '../../engine/text';
 import { pathToUri } from '../uri';
@@ -33,6 +34,8 @@ export interface DownEditInput {
   canCreateFiles: boolean;
   /** The configured convention; detected from the directory when absent. */
   convention?: Convention;
+  /** The project's options: the generated down is checked with them. */
+  options?: EngineOptions;
 }
 
 /** The edit, or undefined when the file is not an up migration or its down already has content. */
@@ -44,6 +47,7 @@ export function generateDownEdit(input: DownEditInput): DownEdit | undefined {
     useSchema: true,
     ...(input.workspace ? { workspace: input.workspace } : {}),
     ...(input.convention ? { convention: input.convention } : {}),
+    ...(input.options ? { options: input.options } : {}),
   });
   if (!result.ok) return undefined;
   const plan = result.plan;

@@ -1,30 +1,57 @@
 /**
- * Code actions for Migration Guard diagnostics, built from `diagnostic.data` (never from the
- * message text): the rule's own fix, "Generate down migration", disable for this line / file,
- * and "Show documentation". "Generate down migration" is also offered, without a diagnostic, in an
- * empty down file (quick fix) and in its up file (source action), to fill the empty down.
+ * Code actions for Migration Guard diagnostics, built from `diagnostic.data` (never from the message
+ * text, never by analysing the file again). Order, as a reader of the light bulb needs it:
+ * 1. the fixes of the most severe findings first (errors, then warnings...), each finding's own fix
+ *    first: a rename, the rule's edit, "Move to a new migration", "Add inverse", "Back up ... before
+ *    dropping it", "Generate <down file>", then "Set the baseline to the newest migration";
+ * 2. one "Disable <rule> for this line / file / project" per rule and scope (none for syntax-error,
+ *    which a comment cannot silence);
+ * 3. "Show documentation for <rule>".
+ * "Generate down migration" is also offered, without a diagnostic, in an empty down file (quick fix)
+ * and in its up file (source action), to fill the empty down.
  */
-import { CodeActionKind, type CodeAction, type Diagnostic, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver';
+import * as path from 'node:path';
+import { CodeActionKind, DiagnosticSeverity, type CodeAction, type CreateFile, type Diagnostic, type RenameFile, type TextDocumentEdit, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { EngineOptions } from '../../engine/config';
+import { CONFIG_FILE_NAME } from '../../engine/config-file';
+import { setConfigProperty } from '../../engine/config-edit';
 import type { FileHost } from '../../engine/host';
-import type { Convention } from '../../engine/migrations/convention';
+import { compareVersions, type Convention } from '../../engine/migrations/convention';
 import { conventionFor } from '../../engine/actions/down-plan';
 import type { Workspace } from '../../engine/project/workspace';
 import { ruleById } from '../../engine/rules/registry';
+import { LineIndex } from '../../engine/text';
 import { Commands, DIAGNOSTIC_SOURCE, type DiagnosticData } from '../../../../shared/src/protocol';
 import { textFingerprint } from '../diagnostics';
 import { ruleDocsUri } from '../paths';
+import { pathToUri } from '../uri';
 import { generateDownEdit } from './generate-down';
 import { moveStatementEdit } from './move-statement';
 import { validateLaterEdit } from './validate-later';
 import { reversibilityActions, reversibilityTitles } from './reversibility';
 
-
 export const GENERATE_DOWN_TITLE = 'Generate down migration';
 /** Why the fix of a diagnostic of an older text is offered disabled. */
 export const STALE_FIX_REASON = 'The file changed since this problem was found; the fix is offered again once the file is checked again.';
 /** Rules whose diagnostic offers "Generate down migration". */
-const GENERATE_DOWN_RULES = new Set(['missing-down-migration']);
+const GENERATE_DOWN_RULES = new Set(['missing-down-migration', 'empty-down-migration']);
+/** Findings a suppression comment cannot silence. */
+const NOT_SUPPRESSIBLE = new Set(['syntax-error']);
+
+/** The project's `.migration-guard.json`, as "Disable for this project" and "Set the baseline" edit it. */
+export interface ProjectFile {
+  /** The config file that applies to the document, if any. */
+  path: string | undefined;
+  /** Its current text (the open document's, else the disk's). */
+  text: string | undefined;
+  /** Its version when it is open in the editor (the edit then applies to that version only). */
+  version: number | undefined;
+  /** Where "Disable <rule> for this project" creates the file when none applies (the workspace folder). */
+  newProjectPath: string;
+  /** Where "Set the baseline" creates it when none applies (the migrations folder, unless it is the workspace's only one). */
+  newBaselinePath: string;
+}
 
 export interface CodeActionInput {
   doc: TextDocument;
@@ -39,9 +66,15 @@ export interface CodeActionInput {
   /** Version of an open document at a path, for versioned edits. */
   openVersion(filePath: string): number | undefined;
   canCreateFiles: boolean;
+  /** Whether the client can rename files through a WorkspaceEdit. */
+  canRenameFiles?: boolean;
   log(message: string): void;
   /** The configured convention (`.migration-guard.json`); detected from the directory when absent. */
   convention?: Convention;
+  /** The project's options (severities, PostgreSQL version): generated SQL is checked with them. */
+  options?: EngineOptions;
+  /** The config file to edit for project-wide actions; without it they are not offered. */
+  project?: ProjectFile;
 }
 
 function dataOf(d: Diagnostic): DiagnosticData | undefined {
@@ -82,6 +115,30 @@ function kindAllowed(only: string[] | undefined, kind: string): boolean {
   return !only || only.some((k) => k === '' || k === kind || kind.startsWith(`${k}.`));
 }
 
+const severityRank = (d: Diagnostic): number => d.severity ?? DiagnosticSeverity.Warning;
+
+/** The edit that sets a property of the project's config file (creating the file when absent). */
+function configEdit(input: CodeActionInput, createAt: string, property: readonly string[], value: string): { edit: WorkspaceEdit; uri: string } | { reason: string } {
+  const project = input.project!;
+  const target = project.path ?? createAt;
+  const uri = pathToUri(target);
+  const planned = setConfigProperty(project.path ? project.text : undefined, property, value);
+  if (!planned.ok) return { reason: planned.reason };
+  if (!project.path) {
+    if (!input.canCreateFiles) return { reason: `the editor cannot create ${CONFIG_FILE_NAME}` };
+    if (input.host.exists(target)) return { reason: `${target} exists but does not apply to this file` };
+    const create: CreateFile = { kind: 'create', uri, options: { overwrite: false, ignoreIfExists: false } };
+    const fill: TextDocumentEdit = { textDocument: { uri, version: null }, edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: planned.newText }] };
+    return { edit: { documentChanges: [create, fill] }, uri };
+  }
+  const lines = new LineIndex(project.text ?? '');
+  const edit: TextDocumentEdit = {
+    textDocument: { uri, version: project.version ?? null },
+    edits: planned.edits.map((e) => ({ range: lines.rangeOf(e.span), newText: e.newText })),
+  };
+  return { edit: { documentChanges: [edit] }, uri };
+}
+
 /**
  * How long one request may spend preparing the actions that plan files (moving a statement, a backup
  * copy, an inverse, a generated down). VS Code asks for the diagnostics at the cursor, a few at a time;
@@ -101,12 +158,18 @@ export function codeActionsFor(input: CodeActionInput): CodeAction[] {
     disabled: { reason: `not prepared: ${count} diagnostics are selected; ask with the cursor on this statement` },
   });
   const inBudget = (): boolean => performance.now() < deadline;
-  const preferred: CodeAction[] = [];
-  const lineActions: CodeAction[] = [];
+  const fixes: CodeAction[] = [];
+  const lineActions = new Map<string, CodeAction>();
   const fileActions = new Map<string, CodeAction>();
+  const projectActions = new Map<string, CodeAction>();
   const docActions = new Map<string, CodeAction>();
   let fingerprint: string | undefined;
   const isCurrent = (data: DiagnosticData): boolean => data.fingerprint === (fingerprint ??= textFingerprint(input.doc.getText()));
+  let baselineAction: CodeAction | undefined;
+  let baselineTried = false;
+  let convention: Convention | undefined;
+  const conventionOf = (): Convention => (convention ??= input.workspace ? input.workspace.conventionOf(input.filePath, input.convention) : conventionFor(input.filePath, input.host, input.convention));
+
   const downAction = (upPath: string, upText: string, kind: string, diagnostic: Diagnostic | undefined): CodeAction | undefined => {
     try {
       const down = generateDownEdit({
@@ -117,14 +180,13 @@ export function codeActionsFor(input: CodeActionInput): CodeAction[] {
         openVersion: input.openVersion,
         canCreateFiles: input.canCreateFiles,
         ...(input.convention ? { convention: input.convention } : {}),
+        ...(input.options ? { options: input.options } : {}),
       });
       if (!down) return undefined;
+      const name = path.basename(down.downPath);
+      const title = down.downPath === upPath ? 'Generate the down section' : down.creates ? `Generate ${name}` : `Generate down migration into ${name}`;
       // Command only: the client applies the edit, then opens the file (see Commands.applyEditAndOpen).
-      const action: CodeAction = {
-        title: GENERATE_DOWN_TITLE,
-        kind,
-        command: { title: GENERATE_DOWN_TITLE, command: Commands.applyEditAndOpen, arguments: [down.edit, down.downUri] },
-      };
+      const action: CodeAction = { title, kind, command: { title, command: Commands.applyEditAndOpen, arguments: [down.edit, down.downUri] } };
       if (diagnostic) {
         action.diagnostics = [diagnostic];
         action.isPreferred = true;
@@ -136,30 +198,56 @@ export function codeActionsFor(input: CodeActionInput): CodeAction[] {
     }
   };
 
+  /** "Set the baseline to the newest migration": offered on statement findings of a migration older than its folder's newest. */
+  const baselineFor = (diagnostic: Diagnostic): CodeAction | undefined => {
+    if (!input.project || !input.workspace) return undefined;
+    const conv = conventionOf();
+    const self = conv.parse(input.filePath);
+    if (!self) return undefined;
+    const ups = input.workspace.folderOf(input.filePath, conv).directory().migrations.filter((m) => m.direction === 'up');
+    const newest = ups[ups.length - 1];
+    if (!newest || compareVersions(self, newest) >= 0) return undefined;
+    const title = `Set the baseline to the newest migration (${newest.version})`;
+    const planned = configEdit(input, input.project.newBaselinePath, ['baseline'], newest.version);
+    if ('reason' in planned) return { title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], disabled: { reason: planned.reason } };
+    return { title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], command: { title, command: Commands.applyEditAndOpen, arguments: [planned.edit] } };
+  };
+
   if (kindAllowed(input.only, CodeActionKind.QuickFix)) {
-    for (const diagnostic of input.diagnostics) {
+    // The most severe findings' fixes first; among equals, in the order of the file.
+    const ordered = input.diagnostics.map((d, i) => ({ d, i })).sort((a, b) => severityRank(a.d) - severityRank(b.d) || a.i - b.i);
+    for (const { d: diagnostic } of ordered) {
       const data = dataOf(diagnostic);
       if (!data) continue;
       const ruleId = data.ruleId;
       const stale = !isCurrent(data);
-      if (stale) preferred.push(...staleActions(diagnostic, data));
+      if (stale) fixes.push(...staleActions(diagnostic, data));
+      const actions = Array.isArray(data.actions) ? data.actions : [];
+
+      // Renames the message asks for.
+      for (const action of stale ? [] : actions) {
+        if (action?.kind !== 'renameFile' || typeof action.from !== 'string' || typeof action.to !== 'string') continue;
+        const title = typeof action.title === 'string' ? action.title : `Rename to ${path.basename(action.to)}`;
+        if (!input.canRenameFiles) continue;
+        if (input.host.exists(action.to)) {
+          fixes.push({ title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], disabled: { reason: `${path.basename(action.to)} already exists` } });
+          continue;
+        }
+        const rename: RenameFile = { kind: 'rename', oldUri: pathToUri(action.from), newUri: pathToUri(action.to), options: { overwrite: false, ignoreIfExists: false } };
+        fixes.push({ title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], isPreferred: true, edit: { documentChanges: [rename] } });
+      }
 
       const edits = stale ? undefined : validEdits(data.fix);
       if (edits && data.fix) {
-        preferred.push({
-          title: data.fix.title,
-          kind: CodeActionKind.QuickFix,
-          diagnostics: [diagnostic],
-          isPreferred: true,
-          edit: { changes: { [uri]: edits } },
-        });
+        fixes.push({ title: data.fix.title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], isPreferred: true, edit: { changes: { [uri]: edits } } });
       }
 
       // Actions that create a new migration pair: computed now, from the current text.
-      for (const action of !stale && Array.isArray(data.actions) ? data.actions : []) {
+      for (const action of stale ? [] : actions) {
         if (typeof action?.statementIndex !== 'number' || !input.canCreateFiles) continue;
-        if (action.kind !== 'addInverse' && !inBudget()) {
-          preferred.push(notPrepared(typeof action.title === 'string' ? action.title : 'Move to a new migration', diagnostic));
+        if (action.kind !== 'moveToOwnMigration' && action.kind !== 'validateInNewMigration') continue;
+        if (!inBudget()) {
+          fixes.push(notPrepared(typeof action.title === 'string' ? action.title : 'Move to a new migration', diagnostic));
           continue;
         }
         const common = {
@@ -170,15 +258,12 @@ export function codeActionsFor(input: CodeActionInput): CodeAction[] {
           openVersion: input.openVersion,
           ...(input.convention ? { convention: input.convention } : {}),
         };
-        let planned: { edit: WorkspaceEdit; newUpUri: string } | { error: string };
-        if (action.kind === 'moveToOwnMigration') planned = moveStatementEdit(common);
-        else if (action.kind === 'validateInNewMigration') planned = validateLaterEdit(common);
-        else continue;
+        const planned = action.kind === 'moveToOwnMigration' ? moveStatementEdit(common) : validateLaterEdit(common);
         const title = typeof action.title === 'string' ? action.title : 'Move to a new migration';
         if ('error' in planned) {
-          preferred.push({ title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], disabled: { reason: planned.error } });
+          fixes.push({ title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], disabled: { reason: planned.error } });
         } else {
-          preferred.push({
+          fixes.push({
             title,
             kind: CodeActionKind.QuickFix,
             diagnostics: [diagnostic],
@@ -189,28 +274,36 @@ export function codeActionsFor(input: CodeActionInput): CodeAction[] {
       }
 
       if (!stale) {
-        if (inBudget()) preferred.push(...reversibilityActions(input, diagnostic, data));
-        else preferred.push(...reversibilityTitles(data).map((title) => notPrepared(title, diagnostic)));
+        if (inBudget()) fixes.push(...reversibilityActions(input, diagnostic, data));
+        else fixes.push(...reversibilityTitles(data).map((title) => notPrepared(title, diagnostic)));
       }
 
-      if (GENERATE_DOWN_RULES.has(ruleId)) {
+      // A misnamed down is renamed, not generated a second time beside it.
+      if (GENERATE_DOWN_RULES.has(ruleId) && !actions.some((a) => a?.kind === 'renameFile')) {
         const action = inBudget() ? downAction(input.filePath, input.doc.getText(), CodeActionKind.QuickFix, diagnostic) : notPrepared(GENERATE_DOWN_TITLE, diagnostic);
-        if (action) preferred.push(action);
+        if (action) fixes.push(action);
+      }
+
+      const rule = ruleById(ruleId);
+      if (rule && rule.meta.category !== 'migration-files' && !NOT_SUPPRESSIBLE.has(ruleId) && !baselineTried) {
+        baselineTried = true;
+        baselineAction = baselineFor(diagnostic);
       }
 
       // The suppression edits came with the diagnostic (computed with the finding): no analysis here.
-      if (ruleById(ruleId)) {
+      if (rule && !NOT_SUPPRESSIBLE.has(ruleId)) {
         const line = validEdit(data.suppress?.line);
-        if (line) {
-          lineActions.push({
+        const lineKey = line ? `${ruleId}\0${line.range.start.line}:${line.range.start.character}\0${line.newText}` : '';
+        if (line && !lineActions.has(lineKey)) {
+          lineActions.set(lineKey, {
             title: `Disable ${ruleId} for this line`,
             kind: CodeActionKind.QuickFix,
             diagnostics: [diagnostic],
             ...(stale ? { disabled: { reason: STALE_FIX_REASON } } : { edit: { changes: { [uri]: [line] } } }),
           });
         }
-        const fileTitle = `Disable ${ruleId} for this file`;
         const file = validEdit(data.suppress?.file);
+        const fileTitle = `Disable ${ruleId} for this file`;
         // A current diagnostic's file suppression wins over a stale one's disabled entry.
         if (file && (!fileActions.has(fileTitle) || (!stale && fileActions.get(fileTitle)!.disabled))) {
           fileActions.set(fileTitle, {
@@ -219,6 +312,16 @@ export function codeActionsFor(input: CodeActionInput): CodeAction[] {
             diagnostics: [diagnostic],
             ...(stale ? { disabled: { reason: STALE_FIX_REASON } } : { edit: { changes: { [uri]: [file] } } }),
           });
+        }
+        if (input.project && !projectActions.has(ruleId)) {
+          const title = `Disable ${ruleId} for this project`;
+          const planned = configEdit(input, input.project.newProjectPath, ['rules', ruleId], 'off');
+          projectActions.set(
+            ruleId,
+            'reason' in planned
+              ? { title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], disabled: { reason: planned.reason } }
+              : { title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], command: { title, command: Commands.applyEditAndOpen, arguments: [planned.edit] } },
+          );
         }
       }
 
@@ -237,29 +340,30 @@ export function codeActionsFor(input: CodeActionInput): CodeAction[] {
   // An empty (or whitespace-only) down file next to its up: fill it, from either file. In a
   // single-file migration (goose, dbmate, sql-migrate): an empty down section, from the file.
   const extras: CodeAction[] = [];
-  const convention = conventionFor(input.filePath, input.host, input.convention);
-  const self = convention.parse(input.filePath);
+  const conv = conventionOf();
+  const self = conv.parse(input.filePath);
+  const generating = fixes.some((a) => /^Generate /.test(a.title));
   // Past the budget (hundreds of diagnostics asked for at once), the empty down is left for a request at the cursor.
-  if (self && inBudget() && !preferred.some((a) => a.title === GENERATE_DOWN_TITLE)) {
-    if (convention.layout === 'single') {
-      const down = convention.sections(self, input.doc.getText()).find((s) => s.direction === 'down');
+  if (self && inBudget() && !generating) {
+    if (conv.layout === 'single') {
+      const down = conv.sections(self, input.doc.getText()).find((s) => s.direction === 'down');
       const emptyDown = down !== undefined && input.doc.getText().slice(down.span.start, down.span.end).trim() === '';
       if (emptyDown && kindAllowed(input.only, CodeActionKind.Source)) {
         const action = downAction(input.filePath, input.doc.getText(), CodeActionKind.Source, undefined);
         if (action) extras.push(action);
       }
     } else if (self.direction === 'down' && input.doc.getText().trim() === '' && kindAllowed(input.only, CodeActionKind.QuickFix)) {
-      const upPath = convention.counterpartPath(self);
+      const upPath = conv.counterpartPath(self);
       const upText = input.host.readFile(upPath);
       const action = upText !== undefined ? downAction(upPath, upText, CodeActionKind.QuickFix, undefined) : undefined;
       if (action) extras.push(action);
     } else if (self.direction === 'up' && kindAllowed(input.only, CodeActionKind.Source)) {
-      const downText = input.host.readFile(convention.counterpartPath(self));
+      const downText = input.host.readFile(conv.counterpartPath(self));
       if (downText !== undefined && downText.trim() === '') {
         const action = downAction(input.filePath, input.doc.getText(), CodeActionKind.Source, undefined);
         if (action) extras.push(action);
       }
     }
   }
-  return [...preferred, ...extras, ...lineActions, ...fileActions.values(), ...docActions.values()];
+  return [...fixes, ...(baselineAction ? [baselineAction] : []), ...extras, ...lineActions.values(), ...fileActions.values(), ...projectActions.values(), ...docActions.values()];
 }

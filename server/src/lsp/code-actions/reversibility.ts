@@ -2,15 +2,16 @@
  * Code actions of the reversibility features, from `diagnostic.data`:
  * - "Add inverse to <down file>" (missing-inverse): the engine's `planInverseInsertion` says where
  *   the statement's inverse goes in the down; this edits that file.
- * - "Keep a backup copy" (ban-drop-column, ban-drop-table): `planBackupCopy` rewrites the up to copy
- *   the data first and the down to restore it; when the schema model cannot tell how (no primary
- *   key...), the action is offered disabled with the reason.
+ * - "Back up customers.fax before dropping it" (ban-drop-column, ban-drop-table): `planBackupCopy`
+ *   rewrites the up to copy the data first and the down to restore it, then shows the down beside the
+ *   up (so that its edit is seen); when the schema model cannot tell how (no primary key...), the
+ *   action is offered disabled ("Keep a backup copy") with the reason.
  */
 import { CodeActionKind, type CodeAction, type CreateFile, type Diagnostic, type TextDocumentEdit, type WorkspaceEdit } from 'vscode-languageserver';
-import { BACKUP_TITLE, planBackupCopy, type FileEdit } from '../../engine/actions/backup';
+import { BACKUP_TITLE, backupTitle, planBackupCopy, type FileEdit } from '../../engine/actions/backup';
 import { planInverseInsertion } from '../../engine/actions/insert-inverse';
 import { LineIndex } from '../../engine/text';
-import type { DiagnosticData } from '../../../../shared/src/protocol';
+import { Commands, type DiagnosticData } from '../../../../shared/src/protocol';
 import { pathToUri } from '../uri';
 import type { CodeActionInput } from './index';
 
@@ -78,6 +79,7 @@ export function reversibilityActions(input: CodeActionInput, diagnostic: Diagnos
       ...(input.workspace ? { workspace: input.workspace } : {}),
       offset,
       ...(input.convention ? { convention: input.convention } : {}),
+      ...(input.options ? { options: input.options } : {}),
     });
     if (!plan.ok) {
       out.push({ title: BACKUP_TITLE, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], disabled: { reason: plan.reason } });
@@ -92,7 +94,10 @@ export function reversibilityActions(input: CodeActionInput, diagnostic: Diagnos
           changes.push({ textDocument: { uri, version: null }, edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: plan.create.text }] });
         }
         const edit: WorkspaceEdit = { documentChanges: changes };
-        out.push({ title: BACKUP_TITLE, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], edit });
+        const title = backupTitle(plan.subject);
+        // Applied by the client, which then shows the down it edited beside the up (focus stays on the up).
+        const show = plan.downPath !== input.filePath ? [pathToUri(plan.downPath), { beside: true, preserveFocus: true }] : [];
+        out.push({ title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], command: { title, command: Commands.applyEditAndOpen, arguments: [edit, ...show] } });
       }
     }
   }

@@ -4,7 +4,7 @@ import { quoteIdent, relationName, stringList } from '../../parsing/ast';
 import { alterTableCommandSpans } from '../../parsing/clauses';
 import { parseSql } from '../../parsing/parser';
 import type { ConstraintModel, SchemaModel } from '../../schema';
-import { constraintName, insertAfter, isNewTable, relKey, schemaFor } from '../locking';
+import { constraintName, insertAfter, isQuietTable, relKey, schemaFor } from '../locking';
 import type { Fix, Rule } from '../types';
 
 /** The column of a `CHECK (c IS NOT NULL)` constraint, or undefined for any other constraint. */
@@ -95,7 +95,7 @@ export const addingNotNullableField: Rule = {
       if (alter.objtype !== 'OBJECT_TABLE') continue;
       const rel = alter.relation;
       const key = relKey(rel);
-      const isNew = isNewTable(ctx.parsed, stmt, rel);
+      const isNew = isQuietTable(ctx, stmt, rel);
       const spans = alterTableCommandSpans(stmt, alter);
       const table = relationName(rel);
       (alter.cmds ?? []).forEach((node, i) => {

@@ -1,11 +1,13 @@
 import { quoteIdent } from '../../parsing/ast';
+import { EMPTY_FLOWS } from '../flow';
 import { forEachExistingTableCommand, isNullLiteral, isSerialType } from '../locking';
 import type { Rule } from '../types';
 
 /**
  * Reports `ADD COLUMN c type NOT NULL` (or `PRIMARY KEY`) without a default on a table that existed
  * before the file: PostgreSQL fills existing rows with NULL, so the statement fails on any table
- * that has a row. Serial, identity and generated columns have values and are not reported.
+ * that has a row. Not reported on a table created, or emptied (TRUNCATE, DELETE without WHERE)
+ * earlier in the same transaction. Serial, identity and generated columns have values and are not reported.
  */
 export const addingRequiredField: Rule = {
   meta: {
@@ -41,6 +43,7 @@ export const addingRequiredField: Rule = {
         );
       if (!notNull || filled) return;
       ctx.report({ messageId: 'requiredColumn', data: { table, column: quoteIdent(col.colname ?? '') }, span, statement: stmt });
-    });
+      // A table created or emptied earlier in the transaction has no row to fail on.
+    }, EMPTY_FLOWS);
   },
 };

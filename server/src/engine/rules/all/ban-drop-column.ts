@@ -2,11 +2,13 @@ import { relationName, quoteIdent } from '../../parsing/ast';
 import { alterTableCommandSpans } from '../../parsing/clauses';
 import type { Rule } from '../types';
 import { objectsCreatedByUp } from '../up-objects';
+import { isBackedUp, relationKey } from '../backup-copies';
 
 /**
  * Reports each `DROP COLUMN` of an `ALTER TABLE` (one finding per dropped column). The range is the
  * `DROP COLUMN ...` subcommand itself, located with the lexer; the whole statement when it cannot
- * be located.
+ * be located. A column whose values an earlier statement of the file copied into a backup table
+ * (`CREATE TABLE b AS SELECT id, col FROM t`) is not reported: its data is kept.
  */
 export const banDropColumn: Rule = {
   meta: {
@@ -38,8 +40,11 @@ export const banDropColumn: Rule = {
       const cmds = alter.cmds ?? [];
       const spans = alterTableCommandSpans(stmt, alter);
       const table = relationName(alter.relation);
+      const key = relationKey(alter.relation?.schemaname, alter.relation?.relname);
       cmds.forEach((node, i) => {
         if (!('AlterTableCmd' in node) || node.AlterTableCmd.subtype !== 'AT_DropColumn') return;
+        // A copy taken earlier in the file keeps the values ("Keep a backup copy" writes one).
+        if (isBackedUp(ctx, stmt, key, node.AlterTableCmd.name ?? '')) return;
         ctx.report({
           messageId: 'dropColumn',
           data: { table, column: quoteIdent(node.AlterTableCmd.name ?? '') },

@@ -1,8 +1,11 @@
 import type { Node } from '@pgsql/types';
 import { qualifiedName, stringList } from '../../parsing/ast';
 import type { Statement } from '../../parsing/parser';
+import { opaqueUnknown } from '../../inverse/lookup';
+import { copiedBeforeDrop, tableFlow } from '../flow';
 import { objectsCreatedByUp } from '../up-objects';
 import type { Rule, RuleContext } from '../types';
+import { isBackedUp } from '../backup-copies';
 
 /** `schema.name` of a relation, unqualified names in `public`. */
 const key = (schema: string | undefined, name: string | undefined): string => `${schema ?? 'public'}.${name ?? ''}`;
@@ -35,6 +38,17 @@ function createdEarlier(ctx: RuleContext, stmt: Statement): Set<string> {
   return out;
 }
 
+/** Whether a statement after `stmt` in its section creates a temporary table of this name. */
+function createsTempLater(ctx: RuleContext, stmt: Statement, name: string): boolean {
+  const section = ctx.sections.find((s) => s.span.start <= stmt.span.start && stmt.span.start <= s.span.end);
+  const end = section?.span.end ?? ctx.parsed.text.length;
+  return ctx.parsed.statements.some((s) => {
+    if (s.index <= stmt.index || s.span.start > end || !s.ast) return false;
+    const rel = 'CreateStmt' in s.ast ? s.ast.CreateStmt.relation : 'CreateTableAsStmt' in s.ast ? s.ast.CreateTableAsStmt.into?.rel : undefined;
+    return rel?.relpersistence === 't' && rel.relname === name;
+  });
+}
+
 export const banDropTable: Rule = {
   meta: {
     id: 'ban-drop-table',
@@ -55,7 +69,25 @@ export const banDropTable: Rule = {
       if (!ast || !('DropStmt' in ast) || ast.DropStmt.removeType !== 'OBJECT_TABLE') continue;
       // A table this file created earlier (a scratch copy, a temporary table) holds no data from before it.
       let scratch: Set<string> | undefined;
-      const objects = (ast.DropStmt.objects ?? []).filter((o) => !(scratch ??= createdEarlier(ctx, stmt)).has(droppedKey(o)));
+      const missingOk = ast.DropStmt.missing_ok === true;
+      const objects = (ast.DropStmt.objects ?? []).filter((o) => {
+        if ((scratch ??= createdEarlier(ctx, stmt)).has(droppedKey(o))) return false;
+        // A copy of every row taken earlier (`CREATE TABLE b AS TABLE t`) keeps the data.
+        if (isBackedUp(ctx, stmt, droppedKey(o))) return false;
+        const parts = 'List' in o ? stringList(o.List.items) : [];
+        const name = { schema: parts.length > 1 ? parts[parts.length - 2] : undefined, name: parts[parts.length - 1] ?? '' };
+        // A temporary table of this session (an unqualified name finds it first).
+        if (tableFlow(ctx, stmt, name, ['temporary'])) return false;
+        // Its rows were copied into the table that takes its name (copy and swap, rename and recreate).
+        if (copiedBeforeDrop(ctx, stmt, name)) return false;
+        // `DROP TABLE IF EXISTS tmp` before `CREATE TEMP TABLE tmp` (a leftover of a failed run), of
+        // a table the schema never had: the defensive drop of a temporary table, nothing is lost.
+        if (missingOk && name.schema === undefined && createsTempLater(ctx, stmt, name.name)) {
+          const schema = ctx.facts.schemaAt(stmt.index);
+          if (schema && !opaqueUnknown(schema) && !schema.table(name) && !schema.view(name)) return false;
+        }
+        return true;
+      });
       if (objects.length === 0) continue;
       const names = objects.map((o) => qualifiedName(o)).join(', ');
       ctx.report({ messageId: 'dropTable', data: { name: names }, span: stmt.span, statement: stmt });

@@ -1,4 +1,5 @@
 import { relationName } from '../../parsing/ast';
+import { tableFlow } from '../flow';
 import type { Rule } from '../types';
 import { objectsCreatedByUp } from '../up-objects';
 
@@ -30,7 +31,9 @@ export const banTruncate: Rule = {
       if (objectsCreatedByUp(ctx, stmt)) continue;
       const ast = stmt.ast;
       if (!ast || !('TruncateStmt' in ast)) continue;
-      const relations = ast.TruncateStmt.relations ?? [];
+      // Tables created here (temporary ones too), or dropped later in the section: no data of before, or ban-drop-table's.
+      const relations = (ast.TruncateStmt.relations ?? []).filter((r) => !('RangeVar' in r) || !tableFlow(ctx, stmt, r.RangeVar, ['created', 'temporary', 'dropped']));
+      if (relations.length === 0) continue;
       const tables = relations
         .map((r) => ('RangeVar' in r ? relationName(r.RangeVar) : ''))
         .filter((n) => n !== '')

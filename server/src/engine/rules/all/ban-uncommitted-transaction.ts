@@ -1,12 +1,14 @@
 import { eolOf } from '../../text';
 import type { ParsedFile, Statement } from '../../parsing/parser';
-import { statementEndWithSemicolon } from '../statement-edits';
+import { statementEndWithSemicolon, statementRemovalSpan } from '../statement-edits';
 import { statementSections } from '../transaction-sections';
 import type { Rule, TextEdit } from '../types';
 
 /**
  * Reports a BEGIN / START TRANSACTION with no COMMIT, END, ROLLBACK or ABORT after it in the file.
- * The range is the BEGIN statement. The fix appends `COMMIT;` at the end of the file.
+ * The range is the BEGIN statement. The fix, where the tool already runs the section in a
+ * transaction, removes the BEGIN (a COMMIT would only draw transaction-nesting); where it runs each
+ * statement on its own, it appends `COMMIT;` at the end of the section.
  */
 export const banUncommittedTransaction: Rule = {
   meta: {
@@ -43,7 +45,11 @@ export const banUncommittedTransaction: Rule = {
       if (!open) continue;
       const last = section.statements[section.statements.length - 1]!;
       const keyword = open.text.trim().split(/\s+/)[0]!.toUpperCase().startsWith('START') ? 'START TRANSACTION' : 'BEGIN';
-      ctx.report({ messageId: 'uncommitted', data: { keyword }, span: open.span, statement: open, fix: { title: 'Add COMMIT after the last statement', edits: commitEdits(ctx.parsed, last, eol) } });
+      const fix =
+        section.mode === 'none'
+          ? { title: 'Add COMMIT after the last statement', edits: commitEdits(ctx.parsed, last, eol) }
+          : { title: `Remove ${keyword}: ${ctx.convention.unknownTool ? 'the file' : ctx.convention.displayName} already runs the statements in one transaction`, edits: [{ span: statementRemovalSpan(ctx.parsed, open), newText: '' }] };
+      ctx.report({ messageId: 'uncommitted', data: { keyword }, span: open.span, statement: open, fix });
     }
   },
 };

@@ -1,5 +1,5 @@
 import { relationName } from '../../parsing/ast';
-import { isNewTable, vacuumIsFull } from '../locking';
+import { isQuietTable, vacuumIsFull } from '../locking';
 import type { Rule } from '../types';
 
 /** Reports `VACUUM FULL` and `CLUSTER`, except on tables created earlier in the same file. */
@@ -32,13 +32,13 @@ export const banVacuumFullOrCluster: Rule = {
       if (!ast) continue;
       if ('VacuumStmt' in ast && ast.VacuumStmt.is_vacuumcmd && vacuumIsFull(ast.VacuumStmt.options)) {
         const rels = (ast.VacuumStmt.rels ?? []).flatMap((n) => ('VacuumRelation' in n && n.VacuumRelation.relation ? [n.VacuumRelation.relation] : []));
-        const old = rels.filter((r) => !isNewTable(ctx.parsed, stmt, r));
+        const old = rels.filter((r) => !isQuietTable(ctx, stmt, r));
         if (rels.length > 0 && old.length === 0) continue;
         const tables = rels.length === 0 ? 'every table of the database' : old.map(relationName).join(', ');
         ctx.report({ messageId: 'vacuumFull', data: { tables }, span: stmt.span, statement: stmt });
       } else if ('ClusterStmt' in ast) {
         const rel = ast.ClusterStmt.relation;
-        if (rel && isNewTable(ctx.parsed, stmt, rel)) continue;
+        if (rel && isQuietTable(ctx, stmt, rel)) continue;
         const tables = rel ? relationName(rel) : 'every previously clustered table';
         ctx.report({ messageId: 'cluster', data: { tables }, span: stmt.span, statement: stmt });
       }

@@ -2,7 +2,7 @@ import type { Node, RangeVar, TypeName } from '@pgsql/types';
 import { quoteIdent, relationName, renderTypeName, stringList } from '../../parsing/ast';
 import { alterTableCommandSpans } from '../../parsing/clauses';
 import type { SchemaModel } from '../../schema';
-import { baseTypeName, isNewTable, relKey, schemaFor } from '../locking';
+import { baseTypeName, isQuietTable, relKey, schemaFor } from '../locking';
 import type { Rule } from '../types';
 
 interface SimpleType {
@@ -131,7 +131,7 @@ export const changingColumnType: Rule = {
       const alter = ast.AlterTableStmt;
       if (alter.objtype !== 'OBJECT_TABLE') continue;
       const key = relKey(alter.relation);
-      const isNew = isNewTable(ctx.parsed, stmt, alter.relation);
+      const isNew = isQuietTable(ctx, stmt, alter.relation);
       const cmds = alter.cmds ?? [];
       const spans = alterTableCommandSpans(stmt, alter);
       const table = relationName(alter.relation);

@@ -1,7 +1,7 @@
 import type { Constraint, Node } from '@pgsql/types';
 import { quoteIdent, relationName, stringList } from '../../parsing/ast';
 import { alterTableCommandSpans } from '../../parsing/clauses';
-import { constraintName, insertAfter, isNewTable, mergeInserts } from '../locking';
+import { constraintName, insertAfter, isQuietTable, mergeInserts } from '../locking';
 import type { Statement } from '../../parsing/parser';
 import type { Span } from '../../text';
 import type { Rule, TextEdit } from '../types';
@@ -60,7 +60,7 @@ export const constraintMissingNotValid: Rule = {
       const ast = stmt.ast;
       if (!ast || !('AlterTableStmt' in ast)) continue;
       const alter = ast.AlterTableStmt;
-      if (alter.objtype !== 'OBJECT_TABLE' || isNewTable(ctx.parsed, stmt, alter.relation)) continue;
+      if (alter.objtype !== 'OBJECT_TABLE' || isQuietTable(ctx, stmt, alter.relation)) continue;
       const canMove = ctx.convention.layout === 'pair' && ctx.migration?.direction === 'up';
       for (const found of unvalidatedConstraints(stmt)) {
         const { name, contype, span, notValid, table, referenced } = found;

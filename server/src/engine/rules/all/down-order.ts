@@ -1,4 +1,6 @@
 import type { Rule } from '../types';
+import { eolOf } from '../../text';
+import { statementEndWithSemicolon, statementRemovalSpan } from '../statement-edits';
 import { consistencyFor, ownStatement } from '../up-down-pair';
 
 /**
@@ -26,11 +28,28 @@ export const downOrder: Rule = {
   check(ctx) {
     const c = consistencyFor(ctx);
     if (!c?.isDown) return;
+    // Each statement moves after the last statement that drops something depending on it.
+    const last = new Map<number, number>();
+    for (const o of c.result.order) last.set(o.statement.span.start, Math.max(last.get(o.statement.span.start) ?? -1, o.later.span.start));
+    const text = ctx.parsed.text;
     for (const o of c.result.order) {
       const stmt = ownStatement(ctx, o.statement);
       if (!stmt) continue;
       const line = ctx.parsed.lines.positionAt(o.later.span.start).line + 1;
-      ctx.report({ messageId: 'wrongOrder', data: { object: o.object, dependent: o.dependent, line: String(line) }, span: stmt.span, statement: stmt });
+      const after = ctx.parsed.statements.find((s) => s.span.start === last.get(o.statement.span.start));
+      const fix = after && after.index > stmt.index
+        ? {
+            title: `Reorder the down: drop ${o.object} after ${o.dependent}`,
+            edits: [
+              { span: statementRemovalSpan(ctx.parsed, stmt), newText: '' },
+              {
+                span: { start: statementEndWithSemicolon(ctx.parsed, after), end: statementEndWithSemicolon(ctx.parsed, after) },
+                newText: `${eolOf(text)}${text.slice(stmt.span.start, statementEndWithSemicolon(ctx.parsed, stmt))}${text.slice(stmt.span.start, statementEndWithSemicolon(ctx.parsed, stmt)).trimEnd().endsWith(';') ? '' : ';'}`,
+              },
+            ],
+          }
+        : undefined;
+      ctx.report({ messageId: 'wrongOrder', data: { object: o.object, dependent: o.dependent, line: String(line) }, span: stmt.span, statement: stmt, ...(fix ? { fix } : {}) });
     }
   },
 };

@@ -9,6 +9,8 @@ export const duplicateMigrationVersion: Rule = {
     messages: {
       duplicate:
         'Version {{version}} has another {{direction}} migration: {{others}}. {{tool}} refuses to load a directory with two {{direction}} files for one version; give one of them a new version.',
+      duplicateFails:
+        'Version {{version}} has another {{direction}} migration: {{others}}. {{tool}} runs one of them and then fails on the other, whose version it has already recorded; give one of them a new version.',
       duplicateMigration:
         'Version {{version}} has another migration: {{others}}. {{tool}} refuses to load a directory with two migrations of one version; give one of them a new version.',
     },
@@ -22,7 +24,7 @@ export const duplicateMigrationVersion: Rule = {
     if (others.length === 0) return;
     const single = ctx.convention.layout === 'single';
     ctx.report({
-      messageId: single ? 'duplicateMigration' : 'duplicate',
+      messageId: single ? 'duplicateMigration' : ctx.convention.duplicateVersions === 'fail' ? 'duplicateFails' : 'duplicate',
       data: {
         version: m.version,
         direction: m.direction,

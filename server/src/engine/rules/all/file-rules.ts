@@ -4,9 +4,10 @@
  */
 import type { Rule } from '../types';
 import { duplicateMigrationVersion } from './duplicate-migration-version';
+import { emptyDownMigration } from './empty-down-migration';
 import { invalidMigrationFilename } from './invalid-migration-filename';
 import { missingDownMigration } from './missing-down-migration';
 import { orphanDownMigration } from './orphan-down-migration';
 import { unusedSuppression } from './unused-suppression';
 
-export const FILE_RULES: Rule[] = [missingDownMigration, orphanDownMigration, duplicateMigrationVersion, invalidMigrationFilename, unusedSuppression];
+export const FILE_RULES: Rule[] = [missingDownMigration, emptyDownMigration, orphanDownMigration, duplicateMigrationVersion, invalidMigrationFilename, unusedSuppression];

@@ -16,7 +16,7 @@ export const invalidMigrationFilename: Rule = {
     help: 'The tool only loads files named like its migrations; any other file never runs. Rename it, or move files that are not migrations (seeds, schema dumps) out of the directory.',
   },
   check(ctx) {
-    if (ctx.migration || !ctx.directory.isMigrationDirectory) return;
+    if (ctx.migration || ctx.convention.unknownTool || !ctx.directory.isMigrationDirectory) return;
     // Relative to the migrations directory: `<folder>/seed.sql` for folder-per-migration.
     const fileName = path.relative(ctx.directory.dir, ctx.filePath).split(path.sep).join('/');
     const bad = diagnoseFileName(ctx.directory, fileName);
@@ -25,7 +25,8 @@ export const invalidMigrationFilename: Rule = {
     const data = { tool: ctx.convention.displayName, fileName, reason: bad.reason };
     if (bad.suggestion) {
       const taken = ctx.facts.exists(bad.suggestion);
-      ctx.report({ messageId: taken ? 'taken' : 'rename', data: { ...data, suggestion: bad.suggestion }, span });
+      const rename = { kind: 'renameFile' as const, statementIndex: -1, title: `Rename to ${path.posix.basename(bad.suggestion)}`, from: ctx.filePath, to: path.join(ctx.directory.dir, bad.suggestion) };
+      ctx.report({ messageId: taken ? 'taken' : 'rename', data: { ...data, suggestion: bad.suggestion }, span, ...(taken ? {} : { actions: [rename] }) });
     }
     else ctx.report({ messageId: 'notMigration', data: { ...data, template: ctx.convention.nameTemplate }, span });
   },

@@ -16,7 +16,7 @@ export const orphanDownMigration: Rule = {
   },
   check(ctx) {
     const m = ctx.migration;
-    if (!m) return;
+    if (!m || ctx.convention.unknownTool) return;
     const span = { start: 0, end: ctx.parsed.lines.lineEnd(0) };
     const data = { version: m.version, tool: ctx.convention.displayName, expected: ctx.convention.describeCounterpart(m, 'up') };
     if (ctx.convention.layout === 'single') {

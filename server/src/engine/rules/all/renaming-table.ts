@@ -25,8 +25,15 @@ function isCompatibilityView(ast: Node | undefined, from: RangeVar, to: string):
   return reads(v.query, to, from.schemaname ?? undefined);
 }
 
+/** `CREATE TABLE <old name>` (a table again under the renamed one's name). */
+function recreates(ast: Node | undefined, from: RangeVar): boolean {
+  const rel = ast && 'CreateStmt' in ast ? ast.CreateStmt.relation : ast && 'CreateTableAsStmt' in ast ? ast.CreateTableAsStmt.into?.rel : undefined;
+  return !!rel && rel.relpersistence !== 't' && rel.relname === from.relname && (rel.schemaname ?? undefined) === (from.schemaname ?? undefined);
+}
+
 /**
- * Reports `ALTER TABLE ... RENAME TO ...`, unless the same file then creates a view with the old
+ * Reports `ALTER TABLE ... RENAME TO ...`, unless a table with the old name is created after it in
+ * the same file (rename and recreate), unless the same file then creates a view with the old
  * name over the new one (the soft rename), the table was created earlier in the same file, or (in a
  * down file) it undoes a rename or creation of its up. The range is the statement. The fix adds the
  * compatibility view right after the rename.
@@ -64,6 +71,8 @@ export const renamingTable: Rule = {
       if (objectsBefore(ctx.parsed, stmt.index).tables.has(key)) continue;
       if (up && (up.tables.has(key) || up.tableRenames.has(`${r.newname}>${key}`))) continue;
       if (statements.some((s) => s.index > stmt.index && isCompatibilityView(s.ast, r.relation!, r.newname!))) continue;
+      // Rename and recreate: the old name is a table again after it, so the application keeps its table.
+      if (statements.some((s) => s.index > stmt.index && recreates(s.ast, r.relation!))) continue;
       const from = relationName(r.relation);
       const to = relationName({ ...r.relation, relname: r.newname });
       const eol = eolOf(ctx.parsed.text);

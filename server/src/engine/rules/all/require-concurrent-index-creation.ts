@@ -1,5 +1,5 @@
 import { relationName } from '../../parsing/ast';
-import { hasOtherStatements, insertConcurrently, isNewTable } from '../locking';
+import { hasOtherStatements, insertConcurrently, isQuietTable } from '../locking';
 import type { Rule } from '../types';
 
 /**
@@ -33,7 +33,7 @@ export const requireConcurrentIndexCreation: Rule = {
       const ast = stmt.ast;
       if (!ast || !('IndexStmt' in ast)) continue;
       const idx = ast.IndexStmt;
-      if (idx.concurrent || !idx.relation?.inh || isNewTable(ctx.parsed, stmt, idx.relation)) continue;
+      if (idx.concurrent || !idx.relation?.inh || isQuietTable(ctx, stmt, idx.relation)) continue;
       const edit = insertConcurrently(stmt, ['INDEX']);
       ctx.report({
         messageId: 'createIndex',

@@ -1,4 +1,5 @@
 import { quoteIdent, stringList } from '../../parsing/ast';
+import { DATA_FLOWS, hasTableFlow, tableFlow, type TableName } from '../flow';
 import { fileObjects, hasOtherStatements, insertConcurrently, nameListKey } from '../locking';
 import type { Statement } from '../../parsing/parser';
 import type { Rule, RuleContext } from '../types';
@@ -16,8 +17,24 @@ function isNewIndexInSection(ctx: RuleContext, stmt: Statement, key: string): bo
 }
 
 /**
+ * The table of an index: from the statement of the file that created it, else from the schema
+ * before the statement. Undefined when neither knows the index.
+ */
+function indexTable(ctx: RuleContext, stmt: Statement, names: string[]): TableName | undefined {
+  const name = names[names.length - 1] ?? '';
+  const schema = names.length > 1 ? names[names.length - 2] : undefined;
+  const at = fileObjects(ctx.parsed).indexes.get(nameListKey(names));
+  const created = at !== undefined && at < stmt.index ? ctx.parsed.statements[at]?.ast : undefined;
+  if (created && 'IndexStmt' in created) return { schema: created.IndexStmt.relation?.schemaname, name: created.IndexStmt.relation?.relname ?? '' };
+  const index = ctx.facts.schemaAt(stmt.index)?.index({ ...(schema ? { schema } : {}), name });
+  return index ? { schema: index.schema, name: index.table } : undefined;
+}
+
+/**
  * Reports `DROP INDEX` without `CONCURRENTLY`, except for indexes created earlier in the same file
- * (in the same section of a single-file migration).
+ * (in the same section of a single-file migration), and indexes of a table that is no lock risk
+ * there (see rules/flow.ts: created, temporary, emptied in the transaction, or dropped after it in
+ * the same section, as a down drops an index and then its table).
  * The fix adds `CONCURRENTLY` when PostgreSQL allows it: one index, no `CASCADE`.
  */
 export const requireConcurrentIndexDeletion: Rule = {
@@ -47,7 +64,8 @@ export const requireConcurrentIndexDeletion: Rule = {
       const drop = ast.DropStmt;
       if (drop.removeType !== 'OBJECT_INDEX' || drop.concurrent) continue;
       const names = (drop.objects ?? []).map((o) => ('List' in o ? stringList(o.List.items) : []));
-      const old = names.filter((n) => !isNewIndexInSection(ctx, stmt, nameListKey(n)));
+      const flows = hasTableFlow(ctx.parsed);
+      const old = names.filter((n) => !isNewIndexInSection(ctx, stmt, nameListKey(n)) && !(flows && tableFlow(ctx, stmt, indexTable(ctx, stmt, n), DATA_FLOWS)));
       if (old.length === 0) continue;
       const edit = names.length === 1 && drop.behavior !== 'DROP_CASCADE' ? insertConcurrently(stmt, ['INDEX']) : undefined;
       ctx.report({

@@ -1,5 +1,5 @@
 import { relationName } from '../../parsing/ast';
-import { hasOtherStatements, insertConcurrently, isFalse, isNewIndex, isNewTable, relKey } from '../locking';
+import { hasOtherStatements, insertConcurrently, isFalse, isNewIndex, isQuietTable, relKey } from '../locking';
 import type { Rule } from '../types';
 
 const KIND: Record<string, string> = {
@@ -46,7 +46,7 @@ export const requireConcurrentReindex: Rule = {
       if (concurrent) continue;
       const kind = KIND[r.kind ?? ''] ?? 'INDEX';
       if (kind === 'INDEX' && r.relation && isNewIndex(ctx.parsed, stmt, relKey(r.relation))) continue;
-      if (kind === 'TABLE' && isNewTable(ctx.parsed, stmt, r.relation)) continue;
+      if (kind === 'TABLE' && isQuietTable(ctx, stmt, r.relation)) continue;
       const name = r.relation ? relationName(r.relation) : r.name ?? '';
       const target = `${kind}${name ? ` ${name}` : ''}`;
       if (ctx.postgresVersion < 12) {

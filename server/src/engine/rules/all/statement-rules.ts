@@ -9,6 +9,7 @@ import { banTruncate } from './ban-truncate';
 import { banUpdateWithoutWhere } from './ban-update-without-where';
 import { changingColumnType } from './changing-column-type';
 import { syntaxError } from './syntax-error';
+import { templatedSql } from './templated-sql';
 
 export const STATEMENT_RULES: Rule[] = [
   banDropDatabase,
@@ -20,4 +21,5 @@ export const STATEMENT_RULES: Rule[] = [
   banUpdateWithoutWhere,
   changingColumnType,
   syntaxError,
+  templatedSql,
 ];
