@@ -151,15 +151,16 @@ function checkLocations(report: unknown): Located[] | string {
 }
 
 function verifyLocations(report: unknown): Located[] | string {
-  const r = report as { version?: unknown; ok?: unknown; results?: unknown };
-  if (r?.version !== 2 || typeof r.ok !== 'boolean' || !Array.isArray(r.results)) return `not a verify report: ${JSON.stringify(report).slice(0, 500)}`;
+  const r = report as { version?: unknown; ok?: unknown; results?: unknown; skipped?: unknown };
+  if (r?.version !== 2 || typeof r.ok !== 'boolean' || !Array.isArray(r.results) || !Array.isArray(r.skipped)) return `not a verify report: ${JSON.stringify(report).slice(0, 500)}`;
   const out: Located[] = [];
   for (const res of r.results as Record<string, unknown>[]) {
-    const list = res?.findings;
+    if (typeof res?.status !== 'string' || typeof res.summary !== 'string') return `a verify result without a status or summary: ${JSON.stringify(res).slice(0, 500)}`;
+    const list = res.findings;
     if (!Array.isArray(list)) return 'a verify result without findings';
     for (const x of list as { file?: unknown; range?: unknown; message?: unknown; rule?: unknown }[]) {
-      if (typeof x?.file !== 'string' || typeof x.message !== 'string' || typeof x.rule !== 'string') return `a malformed finding: ${JSON.stringify(x).slice(0, 500)}`;
-      out.push({ file: x.file, range: x.range, what: `${x.rule} finding` });
+      if (typeof x?.file !== 'string' || typeof x.message !== 'string' || typeof x.rule !== 'string') return `a malformed verify finding: ${JSON.stringify(x).slice(0, 500)}`;
+      out.push({ file: x.file, range: x.range, what: `verify finding ${x.rule}` });
     }
   }
   return out;

@@ -620,6 +620,16 @@ export class ServerRun {
         if (exists && c.options?.overwrite) throw new Broken('overwrite', `${what} overwrites ${this.fileOf(uri)}`);
         if (exists && !c.options?.ignoreIfExists) throw new Broken('overwrite', `${what} creates ${this.fileOf(uri)}, which exists (the client would refuse the edit)`);
         if (!exists) virtual.set(uri, '');
+      } else if (c.kind === 'rename') {
+        // "Rename to <name>": a file of the workspace to a name that is free, never overwriting.
+        const from = c.oldUri ?? '';
+        const to = c.newUri ?? '';
+        if (this.fileOf(from) === undefined || this.fileOf(to) === undefined) throw new Broken('edit-target', `${what} renames ${from} to ${to}, outside the workspace`);
+        if (textOfUri(from) === undefined) throw new Broken('edit-target', `${what} renames ${this.fileOf(from)}, which does not exist`);
+        if (textOfUri(to) !== undefined) throw new Broken('overwrite', `${what} renames onto ${this.fileOf(to)}, which exists`);
+        if (c.options?.overwrite) throw new Broken('overwrite', `${what} renames with overwrite`);
+        virtual.set(to, textOfUri(from));
+        virtual.set(from, undefined);
       } else {
         throw new Broken('edit-target', `${what} ${c.kind}s files: ${short(JSON.stringify(c))}`);
       }
@@ -662,6 +672,7 @@ export class ServerRun {
 
   private async applyWorkspaceEditUnchecked(edit: WorkspaceEditLike): Promise<void> {
     const events: { uri: string; type: number }[] = [];
+    const renamed: [string, string][] = [];
     const editFile = async (uri: string, edits: TextEditLike[]): Promise<void> => {
       const file = this.fileOf(uri);
       if (file === undefined) return;
@@ -688,9 +699,25 @@ export class ServerRun {
         fs.mkdirSync(path.dirname(this.abs(file)), { recursive: true });
         fs.writeFileSync(this.abs(file), '');
         events.push({ uri: c.uri, type: 1 });
+      } else if (c.kind === 'rename' && c.oldUri && c.newUri) {
+        const from = this.fileOf(c.oldUri);
+        const to = this.fileOf(c.newUri);
+        if (from === undefined || to === undefined || !fs.existsSync(this.abs(from)) || fs.existsSync(this.abs(to))) continue;
+        fs.mkdirSync(path.dirname(this.abs(to)), { recursive: true });
+        fs.renameSync(this.abs(from), this.abs(to));
+        events.push({ uri: c.oldUri, type: 3 }, { uri: c.newUri, type: 1 });
+        renamed.push([from, to]);
       }
     }
     if (events.length > 0) await this.notifyBoth('workspace/didChangeWatchedFiles', { changes: events });
+    // An editor follows a rename of an open file: it closes the old document and opens the new one.
+    for (const [from, to] of renamed) {
+      const d = this.docs.get(from);
+      if (!d) continue;
+      this.docs.delete(from);
+      await this.notifyBoth('textDocument/didClose', { textDocument: { uri: this.uri(from) } });
+      await this.open(to, d.text);
+    }
   }
 
   private async newMigration(dir: string, title: string, index: number): Promise<void> {
