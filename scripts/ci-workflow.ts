@@ -170,7 +170,10 @@ function main(): number {
     expect(annotations.split('\n').filter((l) => l !== '').every((l) => /^::(error|warning|notice) file=db\/migrations\/00000[78]_/.test(l)), `only the changed migrations are annotated:\n${annotations}`);
     const verified = outputs.get('Verify the changed migrations (up, down, up)') ?? '';
     // 000007 drops a table: its down brings the table back without its rows; 000008 does not parse.
-    expect(/^FAIL 000007_drop_legacy_carts: data lost in legacy_carts /m.test(verified) && /^FAIL 000008_add_customer_tier: the up fails: /m.test(verified), `verify fails 000007 (data) and 000008 (syntax):\n${verified}`);
+    expect(
+      /^FAIL 000007_drop_legacy_carts: The down does not restore 3 of 3 rows of `legacy_carts` /m.test(verified) && /^FAIL 000008_add_customer_tier: The up fails: syntax error /m.test(verified),
+      `verify fails 000007 (data) and 000008 (syntax):\n${verified}`,
+    );
     const md = fs.readFileSync(summary, 'utf8');
     const sections = [...md.matchAll(/^## (.+)$/gm)].map((m) => m[1]);
     expect(JSON.stringify(sections) === JSON.stringify(later), `the summary reviews ${later.join(', ')}, got ${sections.join(', ')}`);

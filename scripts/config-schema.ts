@@ -49,7 +49,7 @@ function ruleSettingSchema(rule: Rule): Record<string, unknown> {
     type: 'string',
     enum: [...RULE_SETTINGS],
     enumDescriptions: RULE_SETTINGS.map((s) => SETTING_DESCRIPTIONS[s]!),
-    markdownDescription: `${rule.meta.description} Default severity: \`${rule.meta.defaultSeverity}\`. See \`docs/rules/${rule.meta.id}.md\`.`,
+    markdownDescription: `${rule.meta.description} ${rule.meta.optIn ? 'Off unless set (opt-in).' : `Default severity: \`${rule.meta.defaultSeverity}\`.`} See \`docs/rules/${rule.meta.id}.md\`.`,
   };
 }
 

@@ -8,6 +8,13 @@
  * corpus is absent. After a change that is meant to change findings, review the difference it
  * prints and write the new golden file with `--update`.
  *
+ * The precision sample (test/corpus/judged.tsv): findings judged by reading the file, one per line,
+ * `file<TAB>range<TAB>rule<TAB>severity<TAB>verdict<TAB>reason`, the verdict `true` (a real problem),
+ * `false` (a false positive still reported: it counts against the targets) or `fixed` (a false
+ * positive since fixed: it must not come back). The run prints the precision of the judged findings
+ * it still reports, and fails when a `fixed` one comes back or a target is missed: no false error,
+ * at most 5% false warnings, no rule with more than 20% of its judged findings false.
+ *
  *   npm run test:corpus [-- --update]
  */
 import { createHash } from 'node:crypto';
@@ -38,6 +45,9 @@ async function main(): Promise<number> {
   const update = args.includes('--update');
   const corpus = path.resolve(root, args.find((a) => !a.startsWith('--')) ?? path.join('..', 'shared', 'corpus'));
   const goldenPath = path.join(root, 'test', 'corpus', 'findings.golden.tsv');
+  const judgedPath = path.join(root, 'test', 'corpus', 'judged.tsv');
+  // Every finding by `file<TAB>range<TAB>rule`, for the precision sample.
+  const reported = new Map<string, string>();
   // One `# file` line, then one line per finding: range, severity, rule, message (its first 80
   // characters and a hash of the whole, so that the file stays small and any change shows).
   const lines: string[] = [];
@@ -76,6 +86,7 @@ async function main(): Promise<number> {
       const rel = path.relative(corpus, file.path).split(path.sep).join('/');
       if (lines[lastHeader] !== `# ${rel}`) lastHeader = lines.push(`# ${rel}`) - 1;
       lines.push(`${where}\t${f.severity}\t${f.ruleId}\t${abbreviate(f.message)}`);
+      reported.set(`${rel}\t${where}\t${f.ruleId}`, f.severity);
       perRule.set(f.ruleId, (perRule.get(f.ruleId) ?? 0) + 1);
       perSeverity.set(f.severity, (perSeverity.get(f.severity) ?? 0) + 1);
       if (f.ruleId === 'internal-error') problems.push(`${file.display}: ${f.message}`);
@@ -101,6 +112,8 @@ async function main(): Promise<number> {
     `peak RSS:        ${peakRssMb.toFixed(1)} MB`,
   ];
   console.log(out.join('\n'));
+  if (fs.existsSync(judgedPath)) problems.push(...precision(fs.readFileSync(judgedPath, 'utf8'), reported));
+  else problems.push(`no precision sample at ${path.relative(root, judgedPath)}`);
   const golden = `${lines.join('\n')}\n`;
   if (update) {
     fs.mkdirSync(path.dirname(goldenPath), { recursive: true });
@@ -139,6 +152,78 @@ async function main(): Promise<number> {
     return 1;
   }
   return 0;
+}
+
+/**
+ * The precision of the judged sample against this run's findings: prints the figures, returns the
+ * problems (a fixed false positive back, a target missed, a malformed line).
+ */
+function precision(text: string, reported: ReadonlyMap<string, string>): string[] {
+  const problems: string[] = [];
+  interface Judged {
+    key: string;
+    rule: string;
+    severity: string;
+    verdict: 'true' | 'false' | 'fixed';
+    reason: string;
+  }
+  const judged: Judged[] = [];
+  text.split('\n').forEach((line, i) => {
+    if (line.trim() === '' || line.startsWith('#')) return;
+    const [file, range, rule, severity, verdict, reason] = line.split('\t');
+    if (!file || !range || !rule || !severity || (verdict !== 'true' && verdict !== 'false' && verdict !== 'fixed') || !reason?.trim()) {
+      problems.push(`judged.tsv line ${i + 1}: expected file, range, rule, severity, verdict (true | false | fixed) and a reason`);
+      return;
+    }
+    judged.push({ key: `${file}\t${range}\t${rule}`, rule, severity, verdict, reason });
+  });
+  const back = judged.filter((j) => j.verdict === 'fixed' && reported.has(j.key));
+  for (const j of back) problems.push(`a false positive judged fixed is reported again: ${j.key.replace(/\t/g, ' ')} (${j.reason})`);
+  const present = judged.filter((j) => j.verdict !== 'fixed' && reported.has(j.key));
+  const lost = judged.filter((j) => j.verdict === 'true' && !reported.has(j.key));
+  const gone = judged.filter((j) => j.verdict === 'false' && !reported.has(j.key));
+  // Severity as reported now (a rule's default may have changed since the judgement).
+  const severity = (j: Judged): string => reported.get(j.key) ?? j.severity;
+  const isFalse = (j: Judged): boolean => j.verdict === 'false';
+  const pct = (n: number, d: number): string => (d === 0 ? '-' : `${((100 * n) / d).toFixed(1)}%`);
+  const bySeverity = (sev: string): { n: number; f: number } => {
+    const list = present.filter((j) => severity(j) === sev);
+    return { n: list.length, f: list.filter(isFalse).length };
+  };
+  const errors = bySeverity('error');
+  const warnings = bySeverity('warning');
+  const infos = bySeverity('info');
+  const rules = [...new Set(judged.map((j) => j.rule))].sort();
+  const repos = new Set(judged.map((j) => j.key.split('/')[0]));
+  const width = Math.max(4, ...rules.map((r) => r.length));
+  const everFalse = judged.filter((j) => j.verdict !== 'true').length;
+  console.log(
+    [
+      `precision sample: ${judged.length} judged findings over ${rules.length} rules and ${repos.size} repositories (test/corpus/judged.tsv)`,
+      `  as first judged: ${everFalse} false (${pct(everFalse, judged.length)}); fixed since: ${judged.filter((j) => j.verdict === 'fixed').length}`,
+      `  still reported:  ${present.length}, of them false: ${present.filter(isFalse).length} (${pct(present.filter(isFalse).length, present.length)})`,
+      `  errors:          ${errors.n} judged, ${errors.f} false (${pct(errors.f, errors.n)}; target 0)`,
+      `  warnings:        ${warnings.n} judged, ${warnings.f} false (${pct(warnings.f, warnings.n)}; target at most 5%)`,
+      `  infos:           ${infos.n} judged, ${infos.f} false (${pct(infos.f, infos.n)})`,
+      `  per rule: still reported, false of them, and false as first judged / judged (target at most 20% false):`,
+      ...rules.map((r) => {
+        const all = judged.filter((j) => j.rule === r);
+        const now = present.filter((j) => j.rule === r);
+        const f = now.filter(isFalse).length;
+        return `    ${r.padEnd(width)}  ${String(now.length).padStart(4)}  ${String(f).padStart(3)} ${pct(f, now.length).padStart(6)}   ${String(all.filter((j) => j.verdict !== 'true').length).padStart(3)}/${all.length}`;
+      }),
+      ...(lost.length > 0 ? [`  judged true, no longer reported (${lost.length}): ${lost.slice(0, 10).map((j) => j.key.replace(/\t/g, ' ')).join('; ')}`] : []),
+      ...(gone.length > 0 ? [`  judged false, no longer reported: mark them fixed (${gone.length}): ${gone.slice(0, 10).map((j) => j.key.replace(/\t/g, ' ')).join('; ')}`] : []),
+    ].join('\n'),
+  );
+  if (errors.f > 0) problems.push(`precision: ${errors.f} false error(s) in the judged sample (target 0)`);
+  if (warnings.n > 0 && warnings.f / warnings.n > 0.05) problems.push(`precision: ${pct(warnings.f, warnings.n)} of the judged warnings are false (target at most 5%)`);
+  for (const r of rules) {
+    const now = present.filter((j) => j.rule === r);
+    const f = now.filter(isFalse).length;
+    if (now.length > 0 && f / now.length > 0.2) problems.push(`precision: ${pct(f, now.length)} of the judged ${r} findings are false (target at most 20%)`);
+  }
+  return problems;
 }
 
 main().then(

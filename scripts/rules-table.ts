@@ -21,7 +21,7 @@ const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' 
 /** The markdown table: rule id linked to its docs page, default severity, description. */
 export function rulesTable(rules: readonly Rule[] = RULES): string {
   const rows = rules.map(
-    (r) => `| [${r.meta.id}](${ruleDocsPath(r.meta.id)}) | ${r.meta.defaultSeverity} | ${cell(r.meta.description)} |`,
+    (r) => `| [${r.meta.id}](${ruleDocsPath(r.meta.id)}) | ${r.meta.optIn ? 'off (opt-in)' : r.meta.defaultSeverity} | ${cell(r.meta.description)} |`,
   );
   return ['| Rule | Default severity | Description |', '| --- | --- | --- |', ...rows].join('\n');
 }

@@ -67,7 +67,7 @@ function ruleDescriptor(id: string): Record<string, unknown> {
     shortDescription: { text: m.description },
     helpUri: ruleHelpUri(m.id),
     ...(help ? { help: { text: `${plainText(help)}\n\nDocumentation: ${ruleHelpUri(m.id)}`, markdown: `${help}\n\n[Documentation for ${m.id}](${ruleHelpUri(m.id)})` } } : {}),
-    defaultConfiguration: { level: sarifLevel(m.defaultSeverity) },
+    defaultConfiguration: { level: sarifLevel(m.defaultSeverity), ...(m.optIn ? { enabled: false } : {}) },
     properties: { category: m.category, tags: ['postgresql', 'migrations', m.category] },
   };
 }

@@ -213,7 +213,7 @@ export function analyzeFile(input: AnalyzeInput): Analysis {
 
   const runRule = (rule: Rule, emit: boolean, body: (ctx: RuleContext) => void): void => {
     const setting = input.rules?.[rule.meta.id];
-    if (setting === 'off') return;
+    if (setting === 'off' || (setting === undefined && rule.meta.optIn)) return;
     if (history && !historyRule(rule)) return;
     ran.add(rule.meta.id);
     const mark = findings.length;

@@ -397,7 +397,7 @@ connection.onRequest(
 );
 
 connection.onRequest(RuleListRequest.type, () =>
-  RULES.map((r) => ({ id: r.meta.id, description: r.meta.description, defaultSeverity: r.meta.defaultSeverity, category: r.meta.category })),
+  RULES.map((r) => ({ id: r.meta.id, description: r.meta.description, defaultSeverity: r.meta.optIn ? 'off' : r.meta.defaultSeverity, category: r.meta.category })),
 );
 
 connection.onRequest(

@@ -73,3 +73,38 @@ ruleTester(addingFieldWithDefault, {
     },
   ],
 });
+
+const FUNCTIONS = {
+  '000001_fns.up.sql': [
+    'CREATE TABLE users (id int);',
+    "CREATE FUNCTION to_sentinel(s text) RETURNS text AS $$ SELECT concat('x', s) $$ LANGUAGE sql IMMUTABLE;",
+    "CREATE FUNCTION app_now() RETURNS timestamptz LANGUAGE sql STABLE AS $$ SELECT now() $$;",
+    "CREATE FUNCTION make_code() RETURNS text LANGUAGE sql AS $$ SELECT md5(random()::text) $$;",
+  ].join('\n'),
+};
+
+ruleTester(addingFieldWithDefault, {
+  valid: [
+    {
+      name: 'a function the earlier migrations declare IMMUTABLE or STABLE is evaluated once (PostgreSQL 11+)',
+      fileName: '000002_x.up.sql',
+      files: FUNCTIONS,
+      code: "ALTER TABLE users ADD COLUMN s text DEFAULT to_sentinel('none'), ADD COLUMN at timestamptz DEFAULT app_now();",
+    },
+  ],
+  invalid: [
+    {
+      name: 'a function the earlier migrations define without IMMUTABLE or STABLE is volatile',
+      fileName: '000002_x.up.sql',
+      files: FUNCTIONS,
+      code: 'ALTER TABLE users ADD COLUMN code text DEFAULT make_code();',
+      errors: [
+        {
+          messageId: 'volatileDefault',
+          range: '0:18-0:58',
+          message: 'Adding column code to users with a DEFAULT that calls make_code() (volatile) rewrites every row under an ACCESS EXCLUSIVE lock: reads and writes wait until the rewrite ends.',
+        },
+      ],
+    },
+  ],
+});

@@ -49,6 +49,18 @@ const invalid: InvalidCase[] = [
     errors: [{ messageId: 'setNotNullBefore12', range: '2:14-2:41' }],
   },
   {
+    name: 'PostgreSQL 18: ADD CONSTRAINT x NOT NULL c is SET NOT NULL under a name',
+    code: 'ALTER TABLE users ADD CONSTRAINT users_email_nn NOT NULL email;',
+    errors: [{ messageId: 'setNotNull', range: '0:18-0:62' }],
+    output: [
+      'ALTER TABLE users ADD CONSTRAINT users_email_not_null_check CHECK (email IS NOT NULL) NOT VALID;',
+      '-- In a later migration: VALIDATE scans without blocking writes, then SET NOT NULL skips its scan (PostgreSQL 12+).',
+      '-- ALTER TABLE users VALIDATE CONSTRAINT users_email_not_null_check;',
+      '-- ALTER TABLE users ALTER COLUMN email SET NOT NULL;',
+      '-- ALTER TABLE users DROP CONSTRAINT users_email_not_null_check;',
+    ].join('\n'),
+  },
+  {
     name: 'a check on another column, or not yet validated, does not help',
     code: 'ALTER TABLE t ADD CONSTRAINT nn CHECK (b IS NOT NULL), ADD CONSTRAINT nn_a CHECK (a IS NOT NULL) NOT VALID;\nALTER TABLE t ALTER COLUMN a SET NOT NULL;',
     errors: [{ messageId: 'setNotNull', range: '1:14-1:41' }],
@@ -68,6 +80,8 @@ ruleTester(rule, {
       name: 'PostgreSQL 12+: a valid check added earlier in the file',
       code: 'ALTER TABLE users ADD CHECK (email IS NOT NULL), ALTER COLUMN email SET NOT NULL;',
     },
+    { name: 'PostgreSQL 18: NOT NULL ... NOT VALID does not scan', code: 'ALTER TABLE users ADD CONSTRAINT users_email_nn NOT NULL email NOT VALID;' },
+    { name: 'PostgreSQL 18: a named NOT NULL on a table of this file', code: 'CREATE TABLE users (email text);\nALTER TABLE users ADD CONSTRAINT users_email_nn NOT NULL email;' },
     '-- migration-guard-ignore adding-not-nullable-field -- 200 rows\nALTER TABLE users ALTER COLUMN email SET NOT NULL;',
   ],
   invalid,

@@ -111,3 +111,56 @@ describe('ban-drop-cascade: the fix', () => {
     assert.deepEqual(runRule(rule, { code: fixed }), []);
   });
 });
+
+const DEPS = {
+  '000001_base.up.sql': [
+    'CREATE TABLE users (id bigint PRIMARY KEY, email text UNIQUE, name text, active boolean);',
+    'CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint REFERENCES users (id));',
+    'CREATE VIEW everything AS SELECT * FROM users;',
+    'CREATE VIEW names AS SELECT name FROM users;',
+    "CREATE SEQUENCE invoice_no;\nCREATE TABLE invoices (no bigint DEFAULT nextval('invoice_no'));",
+    'CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;',
+    'CREATE TRIGGER users_touch BEFORE UPDATE ON users FOR EACH ROW EXECUTE FUNCTION touch();',
+  ].join('\n'),
+};
+
+ruleTester(rule, {
+  valid: [
+    { name: 'nothing depends on a foreign key', fileName: '000002_x.up.sql', files: DEPS, code: 'ALTER TABLE orders DROP CONSTRAINT orders_user_id_fkey CASCADE;' },
+    { name: 'nothing depends on a trigger', fileName: '000002_x.up.sql', files: DEPS, code: 'DROP TRIGGER users_touch ON users CASCADE;' },
+    { name: 'a unique constraint nothing references', fileName: '000002_x.up.sql', files: DEPS, code: 'ALTER TABLE users DROP CONSTRAINT users_email_key CASCADE;' },
+  ],
+  invalid: [
+    {
+      name: 'a primary key: the foreign keys resting on it',
+      fileName: '000002_x.up.sql',
+      files: DEPS,
+      code: 'ALTER TABLE users DROP CONSTRAINT users_pkey CASCADE;',
+      errors: [{ messageId: 'cascadeKnown', range: '0:18-0:52', message: 'ALTER TABLE users DROP CONSTRAINT users_pkey CASCADE also drops foreign key orders_user_id_fkey of orders.' }],
+    },
+    {
+      name: 'a column: the views that read it, by name or with *',
+      fileName: '000002_x.up.sql',
+      files: DEPS,
+      code: 'ALTER TABLE users DROP COLUMN name CASCADE;',
+      errors: [{ messageId: 'cascadeKnown', message: 'ALTER TABLE users DROP COLUMN name CASCADE also drops view everything, view names.' }],
+    },
+    {
+      name: 'a sequence: the defaults naming it; a function: its triggers',
+      fileName: '000002_x.up.sql',
+      files: DEPS,
+      code: 'DROP SEQUENCE invoice_no CASCADE;\nDROP FUNCTION touch() CASCADE;',
+      errors: [
+        { messageId: 'cascadeKnown', range: '0:0-0:32', message: 'DROP SEQUENCE invoice_no CASCADE also drops the default of invoices.no.' },
+        { messageId: 'cascadeKnown', range: '1:0-1:29', message: 'DROP FUNCTION touch CASCADE also drops trigger users_touch on users.' },
+      ],
+    },
+    {
+      name: 'what earlier statements of the file created counts',
+      fileName: '000002_x.up.sql',
+      files: DEPS,
+      code: 'CREATE VIEW recent AS SELECT id FROM orders;\nDROP TABLE orders CASCADE;',
+      errors: [{ messageId: 'cascadeKnown', range: '1:0-1:25', message: 'DROP TABLE orders CASCADE also drops view recent.' }],
+    },
+  ],
+});

@@ -20,6 +20,10 @@ ruleTester(banDropColumn, {
     { name: 'a copy of the whole table keeps every column', code: 'CREATE TABLE customers_backup AS TABLE customers;\nALTER TABLE customers DROP COLUMN fax;' },
     { name: 'SELECT ... INTO a backup table', code: 'SELECT id, fax INTO customers_fax_backup FROM app.customers;\nALTER TABLE app.customers DROP COLUMN fax;' },
     '',
+    {
+      name: 'copy and swap of a column (moved to the end): its values go into the column that takes its name',
+      code: 'ALTER TABLE users ADD COLUMN email_new text;\nUPDATE users SET email_new = lower(email);\nALTER TABLE users DROP COLUMN email;\nALTER TABLE users RENAME COLUMN email_new TO email;',
+    },
   ],
   invalid: [
     {

@@ -83,25 +83,30 @@ ruleTester(changingColumnType, {
     { name: 'a column added earlier in the same file', code: 'ALTER TABLE users ADD COLUMN title varchar(50);\nALTER TABLE users ALTER COLUMN title TYPE varchar(80);' },
     { name: 'a type changed earlier in the same file', fileName: '000002_widen.up.sql', files: INIT, code: '-- migration-guard-ignore changing-column-type -- 10 rows\nALTER TABLE users ALTER COLUMN age TYPE numeric(6,2);\nALTER TABLE users ALTER COLUMN age TYPE numeric(8,2);' },
     { name: 'a column renamed earlier in the same file', fileName: '000002_widen.up.sql', files: INIT, code: 'ALTER TABLE users RENAME COLUMN bio TO about;\nALTER TABLE users ALTER COLUMN about TYPE varchar(20);' },
+    { name: 'a change that can lose data: narrowing-column-type reports it, not this rule', fileName: '000002_widen.up.sql', files: INIT, code: 'ALTER TABLE users ALTER COLUMN name TYPE varchar(20), ALTER COLUMN age TYPE smallint;' },
     { name: 'a table created earlier in the same file', code: 'CREATE TABLE t (a int);\nALTER TABLE t ALTER COLUMN a TYPE bigint;' },
   ],
   invalid: [
     {
-      name: 'a known old type: shrinking, a new scale, a different type',
+      name: 'a known old type: a new scale, a different type (shrinking is narrowing-column-type\'s alone)',
       fileName: '000002_change.up.sql',
       files: INIT,
       code: 'ALTER TABLE users ALTER COLUMN name TYPE varchar(20), ALTER COLUMN price TYPE numeric(12,3), ALTER COLUMN age TYPE bigint, ALTER COLUMN notes TYPE varchar(20);',
       errors: [
         {
           messageId: 'changeTypeFrom',
-          range: '0:18-0:52',
-          message:
-            'Changing the type of users.name from character varying(50) to character varying(20) takes an ACCESS EXCLUSIVE lock and rewrites the table and its indexes.',
+          range: '0:54-0:91',
+          message: 'Changing the type of users.price from numeric(10,2) to numeric(12,3) takes an ACCESS EXCLUSIVE lock and rewrites the table and its indexes.',
         },
-        { messageId: 'changeTypeFrom', range: '0:54-0:91' },
         { messageId: 'changeTypeFrom', range: '0:93-0:121', message: 'Changing the type of users.age from integer to bigint takes an ACCESS EXCLUSIVE lock and rewrites the table and its indexes.' },
-        { messageId: 'changeTypeFrom', range: '0:123-0:158' },
       ],
+    },
+    {
+      name: 'narrowing a column added earlier in the file: no old data to lose, still the lock',
+      fileName: '000002_change.up.sql',
+      files: INIT,
+      code: 'ALTER TABLE users ADD COLUMN title varchar(50);\nALTER TABLE users ALTER COLUMN title TYPE varchar(20);',
+      errors: [{ messageId: 'changeTypeFrom', range: '1:18-1:53' }],
     },
     {
       name: 'a USING that computes, or COLLATE: reported even when the types are compatible',
@@ -125,13 +130,12 @@ ruleTester(changingColumnType, {
       name: 'a down file starts from the schema its up leaves',
       fileName: '000002_widen.down.sql',
       files: { ...INIT, '000002_widen.up.sql': 'ALTER TABLE users ALTER COLUMN name TYPE varchar(100);' },
-      code: 'ALTER TABLE users ALTER COLUMN name TYPE varchar(50);',
+      code: 'ALTER TABLE users ALTER COLUMN name TYPE integer USING length(name);',
       errors: [
         {
           messageId: 'changeTypeFrom',
-          range: '0:18-0:52',
-          message:
-            'Changing the type of users.name from character varying(100) to character varying(50) takes an ACCESS EXCLUSIVE lock and rewrites the table and its indexes.',
+          range: '0:18-0:67',
+          message: 'Changing the type of users.name from character varying(100) to integer takes an ACCESS EXCLUSIVE lock and rewrites the table and its indexes.',
         },
       ],
     },
@@ -139,9 +143,9 @@ ruleTester(changingColumnType, {
       name: 'a renamed column keeps its type; a dropped and re-added one takes the new one',
       fileName: '000002_change.up.sql',
       files: INIT,
-      code: 'ALTER TABLE users RENAME COLUMN notes TO remarks;\nALTER TABLE users ALTER COLUMN remarks TYPE varchar(5);\nALTER TABLE users DROP COLUMN bio, ADD COLUMN bio int;\nALTER TABLE users ALTER COLUMN bio TYPE text;',
+      code: 'ALTER TABLE users RENAME COLUMN notes TO remarks;\nALTER TABLE users ALTER COLUMN remarks TYPE jsonb USING remarks::jsonb;\nALTER TABLE users DROP COLUMN bio, ADD COLUMN bio int;\nALTER TABLE users ALTER COLUMN bio TYPE text;',
       errors: [
-        { messageId: 'changeTypeFrom', range: '1:18-1:54', message: 'Changing the type of users.remarks from text to character varying(5) takes an ACCESS EXCLUSIVE lock and rewrites the table and its indexes.' },
+        { messageId: 'changeTypeFrom', range: '1:18-1:70', message: 'Changing the type of users.remarks from text to jsonb takes an ACCESS EXCLUSIVE lock and rewrites the table and its indexes.' },
         { messageId: 'changeTypeFrom', range: '3:18-3:44', message: 'Changing the type of users.bio from integer to text takes an ACCESS EXCLUSIVE lock and rewrites the table and its indexes.' },
       ],
     },

@@ -32,6 +32,7 @@ const cases: { name: string; up: string; down: string }[] = [
   { name: 'a CHECK restored with other line breaks and parentheses', up: 'ALTER TABLE t DROP CONSTRAINT t_a_check;', down: 'ALTER TABLE t ADD CONSTRAINT t_a_check CHECK (\n  (a > 0)\n  OR b\n);' },
   { name: 'a default restored without its parentheses', up: 'ALTER TABLE t ALTER COLUMN a DROP DEFAULT;', down: 'ALTER TABLE t ALTER COLUMN a SET DEFAULT 1+2;' },
   { name: 'an index restored in lower case, another layout', up: 'DROP INDEX t_a_idx;', down: 'create index t_a_idx\n  on t (a)\n  where a > 10;' },
+  { name: 'an index restored with its default ordering spelled out (ASC, NULLS LAST)', up: 'DROP INDEX t_a_idx;', down: 'CREATE INDEX t_a_idx ON t (a ASC NULLS LAST) WHERE a > 10;' },
   { name: 'a view restored with another layout and a comment', up: 'DROP VIEW v;', down: 'CREATE VIEW v AS\n  -- the active rows\n  SELECT id, a\n  FROM t\n  WHERE b;' },
   {
     name: 'a function restored re-indented, without its comment',
@@ -58,6 +59,13 @@ const cases: { name: string; up: string; down: string }[] = [
 ruleTester(missingInverse, {
   valid: cases.map((c) => ({ name: c.name, fileName: UP, files: { ...INIT, [DOWN]: c.down }, code: c.up })),
   invalid: [
+    {
+      name: 'an index restored in another order (DESC) is not the same index',
+      fileName: UP,
+      files: { ...INIT, [DOWN]: 'CREATE INDEX t_a_idx ON t (a DESC) WHERE a > 10;' },
+      code: 'DROP INDEX t_a_idx;',
+      errors: [{ messageId: 'notUndone', range: '0:0-0:18' }],
+    },
     {
       name: 'a CHECK restored with another condition',
       fileName: UP,

@@ -31,8 +31,24 @@ ruleTester(rule, {
     },
     { name: 'other drops', fileName: DOWN, files: { [UP]: up }, code: 'DROP INDEX users_plan_idx;\nDROP VIEW v;' },
     { fileName: DOWN, files: { [UP]: up }, code: '' },
+    {
+      name: 'copy and swap of a column: its values go into the column that takes its name',
+      fileName: DOWN,
+      files: { [UP]: up },
+      code: 'ALTER TABLE users ADD COLUMN bio_new text;\nUPDATE users SET (bio_new) = (bio);\nALTER TABLE users DROP COLUMN bio;\nALTER TABLE users RENAME COLUMN bio_new TO bio;',
+    },
   ],
   invalid: [
+    {
+      name: 'a copy that skips rows (WHERE), or no rename back, is no copy and swap',
+      fileName: DOWN,
+      files: { [UP]: up },
+      code: 'ALTER TABLE users ADD COLUMN bio_new text, ADD COLUMN nick_new text;\nUPDATE users SET bio_new = bio WHERE id > 10;\nUPDATE users SET nick_new = nick;\nALTER TABLE users DROP COLUMN bio, DROP COLUMN nick;\nALTER TABLE users RENAME COLUMN bio_new TO bio;',
+      errors: [
+        { messageId: 'dropColumn', range: '3:18-3:33' },
+        { messageId: 'dropColumn', range: '3:35-3:51' },
+      ],
+    },
     {
       name: 'a table the up did not create',
       fileName: DOWN,

@@ -40,6 +40,8 @@ export function runRule(rule: Rule, c: ValidCase): Finding[] {
     text: c.code,
     host,
     only: [rule],
+    // An opt-in rule runs once the configuration names it.
+    ...(rule.meta.optIn ? { rules: { [rule.meta.id]: rule.meta.defaultSeverity } } : {}),
     ...(c.postgresVersion !== undefined ? { postgresVersion: c.postgresVersion } : {}),
     ...(c.baseline !== undefined ? { baseline: c.baseline } : {}),
   }).findings;

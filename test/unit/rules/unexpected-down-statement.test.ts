@@ -10,6 +10,12 @@ const up = 'CREATE TABLE IF NOT EXISTS audit (id int);\nCREATE TABLE posts (id i
 
 ruleTester(rule, {
   valid: [
+    {
+      name: 'a down that puts a dropped column back in its place: the later columns moved by copy and swap',
+      fileName: '000002_drop_a.down.sql',
+      files: { '000001_t.up.sql': "CREATE TABLE t (a int, b text NOT NULL DEFAULT 'x', c int);", '000002_drop_a.up.sql': 'ALTER TABLE t DROP COLUMN a;' },
+      code: "ALTER TABLE t ADD COLUMN a int;\nALTER TABLE t ADD COLUMN b_new text DEFAULT 'x', ADD COLUMN c_new int;\nUPDATE t SET (b_new, c_new) = (b, c);\nALTER TABLE t DROP COLUMN b, DROP COLUMN c;\nALTER TABLE t RENAME COLUMN b_new TO b;\nALTER TABLE t RENAME COLUMN c_new TO c;\nALTER TABLE t ALTER COLUMN b SET NOT NULL;",
+    },
     { name: 'a down that undoes its up', fileName: DOWN, files: { ...INIT, [UP]: up }, code: 'ALTER TABLE users DROP COLUMN bio;\nDROP TABLE posts;' },
     { name: 'data, grants and comments are not judged', fileName: DOWN, files: { ...INIT, [UP]: up }, code: "DELETE FROM users;\nGRANT SELECT ON users TO public;\nCOMMENT ON TABLE users IS 'x';\nDROP TABLE posts;" },
     { name: 'in the up file, nothing', fileName: UP, files: { ...INIT, [DOWN]: 'DROP TABLE audit;' }, code: up },

@@ -247,6 +247,16 @@ describe('verify (PGlite)', function () {
     );
   });
 
+  it('an up that does not parse fails at PostgreSQL\'s position, and the verification goes on (the savepoint is taken before the step)', async () => {
+    const up = "ALTER TABLE users\n  ADD COLUMN tier text CHECK (tier IN ('a', 'b');\n";
+    const r = await verify({ '000002_tier.up.sql': up, '000002_tier.down.sql': 'ALTER TABLE users DROP COLUMN tier;\n' });
+    assert.equal(r.status, 'failed');
+    assert.deepEqual(
+      r.findings.map((f) => ({ rule: f.ruleId, phase: f.phase, file: path.basename(f.file), message: f.message, span: f.span })),
+      [{ rule: 'verify-statement-failed', phase: 'up', file: '000002_tier.up.sql', message: 'The up fails: syntax error at or near ";" (SQLSTATE 42601)', span: { start: up.indexOf(';'), end: up.indexOf(';') + 1 } }],
+    );
+  });
+
   it('the second verify of the same directory starts from the cached state', async () => {
     const own = fs.mkdtempSync(path.join(os.tmpdir(), 'mg-verify-cache-'));
     try {

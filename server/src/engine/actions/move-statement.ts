@@ -14,7 +14,7 @@ import { parseSql, type Node, type ParsedFile, type Statement } from '../parsing
 import { statementRemovalSpan } from '../rules/statement-edits';
 import type { TextEdit } from '../rules/types';
 import { eolOf } from '../text';
-import type { Convention } from '../migrations/convention';
+import { compareVersions, type Convention } from '../migrations/convention';
 import { nextVersion, readMigrationDirectory } from '../migrations/directory';
 import { golangMigrate, slugifyTitle } from '../migrations/golang-migrate';
 
@@ -101,7 +101,7 @@ export function planMoveToOwnMigration(input: MoveInput): MoveResult {
       `${later} statement${later === 1 ? '' : 's'} after it in ${migration.fileName} now run${later === 1 ? 's' : ''} before it; check that none of them needs it.`,
     );
   }
-  const newer = directory.migrations.filter((m) => m.direction === 'up' && m.versionNumber > migration.versionNumber);
+  const newer = directory.migrations.filter((m) => m.direction === 'up' && compareVersions(m, migration) > 0);
   if (newer.length > 0) notes.push(`It now runs after ${newer.length} newer migration${newer.length === 1 ? '' : 's'} of the directory as well.`);
 
   const plan: MovePlan = {

@@ -24,6 +24,7 @@ const INHERENT: Record<string, string> = {
   'require-concurrent-index-creation': 'the index is rebuilt inside the transaction the down runs in, where CONCURRENTLY cannot run',
   'require-concurrent-index-deletion': 'the index is dropped inside the transaction the down runs in, where CONCURRENTLY cannot run',
   'constraint-missing-not-valid': 'the constraint is restored as it was; a rollback has no later migration to validate it in',
+  'adding-foreign-key-constraint': 'the constraint is restored as it was; a rollback has no later migration to validate it in',
   'disallowed-unique-constraint': 'the unique constraint is restored as it was before the up',
   'adding-serial-primary-key-field': 'the column and key are restored as they were before the up',
   'adding-not-nullable-field': 'NOT NULL is restored as it was before the up',

@@ -6,6 +6,8 @@ import { unmaskNames } from '../parsing/templates';
 import type { ParsedFile, Statement } from '../parsing/parser';
 import { nodeKind } from '../parsing/parser';
 import { replayThrough, SchemaModel, type Replay } from '../schema';
+import { defaultSequence } from '../schema/dependencies';
+import { DEFAULT_SCHEMA, qualifiedKey } from '../schema/model';
 import { invertDropWithSchema } from './drop';
 import { invertWithSchema } from './with-schema';
 import { invertAlterTable } from './alter-table';
@@ -249,7 +251,52 @@ export function invertFile(up: ParsedFile, options: InvertFileOptions = {}): Fil
   ctx.after = undefined;
   ctx.logged = undefined;
   ctx.statement = undefined;
+  orderSequenceDrops(steps, schemas?.[up.statements.length]);
   return { steps, searchPaths };
+}
+
+/** `s.name` / `name` of a RangeVar as a qualified key (the default schema when unqualified). */
+function relationKey(rel: { schemaname?: string; relname?: string } | undefined): string {
+  return qualifiedKey(rel?.schemaname ?? DEFAULT_SCHEMA, rel?.relname ?? '');
+}
+
+/**
+ * Sequences this migration creates, as the down drops them: one owned (at the end of the up) by a
+ * column of a table the down drops goes with that table (a DROP SEQUENCE after it would fail, and
+ * one before it too: the column's default depends on the sequence); one that a column default of
+ * a table created earlier in the file names is dropped after that table.
+ */
+function orderSequenceDrops(steps: { statement: Statement; step: InverseStep }[], after: SchemaModel | undefined): void {
+  if (!after) return;
+  const tableSteps = new Map<string, number>();
+  steps.forEach(({ statement, step }, i) => {
+    const node = statement.ast;
+    if (node && 'CreateStmt' in node && 'sql' in step) tableSteps.set(relationKey(node.CreateStmt.relation), i);
+  });
+  if (tableSteps.size === 0) return;
+  for (let i = 0; i < steps.length; i++) {
+    const { statement, step } = steps[i]!;
+    const node = statement.ast;
+    if (!node || !('CreateSeqStmt' in node) || !('sql' in step)) continue;
+    const key = relationKey(node.CreateSeqStmt.sequence);
+    const seq = after.sequences.get(key);
+    if (!seq) continue;
+    if (seq.ownedBy && tableSteps.has(seq.ownedBy.table)) {
+      steps[i] = { statement, step: { note: `${excerpt(statement.text, 60)}: the sequence is owned by ${seq.ownedBy.table.replace(/^public\./, '')}.${seq.ownedBy.column}, and goes with the table` } };
+      continue;
+    }
+    let first: number | undefined;
+    for (const [tk, t] of after.tables) {
+      const j = tableSteps.get(tk);
+      if (j === undefined || j > i) continue;
+      if ([...t.columns.values()].some((c) => defaultSequence(c.defaultText) === key)) first = first === undefined ? j : Math.min(first, j);
+    }
+    if (first === undefined) continue;
+    // Before the table's step in up order: after the table's DROP in the (reversed) down.
+    const [moved] = steps.splice(i, 1);
+    steps.splice(first, 0, moved!);
+    for (const [tk, j] of tableSteps) if (j >= first && j < i) tableSteps.set(tk, j + 1);
+  }
 }
 
 /** One part as lines of the down file. */

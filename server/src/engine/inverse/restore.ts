@@ -13,6 +13,7 @@ import { renderColumn } from '../schema/replay';
 import { diffSchemas } from './schema-diff';
 import { firstAst, staleColumns, walk } from './sql-text';
 export { staleColumns } from './sql-text';
+import { readsOf } from '../schema/dependencies';
 import type { InversePart } from './types';
 
 export interface RestoreOptions {
@@ -77,6 +78,21 @@ export function viewProblem(model: SchemaModel, v: ViewModel, options: RestoreOp
     if (!r.schema && ctes.has(r.name)) continue;
     const found = (r.schema ? [r.schema] : schemas).some((s) => model.tables.has(qualifiedKey(s, r.name)) || model.views.has(qualifiedKey(s, r.name)) || model.sequences.has(qualifiedKey(s, r.name)));
     if (!found) return `view ${name} reads ${r.schema ? `${r.schema}.` : ''}${r.name}, which no longer exists under that name; write its current definition by hand`;
+  }
+  // A column the view names that none of the tables it reads has (any more): renamed or dropped since
+  // (PostgreSQL's stored view follows a rename; the text kept here does not). Only judged for a plain
+  // query over tables (no CTE, no subquery in FROM, no view), where every column reference is theirs.
+  let subquery = false;
+  const aliases = new Set<string>();
+  walk(query, (key, value) => {
+    if (key === 'RangeSubselect' || key === 'RangeFunction' || key === 'SubLink') subquery = true;
+    if (key === 'ResTarget' && typeof value.name === 'string') aliases.add(value.name);
+  });
+  const tables = v.dependsOn.map((d) => model.tables.get(d));
+  if (ctes.size === 0 && !subquery && tables.length > 0 && tables.every((t) => t !== undefined)) {
+    const columns = new Set(tables.flatMap((t) => [...t!.columns.keys()]));
+    const missing = [...readsOf(v.definitionText).columns].find((c) => !columns.has(c) && !aliases.has(c) && !tables.some((t) => t!.name === c));
+    if (missing !== undefined) return `view ${name} reads column ${quoteIdent(missing)}, which none of the tables it reads has under that name now; write its current definition by hand`;
   }
   if (star) {
     // `*` was expanded when the view was created: columns added or renamed since change its meaning.
@@ -343,11 +359,20 @@ export function restoreLost(before: SchemaModel, after: SchemaModel, options: Re
     for (const i of v.indexes.values()) if (!w.indexes.has(i.name)) late.push({ sql: semi(i.definitionText) });
   }
 
-  // Changes that removing objects made to objects still there (CASCADE): not undone here.
+  // Changes that removing objects made to objects still there (CASCADE): a column default that
+  // named a dropped sequence or called a dropped function is set again; anything else is said so.
   const removedKeys = new Set<string>();
   for (const ch of diffSchemas(before, after, logged)) {
     if (ch.kind === 'removed') removedKeys.add(ch.key);
-    else if (ch.kind === 'changed') problems.push(`${ch.label} changed too; restore it by hand`);
+    else if (ch.kind === 'changed') {
+      const m = /^table:([^#]*)#column:(.*)$/.exec(ch.key);
+      const t = m ? before.tables.get(m[1]!) : undefined;
+      const was = t?.columns.get(m![2]!);
+      const now = m ? after.tables.get(m[1]!)?.columns.get(m[2]!) : undefined;
+      if (t && was && now && was.defaultText !== undefined && now.defaultText === undefined && renderColumn({ ...now, defaultText: was.defaultText }) === renderColumn(was)) {
+        late.push({ sql: `ALTER TABLE ${qualifiedLabel(t.schema, t.name)} ALTER COLUMN ${quoteIdent(was.name)} SET DEFAULT ${was.defaultText};` });
+      } else problems.push(`${ch.label} changed too; restore it by hand`);
+    }
   }
 
   const parts: InversePart[] = [

@@ -78,6 +78,15 @@ function strip(node: unknown, skip: ReadonlySet<string> = IGNORED_KEYS): unknown
   // pg_dump) adds itself, so they are left out of the comparison.
   const cast = (node as { TypeCast?: { arg?: Record<string, unknown> } }).TypeCast;
   if (cast?.arg) return strip(cast.arg, skip);
+  // `(a ASC NULLS LAST)` is `(a)`, `(a DESC NULLS FIRST)` is `(a DESC)`: the defaults spelled out.
+  const elem = (node as { IndexElem?: { ordering?: string; nulls_ordering?: string } }).IndexElem;
+  if (elem) {
+    const desc = elem.ordering === 'SORTBY_DESC';
+    const defaultNulls = desc ? 'SORTBY_NULLS_FIRST' : 'SORTBY_NULLS_LAST';
+    const ordering = elem.ordering === 'SORTBY_ASC' ? 'SORTBY_DEFAULT' : elem.ordering;
+    const nulls = elem.nulls_ordering === defaultNulls ? 'SORTBY_NULLS_DEFAULT' : elem.nulls_ordering;
+    return { IndexElem: strip({ ...elem, ordering, nulls_ordering: nulls }, skip) };
+  }
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(node)) {
     if (skip.has(k)) continue;

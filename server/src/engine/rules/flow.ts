@@ -207,3 +207,44 @@ export function copiedBeforeDrop(ctx: RuleContext, stmt: Statement, dropped: Tab
   }
   return false;
 }
+
+/** Whether a node tree names a column (the last part of a column reference). */
+function readsColumn(node: unknown, column: string): boolean {
+  if (Array.isArray(node)) return node.some((n) => readsColumn(n, column));
+  if (!node || typeof node !== 'object') return false;
+  const o = node as Record<string, unknown>;
+  if ('ColumnRef' in o) {
+    const fields = ((o.ColumnRef as { fields?: { String?: { sval?: string } }[] }).fields ?? []).map((f) => f.String?.sval);
+    if (fields[fields.length - 1] === column) return true;
+  }
+  return Object.values(o).some((v) => readsColumn(v, column));
+}
+
+/**
+ * Whether a column a statement drops had its values copied, earlier in the section, into the column
+ * that takes its name: `ALTER TABLE t ADD COLUMN c_new ...; UPDATE t SET c_new = c; ALTER TABLE t
+ * DROP COLUMN c; ALTER TABLE t RENAME COLUMN c_new TO c` (how a migration moves a column to the end,
+ * or changes it without ALTER TYPE). The UPDATE must write every row (no WHERE).
+ */
+export function columnCopiedBeforeDrop(ctx: RuleContext, stmt: Statement, table: RangeVar | undefined, column: string): boolean {
+  if (!table?.relname) return false;
+  const dropped: TableName = { schema: table.schemaname, name: table.relname };
+  const section = sectionOf(ctx, stmt);
+  const statements = section?.statements ?? ctx.parsed.statements;
+  const sameTable = (rv: RangeVar | undefined): boolean => rv?.relname === dropped.name && (rv.schemaname ?? 'public') === (dropped.schema ?? 'public');
+  // The columns renamed to the dropped one's name, anywhere in the section.
+  const renamedTo = new Set<string>();
+  for (const s of statements) {
+    const a = s.ast;
+    if (a && 'RenameStmt' in a && a.RenameStmt.renameType === 'OBJECT_COLUMN' && a.RenameStmt.newname === column && a.RenameStmt.subname && sameTable(a.RenameStmt.relation)) renamedTo.add(a.RenameStmt.subname);
+  }
+  if (renamedTo.size === 0) return false;
+  for (const s of statements) {
+    if (s.index >= stmt.index) break;
+    const a = s.ast;
+    if (!a || !('UpdateStmt' in a) || a.UpdateStmt.whereClause || !sameTable(a.UpdateStmt.relation)) continue;
+    const targets = (a.UpdateStmt.targetList ?? []).flatMap((t) => ('ResTarget' in t && t.ResTarget.name ? [t.ResTarget.name] : []));
+    if (targets.some((t) => renamedTo.has(t)) && readsColumn(a.UpdateStmt.targetList, column)) return true;
+  }
+  return false;
+}

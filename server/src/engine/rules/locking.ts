@@ -433,7 +433,11 @@ export type Volatility = 'constant' | 'non-volatile' | 'volatile' | 'unknown';
  * here (user functions are VOLATILE unless declared otherwise), `non-volatile` when it only calls
  * known immutable or stable functions, `constant` when it calls none.
  */
-export function defaultVolatility(expr: Node | undefined): { volatility: Volatility; fn?: string } {
+export function defaultVolatility(
+  expr: Node | undefined,
+  /** What the schema model knows of a function that is no built-in (its CREATE FUNCTION says IMMUTABLE, STABLE or neither). */
+  resolve?: (names: string[]) => 'volatile' | 'non-volatile' | undefined,
+): { volatility: Volatility; fn?: string } {
   let result: { volatility: Volatility; fn?: string } = { volatility: 'constant' };
   const rank: Record<Volatility, number> = { constant: 0, 'non-volatile': 1, unknown: 2, volatile: 3 };
   const raise = (v: Volatility, fn?: string): void => {
@@ -453,7 +457,12 @@ export function defaultVolatility(expr: Node | undefined): { volatility: Volatil
       const builtin = names.length === 1 || names[0] === 'pg_catalog';
       if (VOLATILE.has(name)) raise('volatile', name);
       else if (builtin && NON_VOLATILE.has(name)) raise('non-volatile');
-      else raise('unknown', names.join('.'));
+      else {
+        const known = resolve?.(names);
+        if (known === 'volatile') raise('volatile', names.join('.'));
+        else if (known === 'non-volatile') raise('non-volatile');
+        else raise('unknown', names.join('.'));
+      }
     } else if ('SQLValueFunction' in obj) raise('non-volatile');
     else if ('SubLink' in obj) raise('unknown', 'a subquery');
     for (const v of Object.values(obj)) visit(v);

@@ -22,6 +22,11 @@ export interface RuleMeta {
   /** One sentence, shown in the README's rule table. */
   description: string;
   defaultSeverity: Severity;
+  /**
+   * Off unless the configuration sets a severity for it (the type-preference rules: a project's
+   * choice, not a risk). When set, `defaultSeverity` is what the docs suggest.
+   */
+  optIn?: boolean;
   /** Message templates by message id; `{{name}}` is replaced with `data.name`. */
   messages: Record<string, string>;
   /** What the statement does and what to do instead; shown on hover (markdown). */

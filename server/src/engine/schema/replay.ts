@@ -43,13 +43,16 @@ import {
   type Unknown,
   type ViewModel,
 } from './model';
+import { columnDependents, constraintDependents, functionDependents, indexDependents, sequenceDependents, tableDependents, type Dependent, type SchemaMaps } from './dependencies';
 import { chooseName, figureColname, indexColumnNames, nameAddition } from './names';
 import { sameSchema } from './same';
 import { PMap } from './pmap';
 import {
   elementEndIn,
   firstGroup,
+  identValue,
   indexDefinitionParts,
+  isName,
   lastTokenEnd,
   renameIdentifier,
   replaceNameAfter,
@@ -1117,6 +1120,8 @@ export class Draft {
       case 'AT_DropConstraint': {
         if (!col) return;
         if (!table.constraints.has(col)) return missing(`constraint ${col}`);
+        // CASCADE: the foreign keys resting on a primary key or unique constraint go with it.
+        if (cmd.behavior === 'DROP_CASCADE') this.dropDependents(ctx, constraintDependents(this.model(), key, col));
         this.dropConstraint(table, col);
         return;
       }
@@ -1183,10 +1188,9 @@ export class Draft {
         const other = this.editTable(tk)!;
         for (const fk of fks) other.constraints.delete(fk.name);
       }
-      const views = [...this.s.views.values()].filter((v) => v.dependsOn.includes(key));
-      if (views.length > 0) {
-        this.unknown(ctx, span, `DROP COLUMN ${col} CASCADE may drop views that read ${tableLabel(table)} (${views.map((v) => v.name).join(', ')}); which ones is not known`);
-      }
+      // The views that read the column (by name, or with `*`), and the views over them.
+      this.dropDependents(ctx, columnDependents(this.model(), key, col).filter((d) => d.kind === 'view'));
+      void span;
     }
   }
 
@@ -1223,13 +1227,21 @@ export class Draft {
         }
         case 'OBJECT_INDEX': {
           const { schema, name } = this.listName(obj);
+          if (cascade) {
+            const schemas = schema ? [schema] : this.searchPath;
+            const table = [...this.s.tables.values()].find((t) => schemas.includes(t.schema) && t.indexes.has(name));
+            if (table) this.dropDependents(ctx, indexDependents(this.model(), table, name));
+          }
           this.dropIndex(schema, name);
           break;
         }
         case 'OBJECT_SEQUENCE': {
           const { schema, name } = this.listName(obj);
           const key = this.resolve(this.s.sequences, schema, name);
-          if (key) this.s.sequences.delete(key);
+          if (!key) break;
+          // CASCADE: the column defaults that name it.
+          if (cascade) this.dropDependents(ctx, sequenceDependents(this.model(), key));
+          this.s.sequences.delete(key);
           break;
         }
         case 'OBJECT_TYPE':
@@ -1259,7 +1271,7 @@ export class Draft {
         case 'OBJECT_PROCEDURE':
         case 'OBJECT_ROUTINE':
         case 'OBJECT_AGGREGATE': {
-          if ('ObjectWithArgs' in obj) this.dropFunction(ctx, obj.ObjectWithArgs, d.missing_ok === true);
+          if ('ObjectWithArgs' in obj) this.dropFunction(ctx, obj.ObjectWithArgs, d.missing_ok === true, cascade);
           break;
         }
         case 'OBJECT_TRIGGER': {
@@ -1286,6 +1298,7 @@ export class Draft {
   private dropTable(key: string, cascade: boolean): void {
     const table = this.s.tables.get(key);
     if (!table) return;
+    const dependentsBefore = cascade ? tableDependents(this.model(), key) : [];
     this.s.tables.delete(key);
     this.clonedTables.delete(key);
     for (const c of table.columns.values()) if (c.ownedSequence) this.s.sequences.delete(c.ownedSequence);
@@ -1297,7 +1310,11 @@ export class Draft {
       const other = this.editTable(tk)!;
       for (const fk of fks) other.constraints.delete(fk.name);
     }
-    if (cascade) for (const [vk, v] of [...this.s.views]) if (v.dependsOn.includes(key)) this.dropView(vk, true);
+    if (cascade) {
+      for (const [vk, v] of [...this.s.views]) if (v.dependsOn.includes(key)) this.dropView(vk, true);
+      // Defaults elsewhere that name one of its sequences.
+      this.dropDependents(undefined, dependentsBefore.filter((d) => d.kind === 'default'));
+    }
   }
 
   private dropView(key: string, cascade: boolean): void {
@@ -1344,21 +1361,65 @@ export class Draft {
     for (const [k, f] of [...this.s.functions]) if (f.schema === schema) this.s.functions.delete(k);
   }
 
-  private dropFunction(ctx: Ctx, o: ObjectWithArgs, missingOk: boolean): void {
+  private dropFunction(ctx: Ctx, o: ObjectWithArgs, missingOk: boolean, cascade = false): void {
     const { schema: givenSchema, name } = splitNames(stringList(o.objname));
+    const dropIt = (key: string): void => {
+      const f = this.s.functions.get(key)!;
+      // CASCADE: triggers executing it, defaults, CHECK constraints and views calling it.
+      if (cascade) this.dropDependents(ctx, functionDependents(this.model(), new Set([qualifiedKey(f.schema, f.name)]), f.name));
+      this.s.functions.delete(key);
+    };
     if (o.args_unspecified) {
       const schemas = givenSchema ? [givenSchema] : this.searchPath;
       const matches = [...this.s.functions].filter(([, f]) => f.name === name && schemas.includes(f.schema));
-      if (matches.length === 1) this.s.functions.delete(matches[0]![0]);
+      if (matches.length === 1) dropIt(matches[0]![0]);
       else if (matches.length > 1) this.unknown(ctx, ctx.stmt.span, `DROP FUNCTION ${name} without arguments: the model has ${matches.length} functions of that name`);
       return;
     }
     const args = (o.objfuncargs ?? []).length > 0 ? inputArgTypes(o.objfuncargs) : (o.objargs ?? []).flatMap((a) => ('TypeName' in a ? [signatureType(a.TypeName)] : []));
     const schemas = givenSchema ? [givenSchema] : this.searchPath;
     for (const s of schemas) {
-      if (this.s.functions.delete(functionKey(s, name, args))) return;
+      const key = functionKey(s, name, args);
+      if (this.s.functions.has(key)) return dropIt(key);
     }
     void missingOk;
+  }
+
+  /** The schema as this draft has it now (for the dependency queries of dependencies.ts). */
+  private model(): SchemaMaps {
+    return this.s;
+  }
+
+  /** Removes what a CASCADE takes along (see dependencies.ts). */
+  private dropDependents(ctx: Ctx | undefined, dependents: readonly Dependent[]): void {
+    for (const d of dependents) {
+      switch (d.kind) {
+        case 'view':
+          this.dropView(d.owner, true);
+          break;
+        case 'foreign key':
+        case 'constraint': {
+          const t = this.editTable(d.owner);
+          if (t?.constraints.has(d.name)) this.dropConstraint(t, d.name);
+          break;
+        }
+        case 'trigger':
+          this.editTable(d.owner)?.triggers.delete(d.name);
+          break;
+        case 'default': {
+          const t = this.editTable(d.owner);
+          if (t) {
+            this.updateColumn(t, d.name, (c) => {
+              const next: Mutable<ColumnModel> = { ...c };
+              delete next.defaultText;
+              return next;
+            });
+          }
+          break;
+        }
+      }
+    }
+    void ctx;
   }
 
   // ---------------------------------------------------------------- RENAME / SET SCHEMA / ALTER TYPE
@@ -1508,6 +1569,8 @@ export class Draft {
     for (const [n, i] of [...table.indexes]) {
       table.indexes.set(n, Object.freeze({ ...i, schema, table: name, definitionText: renameIndexTable(i.definitionText, label) }));
     }
+    // Triggers follow the table (PostgreSQL keeps them by oid): `ON old` becomes `ON new` in their text.
+    for (const [n, tr] of [...table.triggers]) table.triggers.set(n, Object.freeze({ ...tr, definitionText: replaceNameAfter(tr.definitionText, 'ON', [], label) }));
     this.putTable(newKey, table);
     for (const [tk, t] of [...this.s.tables]) {
       const fks = [...t.constraints.values()].filter((k) => k.references && qualifiedKey(k.references.schema, k.references.table) === oldKey);
@@ -1576,8 +1639,14 @@ export class Draft {
       if (selfRef) next.references = Object.freeze({ ...k.references!, columns: Object.freeze(k.references!.columns.map((c) => (c === oldName ? newName : c))) });
       table.constraints.set(n, Object.freeze(next));
     }
+    // Triggers: `UPDATE OF col` and `NEW.col` / `OLD.col` in their WHEN condition.
+    for (const [n, tr] of [...table.triggers]) {
+      const text = renameTriggerColumn(tr.definitionText, oldName, newName);
+      if (text !== tr.definitionText) table.triggers.set(n, Object.freeze({ ...tr, definitionText: text }));
+    }
     for (const [n, i] of [...table.indexes]) {
-      if (!i.columns.includes(oldName) && !(i.columns.includes(undefined) && mentions(i.definitionText, oldName))) continue;
+      // An index over the column, an expression or a predicate (`WHERE col IS NULL`) naming it.
+      if (!i.columns.includes(oldName) && !mentions(i.definitionText, oldName)) continue;
       const parts = indexDefinitionParts(i.definitionText);
       const after = parts?.table ? { start: parts.table.end, end: i.definitionText.length } : undefined;
       table.indexes.set(
@@ -1872,6 +1941,23 @@ function renameIndexTable(text: string, label: string): string {
   const parts = indexDefinitionParts(text);
   if (!parts?.table) return text;
   return splice(text, [{ span: parts.table, newText: label }]);
+}
+
+/** A trigger's text with a column of its table renamed: in `UPDATE OF a, b` and as `NEW.a` / `OLD.a`. */
+function renameTriggerColumn(text: string, oldName: string, newName: string): string {
+  const tokens = tokenize(text);
+  const edits: { span: Span; newText: string }[] = [];
+  const on = tokens.findIndex((t) => t.kind === 'word' && t.value === 'ON');
+  let inOf = false;
+  tokens.forEach((t, k) => {
+    if (t.kind === 'word' && t.value === 'OF' && (k < on || on < 0)) inOf = true;
+    if (k === on) inOf = false;
+    if (!isName(t) || identValue(t, text) !== oldName) return;
+    const qualifier = tokens[k - 1]?.value === '.' ? tokens[k - 2] : undefined;
+    const rowRef = qualifier?.kind === 'word' && (qualifier.value === 'NEW' || qualifier.value === 'OLD') && k > on;
+    if ((inOf && !qualifier) || rowRef) edits.push({ span: { start: t.start, end: t.end }, newText: quoteIdent(newName) });
+  });
+  return edits.length > 0 ? splice(text, edits) : text;
 }
 
 function renameViewText(text: string, label: string): string {

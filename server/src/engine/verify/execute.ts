@@ -68,16 +68,18 @@ export interface StepOptions {
 export async function runStep(db: Database, step: { sql: string; transactional: boolean }, options: StepOptions): Promise<ExecError | undefined> {
   if (!step.transactional) return runStatementByStatement(db, step.sql);
   if (!options.inBlock) return runMigrationFile(db, step.sql, options.restore);
-  // One round trip: the savepoint, the step, and what the tool's commit does here (deferred
-  // constraints are checked and their triggers fire). Error positions count from the step's start.
+  // The savepoint first, on its own: a step that does not parse is refused as a whole query, before
+  // any of it runs, so a savepoint sent with it would not exist to roll back to. Then the step and
+  // what the tool's commit does here (deferred constraints are checked and their triggers fire).
+  await db.exec(STEP_PREFIX);
   try {
-    await db.exec(`${STEP_PREFIX}${step.sql}\n;SET CONSTRAINTS ALL IMMEDIATE; RELEASE SAVEPOINT mg_step`);
+    await db.exec(`${step.sql}\n;SET CONSTRAINTS ALL IMMEDIATE; RELEASE SAVEPOINT mg_step`);
   } catch (e) {
     await db.exec('ROLLBACK TO SAVEPOINT mg_step');
     const f = fieldsOf(e);
     const position = Number(f.position);
     const shifted: PgErrorFields = { message: f.message ?? String(e), code: f.code, detail: f.detail, hint: f.hint };
-    if (Number.isFinite(position) && position > STEP_PREFIX.length) shifted.position = position - STEP_PREFIX.length;
+    if (Number.isFinite(position) && position > 0) shifted.position = position;
     const error = await locateError(db, step.sql, shifted, undefined, true);
     await db.exec('RELEASE SAVEPOINT mg_step');
     return error;

@@ -1,6 +1,23 @@
 import { quoteIdent } from '../../parsing/ast';
+import { tokenize } from '../../parsing/lexer';
 import { defaultVolatility, forEachExistingTableCommand, isNullLiteral } from '../locking';
-import type { Rule } from '../types';
+import { schemaAt } from '../schema-lookup';
+import type { Rule, RuleContext } from '../types';
+
+/**
+ * The volatility of a function the earlier migrations define (every overload of the name): volatile
+ * unless its CREATE FUNCTION says IMMUTABLE or STABLE; undefined when the model does not know it or
+ * its overloads differ.
+ */
+function modelVolatility(ctx: RuleContext, statementIndex: number, names: string[]): 'volatile' | 'non-volatile' | undefined {
+  const schema = schemaAt(ctx, statementIndex);
+  const name = names[names.length - 1];
+  if (!schema || !name || names.length > 2) return undefined;
+  const fns = schema.functionsNamed(names.length === 2 ? { schema: names[0]!, name } : { name });
+  if (fns.length === 0) return undefined;
+  const kinds = new Set(fns.map((f) => (tokenize(f.definitionText).some((t) => t.kind === 'word' && (t.value === 'IMMUTABLE' || t.value === 'STABLE')) ? 'non-volatile' : 'volatile')));
+  return kinds.size === 1 ? [...kinds][0] : undefined;
+}
 
 /**
  * Reports `ADD COLUMN ... DEFAULT expr` that rewrites a table that existed before the file: on
@@ -55,7 +72,7 @@ export const addingFieldWithDefault: Rule = {
           ctx.report({ messageId: 'defaultBefore11', data: { table, column, version: String(ctx.postgresVersion) }, span, statement: stmt });
           return;
         }
-        const v = defaultVolatility(c.raw_expr);
+        const v = defaultVolatility(c.raw_expr, (names) => modelVolatility(ctx, stmt.index, names));
         if (v.volatility === 'volatile') {
           ctx.report({ messageId: 'volatileDefault', data: { table, column, fn: v.fn ?? '' }, span, statement: stmt });
         } else if (v.volatility === 'unknown') {

@@ -105,6 +105,11 @@ export const addingNotNullableField: Rule = {
         switch (cmd.subtype) {
           case 'AT_AddConstraint': {
             if (!def || !('Constraint' in def)) return;
+            // PostgreSQL 18: `ADD CONSTRAINT x NOT NULL c` is SET NOT NULL under a name (NOT VALID: no scan).
+            if (def.Constraint.contype === 'CONSTR_NOTNULL') {
+              if (def.Constraint.skip_validation) return;
+              break;
+            }
             const column = notNullCheckColumn(def.Constraint);
             if (def.Constraint.conname) checks.set(`${key}.${def.Constraint.conname}`, column ?? null);
             if (column !== undefined && !def.Constraint.skip_validation) valid.set(`${key}.${column}`, true);
@@ -138,7 +143,7 @@ export const addingNotNullableField: Rule = {
           default:
             return;
         }
-        const column = cmd.name ?? '';
+        const column = cmd.subtype === 'AT_SetNotNull' ? (cmd.name ?? '') : (stringList((def as { Constraint: Constraint }).Constraint.keys)[0] ?? '');
         const skip =
           isNew || isNotNull(rel, key, column) || (ctx.postgresVersion >= 12 && hasValidCheck(rel, key, column));
         notNull.set(`${key}.${column}`, true);

@@ -1,10 +1,12 @@
-import type { DropStmt, Node } from '@pgsql/types';
+import type { DropStmt, Node, RangeVar } from '@pgsql/types';
+import { opaqueUnknown } from '../../inverse/lookup';
 import { quoteIdent, relationName, stringList } from '../../parsing/ast';
 import { alterTableCommandSpans } from '../../parsing/clauses';
 import { tokenize } from '../../parsing/lexer';
 import type { Statement } from '../../parsing/parser';
 import type { Span } from '../../text';
-import { schemaFor } from '../schema-lookup';
+import { qualifiedKey } from '../../schema/model';
+import { columnDependents, constraintDependents, describeDependents, functionDependents, indexDependents, sequenceDependents, tableDependents, viewDependents, type Dependent } from '../../schema/dependencies';
 import type { Rule, RuleContext } from '../types';
 
 const OBJECT_WORDS: Partial<Record<DropStmt['removeType'] & string, string>> = {
@@ -36,32 +38,62 @@ function cascadeSpan(stmt: Statement, within: Span): Span | undefined {
   return { start: stmt.span.start + start, end: stmt.span.start + last.end };
 }
 
-/** Names the views and foreign keys that CASCADE takes with a dropped table, when the schema model knows the table. */
-function dependentsOf(ctx: RuleContext, drop: DropStmt): string | undefined {
-  if (drop.removeType !== 'OBJECT_TABLE') return undefined;
-  const schema = schemaFor(ctx);
-  if (!schema) return undefined;
-  const parts: string[] = [];
-  let known = false;
+/**
+ * What CASCADE takes along, from the schema before the statement (see schema/dependencies.ts):
+ * `none` when the objects cannot have dependents at all (a foreign key, CHECK or NOT NULL
+ * constraint, a trigger, a policy, a rule, a non-unique index), a list when the model knows the
+ * objects, undefined when it does not.
+ */
+function dependentsOf(ctx: RuleContext, stmt: Statement, drop: DropStmt): string | 'none' | undefined {
+  const type = drop.removeType ?? '';
+  if (type === 'OBJECT_TRIGGER' || type === 'OBJECT_POLICY' || type === 'OBJECT_RULE') return 'none';
+  const schema = ctx.facts.schemaAt(stmt.index);
+  if (!schema || opaqueUnknown(schema)) return undefined;
+  const found: Dependent[] = [];
   for (const o of drop.objects ?? []) {
-    const names = 'List' in o ? stringList(o.List.items) : [];
-    const ref = names.length === 2 ? { schema: names[0]!, name: names[1]! } : { name: names[names.length - 1] ?? '' };
-    if (!schema.table(ref)) continue;
-    known = true;
-    const d = schema.dependents(ref);
-    for (const v of d.views) parts.push(`view ${displayKey(v)}`);
-    for (const fk of d.foreignKeys) parts.push(`foreign key ${quoteIdent(fk.constraint)} of ${displayKey(fk.table)}`);
+    const names = 'List' in o ? stringList(o.List.items) : 'String' in o ? [o.String.sval ?? ''] : 'ObjectWithArgs' in o ? stringList(o.ObjectWithArgs.objname) : 'TypeName' in o ? stringList(o.TypeName.names) : [];
+    const ref = names.length >= 2 ? { schema: names[names.length - 2]!, name: names[names.length - 1]! } : { name: names[names.length - 1] ?? '' };
+    const key = qualifiedKey(ref.schema ?? 'public', ref.name);
+    if (type === 'OBJECT_TABLE' || type === 'OBJECT_FOREIGN_TABLE') {
+      if (!schema.table(ref)) return undefined;
+      found.push(...tableDependents(schema, key));
+    } else if (type === 'OBJECT_VIEW' || type === 'OBJECT_MATVIEW') {
+      if (!schema.view(ref)) return undefined;
+      found.push(...viewDependents(schema, key));
+    } else if (type === 'OBJECT_SEQUENCE') {
+      if (!schema.sequence(ref)) return undefined;
+      found.push(...sequenceDependents(schema, key));
+    } else if (type === 'OBJECT_INDEX') {
+      const index = schema.index(ref);
+      const table = index ? schema.table({ schema: index.schema, name: index.table }) : undefined;
+      if (!index || !table) return undefined;
+      found.push(...indexDependents(schema, table, index.name));
+    } else if (type === 'OBJECT_FUNCTION' || type === 'OBJECT_PROCEDURE' || type === 'OBJECT_ROUTINE') {
+      const fns = schema.functionsNamed(ref);
+      if (fns.length === 0) return undefined;
+      found.push(...functionDependents(schema, new Set([key]), ref.name));
+    } else return undefined;
   }
-  if (!known || parts.length === 0) return undefined;
-  return [...new Set(parts)].join(', ');
+  return found.length === 0 ? undefined : describeDependents(found);
 }
 
-/** `public.users` → `users`; `app.users` stays qualified; each part quoted when needed. */
-function displayKey(key: string): string {
-  const dot = key.indexOf('.');
-  const schema = key.slice(0, dot);
-  const name = key.slice(dot + 1);
-  return schema === 'public' ? quoteIdent(name) : `${quoteIdent(schema)}.${quoteIdent(name)}`;
+/** The same for `ALTER TABLE ... DROP COLUMN / DROP CONSTRAINT ... CASCADE`. */
+function subcommandDependents(ctx: RuleContext, stmt: Statement, rel: RangeVar | undefined, kind: 'COLUMN' | 'CONSTRAINT', name: string): string | 'none' | undefined {
+  const schema = ctx.facts.schemaAt(stmt.index);
+  const table = schema?.table(rel ?? '');
+  if (!schema || !table) return undefined;
+  const key = qualifiedKey(table.schema, table.name);
+  if (kind === 'CONSTRAINT') {
+    const k = table.constraints.get(name);
+    if (!k) return undefined;
+    // Nothing in PostgreSQL can depend on a foreign key, CHECK or NOT NULL constraint.
+    if (k.kind !== 'primary key' && k.kind !== 'unique' && k.kind !== 'exclusion') return 'none';
+    const found = constraintDependents(schema, key, name);
+    return found.length > 0 ? describeDependents(found) : opaqueUnknown(schema) ? undefined : 'none';
+  }
+  if (!table.columns.has(name) || opaqueUnknown(schema)) return undefined;
+  const found = columnDependents(schema, key, name);
+  return found.length > 0 ? describeDependents(found) : undefined;
 }
 
 /**
@@ -74,7 +106,7 @@ export const banDropCascade: Rule = {
   meta: {
     id: 'ban-drop-cascade',
     category: 'destructive',
-    description: 'DROP ... CASCADE also drops every object that depends on the dropped one (views, foreign keys, ...), without naming them.',
+    description: 'DROP ... CASCADE also drops every object that depends on the dropped one (views, foreign keys, defaults, triggers ...), without naming them.',
     defaultSeverity: 'warning',
     messages: {
       cascade: '{{what}} CASCADE also drops every object that depends on it (views, foreign keys, defaults ...), without naming them.',
@@ -99,7 +131,8 @@ export const banDropCascade: Rule = {
         const drop = ast.DropStmt;
         const word = OBJECT_WORDS[drop.removeType ?? 'OBJECT_TABLE'];
         const what = word ? `DROP ${word} ${(drop.objects ?? []).map((o) => objectName(o)).join(', ')}` : 'DROP';
-        const dependents = dependentsOf(ctx, drop);
+        const dependents = dependentsOf(ctx, stmt, drop);
+        if (dependents === 'none') continue;
         report(ctx, stmt, stmt.span, dependents ? 'cascadeKnown' : 'cascade', { what, ...(dependents ? { dependents } : {}) });
       } else if ('DropOwnedStmt' in ast && ast.DropOwnedStmt.behavior === 'DROP_CASCADE') {
         report(ctx, stmt, stmt.span, 'cascade', { what: 'DROP OWNED' });
@@ -112,7 +145,9 @@ export const banDropCascade: Rule = {
           const kind = cmd.subtype === 'AT_DropColumn' ? 'COLUMN' : cmd.subtype === 'AT_DropConstraint' ? 'CONSTRAINT' : undefined;
           if (!kind) return;
           const what = `ALTER TABLE ${relationName(alter.relation)} DROP ${kind} ${quoteIdent(cmd.name ?? '')}`;
-          report(ctx, stmt, spans?.[i] ?? stmt.span, 'cascade', { what });
+          const dependents = subcommandDependents(ctx, stmt, alter.relation, kind, cmd.name ?? '');
+          if (dependents === 'none') return;
+          report(ctx, stmt, spans?.[i] ?? stmt.span, dependents ? 'cascadeKnown' : 'cascade', { what, ...(dependents ? { dependents } : {}) });
         });
       }
     }

@@ -1,5 +1,6 @@
 import { relationName, quoteIdent } from '../../parsing/ast';
 import { alterTableCommandSpans } from '../../parsing/clauses';
+import { columnCopiedBeforeDrop } from '../flow';
 import type { Rule } from '../types';
 import { objectsCreatedByUp } from '../up-objects';
 import { isBackedUp, relationKey } from '../backup-copies';
@@ -43,6 +44,8 @@ export const banDropColumn: Rule = {
       const key = relationKey(alter.relation?.schemaname, alter.relation?.relname);
       cmds.forEach((node, i) => {
         if (!('AlterTableCmd' in node) || node.AlterTableCmd.subtype !== 'AT_DropColumn') return;
+        // Copy and swap: the values went into the column that takes this one's name.
+        if (columnCopiedBeforeDrop(ctx, stmt, alter.relation, node.AlterTableCmd.name ?? '')) return;
         // A copy taken earlier in the file keeps the values ("Keep a backup copy" writes one).
         if (isBackedUp(ctx, stmt, key, node.AlterTableCmd.name ?? '')) return;
         ctx.report({

@@ -4,6 +4,7 @@ import { alterTableCommandSpans } from '../../parsing/clauses';
 import type { SchemaModel } from '../../schema';
 import { baseTypeName, isQuietTable, relKey, schemaFor } from '../locking';
 import type { Rule } from '../types';
+import { narrowingLoss } from './narrowing-column-type';
 
 interface SimpleType {
   base: string;
@@ -97,6 +98,8 @@ export const changingColumnType: Rule = {
   check(ctx) {
     // Column types known from this file: `schema.table.column` → type (null: unknown from here on).
     const types = new Map<string, TypeName | null>();
+    // Columns added by this file (narrowing-column-type is quiet on them: no old data).
+    const added = new Set<string>();
     let model: SchemaModel | null | undefined;
     const schema = (): SchemaModel | null => {
       if (model === undefined) model = schemaFor(ctx);
@@ -141,6 +144,7 @@ export const changingColumnType: Rule = {
         const def = cmd.def && 'ColumnDef' in cmd.def ? cmd.def.ColumnDef : undefined;
         if (cmd.subtype === 'AT_AddColumn' && def?.colname) {
           types.set(`${key}.${def.colname}`, def.typeName ?? null);
+          added.add(`${key}.${def.colname}`);
           return;
         }
         if (cmd.subtype === 'AT_DropColumn' && cmd.name) {
@@ -154,6 +158,8 @@ export const changingColumnType: Rule = {
         types.set(`${key}.${column}`, to ?? null);
         if (isNew) return;
         if (from && isTrivialUsing(def?.raw_default, column, to) && !def?.collClause && isBinaryCoercible(from, to)) return;
+        // A change that can lose data is narrowing-column-type's (an error that names the lock too).
+        if (from && !added.has(`${key}.${column}`) && narrowingLoss(from, to)) return;
         const data = { table, column: quoteIdent(column), type: renderTypeName(to) };
         ctx.report({
           messageId: from ? 'changeTypeFrom' : 'changeType',

@@ -1,6 +1,7 @@
 import { quoteIdent, relationName, stringList } from '../../parsing/ast';
 import { alterTableCommandSpans } from '../../parsing/clauses';
 import { objectsBefore } from '../file-objects';
+import { columnCopiedBeforeDrop } from '../flow';
 import type { Rule } from '../types';
 import { objectsCreatedByUp, tableKey } from '../up-objects';
 
@@ -73,6 +74,8 @@ export const downDropsForeignObject: Rule = {
           const column = c.AlterTableCmd.name ?? '';
           const key = `${table}.${column}`;
           if (owned.columns.has(key) || createdHere().tables.has(table) || createdHere().columns.has(key)) return;
+          // Copy and swap: the values went into the column that takes this one's name.
+          if (columnCopiedBeforeDrop(ctx, stmt, alter.relation, column)) return;
           ctx.report({
             messageId: 'dropColumn',
             data: { table: relationName(alter.relation), column: quoteIdent(column) },

@@ -12,12 +12,14 @@ import { requireConcurrentIndexCreation } from './require-concurrent-index-creat
 import { requireConcurrentIndexDeletion } from './require-concurrent-index-deletion';
 import { requireConcurrentReindex } from './require-concurrent-reindex';
 import { requireLockTimeout } from './require-lock-timeout';
+import { addingForeignKeyConstraint } from './adding-foreign-key-constraint';
 
 export const LOCKING_RULES: Rule[] = [
   requireConcurrentIndexCreation,
   requireConcurrentIndexDeletion,
   requireConcurrentReindex,
   constraintMissingNotValid,
+  addingForeignKeyConstraint,
   disallowedUniqueConstraint,
   addingNotNullableField,
   addingRequiredField,

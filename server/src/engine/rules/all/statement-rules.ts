@@ -10,6 +10,13 @@ import { banUpdateWithoutWhere } from './ban-update-without-where';
 import { changingColumnType } from './changing-column-type';
 import { syntaxError } from './syntax-error';
 import { templatedSql } from './templated-sql';
+import { identifierTooLong } from './identifier-too-long';
+import { preferRobustStmts } from './prefer-robust-stmts';
+import { preferTextField } from './prefer-text-field';
+import { preferBigintOverInt } from './prefer-bigint-over-int';
+import { preferTimestampTz } from './prefer-timestamp-tz';
+import { preferIdentity } from './prefer-identity';
+import { banCharField } from './ban-char-field';
 
 export const STATEMENT_RULES: Rule[] = [
   banDropDatabase,
@@ -22,4 +29,11 @@ export const STATEMENT_RULES: Rule[] = [
   changingColumnType,
   syntaxError,
   templatedSql,
+  identifierTooLong,
+  preferRobustStmts,
+  preferTextField,
+  preferBigintOverInt,
+  preferTimestampTz,
+  preferIdentity,
+  banCharField,
 ];

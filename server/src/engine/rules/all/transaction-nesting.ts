@@ -55,6 +55,9 @@ export const transactionNesting: Rule = {
       // Outside the tool's transaction, BEGIN ... COMMIT is how the author groups statements.
       if (section.mode === 'none') continue;
       const statements = section.statements;
+      // BEGIN first and COMMIT last around a file sent as one query is the very transaction PostgreSQL
+      // runs it in anyway (the usual idiom of files written for psql too): nothing to say.
+      if (section.mode === 'implicit' && wrapsWhole(statements)) continue;
       let explicitBlock = false;
       statements.forEach((stmt, i) => {
         const t = transaction(stmt);
@@ -78,6 +81,15 @@ export const transactionNesting: Rule = {
     }
   },
 };
+
+/** Whether the statements are `BEGIN; ...; COMMIT;` with no other transaction control than savepoints between. */
+function wrapsWhole(statements: readonly Statement[]): boolean {
+  const controls = statements.filter((s) => s.ast).map(transaction);
+  const first = controls[0];
+  const last = controls[controls.length - 1];
+  if (controls.length < 2 || !first?.kind || !BEGIN.has(first.kind) || last?.kind !== 'TRANS_STMT_COMMIT' || last.chain) return false;
+  return controls.slice(1, -1).every((t) => !t?.kind || t.kind === 'TRANS_STMT_SAVEPOINT' || t.kind === 'TRANS_STMT_RELEASE' || t.kind === 'TRANS_STMT_ROLLBACK_TO');
+}
 
 /** The statement's leading keywords as written, upper-cased: `START TRANSACTION`, `COMMIT AND CHAIN`, `ROLLBACK TO`. */
 function keywordOf(stmt: Statement): string {

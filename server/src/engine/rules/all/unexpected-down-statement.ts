@@ -1,5 +1,6 @@
 import type { SchemaChange } from '../../inverse/schema-diff';
-import type { Rule } from '../types';
+import { columnCopiedBeforeDrop } from '../flow';
+import type { Rule, RuleContext } from '../types';
 import { objectsCreatedByUp, type UpObjects } from '../up-objects';
 import { consistencyFor, ownStatement } from '../up-down-pair';
 
@@ -14,6 +15,24 @@ function reportedElsewhere(c: SchemaChange, owned: UpObjects | undefined): boole
   if (m[1] === 'schema') return !owned.schemas.has(m[2]!);
   if (m[3] !== undefined) return !owned.tables.has(m[2]!) && !owned.columns.has(`${m[2]}.${m[3]}`);
   return !/#/.test(c.key) && !owned.tables.has(m[2]!);
+}
+
+/**
+ * The columns the file moves by copy and swap (`ADD c_new; UPDATE SET c_new = c; DROP c; RENAME c_new
+ * TO c`, how a down puts a column back in its place): as change keys, `table:s.t#column:c`.
+ */
+function swappedColumns(ctx: RuleContext): Set<string> {
+  const out = new Set<string>();
+  for (const stmt of ctx.parsed.statements) {
+    const ast = stmt.ast;
+    if (!ast || !('AlterTableStmt' in ast)) continue;
+    const rel = ast.AlterTableStmt.relation;
+    for (const c of ast.AlterTableStmt.cmds ?? []) {
+      if (!('AlterTableCmd' in c) || c.AlterTableCmd.subtype !== 'AT_DropColumn' || !c.AlterTableCmd.name) continue;
+      if (columnCopiedBeforeDrop(ctx, stmt, rel, c.AlterTableCmd.name)) out.add(`table:${rel?.schemaname ?? 'public'}.${rel?.relname ?? ''}#column:${c.AlterTableCmd.name}`);
+    }
+  }
+  return out;
 }
 
 /** The schema model's reason in words about the database. */
@@ -58,9 +77,12 @@ export const unexpectedDownStatement: Rule = {
   check(ctx) {
     const c = consistencyFor(ctx);
     if (!c?.isDown) return;
+    let swapped: Set<string> | undefined;
     for (const u of c.result.unexpected) {
       const stmt = ownStatement(ctx, u.statement);
       if (!stmt) continue;
+      // Re-creating or re-constraining a column the file moves by copy and swap restores its place, not unrelated.
+      if (u.kind === 'unrelated' && u.changes.every((ch) => ch.kind !== 'removed' && (swapped ??= swappedColumns(ctx)).has(ch.key))) continue;
       if (u.kind === 'unrelated' && u.changes.every((ch) => reportedElsewhere(ch, objectsCreatedByUp(ctx, stmt)))) continue;
       if (u.kind === 'fails') ctx.report({ messageId: 'fails', data: { reason: plain(u.target ?? '') }, span: stmt.span, statement: stmt });
       else if (u.kind === 'nothing') ctx.report({ messageId: 'undoesNothing', data: { target: u.target ?? '' }, span: stmt.span, statement: stmt });
