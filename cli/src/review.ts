@@ -8,7 +8,7 @@
  * nothing is printed on stdout then.
  */
 import * as path from 'node:path';
-import { ConfigResolver } from '../../server/src/engine/config-file';
+import { ConfigResolver, conventionFor as configuredConvention, fixturePaths } from '../../server/src/engine/config-file';
 import type { FileHost } from '../../server/src/engine/host';
 import { conventionFor } from '../../server/src/engine/migrations/detect';
 import { loadParser } from '../../server/src/engine/parsing/parser';
@@ -95,14 +95,21 @@ export async function runReview(command: Extract<Command, { kind: 'review' }>, i
   if (command.verify) {
     const configs = new ConfigResolver(host, RULES.map((r) => r.meta.id));
     for (const r of reviews) {
-      if (r.convention !== 'golang-migrate') {
-        r.verify = { status: 'error', ok: false, summary: `not verified: verify runs golang-migrate directories (this one is ${r.convention})`, details: [] };
-        continue;
-      }
-      const url = resolveDatabaseUrl(configs.forFile(path.join(r.directory, 'x.sql')));
+      const config = configs.forFile(path.join(r.directory, 'x.sql'));
+      const url = resolveDatabaseUrl(config);
       if (!url.ok) return fail(url.message);
+      const usable = config && !config.broken ? config : undefined;
+      const convention = configuredConvention(usable?.config.migrations.convention);
       io.stderr(`verifying ${r.name}...\n`);
-      const result = await verifyMigration({ directory: r.directory, version: BigInt(r.version), host, ...(url.url ? { databaseUrl: url.url } : {}) });
+      const result = await verifyMigration({
+        directory: r.directory,
+        version: r.version,
+        host,
+        rules: usable?.config.rules ?? {},
+        fixtures: fixturePaths(usable),
+        ...(convention ? { convention } : {}),
+        ...(url.url ? { databaseUrl: url.url } : {}),
+      });
       r.verify = reviewVerifyFrom(result);
     }
   }

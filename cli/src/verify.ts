@@ -18,7 +18,7 @@ import { NodeFileHost } from '../../server/src/engine/host';
 import { RULES, ruleById } from '../../server/src/engine/rules/registry';
 import { LineIndex, type Range, type Span } from '../../server/src/engine/text';
 import {
-  planVerification,
+  describeSeed,
   verifyAll,
   verifyMigration,
   type PlannedMigration,
@@ -28,7 +28,9 @@ import {
 } from '../../server/src/engine/verify/index';
 import { matchesVersion } from '../../server/src/engine/verify/plan';
 import { checkDatabaseUrl } from '../../server/src/engine/verify/pg-server';
+import { displayPath } from './files';
 import { changedFilesSince } from './git';
+import { resolveVerifyFolder } from './verify-folder';
 import { resolveDatabaseUrl } from './database-url';
 
 /** Structurally the same as run.ts's `CliIO`. */
@@ -252,10 +254,10 @@ export async function runVerify(args: readonly string[], io: VerifyIO): Promise<
     return 2;
   }
   const a = parsed.value;
-  const dir = path.resolve(io.cwd, a.dir);
+  const named = path.resolve(io.cwd, a.dir);
   let isDir = false;
   try {
-    isDir = fs.statSync(dir).isDirectory();
+    isDir = fs.statSync(named).isDirectory();
   } catch {
     isDir = false;
   }
@@ -273,7 +275,7 @@ export async function runVerify(args: readonly string[], io: VerifyIO): Promise<
     }
   }
   const host = new NodeFileHost();
-  const config: LoadedConfig | undefined = new ConfigResolver(host, RULES.map((r) => r.meta.id)).forFile(path.join(dir, 'x.sql'));
+  const config: LoadedConfig | undefined = new ConfigResolver(host, RULES.map((r) => r.meta.id)).forFile(path.join(named, 'x.sql'));
   if (config?.broken) {
     const error = firstError(config);
     io.stderr(`migration-guard verify: ${error ? formatConfigProblem(path.relative(io.cwd, config.path) || CONFIG_FILE_NAME, error) : `${config.path} is broken`}\n`);
@@ -301,11 +303,14 @@ export async function runVerify(args: readonly string[], io: VerifyIO): Promise<
   for (const r of a.rules) rules[r.id] = r.setting;
   const convention = conventionFor(config?.config.migrations.convention);
 
-  const plan = planVerification(dir, host, convention);
-  if (plan.migrations.length === 0) {
-    io.stderr(`migration-guard verify: ${a.dir} has no migrations (${plan.convention.displayName}: ${plan.convention.nameTemplate})\n`);
+  const folder = resolveVerifyFolder(named, host, convention, (p) => displayPath(io.cwd, p));
+  if (!folder.ok) {
+    io.stderr(`migration-guard verify: ${folder.message}\n`);
     return 2;
   }
+  const { dir, plan } = folder;
+  if (folder.note && a.format === 'text') io.stderr(`${folder.note}\n`);
+  if (folder.version !== undefined && !a.all && a.migration === undefined) a.migration = folder.version;
   const selection = selectMigrations(plan, a);
   if (!selection.ok) {
     io.stderr(`migration-guard verify: ${a.dir} ${selection.message}\n`);
@@ -462,6 +467,8 @@ function formatText(r: VerifyResult, display: (p: string) => string, texts: Map<
             : ', cold'
         : '';
   out += `${label} ${r.name || r.version}: ${r.summary} (${(r.timings.total ?? 0) / 1000} s${cache})\n`;
+  const seeded = r.status !== 'replay-failed' ? describeSeed(r.seed) : undefined;
+  if (seeded) out += `  rows: ${seeded}\n`;
   for (const n of r.notes) out += `  note: ${n}\n`;
   if (r.seed.skipped.length > 0 && r.status !== 'replay-failed') {
     out += `  note: no synthetic rows in ${r.seed.skipped.map((s) => `${s.table} (${s.reason})`).join(', ')}\n`;

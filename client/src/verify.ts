@@ -181,6 +181,7 @@ export function registerVerify(context: vscode.ExtensionContext, state: VerifySt
     }
     codeLensChanged.fire();
     state.output.info(`verify ${name}: ${result.status}: ${result.summary} (${seconds(result.durationMs)}, ${result.backend})`);
+    if (result.seed) state.output.info(`verify ${name}: ${result.seed}`);
     if (!options.quiet) void announce(uri, result);
     return result;
   };

@@ -259,6 +259,7 @@ const code = await guarded(TAG, timeoutMs, cleanups, async () => {
     await lens.click();
     // The Problems panel (opened by an earlier check; opened here if not) gets the verification's row.
     if (!(await page.locator('.markers-panel').first().isVisible())) await page.keyboard.press(`${MOD}+Shift+M`);
+    // The panel lists the whole workspace's problems: filtered to this index, the rows are in view.
     await problemsFilter().fill('products_sku_idx');
     await verifyRow().waitFor({ state: 'visible', timeout: WAIT });
     const label = (await verifyRow().getAttribute('aria-label')) ?? '';
@@ -274,6 +275,7 @@ const code = await guarded(TAG, timeoutMs, cleanups, async () => {
       .first()
       .waitFor({ state: 'visible', timeout: WAIT });
     await shot('verify-migration');
+    await problemsFilter().fill('');
   });
 
   await check('"Migration Guard: Show schema change" from the palette opens the diff of the schema before and after the up', async () => {

@@ -89,6 +89,8 @@ export interface VerifyMigrationResult {
   /** The rows of each table the migration touches, as text tables, for "Show data change". */
   data?: { table: string; before?: string; afterUp?: string; afterDown?: string }[];
   /** Things worth knowing that are not findings (rows the up rejected, tables left empty...). */
+  /** How the synthetic rows went in (`9 synthetic rows in 3 tables, inserted with the schema's triggers and rules off ...`). */
+  seed?: string;
   notes?: string[];
   /** `PGlite (embedded PostgreSQL)` or `postgres://me@host:5432/postgres (scratch database ...)`. */
   backend: string;

@@ -20,6 +20,7 @@ import type { Severity } from '../engine/rules/types';
 import { LineIndex, type Span } from '../engine/text';
 import type { AbortSignalLike, VerifyProgress, VerifyResult } from '../engine/verify/index';
 import { migrationDirectoryOf, planDirectory } from '../engine/verify/plan';
+import { describeSeed } from '../engine/verify/seed';
 import {
   VERIFY_DIAGNOSTIC_SOURCE,
   VerifyCodes,
@@ -229,6 +230,8 @@ export function toEditorResult(r: VerifyResult, host: FileHost, started: number 
     backend,
     durationMs: Date.now() - started,
   };
+  const seed = describeSeed(r.seed);
+  if (seed) result.seed = seed;
   if (r.backend.kind === 'pglite' && r.cache.enabled) result.cache = { hit: r.cache.hit, fromCache: r.cache.fromCache, baseFiles: r.baseFiles };
   return result;
 }

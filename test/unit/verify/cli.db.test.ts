@@ -58,7 +58,7 @@ describe('CLI: migration-guard verify', function () {
 
   it('exits 0 for a migration that round-trips, printing PASS with the timing', async () => {
     assert.equal(await cli('verify', '.', '--migration', '2', '--cache-dir', cacheDir), 0, err);
-    assert.match(out, /^PASS 000002_email_idx: up → down → up round-trips \(\d+(\.\d+)? s, (cold|warm|1\/1 from cache)\)\n1 of 1 verified migration round-trip\.\n$/);
+    assert.match(out, /^PASS 000002_email_idx: up → down → up round-trips \(\d+(\.\d+)? s, (cold|warm|1\/1 from cache)\)\n {2}rows: 3 synthetic rows in 1 table, inserted with the schema's triggers and rules off \(session_replication_role = replica\)\n1 of 1 verified migration round-trip\.\n$/);
     assert.equal(err, '');
   });
 
@@ -115,7 +115,7 @@ describe('CLI: migration-guard verify', function () {
     const listing = (): string[] => fs.readdirSync(dir).sort();
     const before = listing();
     assert.equal(await cli('verify', '--migration', '3', '--show-data', '--cache-dir', cacheDir), 0, err);
-    assert.match(out, /^PASS 000003_name: up → down → up round-trips/m);
+    assert.match(out, /^PASS 000003_name: up → down → up round-trips.*\n {2}rows: 3 synthetic rows in 1 table, inserted with the schema's triggers and rules off \(session_replication_role = replica\)\n/m);
     assert.match(out, /^ {2}-- before the up: users \(3 rows\)\n {4}id +\| email\n/m);
     assert.match(out, /^ {2}-- after the up: users \(3 rows\)\n {4}id +\| email +\| name\n/m);
     assert.match(out, /^ {4}1001 +\| 'email-1' +\| NULL$/m);
@@ -143,6 +143,32 @@ describe('CLI: migration-guard verify', function () {
     }
   });
 
+  it('a diesel migration\'s own folder verifies that migration after the earlier ones; a folder of title-less files is verified as an unrecognised tool\'s, saying so', async () => {
+    const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'mg-cli-diesel-')));
+    try {
+      const add = (rel: string, text: string): void => {
+        fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+        fs.writeFileSync(path.join(root, rel), text);
+      };
+      add('migrations/2019-02-26-002946_create_users/up.sql', 'CREATE TABLE users (id int PRIMARY KEY);\n');
+      add('migrations/2019-02-26-002946_create_users/down.sql', 'DROP TABLE users;\n');
+      add('migrations/2026-03-08-202630-0000_add_email/up.sql', 'ALTER TABLE users ADD COLUMN email text;\n');
+      add('migrations/2026-03-08-202630-0000_add_email/down.sql', 'ALTER TABLE users DROP COLUMN email;\n');
+      add('harness/0186.up.sql', 'SELECT 1;\n');
+      add('harness/0186.down.sql', 'SELECT 1;\n');
+      const own = path.join(root, 'migrations/2026-03-08-202630-0000_add_email');
+      assert.equal(await cli('verify', own, '--cache-dir', cacheDir), 0, err);
+      assert.match(err, /is one migration of .*migrations: verifying 2026-03-08-202630-0000_add_email there\n/);
+      assert.match(out, /^PASS 2026-03-08-202630-0000_add_email: up → down → up round-trips/m);
+      // As check reads it: an unrecognised tool's folder, verified in name order, and said so.
+      assert.equal(await cli('verify', path.join(root, 'harness'), '--cache-dir', cacheDir), 0, err);
+      assert.match(err, /harness: the folder's tool is not one Migration Guard recognises \(no supported tool runs files named like 0186\.up\.sql\)/);
+      assert.match(out, /^PASS 0186: up → down → up round-trips/m);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+
   it('verifies a goose folder through its convention, reporting the lossy down on its down section', async () => {
     const goose = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'mg-cli-goose-')));
     try {
@@ -158,6 +184,7 @@ describe('CLI: migration-guard verify', function () {
           "    row id=1003: 'nick-3' → ''\n" +
           "    row id=2147483647: 'nick-2-é中😀' → ''\n" +
           "FAIL 00002_nick: 2 problems: The down does not restore table people as it was before the up: column nick is `nick text not null default ''::text` instead of `nick text not null`; and 1 more (T)\n" +
+          "  rows: 3 synthetic rows in 1 table, inserted with the schema's triggers and rules off (session_replication_role = replica)\n" +
           '0 of 1 verified migration round-trip.\n',
       );
     } finally {

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { MemoryFileHost } from '../../../server/src/engine/host';
-import { verifyAll, verifyMigration, type VerifyOptions, type VerifyResult } from '../../../server/src/engine/verify/index';
+import { describeSeed, verifyAll, verifyMigration, type VerifyOptions, type VerifyResult } from '../../../server/src/engine/verify/index';
 import { BACKUP_INIT, applied, planFor } from '../inverse/backup-helpers';
 
 const DIR = path.resolve('/virtual/data/migrations');
@@ -200,6 +200,41 @@ describe('verify: data (PGlite)', function () {
     );
   });
 
+  it('up → down → up: the values of the up run again are compared with the first up, at the up statement that makes the column', async () => {
+    // The down leaves the up's log row behind, so the up run again counts one more row.
+    const up = [
+      'ALTER TABLE accounts ADD COLUMN logged int;',
+      'UPDATE accounts SET logged = (SELECT count(*) FROM log);',
+      "INSERT INTO log (msg) VALUES ('migrated');",
+      '',
+    ].join('\n');
+    const r = await verify({
+      '000001_accounts.up.sql': `${ACCOUNTS}CREATE TABLE log (id serial PRIMARY KEY, msg text NOT NULL);\n`,
+      '000001_accounts.down.sql': 'DROP TABLE log;\nDROP TABLE accounts;\n',
+      '000002_logged.up.sql': up,
+      '000002_logged.down.sql': 'ALTER TABLE accounts DROP COLUMN logged;\n',
+    });
+    assert.equal(r.status, 'failed', r.summary);
+    assert.deepEqual(view(r), [
+      {
+        rule: 'verify-data-leftover',
+        severity: 'warning',
+        file: '000002_logged.down.sql',
+        span: span('ALTER TABLE accounts DROP COLUMN logged;\n', 'ALTER TABLE accounts DROP COLUMN logged'),
+        message: 'The down leaves 1 row in `log` that did not exist before the up',
+        details: ["row id=1, msg='migrated'"],
+      },
+      {
+        rule: 'verify-data-loss',
+        severity: 'error',
+        file: '000002_logged.up.sql',
+        span: span(up, 'ALTER TABLE accounts ADD COLUMN logged int'),
+        message: 'Running the up again after the down gives other values of `accounts.logged` than the first up (3 of 3 rows differ: 3 → 4)',
+        details: ['row id=1001: 3 → 4', 'row id=1003: 3 → 4', 'row id=9223372036854775807: 3 → 4'],
+      },
+    ]);
+  });
+
   it('fixtures run before the up: their rows are compared like the synthetic ones', async () => {
     const fixture = path.resolve('/virtual/data/fixtures/accounts.sql');
     const host = new MemoryFileHost({
@@ -273,6 +308,84 @@ describe('verify: data (PGlite)', function () {
     assert.deepEqual(r.notes, [
       'the up rejects the synthetic rows (000002_check.up.sql: check constraint "accounts_email_check" of relation "accounts" is violated by some row), so the round trip ran without them',
     ]);
+  });
+
+  it('sequences are put back with the savepoint: the up run again without the synthetic rows draws the same serial values', async () => {
+    // The first run of the up takes id 1 from the sequence, then its CHECK rejects the synthetic rows.
+    // A rollback to a savepoint does not move a sequence back: without putting it back by hand, the
+    // second run would insert id 2 and the down, which deletes id 1, would seem to leave a row behind.
+    const files: Record<string, string> = {
+      '000001_items.up.sql': 'CREATE TABLE items (id serial PRIMARY KEY, name text NOT NULL);\n',
+      '000001_items.down.sql': 'DROP TABLE items;\n',
+      '000002_default.up.sql': "INSERT INTO items (name) VALUES ('default');\nALTER TABLE items ADD CONSTRAINT items_name_check CHECK (name = 'default');\n",
+      '000002_default.down.sql': 'ALTER TABLE items DROP CONSTRAINT items_name_check;\nDELETE FROM items WHERE id = 1;\n',
+    };
+    const r = await verify(files);
+    assert.equal(r.status, 'passed', r.summary);
+    assert.deepEqual(view(r), []);
+    assert.deepEqual(r.notes, [
+      'the up rejects the synthetic rows (000002_default.up.sql: check constraint "items_name_check" of relation "items" is violated by some row), so the round trip ran without them',
+    ]);
+    // In a chain, the next migration sees the sequence where a bare replay leaves it.
+    const host = new MemoryFileHost(
+      Object.fromEntries(
+        Object.entries({
+          ...files,
+          '000003_second.up.sql': "INSERT INTO items (name) VALUES ('default');\n",
+          '000003_second.down.sql': 'DELETE FROM items WHERE id = 2;\n',
+        }).map(([n, t]) => [path.join(DIR, n), t]),
+      ),
+    );
+    const run = await verifyAll({ directory: DIR, host, cacheDir });
+    assert.deepEqual(
+      run.results.map((x) => [x.name, x.status, x.findings.map((f) => f.ruleId)]),
+      [
+        ['000001_items', 'passed', []],
+        ['000002_default', 'passed', []],
+        ['000003_second', 'passed', []],
+      ],
+    );
+  });
+
+  it('the synthetic rows go in with the schema\'s triggers off, and the result says so; the up still fires them', async () => {
+    // One trigger refuses direct inserts, one creates a partition-like table per row, one rewrites a value:
+    // each would make the seeding fail, change the schema, or change the rows compared after the down.
+    const init = [
+      'CREATE TABLE events (id int PRIMARY KEY, kind text NOT NULL);',
+      'CREATE TABLE ledger (id int PRIMARY KEY, amount int NOT NULL);',
+      'CREATE TABLE notes (id int PRIMARY KEY, body text NOT NULL);',
+      "CREATE FUNCTION events_partition() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN EXECUTE format('CREATE TABLE IF NOT EXISTS %I (LIKE events)', 'events_' || NEW.id); RETURN NEW; END $$;",
+      'CREATE TRIGGER events_partition AFTER INSERT ON events FOR EACH ROW EXECUTE FUNCTION events_partition();',
+      "CREATE FUNCTION ledger_guard() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'ledger rows come from the application'; END $$;",
+      'CREATE TRIGGER ledger_guard BEFORE INSERT ON ledger FOR EACH ROW EXECUTE FUNCTION ledger_guard();',
+      "CREATE FUNCTION notes_upper() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.body := upper(NEW.body); RETURN NEW; END $$;",
+      'CREATE TRIGGER notes_upper BEFORE INSERT OR UPDATE ON notes FOR EACH ROW EXECUTE FUNCTION notes_upper();',
+      '',
+    ].join('\n');
+    const files = {
+      '000001_init.up.sql': init,
+      '000001_init.down.sql': 'DROP TABLE notes;\nDROP TABLE ledger;\nDROP TABLE events;\nDROP FUNCTION notes_upper();\nDROP FUNCTION ledger_guard();\nDROP FUNCTION events_partition();\n',
+      '000002_flag.up.sql': 'ALTER TABLE events ADD COLUMN flagged boolean;\nALTER TABLE ledger ADD COLUMN note text;\n',
+      '000002_flag.down.sql': 'ALTER TABLE ledger DROP COLUMN note;\nALTER TABLE events DROP COLUMN flagged;\n',
+    };
+    const r = await verify(files, { showData: true });
+    assert.equal(r.status, 'passed', r.summary);
+    assert.deepEqual(view(r), []);
+    assert.deepEqual(r.seed.seeded, ['public.events', 'public.ledger', 'public.notes']);
+    assert.deepEqual(r.seed.skipped, []);
+    assert.equal(r.seed.triggersOff, true);
+    assert.equal(describeSeed(r.seed), "9 synthetic rows in 3 tables, inserted with the schema's triggers and rules off (session_replication_role = replica)");
+    // No table was created for the seeded events, and the notes kept their own values.
+    assert.doesNotMatch(r.snapshots.afterUp ?? '', /events_\d/);
+    const notes = r.data.find((d) => d.table === 'public.notes');
+    assert.equal(notes, undefined, 'the up does not touch notes');
+    // The up's own statements still fire the triggers: a migration's UPDATE of notes goes through notes_upper.
+    const fired = await verify({ ...files, '000002_flag.up.sql': "UPDATE notes SET body = body || '!';\n", '000002_flag.down.sql': "UPDATE notes SET body = left(body, -1);\n" });
+    assert.equal(fired.status, 'failed');
+    assert.deepEqual(
+      fired.findings.map((f) => [f.ruleId, f.message]),
+      [['verify-data-loss', "The down does not restore the values of `notes.body` (3 of 3 rows differ: 'body-1' → 'BODY-1')"]],
+    );
   });
 
   it('verifyAll walks the directory once: each migration starts from the state after the previous up', async () => {

@@ -32,6 +32,7 @@ import { openScratchDatabase, redactUrl } from './pg-server';
 import { matchesVersion, migrationOfFile, planDirectory, type PlannedMigration, type Step, type VerifyPlan } from './plan';
 import { isDataNeutral } from './neutral';
 import { SeedCache, seedTables, type SeedKnowledge, type SeedResult } from './seed';
+export { describeSeed } from './seed';
 import { boundary, differingParts, fullSchema, refreshData, refreshSchema, tableMetas, toSnapshot, tupleCounts, type SchemaState } from './tracker';
 import {
   collapseDifferences,
@@ -41,6 +42,7 @@ import {
   withoutOrderOnly,
   type ColumnOrderChange,
   type SchemaDifference,
+  executePrepared,
   type TrackedObject,
   type SchemaSnapshot,
 } from './snapshot';
@@ -454,6 +456,28 @@ function seedKnowledge(state: Tracked, exclude: ReadonlySet<string>): SeedKnowle
   return { tables: metas, empty, signature };
 }
 
+/** Each sequence's state, as the `setval` call that puts it back. */
+async function sequenceValues(r: Runner): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const row of await executePrepared(r.db, 'mg_sequences', 'int', () =>
+    `SELECT format('%I.%I', schemaname, sequencename) AS name,
+            CASE WHEN last_value IS NULL THEN start_value::text || ', false' ELSE last_value::text || ', true' END AS v
+     FROM pg_sequences WHERE $1 = 0`,
+    ['0'],
+  )) {
+    out.set(String(row.name), String(row.v));
+  }
+  return out;
+}
+
+/** Puts back the sequences that moved since `saved` (and still exist). */
+async function restoreSequences(r: Runner, saved: Map<string, string>): Promise<void> {
+  if (saved.size === 0) return;
+  const now = await sequenceValues(r);
+  const calls = [...saved].filter(([name, v]) => now.has(name) && now.get(name) !== v).map(([name, v]) => `setval('${name.replace(/'/g, "''")}', ${v})`);
+  if (calls.length > 0) await r.db.exec(`SELECT ${calls.join(', ')}`);
+}
+
 /** Applies a migration's up without verifying it (in a chain); undefined when it fails. */
 async function advance(r: Runner, m: PlannedMigration, before: Tracked): Promise<{ next: Tracked } | { error: FileFailure }> {
   const block = m.up.every(canRunInBlock);
@@ -518,7 +542,10 @@ async function checkMigration(r: Runner, m: PlannedMigration, options: CheckOpti
   let afterUp: Tracked | undefined;
 
   const restoreClean = async (): Promise<void> => {
-    if (block) await r.db.exec('ROLLBACK TO SAVEPOINT mg_clean');
+    if (block) {
+      await r.db.exec('ROLLBACK TO SAVEPOINT mg_clean');
+      await restoreSequences(r, atClean);
+    }
     else if (dump) {
       await r.db.close().catch(() => undefined);
       r.db = await openDatabase({ extensions: r.extensions, loadDataDir: dump });
@@ -553,6 +580,9 @@ async function checkMigration(r: Runner, m: PlannedMigration, options: CheckOpti
 
   if (block) await r.db.exec('BEGIN; SAVEPOINT mg_clean');
   else if (!r.server) dump = await r.db.dumpDataDir('none');
+  // Sequences do not roll back with a savepoint: their values are put back by hand.
+  const atClean = block ? await sequenceValues(r) : new Map<string, string>();
+  let atUp = atClean;
   await reader.reset(P.schema);
   let committed = false;
   try {
@@ -569,7 +599,7 @@ async function checkMigration(r: Runner, m: PlannedMigration, options: CheckOpti
       progress('seed', 'Filling every empty table with distinctive rows', 55);
       const knowledge = block ? seedKnowledge(start, r.exclude) : undefined;
       const seeded = await transaction(() => seedTables(r.db, { exclude: r.exclude, ...(knowledge ? { knowledge } : {}), ...(r.seedCache ? { cache: r.seedCache } : {}) }), () => true);
-      check.seed = { seeded: seeded.seeded, skipped: seeded.skipped, ...(seeded.rows !== undefined ? { rows: seeded.rows } : {}) };
+      check.seed = { seeded: seeded.seeded, skipped: seeded.skipped, ...(seeded.rows !== undefined ? { rows: seeded.rows } : {}), ...(seeded.triggersOff !== undefined ? { triggersOff: seeded.triggersOff } : {}) };
       if (block) {
         // The rows of the seeded tables: known from an earlier seeding, or read now.
         const unknown = seeded.seeded.filter((t) => !seeded.known[t]);
@@ -590,6 +620,7 @@ async function checkMigration(r: Runner, m: PlannedMigration, options: CheckOpti
       // The synthetic rows may break an up that works on real data (a CHECK they violate...): again without them.
       if (block) {
         await r.db.exec('ROLLBACK TO SAVEPOINT mg_rows');
+        await restoreSequences(r, atClean);
         await reader.reset(start.schema);
       } else {
         await restoreClean();
@@ -643,7 +674,10 @@ async function checkMigration(r: Runner, m: PlannedMigration, options: CheckOpti
       return check;
     }
 
-    if (block) await r.db.exec('SAVEPOINT mg_up');
+    if (block) {
+      await r.db.exec('SAVEPOINT mg_up');
+      atUp = await sequenceValues(r);
+    }
     progress('down', `Applying the down of ${m.name}`, 75);
     mark = await reader.mark();
     const downError = await runSteps(r, m.down, 'down', block);
@@ -711,6 +745,7 @@ async function checkMigration(r: Runner, m: PlannedMigration, options: CheckOpti
       if (block && !withRows && options.fixtures.length === 0 && afterUp && m.down.length > 0) {
         // Nothing but the up and the legs ran since mg_up: back there, and nothing to run again.
         await r.db.exec('ROLLBACK TO SAVEPOINT mg_up');
+        await restoreSequences(r, atUp);
         where = 'after-up';
         check.next = { schema: afterUp.schema, data: afterUp.data };
       } else if (!block && !withRows && options.fixtures.length === 0 && where === 'after-up') {

@@ -12,9 +12,8 @@
 import * as path from 'node:path';
 import type { FileHost } from '../host';
 import { compareVersions, type Convention, type ConventionId, type Direction, type MigrationFile } from '../migrations/convention';
-import { detectConvention } from '../migrations/detect';
+import { chooseConvention } from '../migrations/detect';
 import { readMigrationDirectory, type MigrationDirectory } from '../migrations/directory';
-import { golangMigrate } from '../migrations/golang-migrate';
 import type { Span } from '../text';
 
 export interface Step {
@@ -139,16 +138,17 @@ export function stepsOf(convention: Convention, file: MigrationFile, text: strin
 
 /** The convention of a directory: the given one, else the detected one, else golang-migrate. */
 export function conventionOf(directory: string, host: FileHost, convention?: Convention): Convention {
-  return convention ?? detectConvention(directory, host) ?? golangMigrate;
+  // As `check` chooses: a folder of .sql files no supported tool runs is an unrecognised tool's.
+  return chooseConvention(path.join(directory, 'x.sql'), host, convention).convention;
 }
 
 /**
  * The migrations directory a file belongs to and its convention, decided as `analyzeFile` decides:
  * the given convention (from `.migration-guard.json`), else the one detected in the file's folder,
- * else golang-migrate. Undefined when the convention does not recognise the file as a migration.
+ * else golang-migrate for a folder without `.sql` files, else the unrecognised tool's stand-in. Undefined when the convention does not recognise the file as a migration.
  */
 export function migrationDirectoryOf(filePath: string, host: FileHost, convention?: Convention): { directory: string; convention: Convention } | undefined {
-  const conv = convention ?? detectConvention(path.dirname(filePath), host) ?? golangMigrate;
+  const conv = chooseConvention(filePath, host, convention).convention;
   return conv.parse(filePath) ? { directory: conv.directoryOf(filePath), convention: conv } : undefined;
 }
 

@@ -11,8 +11,10 @@
  * with a default get a value too: a value lost into the default would be invisible otherwise.
  *
  * The rows are inserted with `session_replication_role = replica` (SET LOCAL, for the seeding only):
- * user triggers and rules do not fire, so seeding does not run application logic; foreign keys are
- * not checked either, which is why the values satisfy them by construction. A row PostgreSQL
+ * user triggers and rules do not fire, so seeding does not run application logic (an insert trigger
+ * that creates partitions, one that refuses direct inserts); foreign keys are not checked either,
+ * which is why the values satisfy them by construction. A server role that may not set it seeds with
+ * the triggers on, and the result says so (`triggersOff`). A row PostgreSQL
  * rejects (a CHECK we could not satisfy, a partition bound) is retried with plainer values, then
  * left out; a table with no row is reported with PostgreSQL's reason.
  */
@@ -26,6 +28,25 @@ export interface SeedResult {
   skipped: { table: string; reason: string }[];
   /** Rows inserted in all. */
   rows?: number;
+  /**
+   * Whether the schema's triggers and rules were off while the rows went in (`session_replication_role
+   * = replica`); false when the database role may not set it (a server user without superuser): they fired.
+   */
+  triggersOff?: boolean;
+}
+
+/**
+ * How the synthetic rows went in, in one line (CLI, output channel); undefined when none did.
+ * `9 synthetic rows in 3 tables, inserted with the schema's triggers and rules off (session_replication_role = replica)`.
+ */
+export function describeSeed(seed: SeedResult): string | undefined {
+  const rows = seed.rows ?? 0;
+  if (rows === 0) return undefined;
+  const tables = seed.seeded.length;
+  const what = `${rows} synthetic row${rows === 1 ? '' : 's'} in ${tables} table${tables === 1 ? '' : 's'}`;
+  return seed.triggersOff === false
+    ? `${what}, inserted with the schema's triggers and rules firing (the database role may not set session_replication_role)`
+    : `${what}, inserted with the schema's triggers and rules off (session_replication_role = replica)`;
 }
 
 export const SEED_ROWS = 3;
@@ -543,7 +564,15 @@ export async function seedTables(db: Database, options: { exclude?: ReadonlySet<
     cache.entries.set(t.name, { signature: knowledge.signature(t.name), table: t, ...(rows ? { rows } : {}), ...(reason !== undefined ? { reason } : {}), ...(same && hit.data ? { data: hit.data } : {}) });
   };
 
-  await db.exec('SAVEPOINT mg_seed; SET LOCAL session_replication_role = replica');
+  await db.exec('SAVEPOINT mg_seed');
+  try {
+    await db.exec('SET LOCAL session_replication_role = replica');
+    result.triggersOff = true;
+  } catch {
+    // Only a superuser (or a role granted SET on it) may: the rows go in with the triggers on, and the result says so.
+    await db.exec('ROLLBACK TO SAVEPOINT mg_seed');
+    result.triggersOff = false;
+  }
   try {
     // Fast path: every table at once, in one block that catches each table's failure.
     const failed = new Set<string>();
@@ -608,7 +637,7 @@ export async function seedTables(db: Database, options: { exclude?: ReadonlySet<
   } finally {
     await db.exec('RELEASE SAVEPOINT mg_seed');
     // SET LOCAL ends with the transaction; the seeding ends here.
-    await db.exec('SET LOCAL session_replication_role = DEFAULT');
+    if (result.triggersOff) await db.exec('SET LOCAL session_replication_role = DEFAULT');
   }
   for (const t of result.skipped) {
     const table = byName.get(t.table);
