@@ -107,12 +107,17 @@ function index(parsed: ParsedFile): FlowIndex {
   return idx;
 }
 
-const sectionsCache = new WeakMap<RuleContext, StatementSection[]>();
+/** Each statement's section, per rule context: a lookup, so asking for every statement stays linear. */
+const sectionsCache = new WeakMap<RuleContext, Map<Statement, StatementSection>>();
 
 function sectionOf(ctx: RuleContext, stmt: Statement): StatementSection | undefined {
-  let sections = sectionsCache.get(ctx);
-  if (!sections) sectionsCache.set(ctx, (sections = statementSections(ctx)));
-  return sections.find((s) => s.statements.includes(stmt));
+  let byStatement = sectionsCache.get(ctx);
+  if (!byStatement) {
+    byStatement = new Map();
+    for (const section of statementSections(ctx)) for (const s of section.statements) if (!byStatement.has(s)) byStatement.set(s, section);
+    sectionsCache.set(ctx, byStatement);
+  }
+  return byStatement.get(stmt);
 }
 
 /** Whether the file does anything `tableFlow` reads (so that asking for a schema can be skipped otherwise). */
