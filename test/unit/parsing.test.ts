@@ -344,4 +344,19 @@ describe('parsing with a statement memo (the editor)', () => {
     same('-- only a comment\n', memo);
     same('SELECT 1; /* open comment', memo);
   });
+
+  it('keeps at most its statement count and its characters, dropping the least recently used', () => {
+    const memo = new StatementMemo(3, 25);
+    memo.set('SELECT 1', { ast: undefined });
+    memo.set('SELECT 2', { ast: undefined });
+    memo.get('SELECT 1');
+    memo.set('SELECT 3', { ast: undefined });
+    // 24 characters: all three kept; a fourth statement goes over both limits, the least recently used goes.
+    assert.deepEqual(['SELECT 1', 'SELECT 2', 'SELECT 3'].map((q) => memo.has(q)), [true, true, true]);
+    memo.set('SELECT 4', { ast: undefined });
+    assert.deepEqual(['SELECT 1', 'SELECT 2', 'SELECT 3', 'SELECT 4'].map((q) => memo.has(q)), [true, false, true, true]);
+    // One statement longer than the whole budget is kept alone.
+    memo.set('SELECT 1234567890123456789012345', { ast: undefined });
+    assert.equal(memo.size, 1);
+  });
 });

@@ -86,8 +86,14 @@ export type MemoEntry = { ast: Node | undefined; base?: number } | { error: { me
 
 export class StatementMemo {
   private readonly map = new Map<string, MemoEntry>();
+  /** Characters of the statements kept: their trees cost memory in proportion. */
+  private chars = 0;
 
-  constructor(private readonly limit = 20000) {}
+  /** At most `limit` statements and `charLimit` characters of them (the oldest go first). */
+  constructor(
+    private readonly limit = 20000,
+    private readonly charLimit = 4_000_000,
+  ) {}
 
   /** Whether a statement's parse is kept (without counting as a use). */
   has(sql: string): boolean {
@@ -105,8 +111,13 @@ export class StatementMemo {
   }
 
   set(sql: string, value: MemoEntry): void {
+    if (!this.map.has(sql)) this.chars += sql.length;
     this.map.set(sql, value);
-    if (this.map.size > this.limit) this.map.delete(this.map.keys().next().value!);
+    while (this.map.size > this.limit || (this.chars > this.charLimit && this.map.size > 1)) {
+      const oldest = this.map.keys().next().value!;
+      this.map.delete(oldest);
+      this.chars -= oldest.length;
+    }
   }
 
   get size(): number {
