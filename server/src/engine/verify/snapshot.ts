@@ -62,7 +62,8 @@ export interface SchemaDifference {
   table?: string;
 }
 
-const KIND_ORDER: ObjectKind[] = [
+/** The order snapshots list objects in (by kind, then by name). */
+export const KIND_ORDER: ObjectKind[] = [
   'extension',
   'schema',
   'enum',

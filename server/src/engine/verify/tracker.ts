@@ -23,7 +23,7 @@
  */
 import { readData, VOLATILE_DEFAULT, type DataState, type TableMeta } from './data';
 import type { Database } from './pglite';
-import { executePrepared, formatSnapshot, oidArray, readSchemaObjects, type SchemaSnapshot, type TrackedObject } from './snapshot';
+import { executePrepared, formatSnapshot, KIND_ORDER, oidArray, readSchemaObjects, type SchemaSnapshot, type TrackedObject } from './snapshot';
 
 /** An immutable schema state: objects by key. */
 export interface SchemaState {
@@ -35,24 +35,6 @@ const str = (v: unknown): string => (v === null || v === undefined ? '' : String
 
 /** Objects with an oid below this belong to PostgreSQL itself. */
 const FIRST_USER_OID = 16384;
-
-const KIND_ORDER = [
-  'extension',
-  'schema',
-  'enum',
-  'domain',
-  'type',
-  'sequence',
-  'table',
-  'constraint',
-  'index',
-  'view',
-  'materialized view',
-  'function',
-  'procedure',
-  'aggregate',
-  'trigger',
-];
 
 const checking = (): boolean => process.env.MIGRATION_GUARD_VERIFY_CHECK === '1';
 
