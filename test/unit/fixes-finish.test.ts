@@ -19,22 +19,13 @@ import { LineIndex } from '../../server/src/engine/text';
 import { codeActionsFor } from '../../server/src/lsp/code-actions/index';
 import { textFingerprint, toDiagnostic } from '../../server/src/lsp/diagnostics';
 import { pathToUri, uriToPath } from '../../server/src/lsp/uri';
+import { GENERATOR_HISTORY as HISTORY } from './fixtures/history';
 
 const ROOT = path.resolve('/virtual/project');
 const DIR = path.join(ROOT, 'db', 'migrations');
 const p = (n: string): string => path.join(DIR, n);
 type Files = Record<string, string>;
 
-const HISTORY: Files = {
-  '000001_init.up.sql': [
-    'CREATE TABLE customers (id bigint PRIMARY KEY, email text NOT NULL, fax text, status text);',
-    'CREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint REFERENCES customers (id), total numeric(10,2), note text);',
-    'CREATE TABLE users (id bigint PRIMARY KEY, name text, email text);',
-    'CREATE INDEX orders_note_idx ON orders (note);',
-    '',
-  ].join('\n'),
-  '000001_init.down.sql': 'DROP TABLE users;\nDROP TABLE orders;\nDROP TABLE customers;\n',
-};
 
 /** Files by absolute path: `name` is relative to the migrations folder, or absolute. */
 const abs = (files: Files): Record<string, string> => Object.fromEntries(Object.entries(files).map(([n, t]) => [path.isAbsolute(n) ? n : p(n), t]));

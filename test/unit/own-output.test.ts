@@ -20,22 +20,12 @@ import type { Finding } from '../../server/src/engine/rules/types';
 import { validateLaterEdit } from '../../server/src/lsp/code-actions/validate-later';
 import { applyEdits } from './rules/tester';
 import { expandSnippet } from './snippets.test';
+import { GENERATOR_HISTORY as HISTORY } from './fixtures/history';
 
 const DIR = path.resolve('/virtual/own/migrations');
 const p = (n: string): string => path.join(DIR, n);
 const NOW = new Date(Date.UTC(2026, 2, 5, 9, 7, 3));
 
-/** The history every case runs after. */
-const HISTORY: Record<string, string> = {
-  '000001_init.up.sql': [
-    'CREATE TABLE customers (id bigint PRIMARY KEY, email text NOT NULL, fax text, status text);',
-    'CREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint REFERENCES customers (id), total numeric(10,2), note text);',
-    'CREATE TABLE users (id bigint PRIMARY KEY, name text, email text);',
-    'CREATE INDEX orders_note_idx ON orders (note);',
-    '',
-  ].join('\n'),
-  '000001_init.down.sql': 'DROP TABLE users;\nDROP TABLE orders;\nDROP TABLE customers;\n',
-};
 
 type Files = Record<string, string>;
 
