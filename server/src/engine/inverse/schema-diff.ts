@@ -24,6 +24,28 @@ export interface SchemaChange {
   label: string;
 }
 
+/**
+ * A change whose label is rendered when read: a consistency check diffs every statement of an up
+ * and of its down, and only the few changes that end in a message need their label.
+ */
+class Change implements SchemaChange {
+  private text: string | undefined;
+  constructor(
+    readonly key: string,
+    readonly kind: ChangeKind,
+    private readonly describe: (name: string) => string,
+    private readonly name: string,
+  ) {}
+
+  get label(): string {
+    return (this.text ??= this.describe(this.name));
+  }
+
+  toJSON(): SchemaChange {
+    return { key: this.key, kind: this.kind, label: this.label };
+  }
+}
+
 /** The owner of a member key (`table:public.t#column:c` → `table:public.t`), or undefined. */
 export function ownerKey(key: string): string | undefined {
   const i = key.indexOf('#');
@@ -163,14 +185,12 @@ function diffMembers<V>(
   out: SchemaChange[],
   owner: string,
   kind: string,
-  ownerLabel: string,
   a: ReadonlyMap<string, V> | undefined,
   b: ReadonlyMap<string, V> | undefined,
   same: (x: V, y: V) => boolean,
   describe: (name: string) => string,
   logged?: ReadonlySet<string>,
 ): void {
-  void ownerLabel;
   if (a && b && a instanceof PMap && b instanceof PMap && a.sameEntries(b)) return;
   // With a change log (and the owner on both sides), only the members it names: in map order.
   const names = a && b ? loggedMembers(logged, owner, kind) : undefined;
@@ -189,26 +209,27 @@ function diffMembers<V>(
     if (x === undefined) continue;
     const y = b?.get(name);
     const key = `${owner}#${kind}:${name}`;
-    if (y === undefined) out.push({ key, kind: 'removed', label: describe(name) });
-    else if (x !== y && !same(x, y)) out.push({ key, kind: 'changed', label: describe(name) });
+    if (y === undefined) out.push(new Change(key, 'removed', describe, name));
+    else if (x !== y && !same(x, y)) out.push(new Change(key, 'changed', describe, name));
   }
   for (const name of inB) {
-    if (b?.has(name) && !a?.has(name)) out.push({ key: `${owner}#${kind}:${name}`, kind: 'added', label: describe(name) });
+    if (b?.has(name) && !a?.has(name)) out.push(new Change(`${owner}#${kind}:${name}`, 'added', describe, name));
   }
 }
 
 function diffTable(out: SchemaChange[], key: string, a: TableModel | undefined, b: TableModel | undefined, logged?: ReadonlySet<string>): void {
   const t = (a ?? b)!;
-  const name = label(t.schema, t.name);
-  if (!a) out.push({ key, kind: 'added', label: `table ${name}` });
-  else if (!b) out.push({ key, kind: 'removed', label: `table ${name}` });
-  else if (a.unlogged !== b.unlogged || a.parents.join() !== b.parents.join()) out.push({ key, kind: 'changed', label: `table ${name}` });
-  diffMembers(out, key, 'column', name, a?.columns, b?.columns, sameColumn, (c) => `column ${name}.${label('public', c)}`, logged);
+  let rendered: string | undefined;
+  const tableName = (): string => (rendered ??= label(t.schema, t.name));
+  const whole = (): string => `table ${tableName()}`;
+  if (!a) out.push(new Change(key, 'added', whole, ''));
+  else if (!b) out.push(new Change(key, 'removed', whole, ''));
+  else if (a.unlogged !== b.unlogged || a.parents.join() !== b.parents.join()) out.push(new Change(key, 'changed', whole, ''));
+  diffMembers(out, key, 'column', a?.columns, b?.columns, sameColumn, (c) => `column ${tableName()}.${label('public', c)}`, logged);
   diffMembers(
     out,
     key,
     'constraint',
-    name,
     a?.constraints,
     b?.constraints,
     (x, y) =>
@@ -219,7 +240,7 @@ function diffTable(out: SchemaChange[], key: string, a: TableModel | undefined, 
         ? `${x.references.schema}.${x.references.table}(${x.references.columns.join(',')})` === `${y.references.schema}.${y.references.table}(${y.references.columns.join(',')})` &&
           sameSqlIgnoring(`ALTER TABLE t ADD CONSTRAINT c ${x.definitionText}`, `ALTER TABLE t ADD CONSTRAINT c ${y.definitionText}`, ['pk_attrs'])
         : sameSql(`ALTER TABLE t ADD CONSTRAINT c ${x.definitionText}`, `ALTER TABLE t ADD CONSTRAINT c ${y.definitionText}`)),
-    (c) => `constraint ${label('public', c)} on ${name}`,
+    (c) => `constraint ${label('public', c)} on ${tableName()}`,
     logged,
   );
   // An index text naming a column the table no longer has predates a rename the model did not carry
@@ -229,7 +250,6 @@ function diffTable(out: SchemaChange[], key: string, a: TableModel | undefined, 
     out,
     key,
     'index',
-    name,
     a?.indexes,
     b?.indexes,
     (x, y) => sameSql(x.definitionText, y.definitionText) || stale(a, x.definitionText) || stale(b, y.definitionText),
@@ -237,17 +257,17 @@ function diffTable(out: SchemaChange[], key: string, a: TableModel | undefined, 
     logged,
   );
   // Triggers and functions keep the text they were created with, names included, through renames.
-  diffMembers(out, key, 'trigger', name, a?.triggers, b?.triggers, (x, y) => sameSqlIgnoring(x.definitionText, y.definitionText, ['trigname', 'funcname']), (tr) => `trigger ${label('public', tr)} on ${name}`, logged);
+  diffMembers(out, key, 'trigger', a?.triggers, b?.triggers, (x, y) => sameSqlIgnoring(x.definitionText, y.definitionText, ['trigname', 'funcname']), (tr) => `trigger ${label('public', tr)} on ${tableName()}`, logged);
 }
 
 function diffView(out: SchemaChange[], key: string, a: ViewModel | undefined, b: ViewModel | undefined): void {
   const v = (a ?? b)!;
-  const name = label(v.schema, v.name);
   const word = v.materialized ? 'materialized view' : 'view';
-  if (!a) out.push({ key, kind: 'added', label: `${word} ${name}` });
-  else if (!b) out.push({ key, kind: 'removed', label: `${word} ${name}` });
-  else if (a !== b && (a.materialized !== b.materialized || !sameSql(a.definitionText, b.definitionText))) out.push({ key, kind: 'changed', label: `${word} ${name}` });
-  diffMembers(out, key, 'index', name, a?.indexes, b?.indexes, (x, y) => sameSql(x.definitionText, y.definitionText), (i) => `index ${label(v.schema, i)}`);
+  const whole = (): string => `${word} ${label(v.schema, v.name)}`;
+  if (!a) out.push(new Change(key, 'added', whole, ''));
+  else if (!b) out.push(new Change(key, 'removed', whole, ''));
+  else if (a !== b && (a.materialized !== b.materialized || !sameSql(a.definitionText, b.definitionText))) out.push(new Change(key, 'changed', whole, ''));
+  diffMembers(out, key, 'index', a?.indexes, b?.indexes, (x, y) => sameSql(x.definitionText, y.definitionText), (i) => `index ${label(v.schema, i)}`);
 }
 
 function diffMap<V>(
@@ -262,9 +282,9 @@ function diffMap<V>(
   for (const k of keysToDiff(a, b, logged, prefix)) {
     const x = a.get(k);
     const y = b.get(k);
-    if (x === undefined && y !== undefined) out.push({ key: `${prefix}:${k}`, kind: 'added', label: describe(k, y) });
-    else if (x !== undefined && y === undefined) out.push({ key: `${prefix}:${k}`, kind: 'removed', label: describe(k, x) });
-    else if (x !== undefined && y !== undefined && x !== y && !same(x, y)) out.push({ key: `${prefix}:${k}`, kind: 'changed', label: describe(k, y) });
+    if (x === undefined && y !== undefined) out.push(new Change(`${prefix}:${k}`, 'added', (n) => describe(n, y), k));
+    else if (x !== undefined && y === undefined) out.push(new Change(`${prefix}:${k}`, 'removed', (n) => describe(n, x), k));
+    else if (x !== undefined && y !== undefined && x !== y && !same(x, y)) out.push(new Change(`${prefix}:${k}`, 'changed', (n) => describe(n, y), k));
   }
 }
 

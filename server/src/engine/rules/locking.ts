@@ -9,7 +9,7 @@
 import type { AlterTableCmd, AlterTableStmt, Node, RangeVar, TypeName } from '@pgsql/types';
 import { quoteIdent, relationName, stringList } from '../parsing/ast';
 import { tokenize, tokensOf, type Token } from '../parsing/lexer';
-import { alterTableCommandSpans } from '../parsing/clauses';
+import { commandSpan } from '../parsing/clauses';
 import type { ParsedFile, Statement } from '../parsing/parser';
 import { makeObjectName, type SchemaModel } from '../schema';
 import { nameAddition } from '../schema/names';
@@ -488,16 +488,33 @@ export function schemaFor(ctx: RuleContext): SchemaModel | null {
   return ctx.facts.schema() ?? null;
 }
 
-export interface ExistingTableCommand {
-  stmt: Statement;
-  alter: AlterTableStmt;
-  cmd: AlterTableCmd;
+/** One subcommand of the lock rules' common walk; its table name and clause are found when read. */
+export class ExistingTableCommand {
+  private name: string | undefined;
+  private clause: Span | null | undefined;
+
+  constructor(
+    readonly stmt: Statement,
+    readonly alter: AlterTableStmt,
+    readonly cmd: AlterTableCmd,
+    private readonly position: number,
+  ) {}
+
   /** The table as written (quoted where needed). */
-  table: string;
+  get table(): string {
+    return (this.name ??= relationName(this.alter.relation));
+  }
+
   /** The subcommand's clause, or the statement when it cannot be located. */
-  span: Span;
+  get span(): Span {
+    return this.located ? this.clause! : this.stmt.span;
+  }
+
   /** Whether `span` is the clause itself (fixes edit the clause only then). */
-  located: boolean;
+  get located(): boolean {
+    if (this.clause === undefined) this.clause = commandSpan(this.stmt, this.alter, this.position) ?? null;
+    return this.clause !== null;
+  }
 }
 
 /**
@@ -510,12 +527,8 @@ export function forEachExistingTableCommand(ctx: RuleContext, visit: (c: Existin
     if (!ast || !('AlterTableStmt' in ast)) continue;
     const alter = ast.AlterTableStmt;
     if (alter.objtype !== 'OBJECT_TABLE' || isQuietTable(ctx, stmt, alter.relation, allow)) continue;
-    const spans = alterTableCommandSpans(stmt, alter);
-    const table = relationName(alter.relation);
     (alter.cmds ?? []).forEach((node, i) => {
-      if (!('AlterTableCmd' in node)) return;
-      const clause = spans?.[i];
-      visit({ stmt, alter, cmd: node.AlterTableCmd, table, span: clause ?? stmt.span, located: clause !== undefined });
+      if ('AlterTableCmd' in node) visit(new ExistingTableCommand(stmt, alter, node.AlterTableCmd, i));
     });
   }
 }
