@@ -272,14 +272,15 @@ function diffView(out: SchemaChange[], key: string, a: ViewModel | undefined, b:
 
 function diffMap<V>(
   out: SchemaChange[],
-  logged: ReadonlySet<string> | undefined,
+  names: readonly string[] | undefined,
   prefix: string,
   a: ReadonlyMap<string, V>,
   b: ReadonlyMap<string, V>,
   same: (x: V, y: V) => boolean,
   describe: (key: string, v: V) => string,
 ): void {
-  for (const k of keysToDiff(a, b, logged, prefix)) {
+  if (names?.length === 0) return;
+  for (const k of keysToDiff(a, b, names)) {
     const x = a.get(k);
     const y = b.get(k);
     if (x === undefined && y !== undefined) out.push(new Change(`${prefix}:${k}`, 'added', (n) => describe(n, y), k));
@@ -290,24 +291,35 @@ function diffMap<V>(
 
 /**
  * The keys of `a` then `b` to compare, in map order: all of them, or (with a change log) only the
- * logged ones of this kind. One logged key needs no look at the rest of the map.
+ * logged names of this kind. One logged name needs no look at the rest of the map.
  */
-function* keysToDiff<V>(a: ReadonlyMap<string, V>, b: ReadonlyMap<string, V>, logged: ReadonlySet<string> | undefined, prefix: string): Generator<string> {
-  if (!logged) {
-    for (const k of a.keys()) yield k;
-    for (const k of b.keys()) if (!a.has(k)) yield k;
-    return;
+function keysToDiff<V>(a: ReadonlyMap<string, V>, b: ReadonlyMap<string, V>, names: readonly string[] | undefined): Iterable<string> {
+  if (!names) {
+    const out = [...a.keys()];
+    for (const k of b.keys()) if (!a.has(k)) out.push(k);
+    return out;
   }
-  const mine: string[] = [];
-  const head = `${prefix}:`;
-  for (const key of logged) if (key.startsWith(head) && !key.includes('#')) mine.push(key.slice(head.length));
-  if (mine.length <= 1) {
-    yield* mine;
-    return;
+  if (names.length <= 1) return names;
+  const wanted = new Set(names);
+  const out: string[] = [];
+  for (const k of a.keys()) if (wanted.has(k)) out.push(k);
+  for (const k of b.keys()) if (wanted.has(k) && !a.has(k)) out.push(k);
+  return out;
+}
+
+/** The top-level names a change log names, by kind (`table` → [`public.users`]); members (`#`) left out. */
+function loggedNames(logged: ReadonlySet<string>): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const key of logged) {
+    if (key.includes('#')) continue;
+    const colon = key.indexOf(':');
+    if (colon < 0) continue;
+    const kind = key.slice(0, colon);
+    const list = out.get(kind);
+    if (list) list.push(key.slice(colon + 1));
+    else out.set(kind, [key.slice(colon + 1)]);
   }
-  const wanted = new Set(mine);
-  for (const k of a.keys()) if (wanted.has(k)) yield k;
-  for (const k of b.keys()) if (wanted.has(k) && !a.has(k)) yield k;
+  return out;
 }
 
 /**
@@ -318,20 +330,22 @@ function* keysToDiff<V>(a: ReadonlyMap<string, V>, b: ReadonlyMap<string, V>, lo
 export function diffSchemas(a: SchemaModel, b: SchemaModel, logged?: ReadonlySet<string>): SchemaChange[] {
   const out: SchemaChange[] = [];
   if (a === b) return out;
-  for (const k of keysToDiff(a.tables, b.tables, logged, 'table')) {
+  const byKind = logged ? loggedNames(logged) : undefined;
+  const names = (kind: string): readonly string[] | undefined => (byKind ? (byKind.get(kind) ?? []) : undefined);
+  for (const k of keysToDiff(a.tables, b.tables, names('table'))) {
     const t = a.tables.get(k);
     const u = b.tables.get(k);
     if (t !== u) diffTable(out, `table:${k}`, t, u, logged);
   }
-  for (const k of keysToDiff(a.views, b.views, logged, 'view')) {
+  for (const k of keysToDiff(a.views, b.views, names('view'))) {
     const v = a.views.get(k);
     const w = b.views.get(k);
     if (v !== w) diffView(out, `view:${k}`, v, w);
   }
-  diffMap(out, logged, 'function', a.functions, b.functions, (x, y) => sameSqlIgnoring(x.definitionText, y.definitionText, ['funcname', 'defnames']), (_, f) => `${f.kind} ${label(f.schema, f.name)}(${f.argTypes.join(', ')})`);
+  diffMap(out, names('function'), 'function', a.functions, b.functions, (x, y) => sameSqlIgnoring(x.definitionText, y.definitionText, ['funcname', 'defnames']), (_, f) => `${f.kind} ${label(f.schema, f.name)}(${f.argTypes.join(', ')})`);
   diffMap(
     out,
-    logged,
+    names('type'),
     'type',
     a.types,
     b.types,
@@ -340,14 +354,14 @@ export function diffSchemas(a: SchemaModel, b: SchemaModel, logged?: ReadonlySet
   );
   diffMap(
     out,
-    logged,
+    names('sequence'),
     'sequence',
     a.sequences,
     b.sequences,
     (x, y) => sameSql(x.definitionText, y.definitionText) && x.ownedBy?.table === y.ownedBy?.table && x.ownedBy?.column === y.ownedBy?.column,
     (_, s) => `sequence ${label(s.schema, s.name)}`,
   );
-  diffMap(out, logged, 'extension', a.extensions, b.extensions, (x, y) => x.schema === y.schema, (k) => `extension ${k}`);
-  diffMap(out, logged, 'schema', a.schemas, b.schemas, () => true, (k) => `schema ${label('public', k)}`);
+  diffMap(out, names('extension'), 'extension', a.extensions, b.extensions, (x, y) => x.schema === y.schema, (k) => `extension ${k}`);
+  diffMap(out, names('schema'), 'schema', a.schemas, b.schemas, () => true, (k) => `schema ${label('public', k)}`);
   return out;
 }
