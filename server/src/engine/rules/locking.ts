@@ -522,13 +522,31 @@ export class ExistingTableCommand {
  * (the lock rules' common walk; see `isQuietTable` for what is skipped, `allow` for which reasons count).
  */
 export function forEachExistingTableCommand(ctx: RuleContext, visit: (c: ExistingTableCommand) => void, allow: readonly TableFlow[] = DATA_FLOWS): void {
-  for (const stmt of ctx.parsed.statements) {
+  for (const commands of tableCommands(ctx.parsed)) {
+    const first = commands[0]!;
+    if (isQuietTable(ctx, first.stmt, first.alter.relation, allow)) continue;
+    for (const c of commands) visit(c);
+  }
+}
+
+/** The subcommands of each `ALTER TABLE` of a file, one list per statement, made once per parse (every lock rule walks them). */
+const commandsCache = new WeakMap<ParsedFile, ExistingTableCommand[][]>();
+
+function tableCommands(parsed: ParsedFile): ExistingTableCommand[][] {
+  let out = commandsCache.get(parsed);
+  if (out) return out;
+  out = [];
+  for (const stmt of parsed.statements) {
     const ast = stmt.ast;
     if (!ast || !('AlterTableStmt' in ast)) continue;
     const alter = ast.AlterTableStmt;
-    if (alter.objtype !== 'OBJECT_TABLE' || isQuietTable(ctx, stmt, alter.relation, allow)) continue;
+    if (alter.objtype !== 'OBJECT_TABLE') continue;
+    const commands: ExistingTableCommand[] = [];
     (alter.cmds ?? []).forEach((node, i) => {
-      if ('AlterTableCmd' in node) visit(new ExistingTableCommand(stmt, alter, node.AlterTableCmd, i));
+      if ('AlterTableCmd' in node) commands.push(new ExistingTableCommand(stmt, alter, node.AlterTableCmd, i));
     });
+    if (commands.length > 0) out.push(commands);
   }
+  commandsCache.set(parsed, out);
+  return out;
 }
