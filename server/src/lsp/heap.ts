@@ -7,10 +7,7 @@
  * itself: a check every 100 ms (between requests, never inside one) runs a full collection when the
  * heap in use exceeds the live set after the last one by 32 MB plus a quarter of it. (With 48 MB plus
  * half, checked every 250 ms, the run peaked at ~250 MB: too close.) A collection of a ~25–50 MB live
- * set takes a few tens of milliseconds. When a collection frees less than half of what the heap grew
- * by, the growth was live data (a large folder being read, a huge file): the budget doubles (up to 8
- * times), so that a legitimately growing heap is not collected over and over; a collection that
- * frees most of it brings the budget back.
+ * set takes a few tens of milliseconds.
  *
  * V8 exposes `gc` only to contexts created after `--expose-gc` is set; without it (another engine,
  * flags refused) nothing happens and V8's own policy applies.
@@ -40,32 +37,21 @@ function exposedGc(): (() => void) | undefined {
   }
 }
 
-export const MAX_BACKOFF = 8;
-
 /** Whether the heap in use (`used`) is over the budget of a live set (`live`, after the last collection). */
-export function overBudget(used: number, live: number, backoff = 1): boolean {
-  return used > live + (HEAP_SLACK + live * HEAP_RATIO) * backoff;
-}
-
-/** The budget's multiplier after a collection that found the heap `grown` over the last live set and freed `freed`. */
-export function nextBackoff(backoff: number, grown: number, freed: number): number {
-  return freed < grown / 2 ? Math.min(backoff * 2, MAX_BACKOFF) : 1;
+export function overBudget(used: number, live: number): boolean {
+  return used > live + HEAP_SLACK + live * HEAP_RATIO;
 }
 
 export function governHeap(): HeapGovernor {
   const gc = exposedGc();
   let collections = 0;
   let live = v8.getHeapStatistics().used_heap_size;
-  let backoff = 1;
   const timer = gc
     ? setInterval(() => {
-        const used = v8.getHeapStatistics().used_heap_size;
-        if (!overBudget(used, live, backoff)) return;
+        if (!overBudget(v8.getHeapStatistics().used_heap_size, live)) return;
         gc();
         collections++;
-        const after = v8.getHeapStatistics().used_heap_size;
-        backoff = nextBackoff(backoff, used - live, used - after);
-        live = after;
+        live = v8.getHeapStatistics().used_heap_size;
       }, INTERVAL_MS)
     : undefined;
   timer?.unref();
