@@ -105,8 +105,6 @@ interface CachedAnalysis {
   analysis: Analysis;
 }
 
-const analyses = new WeakMap<Workspace, Map<string, CachedAnalysis>>();
-
 /**
  * The findings of a file. In a workspace, a full analysis is kept while the file's text, the
  * options and every fact it used (the directory, the schema before it, its pair...) are the very
@@ -119,8 +117,8 @@ export function analyzeFile(input: AnalyzeInput): Analysis {
   // Kept in an editor's workspace only: a one-run CLI never asks twice.
   const keep = ws.incremental && !input.only && !input.probe;
   const local = input.local === true;
-  let cache = keep ? analyses.get(ws) : undefined;
-  if (keep && !cache) analyses.set(ws, (cache = new Map()));
+  // The workspace keeps one analysis per file and forgets it when the file is closed or deleted.
+  const cache = keep ? (ws.analyses as Map<string, CachedAnalysis>) : undefined;
   const hit = cache?.get(filePath);
   if (!local && hit && hit.text === input.text && hit.optionsKey === optionsKey && hit.deps.every((d) => d.get() === d.value)) return hit.analysis;
   const deps: Dependency[] = [];

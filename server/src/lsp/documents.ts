@@ -68,10 +68,14 @@ export class Documents {
     if (!known && !fs.existsSync(filePath)) this.workspace.listingChanged(path.dirname(filePath));
   }
 
-  /** A document was closed: the disk's text counts again (or, unsaved, the file is gone). */
+  /**
+   * A document was closed: the disk's text counts again (or, unsaved, the file is gone), and what
+   * was kept for its keystrokes (analysis, replay, parses, pair facts) is let go.
+   */
   closed(filePath: string): void {
     this.host.delete(filePath);
     this.workspace.changed(filePath);
+    this.workspace.forget(filePath);
     if (!fs.existsSync(filePath)) this.workspace.listingChanged(path.dirname(filePath));
   }
 
@@ -80,6 +84,8 @@ export class Documents {
     for (const c of changes) {
       if (c.kind !== 'changed') this.workspace.listingChanged(path.dirname(c.path));
       this.workspace.changed(c.path);
+      // A deleted (or renamed away) file keeps nothing; an open document is analysed again when pulled.
+      if (c.kind === 'deleted') this.workspace.forget(c.path);
     }
   }
 

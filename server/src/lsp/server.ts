@@ -45,6 +45,7 @@ import { analyzeDocument, diagnose } from './diagnostics';
 import { Documents } from './documents';
 import type { Folder } from '../engine/project/workspace';
 import { guarded, logUncaught } from './guard';
+import { governHeap } from './heap';
 import { hoverFor } from './hover';
 import { createPairedMigration } from './paired-migration';
 import { reviewForEditor } from './review';
@@ -59,6 +60,8 @@ const connection = createServerConnection();
 const log = (message: string): void => connection.console.error(message);
 const info = (message: string): void => connection.console.info(message);
 logUncaught(connection);
+// Mid-lived garbage (each keystroke's analysis replaces the last) is collected before it piles up: see heap.ts.
+governHeap();
 
 const parserReady = loadParser();
 const documents = new Documents();

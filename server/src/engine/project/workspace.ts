@@ -10,6 +10,9 @@
  *   (rebuilt lazily, with early cut-off), the pair facts of its migration; nothing else is re-read;
  * - files appeared or disappeared (`listingChanged`): the directory's reading and convention; the
  *   timeline keeps its entries by path and revalidates them on use;
+ * - a document closed, a file deleted or renamed away (`forget`): what is kept of that file only
+ *   to answer its next keystroke fast (its analysis, last replay, parses, its pair's facts), so
+ *   that these caches hold the open documents (and what they use), not every file ever opened;
  * - anything else (`clear`): everything.
  */
 import * as path from 'node:path';
@@ -43,6 +46,9 @@ export class Workspace {
   /** An editor's workspace: it keeps analyses, statement parses and replays for the next keystroke. */
   readonly incremental: boolean;
 
+  /** The analysis kept per file (an editor's workspace; analyze.ts owns what an entry holds). */
+  readonly analyses = new Map<string, unknown>();
+
   constructor(host: FileHost, options: { incremental?: boolean } = {}) {
     this.incremental = options.incremental === true;
     this.host = host instanceof CachedHost ? host : new CachedHost(host);
@@ -70,12 +76,40 @@ export class Workspace {
     this.host.listingChanged(dir);
   }
 
+  /**
+   * Forget what is kept of one file for its next keystroke: its analysis, its last replay, its
+   * parses and the facts of the pair it is a side of (a document was closed, a file deleted or
+   * renamed away). Its timeline entry stays while the file exists: the folder's history needs it.
+   * Asked for again (the file reopened, or an open file's pair or down needs it), each is
+   * recomputed, from the statement memo.
+   */
+  forget(filePath: string): void {
+    const key = keyOf(filePath);
+    this.analyses.delete(key);
+    const sides = new Set([key]);
+    // The other side of its pair was parsed (and replayed) for the pair only: it goes too.
+    for (const folder of this.folders.values()) for (const side of folder.forget(key)) sides.add(side);
+    for (const side of sides) {
+      this.recent?.delete(side);
+      for (const part of ['file', 'up', 'down']) this.parses.delete(`${side}\0${part}`);
+    }
+  }
+
+  /** How many entries each per-file cache holds (tests: they stay bounded by what is open). */
+  cacheSizes(): { analyses: number; parses: number; replays: number; pairs: number; statements: number } {
+    let pairs = 0;
+    for (const folder of this.folders.values()) pairs += folder.pairCount;
+    return { analyses: this.analyses.size, parses: this.parses.size, replays: this.recent?.size ?? 0, pairs, statements: this.memo?.size ?? 0 };
+  }
+
   /** Forget everything. */
   clear(): void {
     this.listing++;
     this.host.clear();
     this.folders.clear();
     this.parses.clear();
+    this.analyses.clear();
+    this.recent?.clear();
   }
 
   /** Forget a folder's timeline and parses (the CLI, once it has checked the folder). */
@@ -154,7 +188,8 @@ export class Workspace {
 /** One migrations directory under one convention: its reading, timeline and pairs. */
 export class Folder implements TimelineSource, PairSource {
   readonly timeline: Timeline;
-  private readonly pairs = new Map<string, { up: ParsedFile; down: ParsedFile; downText: string | undefined; schema: SchemaModel; facts: PairFacts }>();
+  /** The facts of each pair asked for, by its up file's path (its down's path kept to forget it by either side). */
+  private readonly pairs = new Map<string, { up: ParsedFile; down: ParsedFile; downPath: string; downText: string | undefined; schema: SchemaModel; facts: PairFacts }>();
 
   constructor(
     readonly workspace: Workspace,
@@ -235,8 +270,23 @@ export class Folder implements TimelineSource, PairSource {
     const hit = this.pairs.get(key);
     if (hit && hit.up === pair.up.parsed && hit.down === pair.down.parsed && hit.downText === pair.down.text && hit.schema === schema) return hit.facts;
     const facts = new PairFacts(pair, this.resolvedSchema(pair.migration), (parsed, base, file) => this.workspace.replayThrough(parsed, base, file));
-    this.pairs.set(key, { up: pair.up.parsed, down: pair.down.parsed, downText: pair.down.text, schema, facts });
+    this.pairs.set(key, { up: pair.up.parsed, down: pair.down.parsed, downPath: path.resolve(pair.down.path), downText: pair.down.text, schema, facts });
     return facts;
+  }
+
+  /** Drops the facts of the pairs a file is a side of (`Workspace.forget`; `key` is a resolved path); returns their sides. */
+  forget(key: string): string[] {
+    const sides: string[] = [];
+    for (const [up, p] of this.pairs) {
+      if (up !== key && p.downPath !== key) continue;
+      this.pairs.delete(up);
+      sides.push(up, p.downPath);
+    }
+    return sides;
+  }
+
+  get pairCount(): number {
+    return this.pairs.size;
   }
 }
 

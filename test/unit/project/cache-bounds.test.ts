@@ -1,0 +1,104 @@
+/**
+ * The language server's workspace keeps, per file, what makes its next keystroke cheap (analysis,
+ * last replay, parses, its pair's facts). Those caches must follow the open documents: a document
+ * closed, or a file deleted or renamed away, leaves nothing behind, so a long session that opens,
+ * creates and deletes many files keeps as much as it has open (the fuzz tier's 20,000-edit run grew
+ * by ~100 MB without this). Entries are counted in-process (`Workspace.cacheSizes`).
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { analyzeFile } from '../../../server/src/engine/analyze';
+import { Documents } from '../../../server/src/lsp/documents';
+
+const UP = 'CREATE TABLE t$i (id bigint PRIMARY KEY, name text);\nALTER TABLE t$i ADD COLUMN email text;\n';
+const DOWN = 'ALTER TABLE t$i DROP COLUMN email;\nDROP TABLE t$i;\n';
+
+describe('workspace caches follow the open documents', () => {
+  let dir: string;
+  let docs: Documents;
+
+  beforeEach(() => {
+    dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'mg-cache-bounds-')));
+    fs.mkdirSync(path.join(dir, 'db', 'migrations'), { recursive: true });
+    for (let i = 1; i <= 3; i++) {
+      fs.writeFileSync(file(i, 'up'), UP.replace(/\$i/g, String(i)));
+      fs.writeFileSync(file(i, 'down'), DOWN.replace(/\$i/g, String(i)));
+    }
+    docs = new Documents();
+  });
+
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  function file(i: number, direction: 'up' | 'down'): string {
+    return path.join(dir, 'db', 'migrations', `${String(i).padStart(6, '0')}_m${i}.${direction}.sql`);
+  }
+
+  function pull(p: string, text: string): string[] {
+    const ws = docs.workspace;
+    return analyzeFile({ filePath: p, text, host: ws.host, workspace: ws }).findings.map((f) => `${f.ruleId}@${f.range.start.line}:${f.range.start.character}`);
+  }
+
+  it('opening, editing and closing 150 documents keeps only what is open', () => {
+    const keep = file(3, 'up');
+    const keepText = fs.readFileSync(keep, 'utf8');
+    docs.contentChanged(keep, keepText);
+    pull(keep, keepText);
+    for (let i = 10; i < 160; i++) {
+      // Unsaved new documents and existing files alike, each edited a few times.
+      const p = i % 3 === 0 ? file(1 + (i % 3), i % 2 ? 'up' : 'down') : file(i, i % 2 ? 'up' : 'down');
+      let text = fs.existsSync(p) ? fs.readFileSync(p, 'utf8') : UP.replace(/\$i/g, String(i));
+      docs.contentChanged(p, text);
+      pull(p, text);
+      for (let k = 0; k < 3; k++) {
+        text += `ALTER TABLE t${i} ADD COLUMN c${k} int;\n`;
+        docs.contentChanged(p, text);
+        pull(p, text);
+      }
+      docs.closed(p);
+    }
+    const sizes = docs.workspace.cacheSizes();
+    if (process.env.MG_DEBUG_SIZES) console.log(sizes);
+    // The document still open: its analysis, replay, parses (its own and its down's, for the pair), one pair.
+    assert.ok(sizes.analyses <= 1, `analyses ${sizes.analyses}`);
+    // Replays: the 3 up migrations of its history (the open document is one of them) and its down (its pair's consistency).
+    assert.ok(sizes.replays <= 4, `replays ${sizes.replays}`);
+    assert.ok(sizes.pairs <= 1, `pairs ${sizes.pairs}`);
+    // Parses of the files the open document's history and pair need (the 3 migrations on disk, each side).
+    assert.ok(sizes.parses <= 8, `parses ${sizes.parses}`);
+    // What is kept still answers the open document as a fresh analysis does.
+    assert.deepEqual(pull(keep, keepText), analyzeFile({ filePath: keep, text: keepText, host: new Documents().workspace.host }).findings.map((f) => `${f.ruleId}@${f.range.start.line}:${f.range.start.character}`));
+  });
+
+  it('files created and deleted (or renamed) on disk leave nothing behind', () => {
+    // The newest migration stays open: every file created before it enters its history.
+    const last = file(999, 'up');
+    const lastText = 'ALTER TABLE t1 DROP COLUMN email;\n';
+    docs.contentChanged(last, lastText);
+    const before = pull(last, lastText);
+    for (let i = 10; i < 130; i++) {
+      const p = file(i, 'up');
+      fs.writeFileSync(p, UP.replace(/\$i/g, String(i)));
+      docs.filesChanged([{ path: p, kind: 'created' }]);
+      pull(last, lastText);
+      if (i % 2) {
+        fs.rmSync(p);
+        docs.filesChanged([{ path: p, kind: 'deleted' }]);
+      } else {
+        const to = file(i + 1000, 'up');
+        fs.renameSync(p, to);
+        docs.filesChanged([{ path: p, kind: 'deleted' }, { path: to, kind: 'created' }]);
+        pull(last, lastText);
+        fs.rmSync(to);
+        docs.filesChanged([{ path: to, kind: 'deleted' }]);
+      }
+      pull(last, lastText);
+    }
+    const sizes = docs.workspace.cacheSizes();
+    assert.ok(sizes.parses <= 8, `parses ${sizes.parses}`);
+    assert.ok(sizes.replays <= 8, `replays ${sizes.replays}`);
+    assert.ok(sizes.analyses <= 1, `analyses ${sizes.analyses}`);
+    assert.deepEqual(pull(last, lastText), before);
+  });
+});
