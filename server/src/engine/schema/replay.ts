@@ -47,6 +47,7 @@ import { columnDependents, constraintDependents, functionDependents, indexDepend
 import { chooseName, figureColname, indexColumnNames, nameAddition } from './names';
 import { sameSchema } from './same';
 import { PMap } from './pmap';
+import { applyFunctionOptions, applySequenceOptions, createSequenceParams, renderSequenceParams, returnsSet, sameSequenceParams, serialSequenceParams, type FunctionAttributes } from './options';
 import {
   elementEndIn,
   firstGroup,
@@ -175,7 +176,6 @@ const IGNORED_STATEMENTS = new Set([
   'CheckPointStmt',
   'DiscardStmt',
   'ConstraintsSetStmt',
-  'AlterFunctionStmt',
   'AlterDatabaseStmt',
   'AlterDatabaseSetStmt',
   'AlterSystemStmt',
@@ -308,14 +308,32 @@ export class Draft {
       const key = this.createKey(rel);
       if (this.s.sequences.has(key) && ast.CreateSeqStmt.if_not_exists) return;
       const schema = this.schemaOf(rel);
-      this.s.sequences.set(key, Object.freeze({ schema, name: rel.relname, definitionText: ctx.stmt.text, origin: this.origin(ctx) }));
+      const params = createSequenceParams(ast.CreateSeqStmt.options);
+      this.s.sequences.set(key, Object.freeze({ schema, name: rel.relname, definitionText: ctx.stmt.text, ...(params ? { params } : {}), origin: this.origin(ctx) }));
       this.sequenceOwner(key, ast.CreateSeqStmt.options);
       return;
     }
     if ('AlterSeqStmt' in ast) {
       const rel = ast.AlterSeqStmt.sequence;
       const key = rel?.relname ? this.resolve(this.s.sequences, rel.schemaname, rel.relname) : undefined;
-      if (key) this.sequenceOwner(key, ast.AlterSeqStmt.options);
+      if (key) {
+        this.alterSequence(key, ast.AlterSeqStmt.options);
+        this.sequenceOwner(key, ast.AlterSeqStmt.options);
+      }
+      return;
+    }
+    if ('AlterFunctionStmt' in ast) {
+      const a = ast.AlterFunctionStmt;
+      const f = a.func ? this.findFunction(a.func) : undefined;
+      if (!f) return;
+      const next: Mutable<FunctionModel> = { ...f };
+      const applied = f.attributes ? applyFunctionOptions(f.attributes, a.actions) : undefined;
+      if (applied?.ok) next.attributes = applied.attributes;
+      else {
+        delete next.attributes;
+        next.staleAttributes = applied ? applied.why : f.staleAttributes ?? 'its attributes';
+      }
+      this.s.functions.set(functionKey(f.schema, f.name, f.argTypes), Object.freeze(next));
       return;
     }
     if ('CreateEnumStmt' in ast) {
@@ -360,7 +378,8 @@ export class Draft {
       const { schema, name } = this.nameParts(f.funcname ?? []);
       const argTypes = inputArgTypes(f.parameters);
       const ret = f.returnType ? renderTypeName(f.returnType) : undefined;
-      this.setFunction(ctx, schema, name, f.is_procedure ? 'procedure' : 'function', argTypes, ret);
+      const attributes = applyFunctionOptions(undefined, f.options, { returnsSet: returnsSet(f) });
+      this.setFunction(ctx, schema, name, f.is_procedure ? 'procedure' : 'function', argTypes, ret, attributes.ok ? attributes.attributes : undefined);
       return;
     }
     if ('CreateExtensionStmt' in ast) {
@@ -534,13 +553,33 @@ export class Draft {
     }
   }
 
+  /** The parameters ALTER SEQUENCE sets (RESTART changes the value, not a parameter). */
+  private alterSequence(key: string, options: Node[] | undefined): void {
+    const PARAMS = new Set(['as', 'increment', 'minvalue', 'maxvalue', 'start', 'cache', 'cycle']);
+    if (!(options ?? []).some((o) => 'DefElem' in o && PARAMS.has(o.DefElem.defname ?? ''))) return;
+    const seq = this.s.sequences.get(key);
+    if (!seq) return;
+    const params = seq.params ? applySequenceOptions(seq.params, options) : undefined;
+    if (params && seq.params && sameSequenceParams(params, seq.params)) return;
+    const next: Mutable<SequenceModel> = { ...seq };
+    if (params) {
+      next.params = params;
+      // The definition recreates what the sequence is now (a serial's sequence is recreated with its column).
+      if (seq.definitionText !== undefined) next.definitionText = `CREATE SEQUENCE ${seq.schema === DEFAULT_SCHEMA ? quoteIdent(seq.name) : `${quoteIdent(seq.schema)}.${quoteIdent(seq.name)}`} ${renderSequenceParams(params)}`;
+    } else {
+      delete next.params;
+      next.stale = true;
+    }
+    this.s.sequences.set(key, Object.freeze(next));
+  }
+
   private setType(ctx: Ctx, type: TypeModel): void {
     const key = qualifiedKey(type.schema, type.name);
     if (this.s.types.has(key)) this.unknown(ctx, ctx.stmt.span, `type ${type.name}: the model already has this type; the new definition replaces it`);
     this.s.types.set(key, Object.freeze(type));
   }
 
-  private setFunction(ctx: Ctx, schema: string, name: string, kind: FunctionModel['kind'], argTypes: string[], returnType: string | undefined): void {
+  private setFunction(ctx: Ctx, schema: string, name: string, kind: FunctionModel['kind'], argTypes: string[], returnType: string | undefined, attributes?: FunctionAttributes): void {
     const key = functionKey(schema, name, argTypes);
     this.s.functions.set(
       key,
@@ -552,6 +591,7 @@ export class Draft {
         signature: functionKey(schema, name, argTypes),
         ...(returnType !== undefined ? { returnType } : {}),
         definitionText: ctx.stmt.text,
+        ...(attributes ? { attributes } : {}),
         origin: this.origin(ctx),
       }),
     );
@@ -680,7 +720,8 @@ export class Draft {
       col.ownedSequence = seqKey;
       const qualified = table.schema === DEFAULT_SCHEMA ? quoteIdent(seqName) : `${quoteIdent(table.schema)}.${quoteIdent(seqName)}`;
       col.defaultText = `nextval('${qualified.replace(/'/g, "''")}'::regclass)`;
-      this.s.sequences.set(seqKey, Object.freeze({ schema: table.schema, name: seqName, ownedBy: Object.freeze({ table: qualifiedKey(table.schema, table.name), column: name }), origin: this.origin(ctx, span) }));
+      const params = serialSequenceParams(last);
+      this.s.sequences.set(seqKey, Object.freeze({ schema: table.schema, name: seqName, ownedBy: Object.freeze({ table: qualifiedKey(table.schema, table.name), column: name }), ...(params ? { params } : {}), origin: this.origin(ctx, span) }));
     }
     // Segments: each inline constraint (and COLLATE) runs to the next one; attributes
     // (DEFERRABLE, INITIALLY ...) belong to the constraint before them.
