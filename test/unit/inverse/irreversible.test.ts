@@ -98,6 +98,11 @@ describe('inverse: irreversible statements', () => {
       down: ['-- TODO irreversible: ALTER FUNCTION f() OWNER TO app: the earlier owner is unknown here; set it back with OWNER TO by hand'],
     },
     {
+      name: 'SET SCHEMA of a qualified object → moved back; of an unqualified one without the schema → not guessed',
+      up: 'ALTER TABLE public.users SET SCHEMA app;\nALTER TYPE mood SET SCHEMA app;',
+      down: ['-- TODO irreversible: ALTER TYPE mood SET SCHEMA app: the schema mood was in is unknown here; move it back with SET SCHEMA by hand', '', 'ALTER TABLE app.users SET SCHEMA public;'],
+    },
+    {
       name: 'a statement with no known inverse is quoted on one line',
       up: 'CREATE PUBLICATION pub\n  FOR TABLE users;',
       down: ['-- TODO irreversible: no inverse is generated for CREATE PUBLICATION pub FOR TABLE users; write it by hand'],

@@ -765,4 +765,18 @@ CREATE TRIGGER users_touch BEFORE UPDATE ON users FOR EACH ROW EXECUTE FUNCTION 
     down: ['CREATE OR REPLACE FUNCTION f() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$;', 'ALTER FUNCTION f() SECURITY DEFINER;'],
     roundTrip: 'exact',
   },
+  {
+    name: 'ALTER FUNCTION ... SET SCHEMA → moved back to the schema it was in',
+    history: 'CREATE SCHEMA app;\nCREATE FUNCTION add_one(i integer) RETURNS integer LANGUAGE sql AS $$ SELECT i + 1 $$;',
+    up: 'ALTER FUNCTION add_one(integer) SET SCHEMA app;',
+    down: ['ALTER FUNCTION app.add_one(integer) SET SCHEMA public;'],
+    roundTrip: 'exact',
+  },
+  {
+    name: 'ALTER SEQUENCE ... SET SCHEMA (unqualified, found through the search path) → moved back',
+    history: 'CREATE SCHEMA app;\nCREATE SCHEMA billing;\nCREATE SEQUENCE billing.invoice_no;',
+    up: 'SET search_path = billing, public;\nALTER SEQUENCE invoice_no SET SCHEMA app;',
+    down: ['SET search_path = billing, public;', '', 'ALTER SEQUENCE app.invoice_no SET SCHEMA billing;'],
+    roundTrip: 'exact',
+  },
 ];

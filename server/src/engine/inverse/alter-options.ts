@@ -1,17 +1,18 @@
 /**
- * ALTER SEQUENCE (parameters, OWNED BY, RESTART) and ALTER FUNCTION / PROCEDURE (attributes) → the
- * statement that sets the previous values back, read from the schema before the statement. Without
+ * ALTER SEQUENCE (parameters, OWNED BY, RESTART), ALTER FUNCTION / PROCEDURE (attributes) and
+ * ALTER ... SET SCHEMA → the statement that sets the previous values back, read from the schema
+ * before the statement. Without
  * the schema, or where the previous value is not known (RESTART: the sequence's value; `SET ... FROM
  * CURRENT`), the step says so: a wrong down is worse than a TODO.
  */
-import type { AlterFunctionStmt, AlterSeqStmt } from '@pgsql/types';
-import { quoteIdent, stringList } from '../parsing/ast';
+import type { AlterFunctionStmt, AlterObjectSchemaStmt, AlterSeqStmt } from '@pgsql/types';
+import { quoteIdent, relationName, stringList } from '../parsing/ast';
 import { DEFAULT_SCHEMA, functionKey, qualifiedKey, type FunctionModel, type SchemaModel, type SequenceModel } from '../schema/model';
 import { functionChange, sequenceChange } from '../schema/options';
 import { qualifiedLabel } from '../schema/render';
 import { inputArgTypes } from '../schema/replay';
 import { stepOf } from './lookup';
-import { excerpt, functionRef, keys, type InverseContext, type InversePart, type Inversion } from './types';
+import { dotted, excerpt, functionRef, keys, namesOf, objectKeyword, type InverseContext, type InversePart, type Inversion } from './types';
 
 function findSequence(model: SchemaModel, schema: string | undefined, name: string, searchPath: readonly string[] | undefined): SequenceModel | undefined {
   for (const s of schema ? [schema] : searchPath && searchPath.length > 0 ? searchPath : [DEFAULT_SCHEMA]) {
@@ -107,3 +108,58 @@ export function invertOwner(text: string, created: boolean): Inversion {
   return { step: { irreversible: `${label}: the earlier owner is unknown here; set it back with OWNER TO by hand` } };
 }
 
+
+const MOVED_RELATIONS = new Set(['OBJECT_TABLE', 'OBJECT_VIEW', 'OBJECT_MATVIEW', 'OBJECT_SEQUENCE', 'OBJECT_FOREIGN_TABLE']);
+const MOVED_ROUTINES = new Set(['OBJECT_FUNCTION', 'OBJECT_PROCEDURE', 'OBJECT_ROUTINE', 'OBJECT_AGGREGATE']);
+
+/**
+ * ALTER ... SET SCHEMA → moves the object back. The schema it came from is the one written, else
+ * the one the schema model finds it in through the search path; without either it is not guessed.
+ */
+export function invertSetSchema(a: AlterObjectSchemaStmt, text: string, ctx: InverseContext): Inversion {
+  const label = excerpt(text, 60);
+  const type = a.objectType ?? '';
+  const to = a.newschema ?? '';
+  const unknown = (what: string): Inversion => ({ step: { irreversible: `${label}: the schema ${what} was in is unknown here; move it back with SET SCHEMA by hand` } });
+  const path = ctx.searchPath && ctx.searchPath.length > 0 ? ctx.searchPath : [DEFAULT_SCHEMA];
+  if (MOVED_RELATIONS.has(type)) {
+    const rel = a.relation;
+    if (!rel?.relname) return unknown('it');
+    const from =
+      rel.schemaname ??
+      (ctx.before ? path.find((s) => [ctx.before!.tables, ctx.before!.views, ctx.before!.sequences].some((m) => m.has(qualifiedKey(s, rel.relname!)))) : undefined);
+    if (!from) return unknown(relationName(rel));
+    const moved = { ...rel, schemaname: to };
+    return {
+      step: { sql: [`ALTER ${objectKeyword(type)} ${a.missing_ok ? 'IF EXISTS ' : ''}${relationName(moved)} SET SCHEMA ${quoteIdent(from)};`] },
+      effects: { renames: [[keys.relation(rel), keys.relation(moved)]], touches: [keys.relation(moved)] },
+    };
+  }
+  if (MOVED_ROUTINES.has(type) && a.object && 'ObjectWithArgs' in a.object) {
+    const owa = a.object.ObjectWithArgs;
+    const names = stringList(owa.objname);
+    const name = names[names.length - 1] ?? '';
+    const from = names.length > 1 ? names[names.length - 2] : ctx.before ? path.find((s) => ctx.before!.functionsNamed({ schema: s, name }).length > 0) : undefined;
+    if (!from) return unknown(functionRef(owa));
+    const moved = [to, name];
+    return {
+      step: { sql: [`ALTER ${objectKeyword(type)} ${functionRef({ ...owa, objname: moved.map((sval) => ({ String: { sval } })) })} SET SCHEMA ${quoteIdent(from)};`] },
+      effects: { renames: [[keys.func(names), keys.func(moved)]], touches: [keys.func(moved)] },
+    };
+  }
+  if ((type === 'OBJECT_TYPE' || type === 'OBJECT_DOMAIN') && a.object) {
+    const names = namesOf(a.object);
+    const name = names[names.length - 1] ?? '';
+    const from = names.length > 1 ? names[names.length - 2] : ctx.before ? path.find((s) => ctx.before!.types.has(qualifiedKey(s, name))) : undefined;
+    if (!from) return unknown(dotted(names));
+    const moved = [to, name];
+    return { step: { sql: [`ALTER ${objectKeyword(type)} ${dotted(moved)} SET SCHEMA ${quoteIdent(from)};`] }, effects: { renames: [[keys.type(names), keys.type(moved)]], touches: [keys.type(moved)] } };
+  }
+  if (type === 'OBJECT_EXTENSION' && a.object && 'String' in a.object) {
+    const name = a.object.String.sval ?? '';
+    const from = ctx.before?.extension(name)?.schema;
+    if (!from) return unknown(`extension ${name}`);
+    return { step: { sql: [`ALTER EXTENSION ${quoteIdent(name)} SET SCHEMA ${quoteIdent(from)};`] } };
+  }
+  return { step: { irreversible: `no inverse is generated for ${label}; move it back with SET SCHEMA by hand` } };
+}

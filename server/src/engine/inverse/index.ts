@@ -10,7 +10,7 @@ import { defaultSequence } from '../schema/dependencies';
 import { DEFAULT_SCHEMA, qualifiedKey } from '../schema/model';
 import { invertDropWithSchema } from './drop';
 import { invertWithSchema } from './with-schema';
-import { invertAlterFunction, invertAlterSequence, invertOwner } from './alter-options';
+import { invertAlterFunction, invertAlterSequence, invertOwner, invertSetSchema } from './alter-options';
 import { invertAlterTable } from './alter-table';
 import { invertAlterDomain, invertAlterEnum } from './alter-type';
 import { invertComment } from './comment';
@@ -141,6 +141,7 @@ function dispatch(node: NonNullable<Statement['ast']>, text: string, ctx: Invers
   }
   if ('AlterSeqStmt' in node) return invertAlterSequence(node.AlterSeqStmt, text, ctx);
   if ('AlterFunctionStmt' in node) return invertAlterFunction(node.AlterFunctionStmt, text, ctx);
+  if ('AlterObjectSchemaStmt' in node) return invertSetSchema(node.AlterObjectSchemaStmt, text, ctx);
   if ('AlterOwnerStmt' in node) {
     const o = node.AlterOwnerStmt;
     const owa = o.object && 'ObjectWithArgs' in o.object ? o.object.ObjectWithArgs : undefined;
