@@ -64,6 +64,7 @@ export function tableProblem(t: TableModel): string | undefined {
 /** Why a view's definition as written no longer recreates it, or undefined when it does. */
 export function viewProblem(model: SchemaModel, v: ViewModel, options: RestoreOptions = {}): string | undefined {
   const name = qualifiedLabel(v.schema, v.name);
+  if (v.stale) return `view ${name}: its definition could not follow a rename since (${v.stale}); write its current definition by hand`;
   const ast = firstAst(v.definitionText);
   const query = ast && 'ViewStmt' in ast ? ast.ViewStmt.query : ast && 'CreateTableAsStmt' in ast ? ast.CreateTableAsStmt.query : undefined;
   if (!query) return `view ${name}: its definition could not be read back`;

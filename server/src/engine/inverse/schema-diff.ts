@@ -79,6 +79,14 @@ function strip(node: unknown, skip: ReadonlySet<string> = IGNORED_KEYS): unknown
   // pg_dump) adds itself, so they are left out of the comparison.
   const cast = (node as { TypeCast?: { arg?: Record<string, unknown> } }).TypeCast;
   if (cast?.arg) return strip(cast.arg, skip);
+  // `SELECT name AS name` is `SELECT name`: the output column is named after the column anyway.
+  const rt = (node as { ResTarget?: { name?: string; val?: { ColumnRef?: { fields?: { String?: { sval?: string } }[] } } } }).ResTarget;
+  const refFields = rt?.val?.ColumnRef?.fields;
+  if (rt?.name !== undefined && refFields && refFields[refFields.length - 1]?.String?.sval === rt.name) {
+    const { name: _name, ...rest } = rt;
+    void _name;
+    return { ResTarget: strip(rest, skip) };
+  }
   // `(a ASC NULLS LAST)` is `(a)`, `(a DESC NULLS FIRST)` is `(a DESC)`: the defaults spelled out.
   const elem = (node as { IndexElem?: { ordering?: string; nulls_ordering?: string } }).IndexElem;
   if (elem) {
@@ -247,7 +255,7 @@ function diffView(out: SchemaChange[], key: string, a: ViewModel | undefined, b:
   const word = v.materialized ? 'materialized view' : 'view';
   if (!a) out.push({ key, kind: 'added', label: `${word} ${name}` });
   else if (!b) out.push({ key, kind: 'removed', label: `${word} ${name}` });
-  else if (a !== b && (a.materialized !== b.materialized || !sameSql(a.definitionText, b.definitionText))) out.push({ key, kind: 'changed', label: `${word} ${name}` });
+  else if (a !== b && (a.materialized !== b.materialized || a.stale !== b.stale || !sameSql(a.definitionText, b.definitionText))) out.push({ key, kind: 'changed', label: `${word} ${name}` });
   diffMembers(out, key, 'index', name, a?.indexes, b?.indexes, (x, y) => sameSql(x.definitionText, y.definitionText), (i) => `index ${label(v.schema, i)}`);
 }
 

@@ -135,6 +135,11 @@ export interface ViewModel {
   readonly dependsOn: readonly string[];
   /** Indexes of a materialized view. */
   readonly indexes: ReadonlyMap<string, IndexModel>;
+  /**
+   * Set when a rename of something the view reads could not be carried into `definitionText` with
+   * certainty (see rewrite.ts): what was renamed. The text then no longer recreates the view.
+   */
+  readonly stale?: string;
   readonly origin: Origin;
 }
 

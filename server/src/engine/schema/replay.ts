@@ -46,6 +46,7 @@ import {
 import { columnDependents, constraintDependents, functionDependents, indexDependents, sequenceDependents, tableDependents, type Dependent, type SchemaMaps } from './dependencies';
 import { chooseName, figureColname, indexColumnNames, nameAddition } from './names';
 import { sameSchema } from './same';
+import { renameColumnInView, renameRelationInView, type ResolveRelation } from './rewrite';
 import { PMap } from './pmap';
 import { applyFunctionOptions, applySequenceOptions, createSequenceParams, renderSequenceParams, returnsSet, sameSequenceParams, serialSequenceParams, type FunctionAttributes } from './options';
 import {
@@ -1602,6 +1603,7 @@ export class Draft {
     const newKey = qualifiedKey(schema, name);
     if (newKey === oldKey) return;
     const oldSchema = table.schema;
+    this.renameInViews(oldKey, { schema: oldSchema, name: table.name }, { schema, name });
     this.s.tables.delete(oldKey);
     this.clonedTables.delete(oldKey);
     table.schema = schema;
@@ -1643,6 +1645,8 @@ export class Draft {
   private moveView(oldKey: string, schema: string, name: string): void {
     const v = this.s.views.get(oldKey)!;
     const newKey = qualifiedKey(schema, name);
+    if (newKey === oldKey) return;
+    this.renameInViews(oldKey, { schema: v.schema, name: v.name }, { schema, name });
     this.s.views.delete(oldKey);
     const label = schema === DEFAULT_SCHEMA ? quoteIdent(name) : `${quoteIdent(schema)}.${quoteIdent(name)}`;
     this.s.views.set(newKey, Object.freeze({ ...v, schema, name, definitionText: renameViewText(v.definitionText, label) }));
@@ -1663,7 +1667,36 @@ export class Draft {
     }
   }
 
+  /** How a view's text names resolve now (tables first, then views), through the search path. */
+  private readonly resolveRelation: ResolveRelation = (schema, name) => this.resolve(this.s.tables, schema, name) ?? this.resolve(this.s.views, schema, name);
+
+  /** Carries a rename or move of relation `key` into the texts of the views that read it (before the move). */
+  private renameInViews(key: string, from: { schema: string; name: string }, to: { schema: string; name: string }): void {
+    for (const [vk, v] of [...this.s.views]) {
+      if (vk === key || !v.dependsOn.includes(key)) continue;
+      const text = v.stale ? undefined : renameRelationInView(v.definitionText, this.resolveRelation, key, { ...to, qualify: to.schema !== from.schema && to.schema !== DEFAULT_SCHEMA }, from);
+      if (text === v.definitionText) continue;
+      const label = `${from.name} renamed to ${to.name}`;
+      this.s.views.set(vk, Object.freeze(text === undefined ? { ...v, stale: v.stale ?? label } : { ...v, definitionText: text }));
+    }
+  }
+
+  /** Carries a column rename of table `key` into the texts of the views that read it. */
+  private renameColumnInViews(key: string, oldName: string, newName: string): void {
+    const columnsOf = (k: string): ReadonlySet<string> | undefined => {
+      const t = this.s.tables.get(k);
+      return t ? new Set(t.columns.keys()) : undefined;
+    };
+    for (const [vk, v] of [...this.s.views]) {
+      if (!v.dependsOn.includes(key)) continue;
+      const text = v.stale ? undefined : renameColumnInView(v.definitionText, this.resolveRelation, key, oldName, newName, columnsOf);
+      if (text === v.definitionText) continue;
+      this.s.views.set(vk, Object.freeze(text === undefined ? { ...v, stale: v.stale ?? `column ${oldName} renamed to ${newName}` } : { ...v, definitionText: text }));
+    }
+  }
+
   private renameColumn(table: MutableTable, key: string, oldName: string, newName: string): void {
+    this.renameColumnInViews(key, oldName, newName);
     const col = table.columns.get(oldName)!;
     const renamed: ColumnModel = { ...col, name: newName, altered: true, definitionText: renderColumn({ ...col, name: newName }) };
     table.columns = renameKey(table.columns, oldName, newName, () => Object.freeze(renamed));
