@@ -26,6 +26,12 @@ const RENAME = 'ALTER TABLE users RENAME COLUMN name TO full_name;';
 ruleTester(missingInverse, {
   valid: [
     { name: 'a column renamed and renamed back: views, index predicate, CHECK and trigger as they were', fileName: UP, files: { ...INIT, [DOWN]: 'ALTER TABLE users RENAME COLUMN full_name TO name;' }, code: RENAME },
+    {
+      name: 'a column a USING join matches on, renamed and renamed back: the view (whose text could not follow) is as it was',
+      fileName: UP,
+      files: { ...INIT, '000001_init.up.sql': `${INIT['000001_init.up.sql']}\nCREATE TABLE badges (name text, label text);\nCREATE VIEW labelled AS SELECT id, label FROM users JOIN badges USING (name);`, [DOWN]: 'ALTER TABLE users RENAME COLUMN full_name TO name;' },
+      code: RENAME,
+    },
     { name: 'a table renamed and renamed back: the views that qualify columns with it as they were', fileName: UP, files: { ...INIT, [DOWN]: 'ALTER TABLE people RENAME TO users;' }, code: 'ALTER TABLE users RENAME TO people;' },
     {
       name: 'a view dropped after a rename, recreated as PostgreSQL has it (the column keeps its output name)',

@@ -255,7 +255,8 @@ function diffView(out: SchemaChange[], key: string, a: ViewModel | undefined, b:
   const word = v.materialized ? 'materialized view' : 'view';
   if (!a) out.push({ key, kind: 'added', label: `${word} ${name}` });
   else if (!b) out.push({ key, kind: 'removed', label: `${word} ${name}` });
-  else if (a !== b && (a.materialized !== b.materialized || a.stale !== b.stale || !sameSql(a.definitionText, b.definitionText))) out.push({ key, kind: 'changed', label: `${word} ${name}` });
+  // `stale` is not compared: a view whose text could not follow a rename, renamed back, is the view it was.
+  else if (a !== b && (a.materialized !== b.materialized || !sameSql(a.definitionText, b.definitionText))) out.push({ key, kind: 'changed', label: `${word} ${name}` });
   diffMembers(out, key, 'index', name, a?.indexes, b?.indexes, (x, y) => sameSql(x.definitionText, y.definitionText), (i) => `index ${label(v.schema, i)}`);
 }
 
