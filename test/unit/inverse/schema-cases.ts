@@ -815,4 +815,11 @@ CREATE TRIGGER users_touch BEFORE UPDATE ON users FOR EACH ROW EXECUTE FUNCTION 
     down: ['ALTER TABLE users RENAME COLUMN full_name TO name;'],
     roundTrip: 'exact',
   },
+  {
+    name: 'DROP TABLE after a column rename → its CHECK, partial index and trigger WHEN / UPDATE OF name the new column',
+    history: "CREATE TABLE users (id int PRIMARY KEY, name text CONSTRAINT users_name_check CHECK (name <> ''));\nCREATE INDEX users_live ON users (id) WHERE name IS NOT NULL;\nCREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;\nCREATE TRIGGER users_touch BEFORE UPDATE OF name ON users FOR EACH ROW WHEN (OLD.name IS DISTINCT FROM NEW.name) EXECUTE FUNCTION touch();\nALTER TABLE users RENAME COLUMN name TO full_name;",
+    up: 'DROP TABLE users;',
+    down: ['-- table users is recreated empty: its rows are not restored', 'CREATE TABLE users (', '    id integer NOT NULL,', '    full_name text,', '    CONSTRAINT users_name_check CHECK (full_name <> \'\'),', '    CONSTRAINT users_pkey PRIMARY KEY (id)', ');', 'CREATE INDEX users_live ON users (id) WHERE full_name IS NOT NULL;', 'CREATE TRIGGER users_touch BEFORE UPDATE OF full_name ON users FOR EACH ROW WHEN (OLD.full_name IS DISTINCT FROM NEW.full_name) EXECUTE FUNCTION touch();'],
+    roundTrip: 'exact',
+  },
 ];
