@@ -1,7 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { tokenize } from '../../server/src/engine/parsing/lexer';
-import { isValidSql, nodeKind, parseSql, parserInput, StatementMemo, type ParsedFile, type Statement } from '../../server/src/engine/parsing/parser';
+import { isValidSql, keywordKind, nodeKind, parseSql, parserInput, StatementMemo, type ParsedFile, type Statement } from '../../server/src/engine/parsing/parser';
 import { ByteOffsetMap, codePointToOffset } from '../../server/src/engine/text';
+import { quoteIdent } from '../../server/src/engine/parsing/ast';
 
 /** `start-end` of every statement. */
 const spans = (p: ParsedFile): string[] => p.statements.map((s) => `${s.span.start}-${s.span.end}`);
@@ -358,5 +359,22 @@ describe('parsing with a statement memo (the editor)', () => {
     // One statement longer than the whole budget is kept alone.
     memo.set('SELECT 1234567890123456789012345', { ast: undefined });
     assert.equal(memo.size, 1);
+  });
+});
+
+describe('keywords and quoting', () => {
+  it('asks the scanner for words that can be keywords', () => {
+    assert.equal(keywordKind('select'), 'RESERVED_KEYWORD');
+    assert.equal(keywordKind('USER'), 'RESERVED_KEYWORD');
+    assert.equal(keywordKind('name'), 'UNRESERVED_KEYWORD');
+    assert.equal(keywordKind('current_timestamp'), 'RESERVED_KEYWORD'); // 17 characters: the longest keyword
+    assert.equal(keywordKind('email'), 'NO_KEYWORD');
+  });
+
+  it('answers without the scanner for names with a digit or $, or longer than any keyword', () => {
+    for (const word of ['c1', 'int4', 'user2', 'a$b', 'x_current_timestamp']) assert.equal(keywordKind(word), 'NO_KEYWORD', word);
+    assert.equal(quoteIdent('c10000'), 'c10000');
+    assert.equal(quoteIdent('user'), '"user"');
+    assert.equal(quoteIdent('Order1'), '"Order1"');
   });
 });

@@ -5,7 +5,7 @@
  * the next `Content-Length:` header. Bodies are passed on unchanged; a bad body is jsonrpc's
  * (recoverable) problem.
  */
-import { Transform, type TransformCallback } from 'node:stream';
+import { Transform, Writable, type TransformCallback } from 'node:stream';
 import { format } from 'node:util';
 import { ProposedFeatures, StreamMessageReader, StreamMessageWriter, createConnection, type Connection } from 'vscode-languageserver/node';
 
@@ -97,6 +97,45 @@ export class FrameSanitizer extends Transform {
 }
 
 /**
+ * Writes what one turn of the event loop produced in one write. vscode-jsonrpc writes a message's
+ * header, waits for the write to complete, then writes its body: two system calls, and a client
+ * that wakes on the header only to wait for the body. Gathered here, a response is one write.
+ * Errors and the end of the underlying stream are passed on, so the connection still closes.
+ */
+export class CoalescingWriter extends Writable {
+  private chunks: Buffer[] = [];
+  private scheduled = false;
+
+  constructor(private readonly out: NodeJS.WritableStream) {
+    super();
+    out.on('error', (e: Error) => this.destroy(e));
+    out.on('close', () => this.destroy());
+  }
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    this.chunks.push(chunk);
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => this.flush());
+    }
+    callback();
+  }
+
+  override _final(callback: (error?: Error | null) => void): void {
+    this.flush();
+    callback();
+  }
+
+  private flush(): void {
+    this.scheduled = false;
+    if (this.chunks.length === 0) return;
+    const data = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks);
+    this.chunks = [];
+    this.out.write(data);
+  }
+}
+
+/**
  * With `--stdio` (how the client starts the server): sanitized stdin/stdout, and `console.*` sent
  * to the client's log instead of stdout. Other transports (`--node-ipc`, `--socket=`) as the library does them.
  */
@@ -108,7 +147,7 @@ export function createServerConnection(): Connection {
     else process.stderr.write(`${message}\n`);
   };
   const input = process.stdin.pipe(new FrameSanitizer((what) => log(`Migration Guard: invalid input from the client: ${what}`)));
-  connection = createConnection(ProposedFeatures.all, new StreamMessageReader(input), new StreamMessageWriter(process.stdout));
+  connection = createConnection(ProposedFeatures.all, new StreamMessageReader(input), new StreamMessageWriter(new CoalescingWriter(process.stdout)));
   const c = connection;
   const toLog = (...args: unknown[]): void => c.console.log(format(...args));
   console.log = toLog;

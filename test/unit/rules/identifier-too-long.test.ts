@@ -10,6 +10,7 @@ ruleTester(rule, {
     `CREATE TABLE ${N63} (${N63} int CONSTRAINT ${N63} CHECK (${N63} > 0));`,
     { name: 'a long name that is only referred to, not defined', code: `SELECT * FROM ${N64};` },
     { name: 'names PostgreSQL chooses itself (it truncates them without collisions)', code: `CREATE TABLE t (${N63} int UNIQUE);` },
+    { name: 'a quoted name of 63 characters with spaces', code: `CREATE TABLE "${'x y'.repeat(21)}" (id int);` },
   ],
   invalid: [
     {
@@ -32,6 +33,16 @@ ruleTester(rule, {
         { messageId: 'tooLong', range: '1:119-1:184' },
         { messageId: 'tooLong', range: '2:24-2:88' },
       ],
+    },
+    {
+      name: 'a quoted name of 64 characters with spaces; the range is the quoted name',
+      code: `CREATE TABLE "${'x y'.repeat(21)}z" (id int);`,
+      errors: [{ messageId: 'tooLong', range: '0:13-0:79' }],
+    },
+    {
+      name: 'a doubled quote is one character of the name (64 with it)',
+      code: `CREATE TABLE "${'a'.repeat(30)}""${'b'.repeat(33)}" (id int);`,
+      errors: [{ messageId: 'tooLong', range: '0:13-0:80' }],
     },
   ],
 });

@@ -180,6 +180,22 @@ export function replayStatements(base: SchemaModel, file: string, parsed: Parsed
   return { ...first, models, touched };
 }
 
+/**
+ * The changes of one replayed statement, kept with its change log (the set object a replay makes for
+ * the step): a replay that reuses its steps (an edit that left the statements as they were, see
+ * `replayThrough`) gets the very same diff back instead of computing it again.
+ */
+const stepDiffs = new WeakMap<ReadonlySet<string>, { a: SchemaModel; b: SchemaModel; changes: SchemaChange[] }>();
+
+function stepDiff(a: SchemaModel, b: SchemaModel, touched: ReadonlySet<string> | undefined): SchemaChange[] {
+  if (!touched) return diffSchemas(a, b);
+  const hit = stepDiffs.get(touched);
+  if (hit && hit.a === a && hit.b === b) return hit.changes;
+  const changes = diffSchemas(a, b, touched);
+  stepDiffs.set(touched, { a, b, changes });
+  return changes;
+}
+
 /** Unknowns that mean "this object is not there" (or "already there"): the statement fails in PostgreSQL. */
 const MISSING = /not in the model|does not know|already has/;
 
@@ -200,7 +216,7 @@ export function checkConsistency(input: ConsistencyInput, lenient = false): Cons
   // A down the model cannot read entirely (a DO block...): no verdict on what it leaves.
   const downReadable = downUnknowns.every((u) => u.length === 0);
 
-  const upChanges = input.up.statements.map((_, i) => diffSchemas(upSchemas[i]!, upSchemas[i + 1]!, upReplay.touched[i]));
+  const upChanges = input.up.statements.map((_, i) => stepDiff(upSchemas[i]!, upSchemas[i + 1]!, upReplay.touched[i]));
   const upUnknown = input.up.statements.map((_, i) => upSchemas[i + 1]!.unknowns.length > upSchemas[i]!.unknowns.length);
   const upKeys = new Set(upChanges.flat().map((c) => c.key));
   const covered = (key: string): boolean => upKeys.has(key) || (ownerKey(key) !== undefined && upKeys.has(ownerKey(key)!)) || ofChangedType(key);
@@ -247,7 +263,7 @@ export function checkConsistency(input: ConsistencyInput, lenient = false): Cons
 
   const unexpected: UnexpectedDown[] = [];
   const undoes = new Map<number, number>();
-  const downChanges = input.down.statements.map((_, j) => diffSchemas(downSchemas[j]!, downSchemas[j + 1]!, downReplay.touched[j]));
+  const downChanges = input.down.statements.map((_, j) => stepDiff(downSchemas[j]!, downSchemas[j + 1]!, downReplay.touched[j]));
   // What the whole down changes: a change that a later statement takes back (a temporary type) is not one.
   const net = new Set(diffSchemas(after, final, logged).map((c) => c.key));
   const trusted = !opaque && !upUnknown.some((u) => u);

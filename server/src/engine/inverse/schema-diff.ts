@@ -25,6 +25,28 @@ export interface SchemaChange {
   label: string;
 }
 
+/**
+ * A change whose label is rendered when read: a consistency check diffs every statement of an up
+ * and of its down, and only the few changes that end in a message need their label.
+ */
+class Change implements SchemaChange {
+  private text: string | undefined;
+  constructor(
+    readonly key: string,
+    readonly kind: ChangeKind,
+    private readonly describe: (name: string) => string,
+    private readonly name: string,
+  ) {}
+
+  get label(): string {
+    return (this.text ??= this.describe(this.name));
+  }
+
+  toJSON(): SchemaChange {
+    return { key: this.key, kind: this.kind, label: this.label };
+  }
+}
+
 /** The owner of a member key (`table:public.t#column:c` → `table:public.t`), or undefined. */
 export function ownerKey(key: string): string | undefined {
   const i = key.indexOf('#');
@@ -172,14 +194,12 @@ function diffMembers<V>(
   out: SchemaChange[],
   owner: string,
   kind: string,
-  ownerLabel: string,
   a: ReadonlyMap<string, V> | undefined,
   b: ReadonlyMap<string, V> | undefined,
   same: (x: V, y: V) => boolean,
   describe: (name: string) => string,
   logged?: ReadonlySet<string>,
 ): void {
-  void ownerLabel;
   if (a && b && a instanceof PMap && b instanceof PMap && a.sameEntries(b)) return;
   // With a change log (and the owner on both sides), only the members it names: in map order.
   const names = a && b ? loggedMembers(logged, owner, kind) : undefined;
@@ -198,26 +218,27 @@ function diffMembers<V>(
     if (x === undefined) continue;
     const y = b?.get(name);
     const key = `${owner}#${kind}:${name}`;
-    if (y === undefined) out.push({ key, kind: 'removed', label: describe(name) });
-    else if (x !== y && !same(x, y)) out.push({ key, kind: 'changed', label: describe(name) });
+    if (y === undefined) out.push(new Change(key, 'removed', describe, name));
+    else if (x !== y && !same(x, y)) out.push(new Change(key, 'changed', describe, name));
   }
   for (const name of inB) {
-    if (b?.has(name) && !a?.has(name)) out.push({ key: `${owner}#${kind}:${name}`, kind: 'added', label: describe(name) });
+    if (b?.has(name) && !a?.has(name)) out.push(new Change(`${owner}#${kind}:${name}`, 'added', describe, name));
   }
 }
 
 function diffTable(out: SchemaChange[], key: string, a: TableModel | undefined, b: TableModel | undefined, logged?: ReadonlySet<string>): void {
   const t = (a ?? b)!;
-  const name = label(t.schema, t.name);
-  if (!a) out.push({ key, kind: 'added', label: `table ${name}` });
-  else if (!b) out.push({ key, kind: 'removed', label: `table ${name}` });
-  else if (a.unlogged !== b.unlogged || a.parents.join() !== b.parents.join()) out.push({ key, kind: 'changed', label: `table ${name}` });
-  diffMembers(out, key, 'column', name, a?.columns, b?.columns, sameColumn, (c) => `column ${name}.${label('public', c)}`, logged);
+  let rendered: string | undefined;
+  const tableName = (): string => (rendered ??= label(t.schema, t.name));
+  const whole = (): string => `table ${tableName()}`;
+  if (!a) out.push(new Change(key, 'added', whole, ''));
+  else if (!b) out.push(new Change(key, 'removed', whole, ''));
+  else if (a.unlogged !== b.unlogged || a.parents.join() !== b.parents.join()) out.push(new Change(key, 'changed', whole, ''));
+  diffMembers(out, key, 'column', a?.columns, b?.columns, sameColumn, (c) => `column ${tableName()}.${label('public', c)}`, logged);
   diffMembers(
     out,
     key,
     'constraint',
-    name,
     a?.constraints,
     b?.constraints,
     (x, y) =>
@@ -228,7 +249,7 @@ function diffTable(out: SchemaChange[], key: string, a: TableModel | undefined, 
         ? `${x.references.schema}.${x.references.table}(${x.references.columns.join(',')})` === `${y.references.schema}.${y.references.table}(${y.references.columns.join(',')})` &&
           sameSqlIgnoring(`ALTER TABLE t ADD CONSTRAINT c ${x.definitionText}`, `ALTER TABLE t ADD CONSTRAINT c ${y.definitionText}`, ['pk_attrs'])
         : sameSql(`ALTER TABLE t ADD CONSTRAINT c ${x.definitionText}`, `ALTER TABLE t ADD CONSTRAINT c ${y.definitionText}`)),
-    (c) => `constraint ${label('public', c)} on ${name}`,
+    (c) => `constraint ${label('public', c)} on ${tableName()}`,
     logged,
   );
   // An index text naming a column the table no longer has predates a rename the model did not carry
@@ -238,7 +259,6 @@ function diffTable(out: SchemaChange[], key: string, a: TableModel | undefined, 
     out,
     key,
     'index',
-    name,
     a?.indexes,
     b?.indexes,
     (x, y) => sameSql(x.definitionText, y.definitionText) || stale(a, x.definitionText) || stale(b, y.definitionText),
@@ -246,58 +266,70 @@ function diffTable(out: SchemaChange[], key: string, a: TableModel | undefined, 
     logged,
   );
   // Triggers and functions keep the text they were created with, names included, through renames.
-  diffMembers(out, key, 'trigger', name, a?.triggers, b?.triggers, (x, y) => sameSqlIgnoring(x.definitionText, y.definitionText, ['trigname', 'funcname']), (tr) => `trigger ${label('public', tr)} on ${name}`, logged);
+  diffMembers(out, key, 'trigger', a?.triggers, b?.triggers, (x, y) => sameSqlIgnoring(x.definitionText, y.definitionText, ['trigname', 'funcname']), (tr) => `trigger ${label('public', tr)} on ${tableName()}`, logged);
 }
 
 function diffView(out: SchemaChange[], key: string, a: ViewModel | undefined, b: ViewModel | undefined): void {
   const v = (a ?? b)!;
-  const name = label(v.schema, v.name);
   const word = v.materialized ? 'materialized view' : 'view';
-  if (!a) out.push({ key, kind: 'added', label: `${word} ${name}` });
-  else if (!b) out.push({ key, kind: 'removed', label: `${word} ${name}` });
+  const whole = (): string => `${word} ${label(v.schema, v.name)}`;
+  if (!a) out.push(new Change(key, 'added', whole, ''));
+  else if (!b) out.push(new Change(key, 'removed', whole, ''));
   // `stale` is not compared: a view whose text could not follow a rename, renamed back, is the view it was.
-  else if (a !== b && (a.materialized !== b.materialized || !sameSql(a.definitionText, b.definitionText))) out.push({ key, kind: 'changed', label: `${word} ${name}` });
-  diffMembers(out, key, 'index', name, a?.indexes, b?.indexes, (x, y) => sameSql(x.definitionText, y.definitionText), (i) => `index ${label(v.schema, i)}`);
+  else if (a !== b && (a.materialized !== b.materialized || !sameSql(a.definitionText, b.definitionText))) out.push(new Change(key, 'changed', whole, ''));
+  diffMembers(out, key, 'index', a?.indexes, b?.indexes, (x, y) => sameSql(x.definitionText, y.definitionText), (i) => `index ${label(v.schema, i)}`);
 }
 
 function diffMap<V>(
   out: SchemaChange[],
-  logged: ReadonlySet<string> | undefined,
+  names: readonly string[] | undefined,
   prefix: string,
   a: ReadonlyMap<string, V>,
   b: ReadonlyMap<string, V>,
   same: (x: V, y: V) => boolean,
   describe: (key: string, v: V) => string,
 ): void {
-  for (const k of keysToDiff(a, b, logged, prefix)) {
+  if (names?.length === 0) return;
+  for (const k of keysToDiff(a, b, names)) {
     const x = a.get(k);
     const y = b.get(k);
-    if (x === undefined && y !== undefined) out.push({ key: `${prefix}:${k}`, kind: 'added', label: describe(k, y) });
-    else if (x !== undefined && y === undefined) out.push({ key: `${prefix}:${k}`, kind: 'removed', label: describe(k, x) });
-    else if (x !== undefined && y !== undefined && x !== y && !same(x, y)) out.push({ key: `${prefix}:${k}`, kind: 'changed', label: describe(k, y) });
+    if (x === undefined && y !== undefined) out.push(new Change(`${prefix}:${k}`, 'added', (n) => describe(n, y), k));
+    else if (x !== undefined && y === undefined) out.push(new Change(`${prefix}:${k}`, 'removed', (n) => describe(n, x), k));
+    else if (x !== undefined && y !== undefined && x !== y && !same(x, y)) out.push(new Change(`${prefix}:${k}`, 'changed', (n) => describe(n, y), k));
   }
 }
 
 /**
  * The keys of `a` then `b` to compare, in map order: all of them, or (with a change log) only the
- * logged ones of this kind. One logged key needs no look at the rest of the map.
+ * logged names of this kind. One logged name needs no look at the rest of the map.
  */
-function* keysToDiff<V>(a: ReadonlyMap<string, V>, b: ReadonlyMap<string, V>, logged: ReadonlySet<string> | undefined, prefix: string): Generator<string> {
-  if (!logged) {
-    for (const k of a.keys()) yield k;
-    for (const k of b.keys()) if (!a.has(k)) yield k;
-    return;
+function keysToDiff<V>(a: ReadonlyMap<string, V>, b: ReadonlyMap<string, V>, names: readonly string[] | undefined): Iterable<string> {
+  if (!names) {
+    const out = [...a.keys()];
+    for (const k of b.keys()) if (!a.has(k)) out.push(k);
+    return out;
   }
-  const mine: string[] = [];
-  const head = `${prefix}:`;
-  for (const key of logged) if (key.startsWith(head) && !key.includes('#')) mine.push(key.slice(head.length));
-  if (mine.length <= 1) {
-    yield* mine;
-    return;
+  if (names.length <= 1) return names;
+  const wanted = new Set(names);
+  const out: string[] = [];
+  for (const k of a.keys()) if (wanted.has(k)) out.push(k);
+  for (const k of b.keys()) if (wanted.has(k) && !a.has(k)) out.push(k);
+  return out;
+}
+
+/** The top-level names a change log names, by kind (`table` → [`public.users`]); members (`#`) left out. */
+function loggedNames(logged: ReadonlySet<string>): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const key of logged) {
+    if (key.includes('#')) continue;
+    const colon = key.indexOf(':');
+    if (colon < 0) continue;
+    const kind = key.slice(0, colon);
+    const list = out.get(kind);
+    if (list) list.push(key.slice(colon + 1));
+    else out.set(kind, [key.slice(colon + 1)]);
   }
-  const wanted = new Set(mine);
-  for (const k of a.keys()) if (wanted.has(k)) yield k;
-  for (const k of b.keys()) if (wanted.has(k) && !a.has(k)) yield k;
+  return out;
 }
 
 /** Function attributes (volatility, STRICT, COST, SET ...) of a CREATE FUNCTION: compared as the model's `attributes`. */
@@ -344,20 +376,22 @@ function sameSequence(x: SequenceModel, y: SequenceModel): boolean {
 export function diffSchemas(a: SchemaModel, b: SchemaModel, logged?: ReadonlySet<string>): SchemaChange[] {
   const out: SchemaChange[] = [];
   if (a === b) return out;
-  for (const k of keysToDiff(a.tables, b.tables, logged, 'table')) {
+  const byKind = logged ? loggedNames(logged) : undefined;
+  const names = (kind: string): readonly string[] | undefined => (byKind ? (byKind.get(kind) ?? []) : undefined);
+  for (const k of keysToDiff(a.tables, b.tables, names('table'))) {
     const t = a.tables.get(k);
     const u = b.tables.get(k);
     if (t !== u) diffTable(out, `table:${k}`, t, u, logged);
   }
-  for (const k of keysToDiff(a.views, b.views, logged, 'view')) {
+  for (const k of keysToDiff(a.views, b.views, names('view'))) {
     const v = a.views.get(k);
     const w = b.views.get(k);
     if (v !== w) diffView(out, `view:${k}`, v, w);
   }
-  diffMap(out, logged, 'function', a.functions, b.functions, sameFunction, (_, f) => `${f.kind} ${label(f.schema, f.name)}(${f.argTypes.join(', ')})`);
+  diffMap(out, names('function'), 'function', a.functions, b.functions, sameFunction, (_, f) => `${f.kind} ${label(f.schema, f.name)}(${f.argTypes.join(', ')})`);
   diffMap(
     out,
-    logged,
+    names('type'),
     'type',
     a.types,
     b.types,
@@ -366,14 +400,14 @@ export function diffSchemas(a: SchemaModel, b: SchemaModel, logged?: ReadonlySet
   );
   diffMap(
     out,
-    logged,
+    names('sequence'),
     'sequence',
     a.sequences,
     b.sequences,
     sameSequence,
     (_, s) => `sequence ${label(s.schema, s.name)}`,
   );
-  diffMap(out, logged, 'extension', a.extensions, b.extensions, (x, y) => x.schema === y.schema, (k) => `extension ${k}`);
-  diffMap(out, logged, 'schema', a.schemas, b.schemas, () => true, (k) => `schema ${label('public', k)}`);
+  diffMap(out, names('extension'), 'extension', a.extensions, b.extensions, (x, y) => x.schema === y.schema, (k) => `extension ${k}`);
+  diffMap(out, names('schema'), 'schema', a.schemas, b.schemas, () => true, (k) => `schema ${label('public', k)}`);
   return out;
 }

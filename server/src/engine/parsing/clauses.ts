@@ -46,6 +46,11 @@ export function alterTableCommandSpans(stmt: Statement, ast: AlterTableStmt): Sp
   return spans ?? undefined;
 }
 
+/** The span of subcommand `i` of an ALTER TABLE (see alterTableCommandSpans), found when first asked. */
+export function commandSpan(stmt: Statement, ast: AlterTableStmt, i: number): Span | undefined {
+  return alterTableCommandSpans(stmt, ast)?.[i];
+}
+
 function findCommandSpans(stmt: Statement, ast: AlterTableStmt): Span[] | undefined {
   const location = ast.relation?.location;
   const cmds = ast.cmds ?? [];

@@ -351,6 +351,9 @@ const keywordCache = new Map<string, string>();
 export function keywordKind(word: string): string {
   ensureLoaded();
   const key = word.toLowerCase();
+  // PostgreSQL 18's 494 keywords are all letters and underscores, 17 characters at most: a name with
+  // a digit or `$` (`c1`, `user_id2`), or a longer one, is none, without asking the scanner.
+  if (key.length > 17 || /[0-9$]/.test(key)) return 'NO_KEYWORD';
   let kind = keywordCache.get(key);
   if (kind === undefined) {
     try {

@@ -130,10 +130,14 @@ export function tableFlow(ctx: RuleContext, stmt: Statement, table: TableName | 
   if (!table) return undefined;
   const t: TableName = 'name' in table ? table : { schema: table.schemaname, name: table.relname ?? '' };
   if (!t.name) return undefined;
+  const idx = index(ctx.parsed);
+  // Most tables have no event in the file: nothing to look up.
+  const tempEvents = t.schema === undefined || t.schema === 'pg_temp' ? idx.byKey.get(`temp.${t.name}`) : undefined;
+  const events = idx.byKey.get(keyOf(t.schema === 'pg_temp' ? undefined : t.schema, t.name));
+  if (!tempEvents && !events) return undefined;
   const section = sectionOf(ctx, stmt);
   const first = section?.statements[0]?.index ?? 0;
   const last = section?.statements[section.statements.length - 1]?.index ?? ctx.parsed.statements.length - 1;
-  const idx = index(ctx.parsed);
   const inSection = (e: Event): boolean => e.index >= first && e.index <= last;
   const before = (events: Event[] | undefined): Event | undefined => {
     let found: Event | undefined;
@@ -141,11 +145,8 @@ export function tableFlow(ctx: RuleContext, stmt: Statement, table: TableName | 
     return found;
   };
   // A temporary table the section created, not dropped since: an unqualified name finds it first.
-  if (t.schema === undefined || t.schema === 'pg_temp') {
-    const temp = before(idx.byKey.get(`temp.${t.name}`));
-    if (temp?.kind === 'temp') return allow.includes('temporary') ? 'temporary' : undefined;
-  }
-  const events = idx.byKey.get(keyOf(t.schema === 'pg_temp' ? undefined : t.schema, t.name));
+  const temp = before(tempEvents);
+  if (temp?.kind === 'temp') return allow.includes('temporary') ? 'temporary' : undefined;
   const latest = before(events);
   if (latest?.kind === 'create' && allow.includes('created')) return 'created';
   if (latest?.kind === 'empty' && allow.includes('emptied') && section?.mode !== 'none') {

@@ -9,7 +9,7 @@
 import type { AlterTableCmd, AlterTableStmt, Node, RangeVar, TypeName } from '@pgsql/types';
 import { quoteIdent, relationName, stringList } from '../parsing/ast';
 import { tokenize, tokensOf, type Token } from '../parsing/lexer';
-import { alterTableCommandSpans } from '../parsing/clauses';
+import { commandSpan } from '../parsing/clauses';
 import type { ParsedFile, Statement } from '../parsing/parser';
 import { makeObjectName, type SchemaModel } from '../schema';
 import { nameAddition } from '../schema/names';
@@ -495,16 +495,33 @@ export function schemaFor(ctx: RuleContext): SchemaModel | null {
   return ctx.facts.schema() ?? null;
 }
 
-export interface ExistingTableCommand {
-  stmt: Statement;
-  alter: AlterTableStmt;
-  cmd: AlterTableCmd;
+/** One subcommand of the lock rules' common walk; its table name and clause are found when read. */
+export class ExistingTableCommand {
+  private name: string | undefined;
+  private clause: Span | null | undefined;
+
+  constructor(
+    readonly stmt: Statement,
+    readonly alter: AlterTableStmt,
+    readonly cmd: AlterTableCmd,
+    private readonly position: number,
+  ) {}
+
   /** The table as written (quoted where needed). */
-  table: string;
+  get table(): string {
+    return (this.name ??= relationName(this.alter.relation));
+  }
+
   /** The subcommand's clause, or the statement when it cannot be located. */
-  span: Span;
+  get span(): Span {
+    return this.located ? this.clause! : this.stmt.span;
+  }
+
   /** Whether `span` is the clause itself (fixes edit the clause only then). */
-  located: boolean;
+  get located(): boolean {
+    if (this.clause === undefined) this.clause = commandSpan(this.stmt, this.alter, this.position) ?? null;
+    return this.clause !== null;
+  }
 }
 
 /**
@@ -512,17 +529,31 @@ export interface ExistingTableCommand {
  * (the lock rules' common walk; see `isQuietTable` for what is skipped, `allow` for which reasons count).
  */
 export function forEachExistingTableCommand(ctx: RuleContext, visit: (c: ExistingTableCommand) => void, allow: readonly TableFlow[] = DATA_FLOWS): void {
-  for (const stmt of ctx.parsed.statements) {
+  for (const commands of tableCommands(ctx.parsed)) {
+    const first = commands[0]!;
+    if (isQuietTable(ctx, first.stmt, first.alter.relation, allow)) continue;
+    for (const c of commands) visit(c);
+  }
+}
+
+/** The subcommands of each `ALTER TABLE` of a file, one list per statement, made once per parse (every lock rule walks them). */
+const commandsCache = new WeakMap<ParsedFile, ExistingTableCommand[][]>();
+
+function tableCommands(parsed: ParsedFile): ExistingTableCommand[][] {
+  let out = commandsCache.get(parsed);
+  if (out) return out;
+  out = [];
+  for (const stmt of parsed.statements) {
     const ast = stmt.ast;
     if (!ast || !('AlterTableStmt' in ast)) continue;
     const alter = ast.AlterTableStmt;
-    if (alter.objtype !== 'OBJECT_TABLE' || isQuietTable(ctx, stmt, alter.relation, allow)) continue;
-    const spans = alterTableCommandSpans(stmt, alter);
-    const table = relationName(alter.relation);
+    if (alter.objtype !== 'OBJECT_TABLE') continue;
+    const commands: ExistingTableCommand[] = [];
     (alter.cmds ?? []).forEach((node, i) => {
-      if (!('AlterTableCmd' in node)) return;
-      const clause = spans?.[i];
-      visit({ stmt, alter, cmd: node.AlterTableCmd, table, span: clause ?? stmt.span, located: clause !== undefined });
+      if ('AlterTableCmd' in node) commands.push(new ExistingTableCommand(stmt, alter, node.AlterTableCmd, i));
     });
+    if (commands.length > 0) out.push(commands);
   }
+  commandsCache.set(parsed, out);
+  return out;
 }

@@ -56,7 +56,8 @@ export const addingFieldWithDefault: Rule = {
     ].join('\n'),
   },
   check(ctx) {
-    forEachExistingTableCommand(ctx, ({ stmt, cmd, table, span }) => {
+    forEachExistingTableCommand(ctx, (at) => {
+      const { stmt, cmd } = at;
       const def = cmd.def;
       if (cmd.subtype !== 'AT_AddColumn' || !def || !('ColumnDef' in def)) return;
       const column = quoteIdent(def.ColumnDef.colname ?? '');
@@ -64,19 +65,19 @@ export const addingFieldWithDefault: Rule = {
         if (!('Constraint' in n)) continue;
         const c = n.Constraint;
         if (c.contype === 'CONSTR_GENERATED' && c.generated_kind === 's') {
-          ctx.report({ messageId: 'storedGenerated', data: { table, column }, span, statement: stmt });
+          ctx.report({ messageId: 'storedGenerated', data: { table: at.table, column }, span: at.span, statement: stmt });
           return;
         }
         if (c.contype !== 'CONSTR_DEFAULT' || isNullLiteral(c.raw_expr)) continue;
         if (ctx.postgresVersion < 11) {
-          ctx.report({ messageId: 'defaultBefore11', data: { table, column, version: String(ctx.postgresVersion) }, span, statement: stmt });
+          ctx.report({ messageId: 'defaultBefore11', data: { table: at.table, column, version: String(ctx.postgresVersion) }, span: at.span, statement: stmt });
           return;
         }
         const v = defaultVolatility(c.raw_expr, (names) => modelVolatility(ctx, stmt.index, names));
         if (v.volatility === 'volatile') {
-          ctx.report({ messageId: 'volatileDefault', data: { table, column, fn: v.fn ?? '' }, span, statement: stmt });
+          ctx.report({ messageId: 'volatileDefault', data: { table: at.table, column, fn: v.fn ?? '' }, span: at.span, statement: stmt });
         } else if (v.volatility === 'unknown') {
-          ctx.report({ messageId: 'possiblyVolatileDefault', data: { table, column, fn: v.fn ?? '' }, span, statement: stmt });
+          ctx.report({ messageId: 'possiblyVolatileDefault', data: { table: at.table, column, fn: v.fn ?? '' }, span: at.span, statement: stmt });
         }
         return;
       }

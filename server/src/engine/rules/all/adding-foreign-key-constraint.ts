@@ -33,7 +33,8 @@ export const addingForeignKeyConstraint: Rule = {
     ].join('\n'),
   },
   check(ctx) {
-    forEachExistingTableCommand(ctx, ({ stmt, cmd, table, span }) => {
+    forEachExistingTableCommand(ctx, (at) => {
+      const { stmt, cmd } = at;
       const def = cmd.def;
       const keys: Constraint[] = [];
       const column = cmd.subtype === 'AT_AddColumn' && def && 'ColumnDef' in def ? def.ColumnDef.colname : undefined;
@@ -46,9 +47,9 @@ export const addingForeignKeyConstraint: Rule = {
         const referenced = relationName(k.pktable);
         ctx.report({
           ...(column !== undefined
-            ? { messageId: 'foreignKeyColumn', data: { column: quoteIdent(column), table, referenced } }
-            : { messageId: 'foreignKey', data: { name: k.conname ? quoteIdent(k.conname) : '(unnamed)', table, referenced } }),
-          span,
+            ? { messageId: 'foreignKeyColumn', data: { column: quoteIdent(column), table: at.table, referenced } }
+            : { messageId: 'foreignKey', data: { name: k.conname ? quoteIdent(k.conname) : '(unnamed)', table: at.table, referenced } }),
+          span: at.span,
           statement: stmt,
         });
       }

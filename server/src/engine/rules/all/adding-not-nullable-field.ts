@@ -1,7 +1,7 @@
 import type { Constraint } from '@pgsql/types';
 import type { RangeVar } from '@pgsql/types';
 import { quoteIdent, relationName, stringList } from '../../parsing/ast';
-import { alterTableCommandSpans } from '../../parsing/clauses';
+import { commandSpan } from '../../parsing/clauses';
 import { parseSql } from '../../parsing/parser';
 import type { ConstraintModel, SchemaModel } from '../../schema';
 import { constraintName, insertAfter, isQuietTable, relKey, schemaFor } from '../locking';
@@ -96,7 +96,6 @@ export const addingNotNullableField: Rule = {
       const rel = alter.relation;
       const key = relKey(rel);
       const isNew = isQuietTable(ctx, stmt, rel);
-      const spans = alterTableCommandSpans(stmt, alter);
       const table = relationName(rel);
       (alter.cmds ?? []).forEach((node, i) => {
         if (!('AlterTableCmd' in node)) return;
@@ -148,7 +147,7 @@ export const addingNotNullableField: Rule = {
           isNew || isNotNull(rel, key, column) || (ctx.postgresVersion >= 12 && hasValidCheck(rel, key, column));
         notNull.set(`${key}.${column}`, true);
         if (skip) return;
-        const span = spans?.[i];
+        const span = commandSpan(stmt, alter, i);
         let fix: Fix | undefined;
         if (span) {
           const name = quoteIdent(constraintName(rel?.relname ?? '', [column], 'not_null_check'));

@@ -29,7 +29,8 @@ export const addingRequiredField: Rule = {
     ].join('\n'),
   },
   check(ctx) {
-    forEachExistingTableCommand(ctx, ({ stmt, cmd, table, span }) => {
+    forEachExistingTableCommand(ctx, (at) => {
+      const { stmt, cmd } = at;
       const def = cmd.def;
       if (cmd.subtype !== 'AT_AddColumn' || !def || !('ColumnDef' in def)) return;
       const col = def.ColumnDef;
@@ -42,7 +43,7 @@ export const addingRequiredField: Rule = {
             (c.contype === 'CONSTR_DEFAULT' && !isNullLiteral(c.raw_expr)) || c.contype === 'CONSTR_IDENTITY' || c.contype === 'CONSTR_GENERATED',
         );
       if (!notNull || filled) return;
-      ctx.report({ messageId: 'requiredColumn', data: { table, column: quoteIdent(col.colname ?? '') }, span, statement: stmt });
+      ctx.report({ messageId: 'requiredColumn', data: { table: at.table, column: quoteIdent(col.colname ?? '') }, span: at.span, statement: stmt });
       // A table created or emptied earlier in the transaction has no row to fail on.
     }, EMPTY_FLOWS);
   },

@@ -36,12 +36,13 @@ export const addingSerialPrimaryKeyField: Rule = {
     ].join('\n'),
   },
   check(ctx) {
-    forEachExistingTableCommand(ctx, ({ stmt, cmd, table, span }) => {
+    forEachExistingTableCommand(ctx, (at) => {
+      const { stmt, cmd } = at;
       const def = cmd.def;
       if (cmd.subtype === 'AT_AddConstraint' && def && 'Constraint' in def) {
         const c = def.Constraint;
         if (c.contype === 'CONSTR_PRIMARY' && !c.indexname) {
-          ctx.report({ messageId: 'addPrimaryKey', data: { table, columns: stringList(c.keys).map(quoteIdent).join(', ') }, span, statement: stmt });
+          ctx.report({ messageId: 'addPrimaryKey', data: { table: at.table, columns: stringList(c.keys).map(quoteIdent).join(', ') }, span: at.span, statement: stmt });
         }
         return;
       }
@@ -56,9 +57,9 @@ export const addingSerialPrimaryKeyField: Rule = {
           : undefined;
       const column = quoteIdent(col.colname ?? '');
       if (kind !== undefined) {
-        ctx.report({ messageId: pk ? 'serialPrimaryKey' : 'serialColumn', data: { table, column, kind }, span, statement: stmt });
+        ctx.report({ messageId: pk ? 'serialPrimaryKey' : 'serialColumn', data: { table: at.table, column, kind }, span: at.span, statement: stmt });
       } else if (pk) {
-        ctx.report({ messageId: 'primaryKeyColumn', data: { table, column }, span, statement: stmt });
+        ctx.report({ messageId: 'primaryKeyColumn', data: { table: at.table, column }, span: at.span, statement: stmt });
       }
     });
   },

@@ -1,7 +1,7 @@
 import type { DropStmt, Node, RangeVar } from '@pgsql/types';
 import { opaqueUnknown } from '../../inverse/lookup';
 import { quoteIdent, relationName, stringList } from '../../parsing/ast';
-import { alterTableCommandSpans } from '../../parsing/clauses';
+import { commandSpan } from '../../parsing/clauses';
 import { tokenize } from '../../parsing/lexer';
 import type { Statement } from '../../parsing/parser';
 import type { Span } from '../../text';
@@ -138,7 +138,6 @@ export const banDropCascade: Rule = {
         report(ctx, stmt, stmt.span, 'cascade', { what: 'DROP OWNED' });
       } else if ('AlterTableStmt' in ast) {
         const alter = ast.AlterTableStmt;
-        const spans = alterTableCommandSpans(stmt, alter);
         (alter.cmds ?? []).forEach((c, i) => {
           if (!('AlterTableCmd' in c) || c.AlterTableCmd.behavior !== 'DROP_CASCADE') return;
           const cmd = c.AlterTableCmd;
@@ -147,7 +146,7 @@ export const banDropCascade: Rule = {
           const what = `ALTER TABLE ${relationName(alter.relation)} DROP ${kind} ${quoteIdent(cmd.name ?? '')}`;
           const dependents = subcommandDependents(ctx, stmt, alter.relation, kind, cmd.name ?? '');
           if (dependents === 'none') return;
-          report(ctx, stmt, spans?.[i] ?? stmt.span, dependents ? 'cascadeKnown' : 'cascade', { what, ...(dependents ? { dependents } : {}) });
+          report(ctx, stmt, commandSpan(stmt, alter, i) ?? stmt.span, dependents ? 'cascadeKnown' : 'cascade', { what, ...(dependents ? { dependents } : {}) });
         });
       }
     }

@@ -1,5 +1,5 @@
 import { relationName, quoteIdent } from '../../parsing/ast';
-import { alterTableCommandSpans } from '../../parsing/clauses';
+import { commandSpan } from '../../parsing/clauses';
 import { columnCopiedBeforeDrop } from '../flow';
 import type { Rule } from '../types';
 import { objectsCreatedByUp } from '../up-objects';
@@ -39,7 +39,6 @@ export const banDropColumn: Rule = {
       const alter = ast.AlterTableStmt;
       if (alter.objtype !== 'OBJECT_TABLE') continue;
       const cmds = alter.cmds ?? [];
-      const spans = alterTableCommandSpans(stmt, alter);
       const table = relationName(alter.relation);
       const key = relationKey(alter.relation?.schemaname, alter.relation?.relname);
       cmds.forEach((node, i) => {
@@ -51,7 +50,7 @@ export const banDropColumn: Rule = {
         ctx.report({
           messageId: 'dropColumn',
           data: { table, column: quoteIdent(node.AlterTableCmd.name ?? '') },
-          span: spans?.[i] ?? stmt.span,
+          span: commandSpan(stmt, alter, i) ?? stmt.span,
           statement: stmt,
         });
       });

@@ -1,5 +1,5 @@
 import { quoteIdent, relationName } from '../../parsing/ast';
-import { alterTableCommandSpans } from '../../parsing/clauses';
+import { commandSpan } from '../../parsing/clauses';
 import { objectsBefore, upFileObjects } from '../file-objects';
 import type { Rule } from '../types';
 import { tableKey } from '../up-objects';
@@ -37,7 +37,6 @@ export const banDropNotNull: Rule = {
       const alter = ast.AlterTableStmt;
       const up = upFileObjects(ctx, stmt);
       const table = tableKey(alter.relation);
-      const spans = alterTableCommandSpans(stmt, alter);
       let before: ReturnType<typeof objectsBefore> | undefined;
       (alter.cmds ?? []).forEach((node, i) => {
         if (!('AlterTableCmd' in node) || node.AlterTableCmd.subtype !== 'AT_DropNotNull') return;
@@ -49,7 +48,7 @@ export const banDropNotNull: Rule = {
         ctx.report({
           messageId: 'dropNotNull',
           data: { table: relationName(alter.relation), column: quoteIdent(column) },
-          span: spans?.[i] ?? stmt.span,
+          span: commandSpan(stmt, alter, i) ?? stmt.span,
           statement: stmt,
         });
       });

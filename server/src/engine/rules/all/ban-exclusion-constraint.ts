@@ -24,11 +24,12 @@ export const banExclusionConstraint: Rule = {
     ].join('\n'),
   },
   check(ctx) {
-    forEachExistingTableCommand(ctx, ({ stmt, cmd, table, span }) => {
+    forEachExistingTableCommand(ctx, (at) => {
+      const { stmt, cmd } = at;
       const def = cmd.def;
       if (cmd.subtype !== 'AT_AddConstraint' || !def || !('Constraint' in def) || def.Constraint.contype !== 'CONSTR_EXCLUSION') return;
       const name = def.Constraint.conname ? quoteIdent(def.Constraint.conname) : '(unnamed)';
-      ctx.report({ messageId: 'exclusion', data: { table, name }, span, statement: stmt });
+      ctx.report({ messageId: 'exclusion', data: { table: at.table, name }, span: at.span, statement: stmt });
     });
   },
 };

@@ -1,6 +1,6 @@
 import type { Node, RangeVar, TypeName } from '@pgsql/types';
 import { quoteIdent, relationName, renderTypeName, stringList } from '../../parsing/ast';
-import { alterTableCommandSpans } from '../../parsing/clauses';
+import { commandSpan } from '../../parsing/clauses';
 import type { SchemaModel } from '../../schema';
 import { baseTypeName, isQuietTable, relKey, schemaFor } from '../locking';
 import type { Rule } from '../types';
@@ -136,7 +136,6 @@ export const changingColumnType: Rule = {
       const key = relKey(alter.relation);
       const isNew = isQuietTable(ctx, stmt, alter.relation);
       const cmds = alter.cmds ?? [];
-      const spans = alterTableCommandSpans(stmt, alter);
       const table = relationName(alter.relation);
       cmds.forEach((node, i) => {
         if (!('AlterTableCmd' in node)) return;
@@ -164,7 +163,7 @@ export const changingColumnType: Rule = {
         ctx.report({
           messageId: from ? 'changeTypeFrom' : 'changeType',
           data: from ? { ...data, from: renderTypeName(from) } : data,
-          span: spans?.[i] ?? stmt.span,
+          span: commandSpan(stmt, alter, i) ?? stmt.span,
           statement: stmt,
         });
       });

@@ -1,6 +1,6 @@
 import type { Constraint, Node } from '@pgsql/types';
 import { quoteIdent, relationName, stringList } from '../../parsing/ast';
-import { alterTableCommandSpans } from '../../parsing/clauses';
+import { commandSpan } from '../../parsing/clauses';
 import { constraintName, insertAfter, isQuietTable, mergeInserts } from '../locking';
 import type { Statement } from '../../parsing/parser';
 import type { Span } from '../../text';
@@ -109,7 +109,6 @@ export function unvalidatedConstraints(stmt: Statement): UnvalidatedConstraint[]
   if (!ast || !('AlterTableStmt' in ast)) return [];
   const alter = ast.AlterTableStmt;
   if (alter.objtype !== 'OBJECT_TABLE') return [];
-  const spans = alterTableCommandSpans(stmt, alter);
   const table = relationName(alter.relation);
   const out: UnvalidatedConstraint[] = [];
   (alter.cmds ?? []).forEach((node, i) => {
@@ -119,7 +118,7 @@ export function unvalidatedConstraints(stmt: Statement): UnvalidatedConstraint[]
     const c = def.Constraint;
     if ((c.contype !== 'CONSTR_FOREIGN' && c.contype !== 'CONSTR_CHECK') || c.skip_validation) return;
     const name = c.conname ?? defaultName(alter.relation?.relname ?? '', c);
-    const span = spans?.[i];
+    const span = commandSpan(stmt, alter, i);
     let notValid: TextEdit[] | undefined;
     if (span && c.location !== undefined && c.location >= 0) {
       const at = stmt.offsetOf(c.location);

@@ -31,12 +31,13 @@ export const disallowedUniqueConstraint: Rule = {
     ].join('\n'),
   },
   check(ctx) {
-    forEachExistingTableCommand(ctx, ({ stmt, alter, cmd, table, span, located }) => {
+    forEachExistingTableCommand(ctx, (at) => {
+      const { stmt, alter, cmd } = at;
       const def = cmd.def;
       if (cmd.subtype === 'AT_AddColumn' && def && 'ColumnDef' in def) {
         const unique = (def.ColumnDef.constraints ?? []).some((c) => 'Constraint' in c && c.Constraint.contype === 'CONSTR_UNIQUE');
         if (unique) {
-          ctx.report({ messageId: 'uniqueColumn', data: { table, column: quoteIdent(def.ColumnDef.colname ?? '') }, span, statement: stmt });
+          ctx.report({ messageId: 'uniqueColumn', data: { table: at.table, column: quoteIdent(def.ColumnDef.colname ?? '') }, span: at.span, statement: stmt });
         }
         return;
       }
@@ -47,20 +48,20 @@ export const disallowedUniqueConstraint: Rule = {
       const name = c.conname ?? constraintName(alter.relation?.relname ?? '', keys, 'key');
       let fix: Fix | undefined;
       const plain = keys.length > 0 && !c.including?.length && !c.options?.length && !c.indexspace && !c.deferrable && !c.initdeferred;
-      if (plain && located) {
+      if (plain && at.located) {
         const nulls = c.nulls_not_distinct ? ' NULLS NOT DISTINCT' : '';
         fix = {
           title:
             'Build the unique index CONCURRENTLY, then add the constraint USING INDEX (the CREATE INDEX CONCURRENTLY belongs in a migration of its own)',
           edits: [
             insertBefore(ctx.parsed, stmt, [
-              `CREATE UNIQUE INDEX CONCURRENTLY ${quoteIdent(name)} ON ${table} (${keys.map(quoteIdent).join(', ')})${nulls};`,
+              `CREATE UNIQUE INDEX CONCURRENTLY ${quoteIdent(name)} ON ${at.table} (${keys.map(quoteIdent).join(', ')})${nulls};`,
             ]),
-            { span, newText: `ADD CONSTRAINT ${quoteIdent(name)} UNIQUE USING INDEX ${quoteIdent(name)}` },
+            { span: at.span, newText: `ADD CONSTRAINT ${quoteIdent(name)} UNIQUE USING INDEX ${quoteIdent(name)}` },
           ],
         };
       }
-      ctx.report({ messageId: 'uniqueConstraint', data: { table, name: quoteIdent(name) }, span, statement: stmt, ...(fix ? { fix } : {}) });
+      ctx.report({ messageId: 'uniqueConstraint', data: { table: at.table, name: quoteIdent(name) }, span: at.span, statement: stmt, ...(fix ? { fix } : {}) });
     });
   },
 };

@@ -1,5 +1,5 @@
 import { quoteIdent, relationName, stringList } from '../../parsing/ast';
-import { alterTableCommandSpans } from '../../parsing/clauses';
+import { commandSpan } from '../../parsing/clauses';
 import { objectsBefore } from '../file-objects';
 import { columnCopiedBeforeDrop } from '../flow';
 import type { Rule } from '../types';
@@ -68,7 +68,6 @@ export const downDropsForeignObject: Rule = {
         const alter = ast.AlterTableStmt;
         const table = tableKey(alter.relation);
         if (owned.tables.has(table)) continue;
-        const spans = alterTableCommandSpans(stmt, alter);
         (alter.cmds ?? []).forEach((c, i) => {
           if (!('AlterTableCmd' in c) || c.AlterTableCmd.subtype !== 'AT_DropColumn') return;
           const column = c.AlterTableCmd.name ?? '';
@@ -79,7 +78,7 @@ export const downDropsForeignObject: Rule = {
           ctx.report({
             messageId: 'dropColumn',
             data: { table: relationName(alter.relation), column: quoteIdent(column) },
-            span: spans?.[i] ?? stmt.span,
+            span: commandSpan(stmt, alter, i) ?? stmt.span,
             statement: stmt,
           });
         });

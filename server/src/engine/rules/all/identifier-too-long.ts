@@ -59,6 +59,39 @@ function definedNames(ast: Node): string[] {
 }
 
 /**
+ * Whether a statement can hold a name over 63 bytes, without tokenizing it: in ASCII text such a
+ * name is 64 name characters in a row, unquoted or quoted (`""` counts as one); other text is
+ * tokenized. One pass over the text.
+ */
+function mayNameLong(text: string): boolean {
+  let run = 0;
+  let quoted = -1; // characters of the quoted name being read, or -1 outside quotes
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c > 0x7f) return true;
+    if (quoted >= 0) {
+      if (c === 0x22) {
+        if (text.charCodeAt(i + 1) === 0x22) {
+          i++;
+          quoted++;
+        } else quoted = -1;
+      } else quoted++;
+      if (quoted >= 64) return true;
+      continue;
+    }
+    if (c === 0x22) {
+      quoted = 0;
+      run = 0;
+      continue;
+    }
+    const name = (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x5f || c === 0x24;
+    run = name ? run + 1 : 0;
+    if (run >= 64) return true;
+  }
+  return false;
+}
+
+/**
  * Reports a name longer than 63 bytes that a statement gives to a table, column, constraint, index,
  * view, sequence, trigger, function, schema, type or policy (or renames something to). PostgreSQL
  * truncates it with only a NOTICE, so two long names that start alike collide. The range is the name.
@@ -84,6 +117,7 @@ export const identifierTooLong: Rule = {
   check(ctx) {
     for (const stmt of ctx.parsed.statements) {
       if (!stmt.ast) continue;
+      if (!mayNameLong(stmt.text)) continue;
       // The parser already keeps only 63 bytes of a name: the long spelling is in the text.
       const long = tokenize(stmt.text).filter((t) => isName(t) && Buffer.byteLength(identValue(t, stmt.text), 'utf8') > MAX_IDENTIFIER_BYTES);
       if (long.length === 0) continue;

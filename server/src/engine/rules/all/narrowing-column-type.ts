@@ -1,6 +1,6 @@
 import type { Node, TypeName } from '@pgsql/types';
 import { quoteIdent, relationName, renderTypeName, stringList } from '../../parsing/ast';
-import { alterTableCommandSpans } from '../../parsing/clauses';
+import { commandSpan } from '../../parsing/clauses';
 import { objectsBefore } from '../file-objects';
 import { schemaAt, schemaFor } from '../schema-lookup';
 import type { Rule } from '../types';
@@ -159,7 +159,6 @@ export const narrowingColumnType: Rule = {
       const before = objectsBefore(ctx.parsed, stmt.index);
       const key = tableKey(alter.relation);
       if (before.tables.has(key)) continue;
-      const spans = alterTableCommandSpans(stmt, alter);
       cmds.forEach((node, i) => {
         if (!('AlterTableCmd' in node) || node.AlterTableCmd.subtype !== 'AT_AlterColumnType') return;
         const name = node.AlterTableCmd.name ?? '';
@@ -172,7 +171,7 @@ export const narrowingColumnType: Rule = {
         ctx.report({
           messageId: 'narrowing',
           data: { table: relationName(alter.relation), column: quoteIdent(name), from: column.typeText, to: renderTypeName(newType), loss },
-          span: spans?.[i] ?? stmt.span,
+          span: commandSpan(stmt, alter, i) ?? stmt.span,
           statement: stmt,
         });
       });

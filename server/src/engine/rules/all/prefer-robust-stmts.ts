@@ -1,5 +1,5 @@
 import { quoteIdent } from '../../parsing/ast';
-import { alterTableCommandSpans } from '../../parsing/clauses';
+import { commandSpan } from '../../parsing/clauses';
 import { tokenize } from '../../parsing/lexer';
 import type { Statement } from '../../parsing/parser';
 import type { Span } from '../../text';
@@ -109,11 +109,10 @@ function check(ctx: RuleContext, stmt: Statement, droppedIndexes: Set<string>): 
     const at = afterWords(stmt, stmt.span, words);
     report('drop', { what: words.join(' ').replace(' CONCURRENTLY', d.concurrent ? ' CONCURRENTLY' : '') }, stmt.span, insert(at, ' IF EXISTS', 'Add IF EXISTS'));
   } else if ('AlterTableStmt' in ast && ast.AlterTableStmt.objtype === 'OBJECT_TABLE') {
-    const spans = alterTableCommandSpans(stmt, ast.AlterTableStmt);
     (ast.AlterTableStmt.cmds ?? []).forEach((node, i) => {
       if (!('AlterTableCmd' in node)) return;
       const cmd = node.AlterTableCmd;
-      const span = spans?.[i];
+      const span = commandSpan(stmt, ast.AlterTableStmt, i);
       if (cmd.subtype === 'AT_AddColumn' && !cmd.missing_ok) {
         report('create', { what: 'ADD COLUMN' }, span ?? stmt.span, insert(span ? afterWords(stmt, span, ['ADD', 'COLUMN']) : undefined, ' IF NOT EXISTS', 'Add IF NOT EXISTS'));
       } else if (cmd.subtype === 'AT_DropColumn' && !cmd.missing_ok) {
