@@ -4,12 +4,16 @@
  * the consistency rules say on its up. Everything is analysed first; this only filters the report.
  */
 import type { Analysis } from '../../server/src/engine/analyze';
+import { versionIdentity } from '../../server/src/engine/migrations/convention';
 import type { ChangedSet } from './git';
 
-/** `directory\0version` for a migration file; undefined for a file that is not one. */
+/**
+ * `directory\0version` for a migration file; undefined for a file that is not one. The version is
+ * the convention's whole identity (every part of Flyway's `1.2.3`, `1.2` = `1.2.0`; pop's `01` ≠ `1`).
+ */
 export function migrationKey(analysis: Pick<Analysis, 'migration' | 'directory'>): string | undefined {
   const m = analysis.migration;
-  return m ? `${analysis.directory.dir}\0${(m.versionParts ?? [m.versionNumber]).join('.')}` : undefined;
+  return m ? `${analysis.directory.dir}\0${versionIdentity(m)}` : undefined;
 }
 
 /** The files to report, given each checked file's migration key. */

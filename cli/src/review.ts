@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import { ConfigResolver, conventionFor as configuredConvention, fixturePaths } from '../../server/src/engine/config-file';
 import type { FileHost } from '../../server/src/engine/host';
 import { conventionFor } from '../../server/src/engine/migrations/detect';
+import { versionIdentity } from '../../server/src/engine/migrations/convention';
 import { loadParser } from '../../server/src/engine/parsing/parser';
 import { reviewMigration, reviewVerifyFrom, type MigrationReview } from '../../server/src/engine/review/index';
 import { renderReview } from '../../server/src/engine/review/markdown';
@@ -37,7 +38,7 @@ function migrationsOf(files: readonly string[], host: FileHost, optionsFor: (f: 
     const convention = conventionFor(f, host, optionsFor(f).convention);
     const m = convention.parse(f);
     if (!m) continue;
-    const key = `${convention.directoryOf(f)}\0${(m.versionParts ?? [m.versionNumber]).join('.')}`;
+    const key = `${convention.directoryOf(f)}\0${versionIdentity(m)}`;
     const g = groups.get(key);
     if (g) g.push(f);
     else groups.set(key, [f]);

@@ -26,7 +26,7 @@ import {
   type VerifyPlan,
   type VerifyResult,
 } from '../../server/src/engine/verify/index';
-import { matchesVersion } from '../../server/src/engine/verify/plan';
+import { migrationsMatching } from '../../server/src/engine/verify/plan';
 import { checkDatabaseUrl } from '../../server/src/engine/verify/pg-server';
 import { displayPath } from './files';
 import { changedFilesSince } from './git';
@@ -178,7 +178,7 @@ export function selectMigrations(
     return { ok: true, targets, skipped };
   }
   if (a.migration !== undefined) {
-    const matches = plan.migrations.filter((m) => matchesVersion(m, a.migration!));
+    const matches = migrationsMatching(plan.migrations, a.migration);
     if (matches.length === 0) return { ok: false, message: `has no migration with version ${a.migration}` };
     if (matches.length > 1) return { ok: false, message: `has ${matches.length} migrations with version ${a.migration}: ${matches.map((m) => m.name).join(', ')}` };
     return { ok: true, targets: matches, skipped };
@@ -324,7 +324,7 @@ export async function runVerify(args: readonly string[], io: VerifyIO): Promise<
       return 2;
     }
     const touched = new Set(plan.migrations.filter((m) => m.files.some((f) => changed.files.has(f))).map((m) => m.version));
-    targets = targets.filter((m) => touched.has(m.version));
+    targets = targets.filter((m) => m.files.some((f) => changed.files.has(f)));
     skipped = skipped.filter((s) => touched.has(s.version));
   }
 

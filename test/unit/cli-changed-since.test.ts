@@ -4,6 +4,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { changedFilesSince } from '../../cli/src/git';
+import { filesToReport, migrationKey } from '../../cli/src/changed';
+import { flyway } from '../../server/src/engine/migrations/flyway';
 import { changedSinceRepo, cli, M, type Finding } from './changed-since-repo';
 import { writeTree } from './golden-folder';
 
@@ -87,4 +89,24 @@ describe('--changed-since', () => {
     assert.match(r.stdout, /^Migrations that differ from `base`\.$/m);
   });
 
+});
+
+describe('--changed-since: which files of a migration go together', () => {
+  const key = (file: string): string | undefined => {
+    const m = flyway.parse(path.join('/repo/db', file));
+    return migrationKey({ migration: m, directory: { dir: '/repo/db' } } as unknown as Parameters<typeof migrationKey>[0]);
+  };
+
+  it('Flyway dotted versions are keyed by every part (1.2.3 and 1.2.4 are two migrations; 1.2 and 1.2.0 are one)', () => {
+    assert.notEqual(key('V1.2.3__a.sql'), key('V1.2.4__b.sql'));
+    assert.notEqual(key('V1.2__a.sql'), key('V1__b.sql'));
+    assert.equal(key('V1.2.3__a.sql'), key('U1.2.3__a.sql'));
+    assert.equal(key('V1.2__a.sql'), key('U1.2.0__a.sql'));
+    assert.equal(key('V1_2__a.sql'), key('U1.2__a.sql'));
+    const files = ['V1.2.3__a.sql', 'U1.2.3__a.sql', 'V1.2.4__b.sql', 'U1.2.4__b.sql', 'V1__c.sql'].map((f) => path.join('/repo/db', f));
+    const keys = new Map(files.map((f) => [f, key(path.basename(f))]));
+    const changed = new Set([path.join('/repo/db', 'U1.2.3__a.sql')]);
+    const report = filesToReport(keys, { has: (f: string) => changed.has(f) } as unknown as Parameters<typeof filesToReport>[1]);
+    assert.deepEqual([...report].map((f) => path.basename(f)).sort(), ['U1.2.3__a.sql', 'V1.2.3__a.sql']);
+  });
 });

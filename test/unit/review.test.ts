@@ -56,6 +56,13 @@ describe('review', () => {
       assert.equal(locks('DROP VIEW v'), '[{"mode":"ACCESS EXCLUSIVE","relation":"v"}]');
       assert.equal(locks('CREATE OR REPLACE VIEW v AS SELECT 1'), '[{"mode":"ACCESS EXCLUSIVE","relation":"v"}]');
       assert.equal(locks('CREATE VIEW v AS SELECT 1'), '[]');
+      // A view or sequence created earlier in the file is nobody else's yet: dropping or replacing it locks nothing in use.
+      assert.equal(locks('CREATE VIEW v AS SELECT 1;\nDROP VIEW v', 1), '[]');
+      assert.equal(locks('CREATE VIEW v AS SELECT 1;\nCREATE OR REPLACE VIEW v AS SELECT 2', 1), '[]');
+      assert.equal(locks('CREATE VIEW v AS SELECT 1;\nALTER VIEW v RENAME TO w;\nDROP VIEW w', 2), '[]');
+      assert.equal(locks('CREATE SEQUENCE s;\nDROP SEQUENCE s', 1), '[]');
+      assert.equal(locks('CREATE OR REPLACE VIEW v AS SELECT 1;\nDROP VIEW v', 1), '[{"mode":"ACCESS EXCLUSIVE","relation":"v"}]', 'OR REPLACE may have replaced a view in use');
+      assert.equal(locks('DROP VIEW v;\nCREATE VIEW v AS SELECT 1', 0), '[{"mode":"ACCESS EXCLUSIVE","relation":"v"}]');
       assert.equal(locks('DROP FUNCTION f()'), '[]');
       assert.equal(locks('DROP TYPE mood CASCADE'), '"unknown"');
       assert.equal(locks('CREATE STATISTICS s ON a, b FROM t'), '[{"mode":"SHARE UPDATE EXCLUSIVE","relation":"t"}]');

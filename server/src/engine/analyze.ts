@@ -239,6 +239,7 @@ export function analyzeFile(input: AnalyzeInput): Analysis {
   };
 
   for (const { rule, emit } of plan) runRule(rule, emit, (ctx) => rule.check(ctx));
+  yieldOverlaps(findings);
   if (judgeSuppressions) {
     const usage: SuppressionUsage = {
       used: (s, id) => used.get(s)?.has(id) === true,
@@ -251,6 +252,15 @@ export function analyzeFile(input: AnalyzeInput): Analysis {
   const analysis: Analysis = { filePath, parsed, migration, directory, convention, conventionState: choice.state, sections, findings, ...(partial ? { partial } : {}), ...(history ? { history } : {}) };
   if (!partial) cache?.set(filePath, { text: input.text, optionsKey, deps: [...deps, ...facts.deps], analysis });
   return analysis;
+}
+
+/** Leaves out the findings of rules that yield to another rule's finding on the same span (`meta.yieldsTo`). */
+function yieldOverlaps(findings: Finding[]): void {
+  const yielding = findings.some((f) => ruleById(f.ruleId)?.meta.yieldsTo !== undefined);
+  if (!yielding) return;
+  const at = new Set(findings.map((f) => `${f.ruleId}\u0000${f.span.start}\u0000${f.span.end}`));
+  const kept = findings.filter((f) => !(ruleById(f.ruleId)?.meta.yieldsTo ?? []).some((other) => at.has(`${other}\u0000${f.span.start}\u0000${f.span.end}`)));
+  findings.splice(0, findings.length, ...kept);
 }
 
 export { ruleById };

@@ -55,7 +55,7 @@ describe('planBackupCopy ("Keep a backup copy")', () => {
         ');',
         'INSERT INTO users (id, email, name) SELECT id, email, name FROM users_backup_000002;',
         "SELECT setval(pg_get_serial_sequence('users', 'id'), max(id)) FROM users;",
-        '-- Inherent to undoing the up, reported by adding-foreign-key-constraint, constraint-missing-not-valid: the constraint is restored as it was; a rollback has no later migration to validate it in.',
+        '-- Inherent to undoing the up, reported by constraint-missing-not-valid: the constraint is restored as it was; a rollback has no later migration to validate it in.',
         'ALTER TABLE posts ADD CONSTRAINT posts_user_id_fkey FOREIGN KEY (user_id) REFERENCES users (id);',
         'DROP TABLE users_backup_000002;',
         '',

@@ -83,6 +83,26 @@ describe('inverse: irreversible statements', () => {
       down: ["-- TODO irreversible: ALTER SEQUENCE s RESTART WITH 100: the sequence's earlier options are unknown here; restore them with ALTER SEQUENCE by hand"],
     },
     {
+      name: 'ALTER FUNCTION without the schema: the earlier attributes are unknown',
+      up: 'ALTER FUNCTION f(int) IMMUTABLE;',
+      down: ['-- TODO irreversible: ALTER FUNCTION f(int) IMMUTABLE: the earlier attributes of f(integer) are unknown here; set them back with ALTER FUNCTION by hand'],
+    },
+    {
+      name: 'ALTER FUNCTION of a function this migration creates: nothing to undo',
+      up: 'CREATE FUNCTION f() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$;\nALTER FUNCTION f() STABLE;',
+      down: ['-- Nothing to undo: ALTER FUNCTION f() STABLE only changes a function that this migration creates', '', 'DROP FUNCTION f();'],
+    },
+    {
+      name: 'ALTER FUNCTION ... OWNER TO: the earlier owner is unknown',
+      up: 'ALTER FUNCTION f() OWNER TO app;',
+      down: ['-- TODO irreversible: ALTER FUNCTION f() OWNER TO app: the earlier owner is unknown here; set it back with OWNER TO by hand'],
+    },
+    {
+      name: 'SET SCHEMA of a qualified object → moved back; of an unqualified one without the schema → not guessed',
+      up: 'ALTER TABLE public.users SET SCHEMA app;\nALTER TYPE mood SET SCHEMA app;',
+      down: ['-- TODO irreversible: ALTER TYPE mood SET SCHEMA app: the schema mood was in is unknown here; move it back with SET SCHEMA by hand', '', 'ALTER TABLE app.users SET SCHEMA public;'],
+    },
+    {
       name: 'a statement with no known inverse is quoted on one line',
       up: 'CREATE PUBLICATION pub\n  FOR TABLE users;',
       down: ['-- TODO irreversible: no inverse is generated for CREATE PUBLICATION pub FOR TABLE users; write it by hand'],

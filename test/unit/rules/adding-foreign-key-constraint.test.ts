@@ -1,5 +1,10 @@
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { analyzeFile } from '../../../server/src/engine/analyze';
+import { MemoryFileHost } from '../../../server/src/engine/host';
+import type { RuleSetting } from '../../../server/src/engine/config';
 import { addingForeignKeyConstraint as rule } from '../../../server/src/engine/rules/all/adding-foreign-key-constraint';
-import { ruleTester } from './tester';
+import { applyEdits, formatRange, ruleTester } from './tester';
 
 ruleTester(rule, {
   valid: [
@@ -28,4 +33,31 @@ ruleTester(rule, {
       ],
     },
   ],
+});
+
+describe('adding-foreign-key-constraint beside constraint-missing-not-valid: one finding per problem', () => {
+  const DIR = path.resolve('/virtual/migrations');
+  const FILE = path.join(DIR, '000002_fk.up.sql');
+  const SQL = 'ALTER TABLE orders\n  ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id),\n  ADD COLUMN shop_id int REFERENCES shops;';
+  const check = (text: string, rules: Record<string, RuleSetting> = {}): string[] =>
+    analyzeFile({ filePath: FILE, text, host: new MemoryFileHost({ [FILE]: text }), rules: { 'require-lock-timeout': 'off', ...rules } })
+      .findings.filter((f) => f.ruleId === 'adding-foreign-key-constraint' || f.ruleId === 'constraint-missing-not-valid')
+      .map((f) => `${f.ruleId} ${formatRange(f)}`);
+
+  it('ADD CONSTRAINT ... FOREIGN KEY: constraint-missing-not-valid alone (it names both tables and carries the fix); ADD COLUMN ... REFERENCES: this rule', () => {
+    assert.deepEqual(check(SQL), ['constraint-missing-not-valid 1:2-1:75', 'adding-foreign-key-constraint 2:2-2:41']);
+  });
+
+  it('with constraint-missing-not-valid off, or its finding suppressed, this rule reports the foreign key again', () => {
+    assert.deepEqual(check(SQL, { 'constraint-missing-not-valid': 'off' }), ['adding-foreign-key-constraint 1:2-1:75', 'adding-foreign-key-constraint 2:2-2:41']);
+    const suppressed = `-- migration-guard-ignore constraint-missing-not-valid -- validated in a quiet window\n${SQL}`;
+    assert.deepEqual(check(suppressed), ['adding-foreign-key-constraint 2:2-2:75', 'adding-foreign-key-constraint 3:2-3:41']);
+  });
+
+  it('the fix of constraint-missing-not-valid, applied, leaves neither finding on the constraint', () => {
+    const found = analyzeFile({ filePath: FILE, text: SQL, host: new MemoryFileHost({ [FILE]: SQL }) }).findings.find((f) => f.ruleId === 'constraint-missing-not-valid');
+    assert.ok(found?.fix);
+    const fixed = applyEdits(SQL, found.fix.edits);
+    assert.deepEqual(check(fixed), ['adding-foreign-key-constraint 2:2-2:41']);
+  });
 });

@@ -8,7 +8,8 @@ import * as path from 'node:path';
 import { MemoryFileHost } from '../../../server/src/engine/host';
 import { canRunInBlock, hasTransactionControl } from '../../../server/src/engine/verify/execute';
 import { isDataNeutral } from '../../../server/src/engine/verify/neutral';
-import { matchesVersion, migrationDirectoryOf, migrationOfFile, planDirectory } from '../../../server/src/engine/verify/plan';
+import { pop } from '../../../server/src/engine/migrations/pop';
+import { matchesVersion, migrationDirectoryOf, migrationOfFile, migrationsMatching, planDirectory } from '../../../server/src/engine/verify/plan';
 
 const ROOT = path.resolve('/virtual/plan');
 const host = (dir: string, files: Record<string, string>): MemoryFileHost =>
@@ -64,6 +65,34 @@ describe('verify plan', () => {
     const down = path.join(ROOT, 'd', '2024-01-01-000000_a', 'down.sql');
     assert.equal(migrationOfFile(diesel, down), diesel.migrations[0]);
     assert.deepEqual(migrationDirectoryOf(down, host('d', { '2024-01-01-000000_a/up.sql': 'A;', '2024-01-01-000000_a/down.sql': 'a;' }))?.directory, path.join(ROOT, 'd'));
+  });
+
+  it('Flyway dotted versions: every part keys and orders a migration, never the first alone', () => {
+    const files = { 'V1.2.3__a.sql': 'A;', 'U1.2.3__a.sql': 'a;', 'V1.2.10__b.sql': 'B;', 'U1.2.10.0__b.sql': 'b;', 'V1.10__c.sql': 'C;', 'V1__d.sql': 'D;', 'V2_0__e.sql': 'E;' };
+    const plan = planDirectory(path.join(ROOT, 'fwd'), host('fwd', files));
+    assert.deepEqual(
+      plan.migrations.map((m) => [m.version, m.versionParts.join('.'), m.up.length, m.down.length]),
+      [['1', '1', 1, 0], ['1.2.3', '1.2.3', 1, 1], ['1.2.10', '1.2.10', 1, 1], ['1.10', '1.10', 1, 0], ['2_0', '2.0', 1, 0]],
+    );
+    const names = (v: string | bigint): string[] => migrationsMatching(plan.migrations, v).map((m) => m.name);
+    assert.deepEqual(names('1.2.3'), ['V1.2.3__a']);
+    assert.deepEqual(names('1.2.3.0'), ['V1.2.3__a'], 'trailing zero parts count as Flyway counts them');
+    assert.deepEqual(names('1_2_10'), ['V1.2.10__b']);
+    assert.deepEqual(names('1.2'), []);
+    assert.deepEqual(names('1'), ['V1__d'], 'the first part alone names only version 1');
+    assert.deepEqual(names(1n), ['V1__d']);
+    assert.deepEqual(names('2'), ['V2_0__e']);
+    assert.deepEqual(names('2.0.0'), ['V2_0__e']);
+    assert.deepEqual(names('3'), []);
+  });
+
+  it('pop compares versions as text: `01` and `1` are two migrations, each named by its own text', () => {
+    const files = { '01_a.up.sql': 'A;', '01_a.down.sql': 'a;', '1_b.up.sql': 'B;', '1_b.down.sql': 'b;', 'schema.sql': '' };
+    const plan = planDirectory(path.join(ROOT, 'pop'), host('pop', files), pop);
+    assert.deepEqual(plan.migrations.map((m) => [m.version, m.versionKey]), [['01', '01'], ['1', '1']]);
+    assert.deepEqual(migrationsMatching(plan.migrations, '1').map((m) => m.name), ['1_b']);
+    assert.deepEqual(migrationsMatching(plan.migrations, '01').map((m) => m.name), ['01_a']);
+    assert.deepEqual(migrationsMatching(plan.migrations, '001').map((m) => m.name), ['01_a', '1_b'], 'no exact text: both by number (the CLI says the version is ambiguous)');
   });
 
   it('a file the convention does not name is no migration', () => {

@@ -10,6 +10,7 @@ import { defaultSequence } from '../schema/dependencies';
 import { DEFAULT_SCHEMA, qualifiedKey } from '../schema/model';
 import { invertDropWithSchema } from './drop';
 import { invertWithSchema } from './with-schema';
+import { invertAlterFunction, invertAlterSequence, invertOwner, invertSetSchema } from './alter-options';
 import { invertAlterTable } from './alter-table';
 import { invertAlterDomain, invertAlterEnum } from './alter-type';
 import { invertComment } from './comment';
@@ -26,7 +27,7 @@ import { invertCompositeType, invertCreateDomain, invertCreateEnum, invertCreate
 import { invertCreateView } from './create-view';
 import { invertDataChange, invertDrop } from './irreversible';
 import { invertRename } from './rename';
-import { EMPTY_CONTEXT, excerpt, keys, stepParts, type InverseContext, type InversePart, type InverseStep, type Inversion } from './types';
+import { EMPTY_CONTEXT, excerpt, keys, namesOf, stepParts, type InverseContext, type InversePart, type InverseStep, type Inversion } from './types';
 
 export type { InverseContext, InversePart, InverseStep } from './types';
 export { stepParts } from './types';
@@ -138,11 +139,13 @@ function dispatch(node: NonNullable<Statement['ast']>, text: string, ctx: Invers
     if ('note' in plain.step) return plain;
     return invertDropWithSchema(node.DropStmt, text, ctx, plain.effects?.drops ?? []) ?? plain;
   }
-  if ('AlterSeqStmt' in node) {
-    const seq = node.AlterSeqStmt.sequence;
-    const label = excerpt(text, 60);
-    if (ctx.isCreated(keys.relation(seq))) return { step: { note: `${label} only changes a sequence that this migration creates` } };
-    return { step: { irreversible: `${label}: the sequence's earlier options are unknown here; restore them with ALTER SEQUENCE by hand` } };
+  if ('AlterSeqStmt' in node) return invertAlterSequence(node.AlterSeqStmt, text, ctx);
+  if ('AlterFunctionStmt' in node) return invertAlterFunction(node.AlterFunctionStmt, text, ctx);
+  if ('AlterObjectSchemaStmt' in node) return invertSetSchema(node.AlterObjectSchemaStmt, text, ctx);
+  if ('AlterOwnerStmt' in node) {
+    const o = node.AlterOwnerStmt;
+    const owa = o.object && 'ObjectWithArgs' in o.object ? o.object.ObjectWithArgs : undefined;
+    return invertOwner(text, owa !== undefined && ctx.isCreated(keys.func(namesOf(owa.objname))));
   }
   if ('DoStmt' in node) return { step: { irreversible: 'the DO block runs code that the inverse cannot read; undo its effects by hand' } };
   if ('SelectStmt' in node) return { step: { irreversible: `${excerpt(text, 60)} may change data through the functions it calls; undo that by hand if it does` } };

@@ -14,6 +14,8 @@ import { diffSchemas } from './schema-diff';
 import { firstAst, staleColumns, walk } from './sql-text';
 export { staleColumns } from './sql-text';
 import { readsOf } from '../schema/dependencies';
+import { applyFunctionOptions, functionChange, returnsSet, sameSequenceParams, sequenceChange, serialSequenceParams } from '../schema/options';
+import type { FunctionModel } from '../schema/model';
 import type { InversePart } from './types';
 
 export interface RestoreOptions {
@@ -62,6 +64,7 @@ export function tableProblem(t: TableModel): string | undefined {
 /** Why a view's definition as written no longer recreates it, or undefined when it does. */
 export function viewProblem(model: SchemaModel, v: ViewModel, options: RestoreOptions = {}): string | undefined {
   const name = qualifiedLabel(v.schema, v.name);
+  if (v.stale) return `view ${name}: its definition could not follow a rename since (${v.stale}); write its current definition by hand`;
   const ast = firstAst(v.definitionText);
   const query = ast && 'ViewStmt' in ast ? ast.ViewStmt.query : ast && 'CreateTableAsStmt' in ast ? ast.CreateTableAsStmt.query : undefined;
   if (!query) return `view ${name}: its definition could not be read back`;
@@ -158,6 +161,23 @@ export function functionProblem(f: { schema: string; name: string; definitionTex
   return `function ${f.signature}: its definition could not be read back`;
 }
 
+/**
+ * The ALTER FUNCTION that brings a function recreated from its definition as written to the
+ * attributes it has now (an ALTER FUNCTION changed them since), or a reason it cannot; `[]` when
+ * the definition already has them.
+ */
+export function functionAttributesRestore(f: FunctionModel): string[] | { problem: string } {
+  const signature = `${qualifiedLabel(f.schema, f.name)}(${f.argTypes.join(', ')})`;
+  if (f.staleAttributes !== undefined) return { problem: `${f.kind} ${signature}: an ALTER FUNCTION since its definition set ${f.staleAttributes}, which is not known here; recreate it with its current attributes by hand` };
+  if (!f.attributes) return [];
+  const ast = firstAst(f.definitionText);
+  if (!ast || !('CreateFunctionStmt' in ast)) return [];
+  const created = applyFunctionOptions(undefined, ast.CreateFunctionStmt.options, { returnsSet: returnsSet(ast.CreateFunctionStmt) });
+  if (!created.ok) return { problem: `${f.kind} ${signature}: its attributes as written (${created.why}) are not read here; recreate it by hand` };
+  const change = functionChange(created.attributes, f.attributes, f.kind === 'procedure');
+  return change.length > 0 ? [`ALTER ${f.kind === 'procedure' ? 'PROCEDURE' : 'FUNCTION'} ${signature} ${change.join(' ')};`] : [];
+}
+
 function isSqlFunction(text: string): boolean {
   const ast = firstAst(text);
   if (!ast || !('CreateFunctionStmt' in ast)) return false;
@@ -237,15 +257,25 @@ export function restoreLost(before: SchemaModel, after: SchemaModel, options: Re
   for (const [k, s] of entriesOf(before.sequences, logged, 'sequence')) {
     if (after.sequences.has(k)) continue;
     const label = qualifiedLabel(s.schema, s.name);
+    if (s.stale) {
+      problems.push(`sequence ${label}: an ALTER SEQUENCE since its definition set options that are not read here; recreate it with its current options by hand`);
+      continue;
+    }
     if (s.definitionText === undefined) {
       // A serial column's sequence: recreated with the column (renderColumn writes `serial`).
       const owner = s.ownedBy ? before.tables.get(s.ownedBy.table) : undefined;
       const col = owner?.columns.get(s.ownedBy!.column);
       const recreated = owner && col && (!after.tables.get(s.ownedBy!.table)?.columns.has(col.name)) && renderColumn(col).includes(` ${col.serial ?? '\u0000'}`);
       if (!recreated) problems.push(`sequence ${label} of a serial column is not recreated with its column; recreate it and its column default by hand`);
+      else {
+        // An ALTER SEQUENCE changed it since `serial` made it: set its parameters again.
+        const made = serialSequenceParams(col.serial!);
+        if (s.params && made && !sameSequenceParams(made, s.params)) ownerships.push(`ALTER SEQUENCE ${label} ${sequenceChange(made, s.params).join(' ')};`);
+        else if (!s.params) problems.push(`sequence ${label} of a serial column: its options are not known here; check them after the column is recreated`);
+      }
       continue;
     }
-    early.push({ comment: `sequence ${label} is recreated with its initial options: its current value is not restored` });
+    early.push({ comment: `sequence ${label} is recreated with its options as the migrations leave them: its current value is not restored` });
     early.push({ sql: semi(s.definitionText) });
     if (s.ownedBy) {
       const [ts, tn] = [s.ownedBy.table.slice(0, s.ownedBy.table.indexOf('.')), s.ownedBy.table.slice(s.ownedBy.table.indexOf('.') + 1)];
@@ -255,9 +285,11 @@ export function restoreLost(before: SchemaModel, after: SchemaModel, options: Re
   for (const [k, f] of entriesOf(before.functions, logged, 'function')) {
     if (after.functions.has(k)) continue;
     const problem = functionProblem(f);
+    const attributes = problem ? [] : functionAttributesRestore(f);
     if (problem) problems.push(problem);
-    else if (isSqlFunction(f.definitionText)) sqlFunctions.push(semi(f.definitionText));
-    else early.push({ sql: semi(f.definitionText) });
+    else if (!Array.isArray(attributes)) problems.push(attributes.problem);
+    else if (isSqlFunction(f.definitionText)) sqlFunctions.push(semi(f.definitionText), ...attributes);
+    else early.push({ sql: semi(f.definitionText) }, ...attributes.map((sql) => ({ sql })));
   }
 
   // Whole tables, each after the tables its foreign keys reference.

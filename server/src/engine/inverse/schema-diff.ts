@@ -11,7 +11,8 @@
 import { tokensOf } from '../parsing/lexer';
 import { parseSql } from '../parsing/parser';
 import { qualifiedLabel } from '../schema/render';
-import type { ColumnModel, SchemaModel, TableModel, ViewModel } from '../schema/model';
+import type { ColumnModel, FunctionModel, SchemaModel, SequenceModel, TableModel, ViewModel } from '../schema/model';
+import { sameFunctionAttributes, sameSequenceParams } from '../schema/options';
 import { PMap } from '../schema/pmap';
 import { staleColumns } from './sql-text';
 
@@ -100,6 +101,14 @@ function strip(node: unknown, skip: ReadonlySet<string> = IGNORED_KEYS): unknown
   // pg_dump) adds itself, so they are left out of the comparison.
   const cast = (node as { TypeCast?: { arg?: Record<string, unknown> } }).TypeCast;
   if (cast?.arg) return strip(cast.arg, skip);
+  // `SELECT name AS name` is `SELECT name`: the output column is named after the column anyway.
+  const rt = (node as { ResTarget?: { name?: string; val?: { ColumnRef?: { fields?: { String?: { sval?: string } }[] } } } }).ResTarget;
+  const refFields = rt?.val?.ColumnRef?.fields;
+  if (rt?.name !== undefined && refFields && refFields[refFields.length - 1]?.String?.sval === rt.name) {
+    const { name: _name, ...rest } = rt;
+    void _name;
+    return { ResTarget: strip(rest, skip) };
+  }
   // `(a ASC NULLS LAST)` is `(a)`, `(a DESC NULLS FIRST)` is `(a DESC)`: the defaults spelled out.
   const elem = (node as { IndexElem?: { ordering?: string; nulls_ordering?: string } }).IndexElem;
   if (elem) {
@@ -266,6 +275,7 @@ function diffView(out: SchemaChange[], key: string, a: ViewModel | undefined, b:
   const whole = (): string => `${word} ${label(v.schema, v.name)}`;
   if (!a) out.push(new Change(key, 'added', whole, ''));
   else if (!b) out.push(new Change(key, 'removed', whole, ''));
+  // `stale` is not compared: a view whose text could not follow a rename, renamed back, is the view it was.
   else if (a !== b && (a.materialized !== b.materialized || !sameSql(a.definitionText, b.definitionText))) out.push(new Change(key, 'changed', whole, ''));
   diffMembers(out, key, 'index', a?.indexes, b?.indexes, (x, y) => sameSql(x.definitionText, y.definitionText), (i) => `index ${label(v.schema, i)}`);
 }
@@ -322,6 +332,42 @@ function loggedNames(logged: ReadonlySet<string>): Map<string, string[]> {
   return out;
 }
 
+/** Function attributes (volatility, STRICT, COST, SET ...) of a CREATE FUNCTION: compared as the model's `attributes`. */
+const ATTRIBUTE_OPTIONS = new Set(['volatility', 'strict', 'security', 'leakproof', 'cost', 'rows', 'parallel', 'set']);
+
+/** A function definition without its attributes, normalised (its own name aside). */
+function functionWithoutAttributes(text: string): string {
+  const cacheKey = `\u0001fn\u0000${text}`;
+  let n = normalized.get(cacheKey);
+  if (n === undefined) {
+    const parsed = parseSql(text);
+    const ast = parsed.statements[0]?.ast;
+    if (parsed.errors.length > 0 || parsed.statements.length !== 1 || !ast || !('CreateFunctionStmt' in ast)) n = normalizeSql(text, ['funcname', 'defnames']);
+    else {
+      const f = ast.CreateFunctionStmt;
+      const options = (f.options ?? []).filter((o) => !('DefElem' in o && ATTRIBUTE_OPTIONS.has(o.DefElem.defname ?? '')));
+      n = JSON.stringify(strip({ CreateFunctionStmt: { ...f, options } }, new Set([...IGNORED_KEYS, 'funcname', 'defnames'])));
+    }
+    if (normalized.size > 5000) normalized.clear();
+    normalized.set(cacheKey, n);
+  }
+  return n;
+}
+
+/** Two functions are the same when their definitions are, attributes compared as the model has them now. */
+function sameFunction(x: FunctionModel, y: FunctionModel): boolean {
+  if (x.staleAttributes !== y.staleAttributes) return false;
+  if (x.attributes && y.attributes) return sameFunctionAttributes(x.attributes, y.attributes) && (x.definitionText === y.definitionText || functionWithoutAttributes(x.definitionText) === functionWithoutAttributes(y.definitionText));
+  return sameSqlIgnoring(x.definitionText, y.definitionText, ['funcname', 'defnames']);
+}
+
+/** Two sequences are the same when their parameters (else their definitions) and owners are. */
+function sameSequence(x: SequenceModel, y: SequenceModel): boolean {
+  if (x.ownedBy?.table !== y.ownedBy?.table || x.ownedBy?.column !== y.ownedBy?.column || (x.stale ?? false) !== (y.stale ?? false)) return false;
+  if (x.params && y.params) return sameSequenceParams(x.params, y.params);
+  return sameSql(x.definitionText, y.definitionText);
+}
+
 /**
  * Every difference from `a` to `b` (what turns `a` into `b`). With `logged` (the change log of the
  * replay from `a` to `b`, see `replayThrough`), only the objects it names are compared: the result
@@ -342,7 +388,7 @@ export function diffSchemas(a: SchemaModel, b: SchemaModel, logged?: ReadonlySet
     const w = b.views.get(k);
     if (v !== w) diffView(out, `view:${k}`, v, w);
   }
-  diffMap(out, names('function'), 'function', a.functions, b.functions, (x, y) => sameSqlIgnoring(x.definitionText, y.definitionText, ['funcname', 'defnames']), (_, f) => `${f.kind} ${label(f.schema, f.name)}(${f.argTypes.join(', ')})`);
+  diffMap(out, names('function'), 'function', a.functions, b.functions, sameFunction, (_, f) => `${f.kind} ${label(f.schema, f.name)}(${f.argTypes.join(', ')})`);
   diffMap(
     out,
     names('type'),
@@ -358,7 +404,7 @@ export function diffSchemas(a: SchemaModel, b: SchemaModel, logged?: ReadonlySet
     'sequence',
     a.sequences,
     b.sequences,
-    (x, y) => sameSql(x.definitionText, y.definitionText) && x.ownedBy?.table === y.ownedBy?.table && x.ownedBy?.column === y.ownedBy?.column,
+    sameSequence,
     (_, s) => `sequence ${label(s.schema, s.name)}`,
   );
   diffMap(out, names('extension'), 'extension', a.extensions, b.extensions, (x, y) => x.schema === y.schema, (k) => `extension ${k}`);

@@ -12,7 +12,7 @@ import { qualifiedLabel } from '../schema/render';
 import { inputArgTypes } from '../schema/replay';
 import { literal } from './alter-type';
 import { creationSchema, lookupTable, lookupView, newUnknowns, opaqueUnknown } from './lookup';
-import { functionProblem, orReplace, viewProblem } from './restore';
+import { functionAttributesRestore, functionProblem, orReplace, viewProblem } from './restore';
 import { diffSchemas } from './schema-diff';
 import { excerpt, keys, type InverseContext, type Inversion } from './types';
 
@@ -80,7 +80,10 @@ export function invertWithSchema(node: Node, stmt: Statement, ctx: InverseContex
     if (previous) {
       const problem = functionProblem(previous);
       if (problem) return { step: { irreversible: `${label}: ${problem}` }, effects: { touches: [key] } };
-      return { step: { sql: [semi(orReplace(previous.definitionText))] }, effects: { touches: [key] } };
+      // CREATE OR REPLACE sets every attribute as written: those an ALTER FUNCTION changed since are set again.
+      const attributes = functionAttributesRestore(previous);
+      if (!Array.isArray(attributes)) return { step: { irreversible: `${label}: ${attributes.problem}` }, effects: { touches: [key] } };
+      return { step: { sql: [semi(orReplace(previous.definitionText)), ...attributes] }, effects: { touches: [key] } };
     }
     if (!opaqueUnknown(before)) {
       const keyword = f.is_procedure ? 'PROCEDURE' : 'FUNCTION';

@@ -97,7 +97,9 @@ export function statementLocks(parsed: ParsedFile, stmt: Statement, postgresVers
     // Functions, types and domains lock no table, unless CASCADE drops what uses them.
     if (exclusive || d.removeType === 'OBJECT_TABLE' || d.removeType === 'OBJECT_INDEX' || d.removeType === 'OBJECT_TRIGGER') return out;
     if (d.removeType === 'OBJECT_VIEW' || d.removeType === 'OBJECT_MATVIEW' || d.removeType === 'OBJECT_SEQUENCE') {
-      const kept = dropNames(d.objects).filter((n) => !fileObjects(parsed).tables.has(n.includes('.') ? n : `public.${n}`));
+      // A relation created earlier in the file (not later: `DROP VIEW v; CREATE VIEW v` drops the one in use).
+      const createdBefore = (n: string): boolean => (fileObjects(parsed).tables.get(n.includes('.') ? n : `public.${n}`) ?? Infinity) < stmt.index;
+      const kept = dropNames(d.objects).filter((n) => !createdBefore(n));
       return kept.length > 0 ? [{ mode: 'ACCESS EXCLUSIVE', relation: kept.join(', ') }] : [];
     }
     const noTable = ['OBJECT_FUNCTION', 'OBJECT_PROCEDURE', 'OBJECT_TYPE', 'OBJECT_DOMAIN'];

@@ -30,13 +30,18 @@ export function nameListKey(names: string[]): string {
 }
 
 export interface FileObjects {
-  /** Table (and materialized view) key → index of the statement that created it. */
+  /**
+   * Relation key → index of the statement that created it: tables, materialized views, views
+   * (`CREATE VIEW` without `OR REPLACE`, which may replace one in use) and sequences. Nobody else
+   * uses them yet, so statements on them are no lock risk.
+   */
   tables: Map<string, number>;
   /** Index key → index of the statement that created it. */
   indexes: Map<string, number>;
 }
 
 const objectsCache = new WeakMap<ParsedFile, FileObjects>();
+const RELATION_RENAMES = new Set(['OBJECT_TABLE', 'OBJECT_VIEW', 'OBJECT_MATVIEW', 'OBJECT_SEQUENCE']);
 
 /** The tables and indexes a file creates, with the statement that creates each. */
 export function fileObjects(parsed: ParsedFile): FileObjects {
@@ -53,10 +58,12 @@ export function fileObjects(parsed: ParsedFile): FileObjects {
     if ('CreateStmt' in ast) add(out.tables, relKey(ast.CreateStmt.relation), i);
     else if ('CreateTableAsStmt' in ast) add(out.tables, relKey(ast.CreateTableAsStmt.into?.rel), i);
     else if ('SelectStmt' in ast && ast.SelectStmt.intoClause?.rel) add(out.tables, relKey(ast.SelectStmt.intoClause.rel), i);
+    else if ('ViewStmt' in ast && !ast.ViewStmt.replace) add(out.tables, relKey(ast.ViewStmt.view), i);
+    else if ('CreateSeqStmt' in ast && !ast.CreateSeqStmt.if_not_exists) add(out.tables, relKey(ast.CreateSeqStmt.sequence), i);
     else if ('IndexStmt' in ast && ast.IndexStmt.idxname) {
       add(out.indexes, `${ast.IndexStmt.relation?.schemaname ?? 'public'}.${ast.IndexStmt.idxname}`, i);
-    } else if ('RenameStmt' in ast && ast.RenameStmt.renameType === 'OBJECT_TABLE' && ast.RenameStmt.newname) {
-      // A table created here and renamed is still new under its new name.
+    } else if ('RenameStmt' in ast && RELATION_RENAMES.has(ast.RenameStmt.renameType ?? '') && ast.RenameStmt.newname) {
+      // A relation created here and renamed is still new under its new name.
       const rel = ast.RenameStmt.relation;
       if (out.tables.has(relKey(rel))) add(out.tables, `${rel?.schemaname ?? 'public'}.${ast.RenameStmt.newname}`, i);
     }

@@ -27,6 +27,12 @@ export interface RuleMeta {
    * choice, not a risk). When set, `defaultSeverity` is what the docs suggest.
    */
   optIn?: boolean;
+  /**
+   * Rules whose finding on the very same span already says everything this rule's would (and may
+   * carry the fix): when one of them reports it, this rule's finding there is left out. When they
+   * are off, or their finding is suppressed, this rule's finding stays.
+   */
+  yieldsTo?: readonly string[];
   /** Message templates by message id; `{{name}}` is replaced with `data.name`. */
   messages: Record<string, string>;
   /** What the statement does and what to do instead; shown on hover (markdown). */

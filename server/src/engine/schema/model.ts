@@ -10,6 +10,7 @@
 import type { RangeVar, TypeName } from '@pgsql/types';
 import type { Span } from '../text';
 import { PMap } from './pmap';
+import type { FunctionAttributes, SequenceParams } from './options';
 
 export type ConstraintKind = 'primary key' | 'unique' | 'check' | 'foreign key' | 'exclusion' | 'not null';
 
@@ -134,6 +135,11 @@ export interface ViewModel {
   readonly dependsOn: readonly string[];
   /** Indexes of a materialized view. */
   readonly indexes: ReadonlyMap<string, IndexModel>;
+  /**
+   * Set when a rename of something the view reads could not be carried into `definitionText` with
+   * certainty (see rewrite.ts): what was renamed. The text then no longer recreates the view.
+   */
+  readonly stale?: string;
   readonly origin: Origin;
 }
 
@@ -143,6 +149,10 @@ export interface SequenceModel {
   /** The CREATE SEQUENCE statement; for a serial column's sequence, undefined. */
   readonly definitionText?: string;
   readonly ownedBy?: { readonly table: string; readonly column: string };
+  /** Its parameters (type, increment, bounds, start, cache, cycle) after every ALTER SEQUENCE; undefined when not understood. */
+  readonly params?: SequenceParams;
+  /** True when an ALTER SEQUENCE changed parameters the model could not read: `definitionText` no longer recreates it. */
+  readonly stale?: boolean;
   readonly origin: Origin;
 }
 
@@ -170,6 +180,13 @@ export interface FunctionModel {
   readonly signature: string;
   readonly returnType?: string;
   readonly definitionText: string;
+  /**
+   * Its attributes (volatility, STRICT, SECURITY DEFINER, COST, SET ...) after every ALTER FUNCTION;
+   * undefined when not understood. `definitionText` holds those it was created with.
+   */
+  readonly attributes?: FunctionAttributes;
+  /** Why its attributes are not known since an ALTER FUNCTION (`SET x FROM CURRENT`...), when they are not. */
+  readonly staleAttributes?: string;
   readonly origin: Origin;
 }
 

@@ -46,7 +46,9 @@ import {
 import { columnDependents, constraintDependents, functionDependents, indexDependents, sequenceDependents, tableDependents, type Dependent, type SchemaMaps } from './dependencies';
 import { chooseName, figureColname, indexColumnNames, nameAddition } from './names';
 import { sameSchema } from './same';
+import { renameColumnInView, renameRelationInView, type ResolveRelation } from './rewrite';
 import { PMap } from './pmap';
+import { applyFunctionOptions, applySequenceOptions, createSequenceParams, renderSequenceParams, returnsSet, sameSequenceParams, serialSequenceParams, type FunctionAttributes } from './options';
 import {
   elementEndIn,
   firstGroup,
@@ -175,7 +177,6 @@ const IGNORED_STATEMENTS = new Set([
   'CheckPointStmt',
   'DiscardStmt',
   'ConstraintsSetStmt',
-  'AlterFunctionStmt',
   'AlterDatabaseStmt',
   'AlterDatabaseSetStmt',
   'AlterSystemStmt',
@@ -308,14 +309,32 @@ export class Draft {
       const key = this.createKey(rel);
       if (this.s.sequences.has(key) && ast.CreateSeqStmt.if_not_exists) return;
       const schema = this.schemaOf(rel);
-      this.s.sequences.set(key, Object.freeze({ schema, name: rel.relname, definitionText: ctx.stmt.text, origin: this.origin(ctx) }));
+      const params = createSequenceParams(ast.CreateSeqStmt.options);
+      this.s.sequences.set(key, Object.freeze({ schema, name: rel.relname, definitionText: ctx.stmt.text, ...(params ? { params } : {}), origin: this.origin(ctx) }));
       this.sequenceOwner(key, ast.CreateSeqStmt.options);
       return;
     }
     if ('AlterSeqStmt' in ast) {
       const rel = ast.AlterSeqStmt.sequence;
       const key = rel?.relname ? this.resolve(this.s.sequences, rel.schemaname, rel.relname) : undefined;
-      if (key) this.sequenceOwner(key, ast.AlterSeqStmt.options);
+      if (key) {
+        this.alterSequence(key, ast.AlterSeqStmt.options);
+        this.sequenceOwner(key, ast.AlterSeqStmt.options);
+      }
+      return;
+    }
+    if ('AlterFunctionStmt' in ast) {
+      const a = ast.AlterFunctionStmt;
+      const f = a.func ? this.findFunction(a.func) : undefined;
+      if (!f) return;
+      const next: Mutable<FunctionModel> = { ...f };
+      const applied = f.attributes ? applyFunctionOptions(f.attributes, a.actions) : undefined;
+      if (applied?.ok) next.attributes = applied.attributes;
+      else {
+        delete next.attributes;
+        next.staleAttributes = applied ? applied.why : f.staleAttributes ?? 'its attributes';
+      }
+      this.s.functions.set(functionKey(f.schema, f.name, f.argTypes), Object.freeze(next));
       return;
     }
     if ('CreateEnumStmt' in ast) {
@@ -360,7 +379,8 @@ export class Draft {
       const { schema, name } = this.nameParts(f.funcname ?? []);
       const argTypes = inputArgTypes(f.parameters);
       const ret = f.returnType ? renderTypeName(f.returnType) : undefined;
-      this.setFunction(ctx, schema, name, f.is_procedure ? 'procedure' : 'function', argTypes, ret);
+      const attributes = applyFunctionOptions(undefined, f.options, { returnsSet: returnsSet(f) });
+      this.setFunction(ctx, schema, name, f.is_procedure ? 'procedure' : 'function', argTypes, ret, attributes.ok ? attributes.attributes : undefined);
       return;
     }
     if ('CreateExtensionStmt' in ast) {
@@ -534,13 +554,33 @@ export class Draft {
     }
   }
 
+  /** The parameters ALTER SEQUENCE sets (RESTART changes the value, not a parameter). */
+  private alterSequence(key: string, options: Node[] | undefined): void {
+    const PARAMS = new Set(['as', 'increment', 'minvalue', 'maxvalue', 'start', 'cache', 'cycle']);
+    if (!(options ?? []).some((o) => 'DefElem' in o && PARAMS.has(o.DefElem.defname ?? ''))) return;
+    const seq = this.s.sequences.get(key);
+    if (!seq) return;
+    const params = seq.params ? applySequenceOptions(seq.params, options) : undefined;
+    if (params && seq.params && sameSequenceParams(params, seq.params)) return;
+    const next: Mutable<SequenceModel> = { ...seq };
+    if (params) {
+      next.params = params;
+      // The definition recreates what the sequence is now (a serial's sequence is recreated with its column).
+      if (seq.definitionText !== undefined) next.definitionText = `CREATE SEQUENCE ${seq.schema === DEFAULT_SCHEMA ? quoteIdent(seq.name) : `${quoteIdent(seq.schema)}.${quoteIdent(seq.name)}`} ${renderSequenceParams(params)}`;
+    } else {
+      delete next.params;
+      next.stale = true;
+    }
+    this.s.sequences.set(key, Object.freeze(next));
+  }
+
   private setType(ctx: Ctx, type: TypeModel): void {
     const key = qualifiedKey(type.schema, type.name);
     if (this.s.types.has(key)) this.unknown(ctx, ctx.stmt.span, `type ${type.name}: the model already has this type; the new definition replaces it`);
     this.s.types.set(key, Object.freeze(type));
   }
 
-  private setFunction(ctx: Ctx, schema: string, name: string, kind: FunctionModel['kind'], argTypes: string[], returnType: string | undefined): void {
+  private setFunction(ctx: Ctx, schema: string, name: string, kind: FunctionModel['kind'], argTypes: string[], returnType: string | undefined, attributes?: FunctionAttributes): void {
     const key = functionKey(schema, name, argTypes);
     this.s.functions.set(
       key,
@@ -552,6 +592,7 @@ export class Draft {
         signature: functionKey(schema, name, argTypes),
         ...(returnType !== undefined ? { returnType } : {}),
         definitionText: ctx.stmt.text,
+        ...(attributes ? { attributes } : {}),
         origin: this.origin(ctx),
       }),
     );
@@ -680,7 +721,8 @@ export class Draft {
       col.ownedSequence = seqKey;
       const qualified = table.schema === DEFAULT_SCHEMA ? quoteIdent(seqName) : `${quoteIdent(table.schema)}.${quoteIdent(seqName)}`;
       col.defaultText = `nextval('${qualified.replace(/'/g, "''")}'::regclass)`;
-      this.s.sequences.set(seqKey, Object.freeze({ schema: table.schema, name: seqName, ownedBy: Object.freeze({ table: qualifiedKey(table.schema, table.name), column: name }), origin: this.origin(ctx, span) }));
+      const params = serialSequenceParams(last);
+      this.s.sequences.set(seqKey, Object.freeze({ schema: table.schema, name: seqName, ownedBy: Object.freeze({ table: qualifiedKey(table.schema, table.name), column: name }), ...(params ? { params } : {}), origin: this.origin(ctx, span) }));
     }
     // Segments: each inline constraint (and COLLATE) runs to the next one; attributes
     // (DEFERRABLE, INITIALLY ...) belong to the constraint before them.
@@ -1561,6 +1603,7 @@ export class Draft {
     const newKey = qualifiedKey(schema, name);
     if (newKey === oldKey) return;
     const oldSchema = table.schema;
+    this.renameInViews(oldKey, { schema: oldSchema, name: table.name }, { schema, name });
     this.s.tables.delete(oldKey);
     this.clonedTables.delete(oldKey);
     table.schema = schema;
@@ -1602,6 +1645,8 @@ export class Draft {
   private moveView(oldKey: string, schema: string, name: string): void {
     const v = this.s.views.get(oldKey)!;
     const newKey = qualifiedKey(schema, name);
+    if (newKey === oldKey) return;
+    this.renameInViews(oldKey, { schema: v.schema, name: v.name }, { schema, name });
     this.s.views.delete(oldKey);
     const label = schema === DEFAULT_SCHEMA ? quoteIdent(name) : `${quoteIdent(schema)}.${quoteIdent(name)}`;
     this.s.views.set(newKey, Object.freeze({ ...v, schema, name, definitionText: renameViewText(v.definitionText, label) }));
@@ -1622,7 +1667,36 @@ export class Draft {
     }
   }
 
+  /** How a view's text names resolve now (tables first, then views), through the search path. */
+  private readonly resolveRelation: ResolveRelation = (schema, name) => this.resolve(this.s.tables, schema, name) ?? this.resolve(this.s.views, schema, name);
+
+  /** Carries a rename or move of relation `key` into the texts of the views that read it (before the move). */
+  private renameInViews(key: string, from: { schema: string; name: string }, to: { schema: string; name: string }): void {
+    for (const [vk, v] of [...this.s.views]) {
+      if (vk === key || !v.dependsOn.includes(key)) continue;
+      const text = v.stale ? undefined : renameRelationInView(v.definitionText, this.resolveRelation, key, { ...to, qualify: to.schema !== from.schema && to.schema !== DEFAULT_SCHEMA }, from);
+      if (text === v.definitionText) continue;
+      const label = `${from.name} renamed to ${to.name}`;
+      this.s.views.set(vk, Object.freeze(text === undefined ? { ...v, stale: v.stale ?? label } : { ...v, definitionText: text }));
+    }
+  }
+
+  /** Carries a column rename of table `key` into the texts of the views that read it. */
+  private renameColumnInViews(key: string, oldName: string, newName: string): void {
+    const columnsOf = (k: string): ReadonlySet<string> | undefined => {
+      const t = this.s.tables.get(k);
+      return t ? new Set(t.columns.keys()) : undefined;
+    };
+    for (const [vk, v] of [...this.s.views]) {
+      if (!v.dependsOn.includes(key)) continue;
+      const text = v.stale ? undefined : renameColumnInView(v.definitionText, this.resolveRelation, key, oldName, newName, columnsOf);
+      if (text === v.definitionText) continue;
+      this.s.views.set(vk, Object.freeze(text === undefined ? { ...v, stale: v.stale ?? `column ${oldName} renamed to ${newName}` } : { ...v, definitionText: text }));
+    }
+  }
+
   private renameColumn(table: MutableTable, key: string, oldName: string, newName: string): void {
+    this.renameColumnInViews(key, oldName, newName);
     const col = table.columns.get(oldName)!;
     const renamed: ColumnModel = { ...col, name: newName, altered: true, definitionText: renderColumn({ ...col, name: newName }) };
     table.columns = renameKey(table.columns, oldName, newName, () => Object.freeze(renamed));

@@ -29,7 +29,7 @@ import { fixtureTargets, loadFixtures, withRange, type Fixture, type FixtureFail
 import { locateColumn, locateRows, locateWords, namesTable, relationsNamed, type Located } from './locate';
 import { PGLITE_VERSION, openDatabase, type Database } from './pglite';
 import { openScratchDatabase, redactUrl } from './pg-server';
-import { matchesVersion, migrationOfFile, planDirectory, type PlannedMigration, type Step, type VerifyPlan } from './plan';
+import { migrationOfFile, migrationsMatching, planDirectory, type PlannedMigration, type Step, type VerifyPlan } from './plan';
 import { isDataNeutral } from './neutral';
 import { SeedCache, seedTables, type SeedKnowledge, type SeedResult } from './seed';
 export { describeSeed } from './seed';
@@ -1065,7 +1065,7 @@ export async function verifyMigration(options: VerifyOptions): Promise<VerifyRes
       ? plan.migrations.findIndex((m) => m === migrationOfFile(plan, options.file!))
       : options.version === undefined
         ? plan.migrations.length - 1
-        : plan.migrations.findIndex((m) => matchesVersion(m, options.version!));
+        : plan.migrations.indexOf(migrationsMatching(plan.migrations, options.version)[0]!);
   const m = plan.migrations[index];
   if (!m) {
     result.summary =

@@ -11,7 +11,7 @@
  */
 import * as path from 'node:path';
 import type { FileHost } from '../host';
-import { compareVersions, type Convention, type ConventionId, type Direction, type MigrationFile } from '../migrations/convention';
+import { compareVersions, parseVersion, versionPartsOf, type Convention, type ConventionId, type Direction, type MigrationFile } from '../migrations/convention';
 import { chooseConvention } from '../migrations/detect';
 import { readMigrationDirectory, type MigrationDirectory } from '../migrations/directory';
 import type { Span } from '../text';
@@ -36,7 +36,12 @@ export interface Step {
 export interface PlannedMigration {
   /** The version as written (`000002`, `2019-02-26-002946`, `1.2`). */
   version: string;
+  /** The first part of the version (golang-migrate records it in its table); compare with `versionParts`. */
   versionNumber: bigint;
+  /** Every part of the version, as the convention orders it (`1.2.3` → [1, 2, 3]; `000002` → [2]). */
+  versionParts: readonly bigint[];
+  /** The convention's `versionKey` (tools that compare versions as text: pop's `01` is not `1`). */
+  versionKey?: string;
   /** How people name it: the up file's name without the direction (`000002_add_price`, `20240101_x.sql`). */
   name: string;
   up: Step[];
@@ -191,6 +196,8 @@ export function planDirectory(directory: string, host: FileHost, convention?: Co
     migrations.push({
       version: first.version,
       versionNumber: first.versionNumber,
+      versionParts: Object.freeze(versionPartsOf(first)),
+      ...(first.versionKey !== undefined ? { versionKey: first.versionKey } : {}),
       name: displayName(conv, first),
       up,
       down,
@@ -207,16 +214,32 @@ function displayName(convention: Convention, file: MigrationFile): string {
   return file.fileName.replace(/\.(up|down)\.[^.]+$/i, '').replace(/\.sql$/i, '');
 }
 
-/** Whether a version argument (`3`, `000003`, `1.2`, `2019-02-26-002946`) names this migration. */
+/**
+ * Whether a version argument (`3`, `000003`, `1.2`, `1_2_0`, `2019-02-26-002946`) names this migration:
+ * the version as written, or the same version by the convention's order (every part of a dotted
+ * version, trailing zero parts aside as Flyway compares them: `1.2` = `1.2.0`, `1` ≠ `1.2`).
+ */
 export function matchesVersion(m: PlannedMigration, version: string | bigint): boolean {
-  if (typeof version === 'bigint') return m.versionNumber === version;
-  const v = version.trim();
-  if (v === m.version) return true;
-  if (/^[0-9]+$/.test(v)) return !/[._]/.test(m.version) && BigInt(v) === m.versionNumber;
-  const parts = (s: string): string[] => s.split(/[._-]/).map((p) => p.replace(/^0+(?=.)/, ''));
-  const a = parts(v);
-  const b = parts(m.version);
-  return a.length === b.length && a.every((p, i) => p === b[i]);
+  const wanted = typeof version === 'bigint' ? [version] : version.trim() === m.version ? undefined : parseVersion(version);
+  if (typeof version === 'string' && wanted === undefined) return version.trim() === m.version;
+  const trim = (parts: readonly bigint[]): string => {
+    const p = [...parts];
+    while (p.length > 1 && p[p.length - 1] === 0n) p.pop();
+    return p.join('.');
+  };
+  return trim(wanted!) === trim(m.versionParts);
+}
+
+/**
+ * The migrations a version argument names: those written exactly so when there are (pop's `01` and
+ * `1` are two versions), else those of the same version by the convention's order.
+ */
+export function migrationsMatching(migrations: readonly PlannedMigration[], version: string | bigint): PlannedMigration[] {
+  if (typeof version === 'string') {
+    const exact = migrations.filter((m) => m.version === version.trim());
+    if (exact.length > 0) return exact;
+  }
+  return migrations.filter((m) => matchesVersion(m, version));
 }
 
 /** The migration a file belongs to (either direction), if any. */

@@ -7,8 +7,9 @@ import type { Rule } from '../types';
  * Reports a foreign key added without NOT VALID to a table that existed before the file (`ADD
  * CONSTRAINT ... FOREIGN KEY`, or `ADD COLUMN ... REFERENCES`): it holds a SHARE ROW EXCLUSIVE lock on
  * the table and on the referenced table while it checks every row, and until the migration commits,
- * so writes to both wait (constraint-missing-not-valid reports the scan of the table itself; this
- * rule, the referenced table blocked too). The range is the subcommand.
+ * so writes to both wait. The range is the subcommand. On `ADD CONSTRAINT ... FOREIGN KEY` it yields
+ * to constraint-missing-not-valid, whose finding on the same subcommand names both tables' locks and
+ * carries the NOT VALID fix: one finding per problem. `ADD COLUMN ... REFERENCES` is this rule's alone.
  */
 export const addingForeignKeyConstraint: Rule = {
   meta: {
@@ -16,6 +17,7 @@ export const addingForeignKeyConstraint: Rule = {
     category: 'locking',
     description: 'Adding a foreign key locks both tables against writes (SHARE ROW EXCLUSIVE) until the migration commits.',
     defaultSeverity: 'info',
+    yieldsTo: ['constraint-missing-not-valid'],
     messages: {
       foreignKeyColumn:
         'Adding column {{column}} with a foreign key to {{referenced}} also takes a SHARE ROW EXCLUSIVE lock on {{referenced}}: inserts, updates and deletes on it wait until the migration commits, as on {{table}}, and so does every query queued behind the lock.',
