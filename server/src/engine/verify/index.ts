@@ -26,6 +26,7 @@ import { compareData, formatTable, readData, sameData, showValue, type DataDiffe
 import { canRunInBlock, extensionsIn, hasTransactionControl, runStep, type ExecError } from './execute';
 import { applyRuleSettings, type RawFinding, type VerifyFinding } from './findings';
 import { fixtureTargets, loadFixtures, withRange, type Fixture, type FixtureFailure } from './fixtures';
+import { reachableTables } from './reach';
 import { locateColumn, locateRows, locateWords, namesTable, relationsNamed, type Located } from './locate';
 import { PGLITE_VERSION, openDatabase, type Database } from './pglite';
 import { openScratchDatabase, redactUrl } from './pg-server';
@@ -478,6 +479,15 @@ async function restoreSequences(r: Runner, saved: Map<string, string>): Promise<
   if (calls.length > 0) await r.db.exec(`SELECT ${calls.join(', ')}`);
 }
 
+/** The tables a migration's rows can matter in (reach.ts); undefined: every table (rules or event triggers exist, or SQL is built at run time). */
+async function reachable(r: Runner, schema: SchemaState, steps: readonly Step[]): Promise<Set<string> | undefined> {
+  const hidden = (await r.db.query<{ x: boolean }>(
+    `SELECT EXISTS (SELECT 1 FROM pg_rewrite WHERE rulename <> '_RETURN' AND ev_class >= 16384) OR EXISTS (SELECT 1 FROM pg_event_trigger) AS x`,
+  )).rows[0]?.x;
+  if (hidden !== false) return undefined;
+  return reachableTables(schema, steps.map((s) => s.sql));
+}
+
 /** Applies a migration's up without verifying it (in a chain); undefined when it fails. */
 async function advance(r: Runner, m: PlannedMigration, before: Tracked): Promise<{ next: Tracked } | { error: FileFailure }> {
   const block = m.up.every(canRunInBlock);
@@ -598,7 +608,9 @@ async function checkMigration(r: Runner, m: PlannedMigration, options: CheckOpti
     if (withRows) {
       progress('seed', 'Filling every empty table with distinctive rows', 55);
       const knowledge = block ? seedKnowledge(start, r.exclude) : undefined;
-      const seeded = await transaction(() => seedTables(r.db, { exclude: r.exclude, ...(knowledge ? { knowledge } : {}), ...(r.seedCache ? { cache: r.seedCache } : {}) }), () => true);
+      // Only the tables the migration can reach: the rows of the others cannot show anything (reach.ts).
+      const only = await reachable(r, start.schema, steps);
+      const seeded = await transaction(() => seedTables(r.db, { exclude: r.exclude, ...(knowledge ? { knowledge } : {}), ...(r.seedCache ? { cache: r.seedCache } : {}), ...(only ? { only } : {}) }), () => true);
       check.seed = { seeded: seeded.seeded, skipped: seeded.skipped, ...(seeded.rows !== undefined ? { rows: seeded.rows } : {}), ...(seeded.triggersOff !== undefined ? { triggersOff: seeded.triggersOff } : {}) };
       if (block) {
         // The rows of the seeded tables: known from an earlier seeding, or read now.
