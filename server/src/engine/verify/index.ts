@@ -360,6 +360,8 @@ class StateReader {
   private threshold: string | undefined;
   /** The tables the last refresh read again (their definition changed). */
   lastTouched = new Set<string>();
+  /** Whether the last refresh read the dependents of what changed (a name changed). */
+  lastDependents = true;
   constructor(
     private readonly r: Runner,
     private readonly incremental: boolean,
@@ -378,14 +380,16 @@ class StateReader {
   }
 
   /** The state now, from `base` (the state at `mark`); `withData` false keeps base's rows. */
-  async after(base: Tracked, mark: string, withData = true, linesFrom?: SchemaState): Promise<Tracked> {
+  async after(base: Tracked, mark: string, withData = true, linesFrom?: SchemaState, dependents?: boolean): Promise<Tracked> {
     if (!this.incremental || this.counts === undefined) {
       const state = await readState(this.r);
+      this.lastDependents = true;
       return withData ? state : { schema: state.schema, data: base.data };
     }
-    const { state, touched, mark: next } = await refreshSchema(this.r.db, base.schema, mark, linesFrom);
+    const { state, touched, mark: next, dependents: read } = await refreshSchema(this.r.db, base.schema, mark, linesFrom, dependents);
     this.threshold = next;
     this.lastTouched = touched;
+    this.lastDependents = read;
     if (!withData) return { schema: state, data: base.data };
     return { schema: state, data: await this.refreshRows(base.data, state, touched) };
   }
@@ -550,6 +554,8 @@ async function checkMigration(r: Runner, m: PlannedMigration, options: CheckOpti
   /** Where the database is when the legs end: a chain must continue from the state after the up. */
   let where: 'clean' | 'after-up' | 'other' = 'clean';
   let afterUp: Tracked | undefined;
+  /** Whether the first up changed a name (its refresh read dependents): the up run again does too. */
+  let upDependents = true;
 
   const restoreClean = async (): Promise<void> => {
     if (block) {
@@ -657,6 +663,7 @@ async function checkMigration(r: Runner, m: PlannedMigration, options: CheckOpti
     await setVersion(r, m);
     // With data even without rows: a chain continues from this state (a column added changes every row).
     afterUp = await reader.after(before0, mark);
+    upDependents = reader.lastDependents;
     if (options.snapshots) check.snapshots.afterUp = formatSnapshot(toSnapshot(afterUp.schema));
     r.lap('snapshot');
 
@@ -776,7 +783,7 @@ async function checkMigration(r: Runner, m: PlannedMigration, options: CheckOpti
             await setVersion(r, m);
             // The same statements on the same schema make the same definitions as the first up:
             // only which objects (their oids are new) is read again, the definitions are reused.
-            check.next = await reader.after(P, mark, true, afterUp?.schema);
+            check.next = await reader.after(P, mark, true, afterUp?.schema, afterUp ? upDependents : undefined);
           }
         } else if (where === 'after-up') check.next = await readState(r);
         else {

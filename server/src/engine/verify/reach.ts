@@ -27,7 +27,20 @@ import type { SchemaState } from './tracker';
 const WORD = /"((?:[^"]|"")+)"|[\p{L}_][\p{L}\p{N}_$]*/gu;
 /** `EXECUTE` that runs SQL built at run time (not `EXECUTE FUNCTION` of a trigger, not `GRANT EXECUTE ON`). */
 const DYNAMIC = /\bEXECUTE\b(?!\s+(?:FUNCTION|PROCEDURE|ON)\b)/i;
-const WRITES_PARENTS = /\b(?:DELETE|UPDATE|TRUNCATE|MERGE)\b/i;
+const IDENT = String.raw`(?:"(?:[^"]|"")*"|[\p{L}_][\p{L}\p{N}_$]*)`;
+const NAME = String.raw`${IDENT}(?:\s*\.\s*${IDENT})?`;
+/** The tables rows are deleted from or whose keys may change: DELETE FROM, UPDATE, TRUNCATE, MERGE INTO. */
+const WRITE_TARGETS = new RegExp(String.raw`\b(?:DELETE\s+FROM|UPDATE|MERGE\s+INTO|TRUNCATE(?:\s+TABLE)?)\s+(?:ONLY\s+)?(${NAME}(?:\s*,\s*(?:ONLY\s+)?${NAME})*)`, 'giu');
+
+function writeTargets(text: string, into: Set<string>): void {
+  for (const m of text.matchAll(WRITE_TARGETS)) {
+    for (const n of m[1]!.split(/\s*,\s*/)) {
+      // As the schema state writes names: unquoted parts fold to lower case.
+      const parts = n.replace(/^ONLY\s+/i, '').match(new RegExp(IDENT, 'gu')) ?? [];
+      into.add(parts.map((p) => (p.startsWith('"') ? p : p.toLowerCase())).join('.'));
+    }
+  }
+}
 
 function wordsOf(text: string, into: Set<string>): void {
   for (const m of text.matchAll(WORD)) {
@@ -89,7 +102,9 @@ export function reachableTables(state: SchemaState, texts: readonly string[]): S
 
   const words = new Set<string>();
   wordsOf(text, words);
-  let writesParents = WRITES_PARENTS.test(text);
+  // Where rows are deleted or keys changed: the tables referencing those see it (cascades, RESTRICT).
+  const targets = new Set<string>();
+  writeTargets(text, targets);
 
   // Tables with a column of a type the text names.
   const typeNames = new Set<string>();
@@ -117,7 +132,7 @@ export function reachableTables(state: SchemaState, texts: readonly string[]): S
     if (o.kind === 'function' || o.kind === 'procedure') {
       const body = o.lines.join('\n');
       if (DYNAMIC.test(body)) return false;
-      if (WRITES_PARENTS.test(body)) writesParents = true;
+      writeTargets(body, targets);
       wordsOf(body, more);
     } else if (o.kind === 'view' || o.kind === 'materialized view') wordsOf(o.lines.join('\n'), more);
     else if (o.kind === 'table') {
@@ -157,21 +172,31 @@ export function reachableTables(state: SchemaState, texts: readonly string[]): S
       }
     }
   }
-  // To a fixed point: names lead to tables, tables to their parents (and children), whose triggers name more.
+  // To a fixed point: names lead to tables, tables to their parents (and, for tables rows are
+  // deleted from, their children), whose triggers name more.
   const linked = new Set<string>();
+  const deleting = new Set<string>();
   for (;;) {
     while (pending.length > 0) {
       const w = pending.pop()!;
       for (const o of byBare.get(w) ?? []) if (!follow(o)) return undefined;
     }
-    const queue = [...reached].filter((t) => !linked.has(t) || writesParents);
+    for (const t of targets) {
+      // Every table of that name (the search path is not known here).
+      const bare = bareName(t);
+      for (const name of [...tables.keys()].filter((n) => n === t || bareName(n) === bare)) {
+        if (deleting.has(name)) continue;
+        deleting.add(name);
+        linked.delete(name);
+        if (!follow(tables.get(name)!)) return undefined;
+      }
+    }
+    const queue = [...reached].filter((t) => !linked.has(t));
     if (queue.length === 0) break;
-    let grew = false;
     const add = (t: string): void => {
       if (reached.has(t)) return;
       reached.add(t);
       queue.push(t);
-      grew = true;
       const o = tables.get(t);
       if (o && !follow(o)) throw new Dynamic();
     };
@@ -181,13 +206,21 @@ export function reachableTables(state: SchemaState, texts: readonly string[]): S
         linked.add(t);
         for (const p of parents.get(t) ?? []) add(p);
         for (const p of inherit.get(t) ?? []) add(p);
-        if (writesParents) for (const c of children.get(t) ?? []) add(c);
+        if (deleting.has(t)) {
+          for (const c of children.get(t) ?? []) {
+            // A cascade deletes (or sets NULL in) the child's rows in turn.
+            const fresh = !deleting.has(c);
+            if (fresh) deleting.add(c);
+            if (!reached.has(c)) add(c);
+            else if (fresh) queue.push(c);
+          }
+        }
       }
     } catch (e) {
       if (e instanceof Dynamic) return undefined;
       throw e;
     }
-    if (!grew && pending.length === 0) break;
+    if (pending.length === 0 && [...reached].every((t) => linked.has(t))) break;
   }
   return reached;
 }

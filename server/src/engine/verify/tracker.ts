@@ -141,7 +141,9 @@ export async function refreshSchema(
   since: string,
   /** A state that ran the same statements from the same schema: definitions are taken from it, by kind and name. */
   linesFrom?: SchemaState,
-): Promise<{ state: SchemaState; touched: Set<string>; mark: string }> {
+  /** With `linesFrom`: whether the refresh that made it read dependents (false: no name changed there, none here either). */
+  dependents?: boolean,
+): Promise<{ state: SchemaState; touched: Set<string>; mark: string; dependents: boolean }> {
   const known = { r: [] as number[], c: [] as number[], g: [] as number[], t: [] as number[], p: [] as number[], n: [] as number[], e: [] as number[] };
   for (const key of base.objects.keys()) {
     const kind = key[0] as keyof typeof known;
@@ -156,8 +158,8 @@ export async function refreshSchema(
     oidArray(known.p),
     oidArray(known.n),
     oidArray(known.e),
-  ]);
-  const rows = await detect(linesFrom !== undefined ? 2 : 0);
+  ], { generic: true });
+  const rows = await detect(linesFrom !== undefined && dependents !== false ? 2 : 0);
   // Changed objects (depth 0), and their dependents (depth 1 and 2: found and read only when a name changed).
   const own = { rels: new Set<number>(), types: new Set<number>(), procs: new Set<number>() };
   const deps = { rels: new Set<number>(), types: new Set<number>(), procs: new Set<number>() };
@@ -195,7 +197,8 @@ export async function refreshSchema(
   // The definitions of dependents name what they depend on: they change only when a name does (a
   // relation, column, type, function or schema renamed; an enum's labels). Otherwise they are not read.
   if (linesFrom === undefined && own.rels.size + own.types.size + own.procs.size > 0 && (globals || renamed(base, fresh))) collect(await detect(2), true);
-  if (deps.rels.size + deps.types.size + deps.procs.size > 0) fresh = [...fresh, ...(await read(deps, false, false))];
+  const readDependents = deps.rels.size + deps.types.size + deps.procs.size > 0;
+  if (readDependents) fresh = [...fresh, ...(await read(deps, false, false))];
   const filter = { rels: [...own.rels, ...deps.rels], types: [...own.types, ...deps.types], procs: [...own.procs, ...deps.procs], globals };
   if (linesFrom) {
     const known = new Map<string, TrackedObject>();
@@ -227,7 +230,7 @@ export async function refreshSchema(
   }
   const touched = new Set<string>();
   for (const o of fresh) if (o.kind === 'table') touched.add(o.name);
-  return { state, touched, mark };
+  return { state, touched, mark, dependents: readDependents || (linesFrom !== undefined && dependents !== false) };
 }
 
 /** Whether an object read again has another name than before (for a table: a column name gone while another came), or is a type or view whose definition changed (a view's columns may be renamed). */
