@@ -12,6 +12,7 @@
 //   cold verify (newest)  <= 1.5x
 //   peak memory of each   <= 1.3x the bare replay's
 //
+// MIGRATION_GUARD_BENCH_VERIFY_FOLDER=<folder inside the corpus> measures that folder instead.
 // Needs `npm run compile` (reads out/). The corpus: $MIGRATION_GUARD_CORPUS, else the first
 // `shared/corpus` found in the project's parent folders; skipped when there is none.
 import { execFileSync } from 'node:child_process';
@@ -111,7 +112,9 @@ function folders(d, out = []) {
   for (const e of entries) if (e.isDirectory() && !e.name.startsWith('.')) folders(path.join(d, e.name), out);
   return out;
 }
-const candidates = folders(corpus)
+// MIGRATION_GUARD_BENCH_VERIFY_FOLDER (a path inside the corpus) measures that folder instead (same targets).
+const chosen = process.env.MIGRATION_GUARD_BENCH_VERIFY_FOLDER ? path.resolve(corpus, process.env.MIGRATION_GUARD_BENCH_VERIFY_FOLDER) : undefined;
+const candidates = (chosen ? [{ dir: chosen, migrations: planVerification(chosen).migrations.length, convention: planVerification(chosen).convention.id }] : folders(corpus))
   // A folder-per-migration folder is itself not a migrations directory.
   .filter((c, i, all) => !all.some((o) => o !== c && c.dir.startsWith(o.dir + path.sep) && o.convention === c.convention))
   .sort((a, b) => b.migrations - a.migrations);

@@ -2,7 +2,8 @@
  * Verifies migrations for real, in an embedded PostgreSQL (PGlite) or a scratch database on a
  * server, for every convention the engine knows (see plan.ts):
  *   1. replay the up of every earlier migration (warm from the cache when possible);
- *   2. run the user's fixtures, then fill every empty table with distinctive rows (seed.ts);
+ *   2. run the user's fixtures, then fill every empty table the migration can reach with distinctive
+ *      rows (reach.ts, seed.ts);
  *   3. apply the up; snapshot the schema and read the rows;
  *   4. apply the down; compare the schema and the rows, row by row, with the state before the up;
  *   5. apply the up again; compare with the state after the first up.
@@ -26,6 +27,7 @@ import { compareData, formatTable, readData, sameData, showValue, type DataDiffe
 import { canRunInBlock, extensionsIn, hasTransactionControl, runStep, type ExecError } from './execute';
 import { applyRuleSettings, type RawFinding, type VerifyFinding } from './findings';
 import { fixtureTargets, loadFixtures, withRange, type Fixture, type FixtureFailure } from './fixtures';
+import { reachableTables } from './reach';
 import { locateColumn, locateRows, locateWords, namesTable, relationsNamed, type Located } from './locate';
 import { PGLITE_VERSION, openDatabase, type Database } from './pglite';
 import { openScratchDatabase, redactUrl } from './pg-server';
@@ -359,6 +361,8 @@ class StateReader {
   private threshold: string | undefined;
   /** The tables the last refresh read again (their definition changed). */
   lastTouched = new Set<string>();
+  /** Whether the last refresh read the dependents of what changed (a name changed). */
+  lastDependents = true;
   constructor(
     private readonly r: Runner,
     private readonly incremental: boolean,
@@ -377,14 +381,16 @@ class StateReader {
   }
 
   /** The state now, from `base` (the state at `mark`); `withData` false keeps base's rows. */
-  async after(base: Tracked, mark: string, withData = true, linesFrom?: SchemaState): Promise<Tracked> {
+  async after(base: Tracked, mark: string, withData = true, linesFrom?: SchemaState, dependents?: boolean): Promise<Tracked> {
     if (!this.incremental || this.counts === undefined) {
       const state = await readState(this.r);
+      this.lastDependents = true;
       return withData ? state : { schema: state.schema, data: base.data };
     }
-    const { state, touched, mark: next } = await refreshSchema(this.r.db, base.schema, mark, linesFrom);
+    const { state, touched, mark: next, dependents: read } = await refreshSchema(this.r.db, base.schema, mark, linesFrom, dependents);
     this.threshold = next;
     this.lastTouched = touched;
+    this.lastDependents = read;
     if (!withData) return { schema: state, data: base.data };
     return { schema: state, data: await this.refreshRows(base.data, state, touched) };
   }
@@ -478,6 +484,19 @@ async function restoreSequences(r: Runner, saved: Map<string, string>): Promise<
   if (calls.length > 0) await r.db.exec(`SELECT ${calls.join(', ')}`);
 }
 
+/** For tests only: `seedEveryTable` fills every empty table, as verify did before reach.ts (the findings must not change). */
+export const verifyTesting = { seedEveryTable: false };
+
+/** The tables a migration's rows can matter in (reach.ts); undefined: every table (rules or event triggers exist, or SQL is built at run time). */
+async function reachable(r: Runner, schema: SchemaState, steps: readonly Step[]): Promise<Set<string> | undefined> {
+  if (verifyTesting.seedEveryTable) return undefined;
+  const hidden = (await r.db.query<{ x: boolean }>(
+    `SELECT EXISTS (SELECT 1 FROM pg_rewrite WHERE rulename <> '_RETURN' AND ev_class >= 16384) OR EXISTS (SELECT 1 FROM pg_event_trigger) AS x`,
+  )).rows[0]?.x;
+  if (hidden !== false) return undefined;
+  return reachableTables(schema, steps.map((s) => s.sql));
+}
+
 /** Applies a migration's up without verifying it (in a chain); undefined when it fails. */
 async function advance(r: Runner, m: PlannedMigration, before: Tracked): Promise<{ next: Tracked } | { error: FileFailure }> {
   const block = m.up.every(canRunInBlock);
@@ -540,6 +559,8 @@ async function checkMigration(r: Runner, m: PlannedMigration, options: CheckOpti
   /** Where the database is when the legs end: a chain must continue from the state after the up. */
   let where: 'clean' | 'after-up' | 'other' = 'clean';
   let afterUp: Tracked | undefined;
+  /** Whether the first up changed a name (its refresh read dependents): the up run again does too. */
+  let upDependents = true;
 
   const restoreClean = async (): Promise<void> => {
     if (block) {
@@ -598,7 +619,9 @@ async function checkMigration(r: Runner, m: PlannedMigration, options: CheckOpti
     if (withRows) {
       progress('seed', 'Filling every empty table with distinctive rows', 55);
       const knowledge = block ? seedKnowledge(start, r.exclude) : undefined;
-      const seeded = await transaction(() => seedTables(r.db, { exclude: r.exclude, ...(knowledge ? { knowledge } : {}), ...(r.seedCache ? { cache: r.seedCache } : {}) }), () => true);
+      // Only the tables the migration can reach: the rows of the others cannot show anything (reach.ts).
+      const only = await reachable(r, start.schema, steps);
+      const seeded = await transaction(() => seedTables(r.db, { exclude: r.exclude, ...(knowledge ? { knowledge } : {}), ...(r.seedCache ? { cache: r.seedCache } : {}), ...(only ? { only } : {}) }), () => true);
       check.seed = { seeded: seeded.seeded, skipped: seeded.skipped, ...(seeded.rows !== undefined ? { rows: seeded.rows } : {}), ...(seeded.triggersOff !== undefined ? { triggersOff: seeded.triggersOff } : {}) };
       if (block) {
         // The rows of the seeded tables: known from an earlier seeding, or read now.
@@ -645,6 +668,7 @@ async function checkMigration(r: Runner, m: PlannedMigration, options: CheckOpti
     await setVersion(r, m);
     // With data even without rows: a chain continues from this state (a column added changes every row).
     afterUp = await reader.after(before0, mark);
+    upDependents = reader.lastDependents;
     if (options.snapshots) check.snapshots.afterUp = formatSnapshot(toSnapshot(afterUp.schema));
     r.lap('snapshot');
 
@@ -764,7 +788,7 @@ async function checkMigration(r: Runner, m: PlannedMigration, options: CheckOpti
             await setVersion(r, m);
             // The same statements on the same schema make the same definitions as the first up:
             // only which objects (their oids are new) is read again, the definitions are reused.
-            check.next = await reader.after(P, mark, true, afterUp?.schema);
+            check.next = await reader.after(P, mark, true, afterUp?.schema, afterUp ? upDependents : undefined);
           }
         } else if (where === 'after-up') check.next = await readState(r);
         else {

@@ -440,8 +440,18 @@ export interface SeedOutcome extends SeedResult {
 }
 
 /** Inserts rows into every empty user table (except `exclude`). Never throws for a table it cannot fill. */
-export async function seedTables(db: Database, options: { exclude?: ReadonlySet<string>; knowledge?: SeedKnowledge; cache?: SeedCache } = {}): Promise<SeedOutcome> {
+export async function seedTables(
+  db: Database,
+  options: {
+    exclude?: ReadonlySet<string>;
+    knowledge?: SeedKnowledge;
+    cache?: SeedCache;
+    /** Fill only these tables (those the migration can reach, reach.ts); default: every empty table. */
+    only?: ReadonlySet<string>;
+  } = {},
+): Promise<SeedOutcome> {
   const exclude = options.exclude ?? new Set<string>();
+  const only = options.only;
   const cache = options.cache;
   const knowledge = options.knowledge;
   const result: SeedOutcome = { seeded: [], skipped: [], rows: 0, known: {}, remember: () => undefined };
@@ -449,7 +459,7 @@ export async function seedTables(db: Database, options: { exclude?: ReadonlySet<
   const reuse = new Map<string, { table: Table; rows?: PlannedRow[]; reason?: string; data?: TableRows }>();
   let tables: Table[];
   if (knowledge) {
-    const emptyNames = [...knowledge.empty].filter((t) => knowledge.tables.has(t) && !exclude.has(t));
+    const emptyNames = [...knowledge.empty].filter((t) => knowledge.tables.has(t) && !exclude.has(t) && (!only || only.has(t)));
     const toRead: number[] = [];
     for (const name of emptyNames) {
       const hit = cache?.entries.get(name);
@@ -458,7 +468,7 @@ export async function seedTables(db: Database, options: { exclude?: ReadonlySet<
     }
     const fresh = toRead.length > 0 ? await readTables(db, exclude, { oids: toRead, empty: knowledge.empty }) : [];
     tables = [...fresh, ...[...reuse.values()].map((h) => h.table)];
-  } else tables = (await readTables(db, exclude)).filter((t) => t.empty);
+  } else tables = (await readTables(db, exclude)).filter((t) => t.empty && (!only || only.has(t.name)));
   if (tables.length === 0) return result;
   const pending = tables.filter((t) => t.empty);
   const byName = new Map(tables.map((t) => [t.name, t] as const));

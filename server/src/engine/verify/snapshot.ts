@@ -127,14 +127,23 @@ export const oidArray = (list: readonly number[]): string => `'{${list.map((n) =
 const prepared = new WeakMap<object, Set<string>>();
 
 /** Runs a prepared statement, preparing it on first use in this session (`args` are SQL literals). */
-export async function executePrepared<T = Row>(db: Queryable & { exec?(sql: string): Promise<unknown> }, name: string, params: string, sql: () => string, args: string[]): Promise<T[]> {
+export async function executePrepared<T = Row>(db: Queryable & { exec?(sql: string): Promise<unknown> }, name: string, params: string, sql: () => string, args: string[], options: { generic?: boolean } = {}): Promise<T[]> {
   let names = prepared.get(db);
   if (!names) prepared.set(db, (names = new Set()));
   if (!names.has(name)) {
     await db.query(`PREPARE ${name}(${params}) AS ${sql()}`);
     names.add(name);
   }
-  return (await db.query<T>(`EXECUTE ${name}(${args.join(', ')})`)).rows;
+  if (!options.generic) return (await db.query<T>(`EXECUTE ${name}(${args.join(', ')})`)).rows;
+  // With its own plan for each call's arguments (PostgreSQL's default here), planning the large
+  // catalog queries costs ten times running them: the generic plan, for our statement only (the
+  // setting the migrations run with is put back).
+  const was = String((await db.query<Row>("SELECT current_setting('plan_cache_mode') AS p, set_config('plan_cache_mode', 'force_generic_plan', false)")).rows[0]?.p ?? 'auto');
+  try {
+    return (await db.query<T>(`EXECUTE ${name}(${args.join(', ')})`)).rows;
+  } finally {
+    if (was !== 'force_generic_plan') await db.query(`SELECT set_config('plan_cache_mode', '${was.replace(/'/g, "''")}', false)`).catch(() => undefined);
+  }
 }
 
 /**
@@ -144,8 +153,8 @@ export async function executePrepared<T = Row>(db: Queryable & { exec?(sql: stri
 export async function readSchemaObjects(db: Queryable, filter?: SchemaFilter, options: { cheap?: boolean } = {}): Promise<TrackedObject[]> {
   const cheap = options.cheap === true && filter !== undefined;
   const rows = filter
-    ? await executePrepared(db, cheap ? 'mg_schema_names' : 'mg_schema_some', 'oid[], oid[], oid[], boolean', () => schemaObjectsSql(true, cheap), [oidArray(filter.rels), oidArray(filter.types), oidArray(filter.procs), filter.globals ? 'true' : 'false'])
-    : await executePrepared(db, 'mg_schema_all', 'int', () => schemaObjectsSql(false), ['0']);
+    ? await executePrepared(db, cheap ? 'mg_schema_names' : 'mg_schema_some', 'oid[], oid[], oid[], boolean', () => schemaObjectsSql(true, cheap), [oidArray(filter.rels), oidArray(filter.types), oidArray(filter.procs), filter.globals ? 'true' : 'false'], { generic: true })
+    : await executePrepared(db, 'mg_schema_all', 'int', () => schemaObjectsSql(false), ['0'], { generic: true });
   const result: TrackedObject[] = [];
   for (const r of rows) {
     const lines = r.body !== null && r.body !== undefined ? splitLines(str(r.body)) : ((r.lines as string[] | null) ?? []);

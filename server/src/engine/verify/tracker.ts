@@ -84,7 +84,7 @@ const DEPEND_TARGET = `
  * oids (`$2` relations, `$3` constraints, `$4` triggers, `$5` types, `$6` functions) are gone, and
  * the next mark (`m`: the youngest age seen, or `$1` when nothing changed).
  */
-function detectionSql(): string {
+function detectionSql(depth: number): string {
   const changed = (t: string): string => `age(${t}.xmin) < $1`;
   const aged = (t: string): string => `, age(${t}.xmin)`;
   const gone = (k: string, catalog: string, param: string): string =>
@@ -117,9 +117,9 @@ function detectionSql(): string {
         SELECT ${DEPEND_TARGET} FROM pg_depend d
         WHERE d.refobjid = c.o AND d.refclassid = CASE c.k WHEN 'r' THEN 'pg_class'::regclass WHEN 't' THEN 'pg_type'::regclass ELSE 'pg_proc'::regclass END
       ) dep ON true
-      WHERE c.depth < 2 AND dep.k IS NOT NULL AND dep.o >= ${FIRST_USER_OID}
+      WHERE c.depth < ${depth} AND dep.k IS NOT NULL AND dep.o >= ${FIRST_USER_OID}
     )
-    SELECT DISTINCT k, o::int AS o, 1 AS x FROM closure
+    SELECT k, o::int AS o, 1 + min(depth) AS x FROM closure GROUP BY k, o
     UNION ALL SELECT 'm', COALESCE((SELECT min(a) FROM changed), $1), 0
     UNION ALL SELECT 'x', 0, 0 WHERE EXISTS (SELECT 1 FROM changed WHERE k = 'x')
     ${gone('r', 'pg_class', '$2')}
@@ -141,13 +141,15 @@ export async function refreshSchema(
   since: string,
   /** A state that ran the same statements from the same schema: definitions are taken from it, by kind and name. */
   linesFrom?: SchemaState,
-): Promise<{ state: SchemaState; touched: Set<string>; mark: string }> {
+  /** With `linesFrom`: whether the refresh that made it read dependents (false: no name changed there, none here either). */
+  dependents?: boolean,
+): Promise<{ state: SchemaState; touched: Set<string>; mark: string; dependents: boolean }> {
   const known = { r: [] as number[], c: [] as number[], g: [] as number[], t: [] as number[], p: [] as number[], n: [] as number[], e: [] as number[] };
   for (const key of base.objects.keys()) {
     const kind = key[0] as keyof typeof known;
     if (kind in known) known[kind].push(Number(key.slice(2)));
   }
-  const rows = await executePrepared(db, 'mg_detect', 'int, oid[], oid[], oid[], oid[], oid[], oid[], oid[]', detectionSql, [
+  const detect = (depth: number): Promise<Row[]> => executePrepared(db, `mg_detect${depth}`, 'int, oid[], oid[], oid[], oid[], oid[], oid[], oid[]', () => detectionSql(depth), [
     String(Math.trunc(Number(since))),
     oidArray(known.r),
     oidArray(known.c),
@@ -156,32 +158,48 @@ export async function refreshSchema(
     oidArray(known.p),
     oidArray(known.n),
     oidArray(known.e),
-  ]);
-  const rels = new Set<number>();
-  const types = new Set<number>();
-  const procs = new Set<number>();
+  ], { generic: true });
+  const rows = await detect(linesFrom !== undefined && dependents !== false ? 2 : 0);
+  // Changed objects (depth 0), and their dependents (depth 1 and 2: found and read only when a name changed).
+  const own = { rels: new Set<number>(), types: new Set<number>(), procs: new Set<number>() };
+  const deps = { rels: new Set<number>(), types: new Set<number>(), procs: new Set<number>() };
   const goneKeys = new Set<string>();
   let mark = since;
   let globals = false;
-  for (const r of rows) {
-    const k = str(r.k);
-    const o = Number(r.o);
-    if (k === 'm') mark = String(o);
-    else if (k === 'x') globals = true;
-    else if (k === 'r') rels.add(o);
-    else if (k === 't') types.add(o);
-    else if (k === 'p') procs.add(o);
-    else if (k.startsWith('gone-')) goneKeys.add(`${k.slice(5)}:${o}`);
-  }
-  const next = new Map(base.objects);
-  const refreshed = new Set<string>([...[...rels].map((o) => `r:${o}`), ...[...types].map((o) => `t:${o}`), ...[...procs].map((o) => `p:${o}`)]);
-  for (const [key, o] of base.objects) {
-    if (goneKeys.has(key) || (globals && (key.startsWith('e:') || key.startsWith('n:'))) || o.ids.some((id) => refreshed.has(id)) || (o.owner !== undefined && (refreshed.has(o.owner) || goneKeys.has(o.owner)))) {
-      next.delete(key);
+  const collect = (found: Row[], dependentsOnly: boolean): void => {
+    for (const r of found) {
+      const k = str(r.k);
+      const o = Number(r.o);
+      const into = Number(r.x) > 1 ? deps : own;
+      if (dependentsOnly && into === own) continue;
+      if (k === 'm') mark = String(o);
+      else if (k === 'x') globals = true;
+      else if (k === 'r') into.rels.add(o);
+      else if (k === 't') into.types.add(o);
+      else if (k === 'p') into.procs.add(o);
+      else if (k.startsWith('gone-')) goneKeys.add(`${k.slice(5)}:${o}`);
     }
-  }
-  const filter = { rels: [...rels], types: [...types], procs: [...procs], globals };
-  let fresh = rels.size + types.size + procs.size > 0 || globals ? await readSchemaObjects(db, filter, { cheap: linesFrom !== undefined }) : [];
+    for (const kind of ['rels', 'types', 'procs'] as const) for (const o of own[kind]) deps[kind].delete(o);
+  };
+  collect(rows, false);
+  const next = new Map(base.objects);
+  const read = async (sets: typeof own, withGlobals: boolean, first: boolean): Promise<TrackedObject[]> => {
+    const refreshed = new Set<string>([...[...sets.rels].map((o) => `r:${o}`), ...[...sets.types].map((o) => `t:${o}`), ...[...sets.procs].map((o) => `p:${o}`)]);
+    for (const [key, o] of base.objects) {
+      if ((first && goneKeys.has(key)) || (withGlobals && (key.startsWith('e:') || key.startsWith('n:'))) || o.ids.some((id) => refreshed.has(id)) || (o.owner !== undefined && (refreshed.has(o.owner) || (first && goneKeys.has(o.owner))))) {
+        next.delete(key);
+      }
+    }
+    const filter = { rels: [...sets.rels], types: [...sets.types], procs: [...sets.procs], globals: withGlobals };
+    return sets.rels.size + sets.types.size + sets.procs.size > 0 || withGlobals ? readSchemaObjects(db, filter, { cheap: linesFrom !== undefined }) : [];
+  };
+  let fresh = await read(own, globals, true);
+  // The definitions of dependents name what they depend on: they change only when a name does (a
+  // relation, column, type, function or schema renamed; an enum's labels). Otherwise they are not read.
+  if (linesFrom === undefined && own.rels.size + own.types.size + own.procs.size > 0 && (globals || renamed(base, fresh))) collect(await detect(2), true);
+  const readDependents = deps.rels.size + deps.types.size + deps.procs.size > 0;
+  if (readDependents) fresh = [...fresh, ...(await read(deps, false, false))];
+  const filter = { rels: [...own.rels, ...deps.rels], types: [...own.types, ...deps.types], procs: [...own.procs, ...deps.procs], globals };
   if (linesFrom) {
     const known = new Map<string, TrackedObject>();
     for (const o of linesFrom.objects.values()) known.set(`${o.kind}\u0000${o.name}`, o);
@@ -212,7 +230,25 @@ export async function refreshSchema(
   }
   const touched = new Set<string>();
   for (const o of fresh) if (o.kind === 'table') touched.add(o.name);
-  return { state, touched, mark };
+  return { state, touched, mark, dependents: readDependents || (linesFrom !== undefined && dependents !== false) };
+}
+
+/** Whether an object read again has another name than before (for a table: a column name gone while another came), or is a type or view whose definition changed (a view's columns may be renamed). */
+function renamed(base: SchemaState, fresh: readonly TrackedObject[]): boolean {
+  const columns = (o: TrackedObject): string[] => o.lines.filter((l) => l.startsWith('column ')).map((l) => /^column ("(?:[^"]|"")*"|\S+)/.exec(l)![1]!);
+  for (const o of fresh) {
+    const was = base.objects.get(o.key);
+    if (!was) continue;
+    if (was.name !== o.name || was.kind !== o.kind) return true;
+    if (o.kind === 'enum' || o.kind === 'domain' || o.kind === 'type' || o.kind === 'schema' || o.kind === 'extension' || o.kind === 'view' || o.kind === 'materialized view') {
+      if (was.lines.join('\n') !== o.lines.join('\n')) return true;
+    } else if (o.kind === 'table') {
+      const before = new Set(columns(was));
+      const after = new Set(columns(o));
+      if ([...after].some((c) => !before.has(c)) && [...before].some((c) => !after.has(c))) return true;
+    }
+  }
+  return false;
 }
 
 function firstDifference(a: string, b: string): string {
