@@ -13,6 +13,7 @@ import { MemoryFileHost } from '../../../server/src/engine/host';
 import { runVerify } from '../../../cli/src/verify';
 import { SCRATCH_PREFIX, checkDatabaseUrl, redactUrl, urlForDatabase } from '../../../server/src/engine/verify/pg-server';
 import { verifyMigration, type VerifyOptions } from '../../../server/src/engine/verify/index';
+import { describeSeed } from '../../../server/src/engine/verify/seed';
 
 const URL_ENV = 'MIGRATION_GUARD_TEST_DATABASE_URL';
 const serverUrl = process.env[URL_ENV]?.trim() || undefined;
@@ -124,6 +125,24 @@ describe('verify on a real PostgreSQL server', function () {
     assert.match(r.snapshots.afterUp ?? '', /^index public\.posts_user_id_idx\n {2}CREATE INDEX posts_user_id_idx ON public\.posts USING btree \(user_id\)$/m);
     assert.deepEqual(await scratchDatabases(), before);
     assert.ok(!before.includes(database!));
+  });
+
+  it('a role that may not set session_replication_role: the rows go in with the triggers firing, and the result says so', async () => {
+    const role = `mg_plain_${process.pid}`;
+    await withClient(serverUrl!, (c) => c.query(`CREATE ROLE ${role} LOGIN CREATEDB`));
+    try {
+      const url = new URL(serverUrl!);
+      url.username = role;
+      url.password = '';
+      const up = 'ALTER TABLE users ADD COLUMN nick text;\n';
+      const r = await verify({ '000002_nick.up.sql': up, '000002_nick.down.sql': 'ALTER TABLE users DROP COLUMN nick;\n' }, { databaseUrl: url.toString() });
+      assert.equal(r.status, 'passed', r.summary);
+      assert.deepEqual(r.seed, { seeded: ['public.users'], skipped: [], rows: 3, triggersOff: false });
+      assert.equal(describeSeed(r.seed), "3 synthetic rows in 1 table, inserted with the schema's triggers and rules firing (the database role may not set session_replication_role)");
+      assert.deepEqual(await scratchDatabases(), []);
+    } finally {
+      await withClient(serverUrl!, (c) => c.query(`DROP ROLE IF EXISTS ${role}`));
+    }
   });
 
   it('a down that forgets an index is reported naming it, on the down file', async () => {
