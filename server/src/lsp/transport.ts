@@ -97,13 +97,14 @@ export class FrameSanitizer extends Transform {
 }
 
 /**
- * Writes what one turn of the event loop produced in one write. vscode-jsonrpc writes a message's
- * header, waits for the write to complete, then writes its body: two system calls, and a client
- * that wakes on the header only to wait for the body. Gathered here, a response is one write.
- * Errors and the end of the underlying stream are passed on, so the connection still closes.
+ * Writes each message in one write. vscode-jsonrpc writes a message's header, waits for the write to
+ * complete, then writes its body: two system calls, and a client that wakes on the header only to
+ * wait for the body. Here a header is held and goes out with the body that follows it (at the latest
+ * at the next turn of the event loop); anything else is written at once. Errors and the end of the
+ * underlying stream are passed on, so the connection still closes.
  */
 export class CoalescingWriter extends Writable {
-  private chunks: Buffer[] = [];
+  private header: Buffer | undefined;
   private scheduled = false;
 
   constructor(private readonly out: NodeJS.WritableStream) {
@@ -113,11 +114,20 @@ export class CoalescingWriter extends Writable {
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
-    this.chunks.push(chunk);
-    if (!this.scheduled) {
-      this.scheduled = true;
-      setImmediate(() => this.flush());
-    }
+    if (this.header) {
+      const data = Buffer.concat([this.header, chunk]);
+      this.header = undefined;
+      this.out.write(data);
+    } else if (isHeader(chunk)) {
+      this.header = chunk;
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => {
+          this.scheduled = false;
+          this.flush();
+        });
+      }
+    } else this.out.write(chunk);
     callback();
   }
 
@@ -127,12 +137,16 @@ export class CoalescingWriter extends Writable {
   }
 
   private flush(): void {
-    this.scheduled = false;
-    if (this.chunks.length === 0) return;
-    const data = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks);
-    this.chunks = [];
+    if (!this.header) return;
+    const data = this.header;
+    this.header = undefined;
     this.out.write(data);
   }
+}
+
+/** A JSON-RPC header block: `Content-Length: n` lines ending in an empty line, nothing after it. */
+function isHeader(chunk: Buffer): boolean {
+  return chunk.length < MAX_HEADER && chunk.subarray(0, 15).toString('latin1').toLowerCase() === 'content-length:' && chunk.subarray(chunk.length - 4).equals(SEPARATOR);
 }
 
 /**
