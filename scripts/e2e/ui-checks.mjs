@@ -161,6 +161,22 @@ const code = await guarded(TAG, timeoutMs, cleanups, async () => {
     await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
   }
 
+  /**
+   * "Migration Guard: Create paired migration" from the palette, a title typed as a person types it;
+   * resolves once the quick input shows `expected` (the up file's name), before anything is created.
+   * Not runCommand: the same quick input stays open, asking the title.
+   */
+  async function startPairedMigration(title, expected) {
+    await page.keyboard.press('F1');
+    await page.locator(quickInput).waitFor({ state: 'visible' });
+    await page.locator(quickInput).fill('>Migration Guard: Create paired migration');
+    await quickRow('Migration Guard: Create paired migration').waitFor({ state: 'visible' });
+    await page.keyboard.press('Enter');
+    await page.locator('.quick-input-widget', { hasText: 'Title of the new migration' }).waitFor({ state: 'visible', timeout: WAIT });
+    await page.locator(quickInput).pressSequentially(title, { delay: 20 });
+    await page.locator('.quick-input-widget', { hasText: expected }).waitFor({ state: 'visible', timeout: WAIT });
+  }
+
   log(TAG, `opening the workbench (${workspace})`);
   await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}`);
   await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 90_000 });
@@ -221,15 +237,8 @@ const code = await guarded(TAG, timeoutMs, cleanups, async () => {
 
   await check('"Migration Guard: Create paired migration" from the palette asks a title and creates both files', async () => {
     const before = new Set(readdirSync(migrations));
-    await page.keyboard.press('F1');
-    await page.locator(quickInput).waitFor({ state: 'visible' });
-    await page.locator(quickInput).fill('>Migration Guard: Create paired migration');
-    await quickRow('Migration Guard: Create paired migration').waitFor({ state: 'visible' });
-    await page.keyboard.press('Enter');
     // The active editor is in db/migrations, so the command asks only the title.
-    await page.locator('.quick-input-widget', { hasText: 'Title of the new migration' }).waitFor({ state: 'visible', timeout: WAIT });
-    await page.locator(quickInput).pressSequentially('add audit table', { delay: 20 });
-    await page.locator('.quick-input-widget', { hasText: '_add_audit_table.up.sql' }).waitFor({ state: 'visible', timeout: WAIT });
+    await startPairedMigration('add audit table', '_add_audit_table.up.sql');
     await shot('create-paired-migration');
     await page.keyboard.press('Enter');
     const up = join(migrations, '000005_add_audit_table.up.sql');
@@ -401,16 +410,8 @@ const code = await guarded(TAG, timeoutMs, cleanups, async () => {
     await runCommand('View: Close All Editors');
     await openFile('0003.up.sql');
     const before = new Set(readdirSync(legacy));
-    // Not runCommand: the same quick input stays open, asking the title.
-    await page.keyboard.press('F1');
-    await page.locator(quickInput).waitFor({ state: 'visible' });
-    await page.locator(quickInput).fill('>Migration Guard: Create paired migration');
-    await quickRow('Migration Guard: Create paired migration').waitFor({ state: 'visible' });
-    await page.keyboard.press('Enter');
-    await page.locator('.quick-input-widget', { hasText: 'Title of the new migration' }).waitFor({ state: 'visible', timeout: WAIT });
-    await page.locator(quickInput).pressSequentially('add widget colour', { delay: 20 });
     // The exact names are shown before anything is created.
-    await page.locator('.quick-input-widget', { hasText: '0004_add_widget_colour.up.sql' }).waitFor({ state: 'visible', timeout: WAIT });
+    await startPairedMigration('add widget colour', '0004_add_widget_colour.up.sql');
     await shot('create-paired-title-less');
     await page.keyboard.press('Enter');
     await until('both new files on disk', () => existsSync(join(legacy, '0004_add_widget_colour.up.sql')) && existsSync(join(legacy, '0004_add_widget_colour.down.sql')));
