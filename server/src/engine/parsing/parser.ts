@@ -304,6 +304,10 @@ type TryParse =
 
 /** Parses `sql`; `original` is the text before `parserInput` blanked comments (for the error message). */
 function tryParse(sql: string, original = sql): TryParse {
+  // A syntax error is an Error thrown by the parser's wrapper: while a statement is typed, most
+  // keystrokes make one. Its stack is never read, and capturing it cost more than the parse.
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
   try {
     return { ok: true, result: pg.parseSync(sql) };
   } catch (e) {
@@ -315,6 +319,8 @@ function tryParse(sql: string, original = sql): TryParse {
     const at = quoted ? sql.indexOf(quoted[2]!) : -1;
     if (quoted && at >= 0) message = `${quoted[1]}${original.slice(at, at + quoted[2]!.length)}"`;
     return { ok: false, message, cursor };
+  } finally {
+    Error.stackTraceLimit = limit;
   }
 }
 
