@@ -1,5 +1,10 @@
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { analyzeFile } from '../../../server/src/engine/analyze';
+import { MemoryFileHost } from '../../../server/src/engine/host';
+import type { RuleSetting } from '../../../server/src/engine/config';
 import { downDropsForeignObject as rule } from '../../../server/src/engine/rules/all/down-drops-foreign-object';
-import { ruleTester } from './tester';
+import { formatRange, ruleTester } from './tester';
 
 const UP = '000007_orders.up.sql';
 const DOWN = '000007_orders.down.sql';
@@ -36,6 +41,12 @@ ruleTester(rule, {
       fileName: DOWN,
       files: { [UP]: up },
       code: 'ALTER TABLE users ADD COLUMN bio_new text;\nUPDATE users SET (bio_new) = (bio);\nALTER TABLE users DROP COLUMN bio;\nALTER TABLE users RENAME COLUMN bio_new TO bio;',
+    },
+    {
+      name: 'split parts: DROP TABLE IF EXISTS of what a later part creates does nothing (unexpected-down-statement says so)',
+      fileName: '000001_a.down.sql',
+      files: { '000001_a.up.sql': 'CREATE TABLE a (id int);', '000002_b.up.sql': 'CREATE TABLE b (id int);', '000002_b.down.sql': 'DROP TABLE a;' },
+      code: 'DROP TABLE IF EXISTS b;',
     },
   ],
   invalid: [
@@ -86,10 +97,73 @@ ruleTester(rule, {
       ],
     },
     {
+      name: 'split parts: a later part creates the table, so the drop fails instead of losing data',
+      fileName: '000001_a.down.sql',
+      files: { '000001_a.up.sql': 'CREATE TABLE a (id int);', '000002_b.up.sql': '-- the next part\nCREATE TABLE b (id int);', '000002_b.down.sql': 'DROP TABLE a;' },
+      code: 'DROP TABLE b;',
+      errors: [
+        {
+          messageId: 'missing',
+          range: '0:0-0:12',
+          message: 'This down migration drops table b, which does not exist once its up migration has run (000002_b.up.sql creates it later): rolling back this version alone fails here. Is this the down of another migration?',
+        },
+      ],
+    },
+    {
+      name: 'split parts: a later part adds the column; the range is the statement',
+      fileName: '000002_b.down.sql',
+      files: { '000001_a.up.sql': 'CREATE TABLE a (id int);', '000002_b.up.sql': 'CREATE INDEX a_id ON a (id);', '000003_c.up.sql': 'ALTER TABLE a ADD COLUMN note text;' },
+      code: 'DROP INDEX a_id;\nALTER TABLE a DROP COLUMN note;',
+      errors: [
+        {
+          messageId: 'missing',
+          range: '1:0-1:30',
+          message: 'This down migration drops column a.note, which does not exist once its up migration has run (000003_c.up.sql creates it later): rolling back this version alone fails here. Is this the down of another migration?',
+        },
+      ],
+    },
+    {
+      name: 'no later migration proves the table absent (never created, or created IF NOT EXISTS): it may predate the folder, so dropping it loses data',
+      fileName: '000001_a.down.sql',
+      files: { '000001_a.up.sql': 'CREATE TABLE a (id int);', '000002_b.up.sql': 'CREATE TABLE IF NOT EXISTS b (id int);' },
+      code: 'DROP TABLE b;\nDROP TABLE c;',
+      errors: [
+        { messageId: 'dropTable', range: '0:0-0:12' },
+        { messageId: 'dropTable', range: '1:0-1:12' },
+      ],
+    },
+    {
       name: 'goose: the down section owns what the up section of the same file created',
       fileName: '00007_orders.sql',
       code: '-- +goose Up\nCREATE TABLE orders (id bigint);\nDROP TABLE legacy;\n\n-- +goose Down\nDROP TABLE orders;\nDROP TABLE users;\n',
       errors: [{ messageId: 'dropTable', range: '6:0-6:16' }],
     },
   ],
+});
+
+describe('down-drops-foreign-object beside unexpected-down-statement: one finding per statement', () => {
+  const DIR = path.resolve('/virtual/migrations');
+  // Parts of one migration split in two, with the downs shifted by one (as ory's popx folders are).
+  const files = {
+    [path.join(DIR, '000001_a.up.sql')]: 'CREATE TABLE a (id int);',
+    [path.join(DIR, '000002_b.up.sql')]: 'CREATE TABLE b (id int);',
+    [path.join(DIR, '000002_b.down.sql')]: 'DROP TABLE a;',
+  };
+  const DOWN = path.join(DIR, '000001_a.down.sql');
+  const check = (text: string, rules: Record<string, RuleSetting> = {}): string[] =>
+    analyzeFile({ filePath: DOWN, text, host: new MemoryFileHost({ ...files, [DOWN]: text }), rules: { 'require-lock-timeout': 'off', ...rules } })
+      .findings.filter((f) => f.ruleId === 'down-drops-foreign-object' || f.ruleId === 'unexpected-down-statement' || f.ruleId === 'missing-inverse')
+      .map((f) => `${f.ruleId} ${formatRange(f)}`);
+
+  it('the drop of what a later part creates: this rule says the rollback fails; unexpected-down-statement gives way on the same statement', () => {
+    assert.deepEqual(check('DROP TABLE b;'), ['down-drops-foreign-object 0:0-0:12']);
+  });
+
+  it('with this rule off, unexpected-down-statement reports the statement again', () => {
+    assert.deepEqual(check('DROP TABLE b;', { 'down-drops-foreign-object': 'off' }), ['unexpected-down-statement 0:0-0:12']);
+  });
+
+  it('with IF EXISTS nothing fails and nothing is lost: unexpected-down-statement alone says the statement undoes nothing', () => {
+    assert.deepEqual(check('DROP TABLE IF EXISTS b;'), ['unexpected-down-statement 0:0-0:22']);
+  });
 });

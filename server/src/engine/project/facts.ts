@@ -30,6 +30,13 @@ export interface FileFacts {
   exists(fileName: string): boolean;
   /** The current text of a file of the directory (relative name), undefined when it does not exist. */
   textOf(fileName: string): string | undefined;
+  /**
+   * For a down file (two-file conventions): the later up migration that proves a table (or a column
+   * of it) does not exist once this version's up has run: the first later up statement naming it
+   * creates it without IF NOT EXISTS (which fails on an existing one). Its file name, or undefined
+   * when no later up names it first that way.
+   */
+  createdLater(table: string, column?: string): string | undefined;
 }
 
 /** A value an analysis used, and how to get it again. */
@@ -132,4 +139,54 @@ export class WorkspaceFileFacts implements FileFacts {
     const file = `${this.folder.dir}/${fileName}`;
     return this.use(() => this.text(file));
   }
+
+  createdLater(table: string, column?: string): string | undefined {
+    const m = this.migration;
+    if (!m || m.direction !== 'down' || this.folder.convention.layout === 'single') return undefined;
+    const migrations = this.use(() => this.folder.directory()).migrations;
+    const at = migrations.findIndex((f) => f.path === m.path);
+    if (at < 0) return undefined;
+    for (const f of migrations.slice(at + 1)) {
+      if (f.direction !== 'up' || (f.version === m.version && f.versionKey === m.versionKey)) continue;
+      const text = this.use(() => this.text(f.path));
+      if (text === undefined) continue;
+      const verdict = firstMention(this.folder.parse(f.path, 'file', text), table, column);
+      if (verdict === 'creates') return f.fileName;
+      if (verdict === 'other') return undefined;
+    }
+    return undefined;
+  }
+}
+
+/**
+ * How the first statement of `parsed` naming table `table` (or its column `column`) treats it: creates
+ * it without IF NOT EXISTS, names it any other way, or none names it. By name without schema, as
+ * up-objects.ts keys tables; anything the file cannot say for sure (an unparsed statement, SQL in a
+ * string) counts as another way only when it names the table in its text.
+ */
+function firstMention(parsed: ParsedFile, table: string, column: string | undefined): 'creates' | 'other' | undefined {
+  for (const stmt of parsed.statements) {
+    if (!stmt.text.includes(table)) continue;
+    const ast = stmt.ast;
+    if (!ast) return 'other';
+    if (column === undefined) {
+      if ('CreateStmt' in ast && ast.CreateStmt.relation?.relname === table) return ast.CreateStmt.if_not_exists ? 'other' : 'creates';
+      return 'other';
+    }
+    if ('CreateStmt' in ast && ast.CreateStmt.relation?.relname === table) return 'other';
+    if ('AlterTableStmt' in ast && ast.AlterTableStmt.relation?.relname === table) {
+      for (const c of ast.AlterTableStmt.cmds ?? []) {
+        if (!('AlterTableCmd' in c)) continue;
+        const cmd = c.AlterTableCmd;
+        const def = cmd.def && 'ColumnDef' in cmd.def ? cmd.def.ColumnDef : undefined;
+        if (cmd.subtype === 'AT_AddColumn' && def?.colname === column) return cmd.missing_ok ? 'other' : 'creates';
+        if (cmd.name === column || def?.colname === column) return 'other';
+      }
+      // The table named, not the column: keep looking.
+      if (!stmt.text.includes(column)) continue;
+      return 'other';
+    }
+    if (stmt.text.includes(column)) return 'other';
+  }
+  return undefined;
 }

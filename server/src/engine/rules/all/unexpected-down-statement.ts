@@ -63,6 +63,9 @@ export const unexpectedDownStatement: Rule = {
     category: 'correctness',
     description: 'A down statement that undoes nothing in its up migration (it changes objects the up does not, or drops what does not exist).',
     defaultSeverity: 'warning',
+    // A down dropping what does not exist, or what the up did not create, is down-drops-foreign-object's
+    // finding (an error) on the same statement: one finding per problem.
+    yieldsTo: ['down-drops-foreign-object'],
     messages: {
       unrelated: 'This statement undoes nothing of the up migration: it {{changes}}, which the up migration does not change.',
       undoesNothing: 'This statement undoes nothing of the up migration: {{target}} does not exist once the up migration has run.',
