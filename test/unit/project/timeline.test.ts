@@ -6,6 +6,7 @@ import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { MemoryFileHost, OverlayFileHost } from '../../../server/src/engine/host';
 import { golangMigrate } from '../../../server/src/engine/migrations/golang-migrate';
+import { flyway } from '../../../server/src/engine/migrations/flyway';
 import { goose } from '../../../server/src/engine/migrations/goose';
 import { Workspace } from '../../../server/src/engine/project/workspace';
 import { columnSummary } from '../schema/helpers';
@@ -38,6 +39,21 @@ describe('project: a folder timeline', () => {
     assert.deepEqual(before11.table('posts')!.constraints.get('posts_author_fkey')!.references, { schema: 'public', table: 'users', columns: ['id'] });
     assert.equal(before11.table('users')!.columns.get('name')!.origin.file, p('000002_name.up.sql'));
     assert.equal(folder.timeline.stats.replays, 3);
+  });
+
+  it('counts the migrations before and through a version by bisection, for every version scheme (a number, dotted parts, a file absent from the folder)', () => {
+    const folder = new Workspace(new MemoryFileHost(history())).folder(DIR, golangMigrate);
+    const tl = folder.timeline;
+    const expected = (f: ReturnType<typeof m>): [number, number] => {
+      const ups = tl.files();
+      return [ups.filter((u) => u.versionNumber < f.versionNumber).length, ups.filter((u) => u.versionNumber <= f.versionNumber).length];
+    };
+    for (const name of ['000000_zero.up.sql', '000001_users.up.sql', '000002_name.down.sql', '000003_gap.up.sql', '000010_posts.up.sql', '000011_age.up.sql', '000012_after.up.sql']) {
+      assert.deepEqual([tl.countBefore(m(name)), tl.countThrough(m(name))], expected(m(name)), name);
+    }
+    const dotted = (v: string) => flyway.parse(path.join('/f', `V${v}__x.sql`))!;
+    const fw = new Workspace(new MemoryFileHost({ '/f/V1__a.sql': 'SELECT 1;', '/f/V1.2__b.sql': 'SELECT 1;', '/f/V1.10__c.sql': 'SELECT 1;', '/f/V2__d.sql': 'SELECT 1;' })).folder('/f', flyway).timeline;
+    assert.deepEqual(['1', '1.1', '1.2', '1.2.0', '1.3', '1.10', '2', '3'].map((v) => [fw.countBefore(dotted(v)), fw.countThrough(dotted(v))]), [[0, 1], [1, 1], [1, 2], [1, 2], [2, 2], [2, 3], [3, 4], [4, 4]]);
   });
 
   it('gives a down file the schema its up leaves, and every up to a file outside the convention', () => {

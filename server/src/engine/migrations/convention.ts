@@ -203,16 +203,25 @@ export function versionPartsOf(m: MigrationFile): bigint[] {
  * numbers with different `versionKey`s compare as their keys.
  */
 export function compareVersions(a: MigrationFile, b: MigrationFile): number {
-  const pa = versionPartsOf(a);
-  const pb = versionPartsOf(b);
+  // Most conventions have one number per version: compared without building part lists.
+  if (a.versionParts === undefined && b.versionParts === undefined) {
+    if (a.versionNumber !== b.versionNumber) return a.versionNumber < b.versionNumber ? -1 : 1;
+  } else {
+    const c = compareParts(versionPartsOf(a), versionPartsOf(b));
+    if (c !== 0) return c;
+  }
+  const ka = a.versionKey;
+  const kb = b.versionKey;
+  if (ka !== kb && ka !== undefined && kb !== undefined) return ka < kb ? -1 : 1;
+  return 0;
+}
+
+function compareParts(pa: readonly bigint[], pb: readonly bigint[]): number {
   for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
     const x = pa[i] ?? 0n;
     const y = pb[i] ?? 0n;
     if (x !== y) return x < y ? -1 : 1;
   }
-  const ka = a.versionKey;
-  const kb = b.versionKey;
-  if (ka !== kb && ka !== undefined && kb !== undefined) return ka < kb ? -1 : 1;
   return 0;
 }
 

@@ -105,10 +105,17 @@ export class Timeline {
 
   /** How many up migrations run before a migration (those of a lower version). */
   countBefore(m: MigrationFile): number {
+    // The files are in version order: the first one not lower, by bisection (a keystroke's cost
+    // must not grow with the history).
     const ups = this.files();
-    let n = 0;
-    while (n < ups.length && compareVersions(ups[n]!, m) < 0) n++;
-    return n;
+    let lo = 0;
+    let hi = ups.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (compareVersions(ups[mid]!, m) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   }
 
   /** How many up migrations run up to and including a migration's version. */
