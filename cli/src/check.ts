@@ -109,7 +109,10 @@ function optionsOf(options: Options, filePath: string): EngineOptions & { conven
 function analyzeOne(file: InputFile, options: Options, ws: Workspace): FileResult {
   let text: string;
   try {
-    text = readSqlFile(file.path);
+    // Read once: an earlier file's analysis may have read this one already (as history, or as its
+    // pair); what cannot be read is read again for the reason.
+    const known = ws.host.readFile(file.path);
+    text = known === undefined ? readSqlFile(file.path) : known.charCodeAt(0) === 0xfeff ? known.slice(1) : known;
   } catch (e) {
     throw new FileReadError(file, e);
   }
