@@ -12,6 +12,40 @@ ruleTester(changingColumnType, {
     '',
   ],
   invalid: [
+    // Measured on PostgreSQL 18: timestamp ↔ timestamptz in a session of offset zero keeps the table's
+    // storage (relfilenode) and rebuilds only the indexes on the column; in another zone it rewrites.
+    {
+      name: 'timestamp to timestamptz and back after SET TIME ZONE UTC: the indexes on the column are rebuilt, not the table (the down loses nothing there)',
+      files: { '000001_t.up.sql': 'CREATE TABLE events (at timestamp, seen timestamptz);' },
+      fileName: '000002_tz.up.sql',
+      code: "SET TIME ZONE 'UTC';\nALTER TABLE events ALTER at TYPE timestamptz USING at, ALTER seen TYPE timestamp;",
+      errors: [
+        {
+          messageId: 'changeTypeIndexes',
+          range: '1:19-1:53',
+          message: 'Changing the type of events.at from timestamp to timestamptz takes an ACCESS EXCLUSIVE lock and rebuilds the indexes on the column (the session time zone is UTC, so the table itself is not rewritten).',
+        },
+        { messageId: 'changeTypeIndexes', range: '1:55-1:80' },
+      ],
+    },
+    {
+      name: 'timestamp to timestamptz: in a zone of another offset, before PostgreSQL 12, or with a USING that computes, the table is rewritten',
+      files: { '000001_t.up.sql': 'CREATE TABLE events (at timestamp, at2 timestamp);' },
+      fileName: '000002_tz.up.sql',
+      code: "SET TIME ZONE 'Etc/GMT+3';\nALTER TABLE events ALTER at TYPE timestamptz;\nSET TIME ZONE 'UTC';\nALTER TABLE events ALTER at2 TYPE timestamptz USING at2 + interval '1 hour';",
+      errors: [
+        { messageId: 'changeTypeFrom', range: '1:19-1:44' },
+        { messageId: 'changeTypeFrom', range: '3:19-3:75' },
+      ],
+    },
+    {
+      name: 'timestamp to timestamptz in UTC on PostgreSQL 11: rewritten',
+      files: { '000001_t.up.sql': 'CREATE TABLE events (at timestamp);' },
+      fileName: '000002_tz.up.sql',
+      postgresVersion: 11,
+      code: "SET TIME ZONE 'UTC';\nALTER TABLE events ALTER at TYPE timestamptz;",
+      errors: [{ messageId: 'changeTypeFrom', range: '1:19-1:44' }],
+    },
     {
       code: 'ALTER TABLE users ALTER COLUMN age TYPE bigint;',
       errors: [

@@ -38,10 +38,29 @@ ruleTester(rule, {
     { name: 'a table created earlier in the same file', ...c('CREATE TABLE t (a text);\nALTER TABLE t ALTER a TYPE varchar(10);') },
     { name: 'a column added earlier in the same file', ...c('ALTER TABLE users ADD COLUMN x bigint;\nALTER TABLE users ALTER x TYPE int;') },
     { name: 'no history at all', code: 'ALTER TABLE users ALTER name TYPE varchar(10);' },
+    // A zone without daylight saving time maps every instant to its own local time: nothing is lost.
+    { name: 'timestamptz to timestamp after SET timezone TO utc (as lemmy\'s fix-timezones down does)', ...c('SET timezone TO utc;\nALTER TABLE users ALTER COLUMN seen_at TYPE timestamp USING seen_at;') },
+    { name: "timestamptz to timestamp after SET TIME ZONE 'Etc/GMT+3', SET LOCAL TIME ZONE 0 or an interval", ...c("SET TIME ZONE 'Etc/GMT+3';\nALTER TABLE users ALTER seen_at TYPE timestamp;\nSET LOCAL TIME ZONE 0;\nALTER TABLE users ALTER seen_at TYPE timestamp;\nSET TIME ZONE INTERVAL '+00:00' HOUR TO MINUTE;\nALTER TABLE users ALTER seen_at TYPE timestamp;") },
+    { name: "timestamptz to timestamp USING seen_at AT TIME ZONE 'UTC'", ...c("ALTER TABLE users ALTER seen_at TYPE timestamp USING seen_at AT TIME ZONE 'UTC';") },
     { name: 'a later migration is not history', code: 'ALTER TABLE users ALTER name TYPE varchar(10);', fileName: '000000_first.up.sql', files: HISTORY },
     '',
   ],
   invalid: [
+    ...[
+      ["SET timezone = 'Europe/Berlin';", 'a zone with daylight saving time'],
+      ["SET timezone = 'UTC';\nRESET timezone;", 'the zone reset'],
+      ["SET TIME ZONE 'UTC';\nSET TIME ZONE LOCAL;", 'SET TIME ZONE LOCAL'],
+      ['', 'the server default zone (unknown)'],
+    ].map(([before, name]) => ({
+      name: `timestamptz to timestamp: ${name}`,
+      ...c(`${before}${before ? '\n' : ''}ALTER TABLE users ALTER seen_at TYPE timestamp;\nSET TIME ZONE 'UTC';`),
+      errors: [{ messageId: 'narrowing', range: `${before ? before.split('\n').length : 0}:18-${before ? before.split('\n').length : 0}:46` }],
+    })),
+    {
+      name: "timestamptz to timestamp USING ... AT TIME ZONE a zone with daylight saving time",
+      ...c("SET TIME ZONE 'UTC';\nALTER TABLE users ALTER seen_at TYPE timestamp USING seen_at AT TIME ZONE 'America/New_York';"),
+      errors: [{ messageId: 'narrowing', range: '1:18-1:92' }],
+    },
     {
       name: 'text to varchar(n): the range is the subcommand',
       ...c('ALTER TABLE users ALTER COLUMN name TYPE varchar(50);'),
@@ -78,7 +97,7 @@ ruleTester(rule, {
         { messageId: 'narrowing', range: '4:2-4:27', message: 'Changing users.score from integer to smallint can lose data: values outside the range of smallint make the change fail.' },
         { messageId: 'narrowing', range: '5:2-5:32', message: 'Changing users.price from numeric(10,2) to numeric(10,1) can lose data: values are rounded to 1 decimal places silently.' },
         { messageId: 'narrowing', range: '6:2-6:23', message: 'Changing users.ratio from double precision to real can lose data: values keep only about 6 significant digits (real), rounded silently.' },
-        { messageId: 'narrowing', range: '7:2-7:30', message: "Changing users.seen_at from timestamp with time zone to timestamp can lose data: values are converted to the session's time zone and the time zone is dropped." },
+        { messageId: 'narrowing', range: '7:2-7:30', message: "Changing users.seen_at from timestamp with time zone to timestamp can lose data: values become local times of the session's time zone: unless that zone is a fixed offset (SET TIME ZONE 'UTC' first), the instants of each repeated daylight-saving hour collapse into the same values." },
         { messageId: 'narrowing', range: '8:2-8:25', message: 'Changing users.born_at from timestamp to date can lose data: the time of day is dropped.' },
         { messageId: 'narrowing', range: '10:2-10:23', message: 'Changing users.id from bigint to integer can lose data: values outside the range of integer make the change fail.' },
       ],

@@ -3,8 +3,9 @@ import { quoteIdent, relationName, renderTypeName, stringList } from '../../pars
 import { commandSpan } from '../../parsing/clauses';
 import type { SchemaModel } from '../../schema';
 import { baseTypeName, isQuietTable, relKey, schemaFor } from '../locking';
+import { sessionZone } from '../time-zone';
 import type { Rule } from '../types';
-import { narrowingLoss } from './narrowing-column-type';
+import { changeLoss } from './narrowing-column-type';
 
 interface SimpleType {
   base: string;
@@ -50,6 +51,14 @@ export function isBinaryCoercible(from: TypeName | undefined, to: TypeName | und
   return a.base === 'cidr' && b.base === 'inet';
 }
 
+/** timestamp to timestamptz or back (arrays excepted). */
+function isTimestampPair(from: TypeName | undefined, to: TypeName | undefined): boolean {
+  const a = simpleType(from);
+  const b = simpleType(to);
+  const kinds = new Set([a?.base, b?.base]);
+  return !!a && !!b && !a.array && !b.array && a.base !== b.base && kinds.has('timestamp') && kinds.has('timestamptz');
+}
+
 /** A USING clause that changes no value: the column itself, or the column cast to the new type. */
 function isTrivialUsing(using: Node | undefined, column: string, to: TypeName | undefined): boolean {
   if (!using) return true;
@@ -82,6 +91,8 @@ export const changingColumnType: Rule = {
         'Changing the type of {{table}}.{{column}} to {{type}} takes an ACCESS EXCLUSIVE lock and usually rewrites the table and its indexes.',
       changeTypeFrom:
         'Changing the type of {{table}}.{{column}} from {{from}} to {{type}} takes an ACCESS EXCLUSIVE lock and rewrites the table and its indexes.',
+      changeTypeIndexes:
+        'Changing the type of {{table}}.{{column}} from {{from}} to {{type}} takes an ACCESS EXCLUSIVE lock and rebuilds the indexes on the column (the session time zone is UTC, so the table itself is not rewritten).',
     },
     help: [
       '**Lock:** `ALTER COLUMN ... TYPE` holds an `ACCESS EXCLUSIVE` lock (no reads, no writes) for as long as it runs.',
@@ -158,10 +169,13 @@ export const changingColumnType: Rule = {
         if (isNew) return;
         if (from && isTrivialUsing(def?.raw_default, column, to) && !def?.collClause && isBinaryCoercible(from, to)) return;
         // A change that can lose data is narrowing-column-type's (an error that names the lock too).
-        if (from && !added.has(`${key}.${column}`) && narrowingLoss(from, to)) return;
+        if (from && !added.has(`${key}.${column}`) && changeLoss(from, to, def?.raw_default, () => sessionZone(ctx, stmt))) return;
         const data = { table, column: quoteIdent(column), type: renderTypeName(to) };
+        // timestamp ↔ timestamptz in a session of offset zero: PostgreSQL 12+ keeps the table's
+        // storage (the values are the same bytes) and rebuilds only the indexes on the column.
+        const utc = from && isTrivialUsing(def?.raw_default, column, to) && !def?.collClause && ctx.postgresVersion >= 12 && isTimestampPair(from, to) && sessionZone(ctx, stmt) === 'utc';
         ctx.report({
-          messageId: from ? 'changeTypeFrom' : 'changeType',
+          messageId: utc ? 'changeTypeIndexes' : from ? 'changeTypeFrom' : 'changeType',
           data: from ? { ...data, from: renderTypeName(from) } : data,
           span: commandSpan(stmt, alter, i) ?? stmt.span,
           statement: stmt,

@@ -3,8 +3,32 @@ import { quoteIdent, relationName, renderTypeName, stringList } from '../../pars
 import { commandSpan } from '../../parsing/clauses';
 import { objectsBefore } from '../file-objects';
 import { schemaAt, schemaFor } from '../schema-lookup';
+import { sessionZone, zoneOf } from '../time-zone';
 import type { Rule } from '../types';
 import { tableKey } from '../up-objects';
+
+/**
+ * Whether timestamptz → timestamp keeps every value: `USING c AT TIME ZONE z` converts in `z`; the
+ * column itself (no USING, `USING c`, `USING c::timestamp`) converts in the session's zone; any
+ * other expression is not judged lossless.
+ */
+/**
+ * What an `ALTER COLUMN ... TYPE` from `from` to `to` (with `using`, in the session zone `session`
+ * gives) can lose, or undefined: `narrowingLoss`, except that timestamptz → timestamp converted in a
+ * zone without daylight saving time maps each instant to its own local time and loses nothing (the
+ * values then read as that zone's clock, which the up can convert back).
+ */
+export function changeLoss(from: TypeName | undefined, to: TypeName | undefined, using: Node | undefined, session: () => string | undefined): string | undefined {
+  const loss = narrowingLoss(from, to);
+  return loss === TIMESTAMPTZ_LOSS && lossless(using, session) ? undefined : loss;
+}
+
+function lossless(using: Node | undefined, session: () => string | undefined): boolean {
+  const plain = (n: Node | undefined): boolean => n === undefined || 'ColumnRef' in n || ('TypeCast' in n && plain(n.TypeCast.arg));
+  if (plain(using)) return session() !== undefined;
+  if (using && 'FuncCall' in using && stringList(using.FuncCall.funcname ?? []).pop() === 'timezone' && using.FuncCall.args?.length === 2) return zoneOf(using.FuncCall.args[0]) !== undefined;
+  return false;
+}
 
 type Kind = 'string' | 'int' | 'numeric' | 'float' | 'timestamptz' | 'timestamp' | 'date' | 'time' | 'bool' | 'other';
 
@@ -110,11 +134,13 @@ export function narrowingLoss(fromType: TypeName | undefined, toType: TypeName |
     if (from.kind === 'float') return `values are rounded to ${to.scale} decimal places, and values with more than ${to.precision - to.scale!} integer digits make the change fail`;
   }
   if (to.kind === 'float' && from.kind === 'float' && from.size! > to.size!) return 'values keep only about 6 significant digits (real), rounded silently';
-  if (from.kind === 'timestamptz' && to.kind === 'timestamp') return "values are converted to the session's time zone and the time zone is dropped";
+  if (from.kind === 'timestamptz' && to.kind === 'timestamp') return TIMESTAMPTZ_LOSS;
   if ((from.kind === 'timestamptz' || from.kind === 'timestamp') && to.kind === 'date') return 'the time of day is dropped';
   if ((from.kind === 'timestamptz' || from.kind === 'timestamp') && to.kind === 'time') return 'the date is dropped';
   return undefined;
 }
+
+const TIMESTAMPTZ_LOSS = "values become local times of the session's time zone: unless that zone is a fixed offset (SET TIME ZONE 'UTC' first), the instants of each repeated daylight-saving hour collapse into the same values";
 
 /**
  * Reports an `ALTER COLUMN ... TYPE` that can lose data, when earlier migrations of the directory (or
@@ -166,7 +192,7 @@ export const narrowingColumnType: Rule = {
         if (!column || before.columns.has(`${key}.${name}`)) return;
         const def = node.AlterTableCmd.def;
         const newType = def && 'ColumnDef' in def ? def.ColumnDef.typeName : undefined;
-        const loss = narrowingLoss(column.typeName, newType);
+        const loss = changeLoss(column.typeName, newType, def && 'ColumnDef' in def ? def.ColumnDef.raw_default : undefined, () => sessionZone(ctx, stmt));
         if (!loss) return;
         ctx.report({
           messageId: 'narrowing',
