@@ -24,7 +24,7 @@ import { loadParser } from '../parsing/parser';
 import type { Span } from '../text';
 import { defaultCacheDir, prefixKeys, readEntry, readSidecar, writeEntry, writeSidecar } from './cache';
 import { compareData, formatTable, readData, sameData, showValue, type DataDifference, type DataState } from './data';
-import { canRunInBlock, extensionsIn, hasTransactionControl, runStep, type ExecError } from './execute';
+import { canEmulateAutocommit, canRunInBlock, extensionsIn, hasTransactionControl, runStep, type ExecError } from './execute';
 import { applyRuleSettings, type RawFinding, type VerifyFinding } from './findings';
 import { fixtureTargets, loadFixtures, withRange, type Fixture, type FixtureFailure } from './fixtures';
 import { reachableTables } from './reach';
@@ -543,7 +543,12 @@ async function checkMigration(r: Runner, m: PlannedMigration, options: CheckOpti
   };
   const progress = options.progress ?? ((): void => undefined);
   const steps = [...m.up, ...m.down];
-  const block = steps.every(canRunInBlock);
+  /** Whether every step runs in a transaction block as its tool runs it. */
+  const ownBlock = steps.every(canRunInBlock);
+  // In a chain (PGlite), steps the tool runs outside a transaction, statement by statement, run in our
+  // block too when that changes nothing (execute.ts, canEmulateAutocommit): restoring is a rollback to a
+  // savepoint instead of a new database from a dump. Which migrations get rows stays as it was.
+  const block = ownBlock || (options.chain && !r.server && steps.every((s) => canRunInBlock(s) || canEmulateAutocommit(s)));
   const P = options.before;
   // Outside a block, states are restored from a dump of the data directory (PGlite only).
   let dump: Blob | undefined;
@@ -553,8 +558,8 @@ async function checkMigration(r: Runner, m: PlannedMigration, options: CheckOpti
   // In a chain, a migration that runs outside our transaction goes without rows too: with none, the
   // up run again leaves the state the next migration starts from, and no restore (a new database
   // from a dump, hundreds of MB) is needed unless something fails.
-  const withRows = restorable && !(options.chain && options.fixtures.length === 0 && !options.showData && (neutral(m) || !block));
-  if (options.chain && !block && restorable && !withRows && !neutral(m)) check.notes.push('no synthetic rows in verify --all for a migration that runs outside a transaction (verify it alone to check its data)');
+  const withRows = restorable && !(options.chain && options.fixtures.length === 0 && !options.showData && (neutral(m) || !ownBlock));
+  if (options.chain && !ownBlock && restorable && !withRows && !neutral(m)) check.notes.push('no synthetic rows in verify --all for a migration that runs outside a transaction (verify it alone to check its data)');
   const reader = new StateReader(r, block);
   /** Where the database is when the legs end: a chain must continue from the state after the up. */
   let where: 'clean' | 'after-up' | 'other' = 'clean';

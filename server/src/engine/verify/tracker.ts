@@ -85,28 +85,31 @@ const DEPEND_TARGET = `
  * the next mark (`m`: the youngest age seen, or `$1` when nothing changed).
  */
 function detectionSql(depth: number): string {
-  const changed = (t: string): string => `age(${t}.xmin) < $1`;
+  // Only user objects matter (their oids are FIRST_USER_OID and up): each catalog is read through its
+  // oid (or owning relation's oid) index from there, not scanned whole with PostgreSQL's own rows.
+  const changed = (t: string, oid: string): string => `${t}.${oid} >= ${FIRST_USER_OID} AND age(${t}.xmin) < $1`;
   const aged = (t: string): string => `, age(${t}.xmin)`;
   const gone = (k: string, catalog: string, param: string): string =>
-    `UNION ALL SELECT 'gone-${k}', g.x::int, 0 FROM (SELECT unnest(${param}) EXCEPT SELECT oid FROM ${catalog}) g(x)`;
+    `UNION ALL SELECT 'gone-${k}', g.x::int, 0 FROM unnest(${param}) g(x) WHERE NOT EXISTS (SELECT 1 FROM ${catalog} WHERE oid = g.x)`;
   return `
     WITH RECURSIVE changed(k, o, a) AS (
-      SELECT 'r', c.oid${aged('c')} FROM pg_class c WHERE ${changed('c')}
-      UNION ALL SELECT 'r', a.attrelid${aged('a')} FROM pg_attribute a WHERE ${changed('a')}
-      UNION ALL SELECT 'r', a.adrelid${aged('a')} FROM pg_attrdef a WHERE ${changed('a')}
-      UNION ALL SELECT CASE WHEN c.conrelid <> 0 THEN 'r' ELSE 't' END, CASE WHEN c.conrelid <> 0 THEN c.conrelid ELSE c.contypid END${aged('c')} FROM pg_constraint c WHERE ${changed('c')}
-      UNION ALL SELECT 'r', i.indrelid${aged('i')} FROM pg_index i WHERE ${changed('i')}
-      UNION ALL SELECT 'r', i.indexrelid${aged('i')} FROM pg_index i WHERE ${changed('i')}
-      UNION ALL SELECT 'r', t.tgrelid${aged('t')} FROM pg_trigger t WHERE ${changed('t')}
-      UNION ALL SELECT 'r', w.ev_class${aged('w')} FROM pg_rewrite w WHERE ${changed('w')}
-      UNION ALL SELECT 'r', s.seqrelid${aged('s')} FROM pg_sequence s WHERE ${changed('s')}
-      UNION ALL SELECT 'r', h.inhrelid${aged('h')} FROM pg_inherits h WHERE ${changed('h')}
-      UNION ALL SELECT 'p', p.oid${aged('p')} FROM pg_proc p WHERE ${changed('p')}
-      UNION ALL SELECT 't', t.oid${aged('t')} FROM pg_type t WHERE ${changed('t')}
-      UNION ALL SELECT 't', e.enumtypid${aged('e')} FROM pg_enum e WHERE ${changed('e')}
-      UNION ALL SELECT 'x', n.oid${aged('n')} FROM pg_namespace n WHERE ${changed('n')}
-      UNION ALL SELECT 'x', e.oid${aged('e')} FROM pg_extension e WHERE ${changed('e')}
-      UNION ALL SELECT ${DEPEND_TARGET}${aged('d')} FROM pg_depend d WHERE ${changed('d')}
+      SELECT 'r', c.oid${aged('c')} FROM pg_class c WHERE ${changed('c', 'oid')}
+      UNION ALL SELECT 'r', a.attrelid${aged('a')} FROM pg_attribute a WHERE ${changed('a', 'attrelid')}
+      UNION ALL SELECT 'r', a.adrelid${aged('a')} FROM pg_attrdef a WHERE ${changed('a', 'adrelid')}
+      UNION ALL SELECT CASE WHEN c.conrelid <> 0 THEN 'r' ELSE 't' END, CASE WHEN c.conrelid <> 0 THEN c.conrelid ELSE c.contypid END${aged('c')} FROM pg_constraint c WHERE ${changed('c', 'oid')}
+      UNION ALL SELECT 'r', i.indrelid${aged('i')} FROM pg_index i WHERE ${changed('i', 'indexrelid')}
+      UNION ALL SELECT 'r', i.indexrelid${aged('i')} FROM pg_index i WHERE ${changed('i', 'indexrelid')}
+      UNION ALL SELECT 'r', t.tgrelid${aged('t')} FROM pg_trigger t WHERE ${changed('t', 'oid')}
+      UNION ALL SELECT 'r', w.ev_class${aged('w')} FROM pg_rewrite w WHERE ${changed('w', 'oid')}
+      UNION ALL SELECT 'r', s.seqrelid${aged('s')} FROM pg_sequence s WHERE ${changed('s', 'seqrelid')}
+      UNION ALL SELECT 'r', h.inhrelid${aged('h')} FROM pg_inherits h WHERE ${changed('h', 'inhrelid')}
+      UNION ALL SELECT 'p', p.oid${aged('p')} FROM pg_proc p WHERE ${changed('p', 'oid')}
+      UNION ALL SELECT 't', t.oid${aged('t')} FROM pg_type t WHERE ${changed('t', 'oid')}
+      UNION ALL SELECT 't', e.enumtypid${aged('e')} FROM pg_enum e WHERE ${changed('e', 'oid')}
+      UNION ALL SELECT 'x', n.oid${aged('n')} FROM pg_namespace n WHERE age(n.xmin) < $1
+      UNION ALL SELECT 'x', e.oid${aged('e')} FROM pg_extension e WHERE age(e.xmin) < $1
+      UNION ALL SELECT ${DEPEND_TARGET}${aged('d')} FROM pg_depend d
+        WHERE d.classid = ANY ('{pg_class,pg_type,pg_proc,pg_constraint,pg_trigger,pg_attrdef,pg_rewrite}'::regclass[]) AND ${changed('d', 'objid')}
     ), touched(k, o) AS (
       SELECT DISTINCT k, o FROM changed WHERE k <> 'x'
     ), closure(k, o, depth) AS (
