@@ -12,7 +12,10 @@
  *   changes the text of the indexes, constraints and views on it) are added, objects whose oid is
  *   gone are dropped, and only those objects are read again (`readSchemaObjects` with a filter).
  *   Savepoints need no special care: a rolled-back write is invisible, and each refresh starts from
- *   the state the database was in at its mark.
+ *   the state the database was in at its mark. A mark also holds how many catalog rows the
+ *   transaction had written then (`pg_stat_get_xact_tuples_*` of the catalogs read, which count every
+ *   attempt, rolled back or not, and only grow): when that has not moved, no catalog row was written
+ *   since, and the catalogs are not scanned at all.
  * - Rows: `pg_stat_xact_user_tables` counts the rows each table had inserted, updated or deleted in
  *   the current transaction (only ever growing); a table is read again when its count moved, when
  *   the schema refresh touched it (a rewrite, a column added with a default, TRUNCATE), or when it
@@ -53,8 +56,20 @@ function stateOf(objects: readonly TrackedObject[]): SchemaState {
  * it (the first transaction id not yet completed, as an age, plus one).
  */
 export async function boundary(db: Database): Promise<string> {
-  const r = (await db.query<Row>('SELECT (age(pg_snapshot_xmax(pg_current_snapshot())::text::xid) + 1)::text AS x')).rows[0];
-  return str(r?.x);
+  const r = (await db.query<Row>(`SELECT (age(pg_snapshot_xmax(pg_current_snapshot())::text::xid) + 1)::text AS x, ${CATALOG_WRITES}::text AS n`)).rows[0];
+  return `${str(r?.x)}:${str(r?.n)}`;
+}
+
+/** The catalogs detection reads. */
+const CATALOGS = 'pg_class,pg_attribute,pg_attrdef,pg_constraint,pg_index,pg_trigger,pg_rewrite,pg_sequence,pg_inherits,pg_proc,pg_type,pg_enum,pg_namespace,pg_extension,pg_depend';
+
+/** Catalog rows inserted, updated or deleted by the current transaction so far (attempts count, rolled back or not). */
+const CATALOG_WRITES = `(SELECT sum(pg_stat_get_xact_tuples_inserted(x) + pg_stat_get_xact_tuples_updated(x) + pg_stat_get_xact_tuples_deleted(x)) FROM unnest('{${CATALOGS}}'::regclass[]) x)`;
+
+/** A mark: the age part (`$1` of detection) and the catalog writes counted then (absent: unknown). */
+function parseMark(mark: string): { age: string; writes?: string } {
+  const i = mark.indexOf(':');
+  return i < 0 ? { age: mark } : { age: mark.slice(0, i), writes: mark.slice(i + 1) };
 }
 
 export async function fullSchema(db: Database): Promise<SchemaState> {
@@ -87,12 +102,16 @@ const DEPEND_TARGET = `
 function detectionSql(depth: number): string {
   // Only user objects matter (their oids are FIRST_USER_OID and up): each catalog is read through its
   // oid (or owning relation's oid) index from there, not scanned whole with PostgreSQL's own rows.
-  const changed = (t: string, oid: string): string => `${t}.${oid} >= ${FIRST_USER_OID} AND age(${t}.xmin) < $1`;
+  // Nothing at all is read when no catalog row was written since the mark (`$9`: the count then).
+  const moved = '(SELECT moved FROM gate)';
+  const changed = (t: string, oid: string): string => `${moved} AND ${t}.${oid} >= ${FIRST_USER_OID} AND age(${t}.xmin) < $1`;
   const aged = (t: string): string => `, age(${t}.xmin)`;
   const gone = (k: string, catalog: string, param: string): string =>
-    `UNION ALL SELECT 'gone-${k}', g.x::int, 0 FROM unnest(${param}) g(x) WHERE NOT EXISTS (SELECT 1 FROM ${catalog} WHERE oid = g.x)`;
+    `UNION ALL SELECT 'gone-${k}', g.x::int, 0 FROM unnest(${param}) g(x) WHERE ${moved} AND NOT EXISTS (SELECT 1 FROM ${catalog} WHERE oid = g.x)`;
   return `
-    WITH RECURSIVE changed(k, o, a) AS (
+    WITH RECURSIVE gate(moved, n) AS (
+      SELECT w IS DISTINCT FROM $9, w FROM (SELECT ${CATALOG_WRITES} AS w) g
+    ), changed(k, o, a) AS (
       SELECT 'r', c.oid${aged('c')} FROM pg_class c WHERE ${changed('c', 'oid')}
       UNION ALL SELECT 'r', a.attrelid${aged('a')} FROM pg_attribute a WHERE ${changed('a', 'attrelid')}
       UNION ALL SELECT 'r', a.adrelid${aged('a')} FROM pg_attrdef a WHERE ${changed('a', 'adrelid')}
@@ -106,8 +125,8 @@ function detectionSql(depth: number): string {
       UNION ALL SELECT 'p', p.oid${aged('p')} FROM pg_proc p WHERE ${changed('p', 'oid')}
       UNION ALL SELECT 't', t.oid${aged('t')} FROM pg_type t WHERE ${changed('t', 'oid')}
       UNION ALL SELECT 't', e.enumtypid${aged('e')} FROM pg_enum e WHERE ${changed('e', 'oid')}
-      UNION ALL SELECT 'x', n.oid${aged('n')} FROM pg_namespace n WHERE age(n.xmin) < $1
-      UNION ALL SELECT 'x', e.oid${aged('e')} FROM pg_extension e WHERE age(e.xmin) < $1
+      UNION ALL SELECT 'x', n.oid${aged('n')} FROM pg_namespace n WHERE ${moved} AND age(n.xmin) < $1
+      UNION ALL SELECT 'x', e.oid${aged('e')} FROM pg_extension e WHERE ${moved} AND age(e.xmin) < $1
       UNION ALL SELECT ${DEPEND_TARGET}${aged('d')} FROM pg_depend d
         WHERE d.classid = ANY ('{pg_class,pg_type,pg_proc,pg_constraint,pg_trigger,pg_attrdef,pg_rewrite}'::regclass[]) AND ${changed('d', 'objid')}
     ), touched(k, o) AS (
@@ -124,6 +143,7 @@ function detectionSql(depth: number): string {
     )
     SELECT k, o::int AS o, 1 + min(depth) AS x FROM closure GROUP BY k, o
     UNION ALL SELECT 'm', COALESCE((SELECT min(a) FROM changed), $1), 0
+    UNION ALL SELECT 'n', 0, (SELECT n FROM gate)::bigint
     UNION ALL SELECT 'x', 0, 0 WHERE EXISTS (SELECT 1 FROM changed WHERE k = 'x')
     ${gone('r', 'pg_class', '$2')}
     ${gone('c', 'pg_constraint', '$3')}
@@ -152,8 +172,9 @@ export async function refreshSchema(
     const kind = key[0] as keyof typeof known;
     if (kind in known) known[kind].push(Number(key.slice(2)));
   }
-  const detect = (depth: number): Promise<Row[]> => executePrepared(db, `mg_detect${depth}`, 'int, oid[], oid[], oid[], oid[], oid[], oid[], oid[]', () => detectionSql(depth), [
-    String(Math.trunc(Number(since))),
+  const at = parseMark(since);
+  const detect = (depth: number, writes = at.writes): Promise<Row[]> => executePrepared(db, `mg_detect${depth}`, 'int, oid[], oid[], oid[], oid[], oid[], oid[], oid[], numeric', () => detectionSql(depth), [
+    String(Math.trunc(Number(at.age))),
     oidArray(known.r),
     oidArray(known.c),
     oidArray(known.g),
@@ -161,13 +182,15 @@ export async function refreshSchema(
     oidArray(known.p),
     oidArray(known.n),
     oidArray(known.e),
+    writes !== undefined && /^\d+$/.test(writes) ? writes : 'NULL',
   ], { generic: true });
   const rows = await detect(linesFrom !== undefined && dependents !== false ? 2 : 0);
   // Changed objects (depth 0), and their dependents (depth 1 and 2: found and read only when a name changed).
   const own = { rels: new Set<number>(), types: new Set<number>(), procs: new Set<number>() };
   const deps = { rels: new Set<number>(), types: new Set<number>(), procs: new Set<number>() };
   const goneKeys = new Set<string>();
-  let mark = since;
+  let age = at.age;
+  let writes: string | undefined;
   let globals = false;
   const collect = (found: Row[], dependentsOnly: boolean): void => {
     for (const r of found) {
@@ -175,7 +198,8 @@ export async function refreshSchema(
       const o = Number(r.o);
       const into = Number(r.x) > 1 ? deps : own;
       if (dependentsOnly && into === own) continue;
-      if (k === 'm') mark = String(o);
+      if (k === 'm') age = String(o);
+      else if (k === 'n') writes = str(r.x);
       else if (k === 'x') globals = true;
       else if (k === 'r') into.rels.add(o);
       else if (k === 't') into.types.add(o);
@@ -199,7 +223,8 @@ export async function refreshSchema(
   let fresh = await read(own, globals, true);
   // The definitions of dependents name what they depend on: they change only when a name does (a
   // relation, column, type, function or schema renamed; an enum's labels). Otherwise they are not read.
-  if (linesFrom === undefined && own.rels.size + own.types.size + own.procs.size > 0 && (globals || renamed(base, fresh))) collect(await detect(2), true);
+  // (From the same mark, every catalog row since: the first detection's count would skip it.)
+  if (linesFrom === undefined && own.rels.size + own.types.size + own.procs.size > 0 && (globals || renamed(base, fresh))) collect(await detect(2, undefined), true);
   const readDependents = deps.rels.size + deps.types.size + deps.procs.size > 0;
   if (readDependents) fresh = [...fresh, ...(await read(deps, false, false))];
   const filter = { rels: [...own.rels, ...deps.rels], types: [...own.types, ...deps.types], procs: [...own.procs, ...deps.procs], globals };
@@ -233,6 +258,7 @@ export async function refreshSchema(
   }
   const touched = new Set<string>();
   for (const o of fresh) if (o.kind === 'table') touched.add(o.name);
+  const mark = writes === undefined ? age : `${age}:${writes}`;
   return { state, touched, mark, dependents: readDependents || (linesFrom !== undefined && dependents !== false) };
 }
 
