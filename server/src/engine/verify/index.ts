@@ -302,6 +302,8 @@ interface CheckOptions {
   snapshots: boolean;
   /** The state before the up (no fixtures, no synthetic rows). */
   before: Tracked;
+  /** The data directory in the state `before` (PGlite), when the caller has it already (a cached entry). */
+  clean?: Blob;
   /** The states each data difference compares (for the evidence lines). */
   states: Map<VerifyDataDifference, { expected: DataState; actual: DataState }>;
   progress?: (phase: VerifyPhase, message: string, percent: number) => void;
@@ -605,7 +607,7 @@ async function checkMigration(r: Runner, m: PlannedMigration, options: CheckOpti
     }, (ok) => ok);
 
   if (block) await r.db.exec('BEGIN; SAVEPOINT mg_clean');
-  else if (!r.server) dump = await r.db.dumpDataDir('none');
+  else if (!r.server) dump = options.clean ?? (await r.db.dumpDataDir('none'));
   // Sequences do not roll back with a savepoint: their values are put back by hand.
   const atClean = block ? await sequenceValues(r) : new Map<string, string>();
   let atUp = atClean;
@@ -623,10 +625,10 @@ async function checkMigration(r: Runner, m: PlannedMigration, options: CheckOpti
     let before0 = start;
     if (withRows) {
       progress('seed', 'Filling every empty table with distinctive rows', 55);
-      const knowledge = block ? seedKnowledge(start, r.exclude) : undefined;
+      const knowledge = seedKnowledge(start, r.exclude);
       // Only the tables the migration can reach: the rows of the others cannot show anything (reach.ts).
       const only = await reachable(r, start.schema, steps);
-      const seeded = await transaction(() => seedTables(r.db, { exclude: r.exclude, ...(knowledge ? { knowledge } : {}), ...(r.seedCache ? { cache: r.seedCache } : {}), ...(only ? { only } : {}) }), () => true);
+      const seeded = await transaction(() => seedTables(r.db, { exclude: r.exclude, knowledge, ...(r.seedCache ? { cache: r.seedCache } : {}), ...(only ? { only } : {}) }), () => true);
       check.seed = { seeded: seeded.seeded, skipped: seeded.skipped, ...(seeded.rows !== undefined ? { rows: seeded.rows } : {}), ...(seeded.triggersOff !== undefined ? { triggersOff: seeded.triggersOff } : {}) };
       if (block) {
         // The rows of the seeded tables: known from an earlier seeding, or read now.
@@ -636,6 +638,9 @@ async function checkMigration(r: Runner, m: PlannedMigration, options: CheckOpti
         for (const [t, rows] of Object.entries(read)) seeded.remember(t, rows);
         before0 = { schema: start.schema, data: { ...start.data, ...seeded.known, ...read } };
         await reader.reset(start.schema);
+      } else if (seeded.triggersOff) {
+        // Rows went in with triggers and rules off: the schema is the one before them, only rows are read.
+        before0 = { schema: start.schema, data: await readData(r.db, { exclude: r.exclude, metas: [...tableMetas(start.schema).values()].filter((m) => !r.exclude.has(m.name)) }) };
       } else before0 = await readState(r);
     } else if (!restorable) check.notes.push('no synthetic rows: this migration runs outside a transaction, and a server database cannot be restored afterwards');
     r.lap('seed');
@@ -1158,10 +1163,14 @@ export async function verifyMigration(options: VerifyOptions): Promise<VerifyRes
       }
     }
     lap('start');
+    /** The data directory in the state after the replay, when we have it anyway (the cached entries). */
+    let clean = loaded !== undefined && from === base.length ? loaded : undefined;
     if (cacheDir && !loaded) {
       // Save the empty database too: initdb is most of a cold start.
       // Written while the replay goes on (compressed in Node's thread pool); awaited before returning.
-      writes.push(writeEntry(cacheDir, keys[0]!, await runner.db.dumpDataDir('none')));
+      const empty = await runner.db.dumpDataDir('none');
+      if (base.length === 0) clean = empty;
+      writes.push(writeEntry(cacheDir, keys[0]!, empty));
       lap('cache');
     }
     for (let i = from; i < base.length; i++) {
@@ -1181,7 +1190,8 @@ export async function verifyMigration(options: VerifyOptions): Promise<VerifyRes
     }
     lap('replay');
     if (cacheDir && from < base.length) {
-      writes.push(writeEntry(cacheDir, keys[base.length]!, await runner.db.dumpDataDir('none')));
+      clean = await runner.db.dumpDataDir('none');
+      writes.push(writeEntry(cacheDir, keys[base.length]!, clean));
       lap('cache');
     }
     checkCancelled(options);
@@ -1196,7 +1206,7 @@ export async function verifyMigration(options: VerifyOptions): Promise<VerifyRes
       runner.seedCache = seeds ? SeedCache.fromJSON(seeds) : new SeedCache();
     }
     lap('snapshot');
-    const check = await checkMigration(runner, m, { chain: false, fixtures: fixtures.fixtures, showData: options.showData !== false, snapshots: true, before, progress, states });
+    const check = await checkMigration(runner, m, { chain: false, fixtures: fixtures.fixtures, showData: options.showData !== false, snapshots: true, before, ...(clean ? { clean } : {}), progress, states });
     applyCheck(result, check);
     if (cacheDir && runner.seedCache) writes.push(writeSidecar(cacheDir, key, 'seed', runner.seedCache.toJSON()));
     result.status = 'failed';
