@@ -389,18 +389,18 @@ class StateReader {
       this.lastDependents = true;
       return withData ? state : { schema: state.schema, data: base.data };
     }
-    const { state, touched, mark: next, dependents: read } = await refreshSchema(this.r.db, base.schema, mark, linesFrom, dependents);
+    const { state, touched, mark: next, dependents: read, counts } = await refreshSchema(this.r.db, base.schema, mark, linesFrom, dependents, withData ? tableMetas(base.schema) : undefined);
     this.threshold = next;
     this.lastTouched = touched;
     this.lastDependents = read;
     if (!withData) return { schema: state, data: base.data };
-    return { schema: state, data: await this.refreshRows(base.data, state, touched) };
+    return { schema: state, data: await this.refreshRows(base.data, state, touched, counts) };
   }
 
-  /** The rows now, from `data` (the rows when counting started), for the schema `state`. */
-  async refreshRows(data: DataState, state: SchemaState, touched: ReadonlySet<string>): Promise<DataState> {
+  /** The rows now, from `data` (the rows when counting started), for the schema `state` (`known`: row counters read since, by table oid). */
+  async refreshRows(data: DataState, state: SchemaState, touched: ReadonlySet<string>, known?: ReadonlyMap<number, number>): Promise<DataState> {
     if (!this.incremental || this.counts === undefined) return (await readState(this.r)).data;
-    const refreshed = await refreshData(this.r.db, data, this.counts, { state, touched, exclude: this.r.exclude });
+    const refreshed = await refreshData(this.r.db, data, this.counts, { state, touched, exclude: this.r.exclude, ...(known ? { known } : {}) });
     this.counts = refreshed.counts;
     return refreshed.data;
   }

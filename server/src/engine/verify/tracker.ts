@@ -151,7 +151,8 @@ function detectionSql(depth: number): string {
     ${gone('t', 'pg_type', '$5')}
     ${gone('p', 'pg_proc', '$6')}
     ${gone('n', 'pg_namespace', '$7')}
-    ${gone('e', 'pg_extension', '$8')}`;
+    ${gone('e', 'pg_extension', '$8')}
+    UNION ALL SELECT 'cnt', x::int, (pg_stat_get_xact_tuples_inserted(x) + pg_stat_get_xact_tuples_updated(x) + pg_stat_get_xact_tuples_deleted(x))::bigint FROM unnest($10) x`;
 }
 
 /**
@@ -166,14 +167,18 @@ export async function refreshSchema(
   linesFrom?: SchemaState,
   /** With `linesFrom`: whether the refresh that made it read dependents (false: no name changed there, none here either). */
   dependents?: boolean,
-): Promise<{ state: SchemaState; touched: Set<string>; mark: string; dependents: boolean }> {
+  /** Tables whose row counters to read in the same statement (for refreshData). */
+  countTables?: ReadonlyMap<string, { oid: number }>,
+): Promise<{ state: SchemaState; touched: Set<string>; mark: string; dependents: boolean; counts: Map<number, number> }> {
   const known = { r: [] as number[], c: [] as number[], g: [] as number[], t: [] as number[], p: [] as number[], n: [] as number[], e: [] as number[] };
   for (const key of base.objects.keys()) {
     const kind = key[0] as keyof typeof known;
     if (kind in known) known[kind].push(Number(key.slice(2)));
   }
   const at = parseMark(since);
-  const detect = (depth: number, writes = at.writes): Promise<Row[]> => executePrepared(db, `mg_detect${depth}`, 'int, oid[], oid[], oid[], oid[], oid[], oid[], oid[], numeric', () => detectionSql(depth), [
+  const counting = countTables ? [...countTables.values()].map((t) => t.oid) : [];
+  const counts = new Map<number, number>();
+  const detect = (depth: number, writes = at.writes): Promise<Row[]> => executePrepared(db, `mg_detect${depth}`, 'int, oid[], oid[], oid[], oid[], oid[], oid[], oid[], numeric, oid[]', () => detectionSql(depth), [
     String(Math.trunc(Number(at.age))),
     oidArray(known.r),
     oidArray(known.c),
@@ -183,6 +188,7 @@ export async function refreshSchema(
     oidArray(known.n),
     oidArray(known.e),
     writes !== undefined && /^\d+$/.test(writes) ? writes : 'NULL',
+    oidArray(counting),
   ], { generic: true });
   const rows = await detect(linesFrom !== undefined && dependents !== false ? 2 : 0);
   // Changed objects (depth 0), and their dependents (depth 1 and 2: found and read only when a name changed).
@@ -196,6 +202,10 @@ export async function refreshSchema(
     for (const r of found) {
       const k = str(r.k);
       const o = Number(r.o);
+      if (k === 'cnt') {
+        counts.set(o, Number(r.x));
+        continue;
+      }
       const into = Number(r.x) > 1 ? deps : own;
       if (dependentsOnly && into === own) continue;
       if (k === 'm') age = String(o);
@@ -259,7 +269,7 @@ export async function refreshSchema(
   const touched = new Set<string>();
   for (const o of fresh) if (o.kind === 'table') touched.add(o.name);
   const mark = writes === undefined ? age : `${age}:${writes}`;
-  return { state, touched, mark, dependents: readDependents || (linesFrom !== undefined && dependents !== false) };
+  return { state, touched, mark, dependents: readDependents || (linesFrom !== undefined && dependents !== false), counts };
 }
 
 /** Whether an object read again has another name than before (for a table: a column name gone while another came), or is a type or view whose definition changed (a view's columns may be renamed). */
@@ -349,14 +359,19 @@ function identifierList(text: string): string[] {
 }
 
 /** Rows inserted, updated or deleted per table in the current transaction. */
-export async function tupleCounts(db: Database, tables: ReadonlyMap<string, { oid: number }>): Promise<Map<string, number>> {
+export async function tupleCounts(db: Database, tables: ReadonlyMap<string, { oid: number }>, known?: ReadonlyMap<number, number>): Promise<Map<string, number>> {
   const byOid = new Map<number, string>();
-  for (const [name, t] of tables) byOid.set(t.oid, name);
+  const out = new Map<string, number>();
+  for (const [name, t] of tables) {
+    const n = known?.get(t.oid);
+    if (n !== undefined) out.set(name, n);
+    else byOid.set(t.oid, name);
+  }
+  if (byOid.size === 0 && known !== undefined) return out;
   const rows = await executePrepared(db, 'mg_counts', 'oid[]', () =>
     'SELECT x::int AS o, (pg_stat_get_xact_tuples_inserted(x) + pg_stat_get_xact_tuples_updated(x) + pg_stat_get_xact_tuples_deleted(x))::text AS n FROM unnest($1) x',
     [oidArray([...byOid.keys()])],
   );
-  const out = new Map<string, number>();
   for (const r of rows) out.set(byOid.get(Number(r.o)) ?? '', Number(r.n));
   return out;
 }
@@ -370,11 +385,12 @@ export async function refreshData(
   db: Database,
   base: DataState,
   counts: Map<string, number>,
-  options: { state: SchemaState; touched: ReadonlySet<string>; exclude: ReadonlySet<string> },
+  options: { state: SchemaState; touched: ReadonlySet<string>; exclude: ReadonlySet<string>; known?: ReadonlyMap<number, number> },
 ): Promise<{ data: DataState; counts: Map<string, number> }> {
   const metas = tableMetas(options.state);
   for (const t of options.exclude) metas.delete(t);
-  const now = await tupleCounts(db, metas);
+  // Counters read with the schema refresh (no row was written since) are not read again.
+  const now = await tupleCounts(db, metas, options.known);
   const read = new Map<string, TableMeta>();
   for (const [t, meta] of metas) {
     if (!(t in base) || options.touched.has(t) || meta.relkind === 'p' || (now.get(t) ?? 0) !== (counts.get(t) ?? 0)) read.set(t, meta);
