@@ -56,8 +56,8 @@ function stateOf(objects: readonly TrackedObject[]): SchemaState {
  * it (the first transaction id not yet completed, as an age, plus one).
  */
 export async function boundary(db: Database): Promise<string> {
-  const r = (await db.query<Row>(`SELECT (age(pg_snapshot_xmax(pg_current_snapshot())::text::xid) + 1)::text AS x, ${CATALOG_WRITES}::text AS n`)).rows[0];
-  return `${str(r?.x)}:${str(r?.n)}`;
+  const r = (await db.query<Row>(`SELECT (age(pg_snapshot_xmax(pg_current_snapshot())::text::xid) + 1)::text AS x, ${CATALOG_WRITES}::text AS n, ${CATALOG_DELETES}::text AS d`)).rows[0];
+  return `${str(r?.x)}:${str(r?.n)}:${str(r?.d)}`;
 }
 
 /** The catalogs detection reads. */
@@ -66,10 +66,13 @@ const CATALOGS = 'pg_class,pg_attribute,pg_attrdef,pg_constraint,pg_index,pg_tri
 /** Catalog rows inserted, updated or deleted by the current transaction so far (attempts count, rolled back or not). */
 const CATALOG_WRITES = `(SELECT sum(pg_stat_get_xact_tuples_inserted(x) + pg_stat_get_xact_tuples_updated(x) + pg_stat_get_xact_tuples_deleted(x)) FROM unnest('{${CATALOGS}}'::regclass[]) x)`;
 
-/** A mark: the age part (`$1` of detection) and the catalog writes counted then (absent: unknown). */
-function parseMark(mark: string): { age: string; writes?: string } {
-  const i = mark.indexOf(':');
-  return i < 0 ? { age: mark } : { age: mark.slice(0, i), writes: mark.slice(i + 1) };
+/** Catalog rows deleted by the current transaction so far (attempts count). An object can be gone only after one. */
+const CATALOG_DELETES = `(SELECT sum(pg_stat_get_xact_tuples_deleted(x)) FROM unnest('{${CATALOGS}}'::regclass[]) x)`;
+
+/** A mark: the age part (`$1` of detection), and the catalog writes and deletes counted then (absent: unknown). */
+function parseMark(mark: string): { age: string; writes?: string; deletes?: string } {
+  const [age = '', writes, deletes] = mark.split(':');
+  return { age, ...(writes !== undefined ? { writes } : {}), ...(deletes !== undefined ? { deletes } : {}) };
 }
 
 export async function fullSchema(db: Database): Promise<SchemaState> {
@@ -103,14 +106,16 @@ function detectionSql(depth: number): string {
   // Only user objects matter (their oids are FIRST_USER_OID and up): each catalog is read through its
   // oid (or owning relation's oid) index from there, not scanned whole with PostgreSQL's own rows.
   // Nothing at all is read when no catalog row was written since the mark (`$9`: the count then).
+  // Objects of the base state are looked for only when a catalog row was deleted since (`$11`): the
+  // callers' base states are the states their marks were taken in or rolled back to.
   const moved = '(SELECT moved FROM gate)';
   const changed = (t: string, oid: string): string => `${moved} AND ${t}.${oid} >= ${FIRST_USER_OID} AND age(${t}.xmin) < $1`;
   const aged = (t: string): string => `, age(${t}.xmin)`;
   const gone = (k: string, catalog: string, param: string): string =>
-    `UNION ALL SELECT 'gone-${k}', g.x::int, 0 FROM unnest(${param}) g(x) WHERE ${moved} AND NOT EXISTS (SELECT 1 FROM ${catalog} WHERE oid = g.x)`;
+    `UNION ALL SELECT 'gone-${k}', g.x::int, 0 FROM unnest(${param}) g(x) WHERE (SELECT deleted FROM gate) AND NOT EXISTS (SELECT 1 FROM ${catalog} WHERE oid = g.x)`;
   return `
-    WITH RECURSIVE gate(moved, n) AS (
-      SELECT w IS DISTINCT FROM $9, w FROM (SELECT ${CATALOG_WRITES} AS w) g
+    WITH RECURSIVE gate(moved, n, deleted, d) AS (
+      SELECT w IS DISTINCT FROM $9, w, d IS DISTINCT FROM $11, d FROM (SELECT ${CATALOG_WRITES} AS w, ${CATALOG_DELETES} AS d) g
     ), changed(k, o, a) AS (
       SELECT 'r', c.oid${aged('c')} FROM pg_class c WHERE ${changed('c', 'oid')}
       UNION ALL SELECT 'r', a.attrelid${aged('a')} FROM pg_attribute a WHERE ${changed('a', 'attrelid')}
@@ -144,6 +149,7 @@ function detectionSql(depth: number): string {
     SELECT k, o::int AS o, 1 + min(depth) AS x FROM closure GROUP BY k, o
     UNION ALL SELECT 'm', COALESCE((SELECT min(a) FROM changed), $1), 0
     UNION ALL SELECT 'n', 0, (SELECT n FROM gate)::bigint
+    UNION ALL SELECT 'nd', 0, (SELECT d FROM gate)::bigint
     UNION ALL SELECT 'x', 0, 0 WHERE EXISTS (SELECT 1 FROM changed WHERE k = 'x')
     ${gone('r', 'pg_class', '$2')}
     ${gone('c', 'pg_constraint', '$3')}
@@ -178,7 +184,8 @@ export async function refreshSchema(
   const at = parseMark(since);
   const counting = countTables ? [...countTables.values()].map((t) => t.oid) : [];
   const counts = new Map<number, number>();
-  const detect = (depth: number, writes = at.writes): Promise<Row[]> => executePrepared(db, `mg_detect${depth}`, 'int, oid[], oid[], oid[], oid[], oid[], oid[], oid[], numeric, oid[]', () => detectionSql(depth), [
+  const literal = (n: string | undefined): string => (n !== undefined && /^\d+$/.test(n) ? n : 'NULL');
+  const detect = (depth: number, gated = true): Promise<Row[]> => executePrepared(db, `mg_detect${depth}`, 'int, oid[], oid[], oid[], oid[], oid[], oid[], oid[], numeric, oid[], numeric', () => detectionSql(depth), [
     String(Math.trunc(Number(at.age))),
     oidArray(known.r),
     oidArray(known.c),
@@ -187,9 +194,10 @@ export async function refreshSchema(
     oidArray(known.p),
     oidArray(known.n),
     oidArray(known.e),
-    writes !== undefined && /^\d+$/.test(writes) ? writes : 'NULL',
+    gated ? literal(at.writes) : 'NULL',
     oidArray(counting),
-  ], { generic: true });
+    gated ? literal(at.deletes) : 'NULL',
+  ], { generic: true, indexed: true });
   const rows = await detect(linesFrom !== undefined && dependents !== false ? 2 : 0);
   // Changed objects (depth 0), and their dependents (depth 1 and 2: found and read only when a name changed).
   const own = { rels: new Set<number>(), types: new Set<number>(), procs: new Set<number>() };
@@ -197,6 +205,7 @@ export async function refreshSchema(
   const goneKeys = new Set<string>();
   let age = at.age;
   let writes: string | undefined;
+  let deletes: string | undefined;
   let globals = false;
   const collect = (found: Row[], dependentsOnly: boolean): void => {
     for (const r of found) {
@@ -210,6 +219,7 @@ export async function refreshSchema(
       if (dependentsOnly && into === own) continue;
       if (k === 'm') age = String(o);
       else if (k === 'n') writes = str(r.x);
+      else if (k === 'nd') deletes = str(r.x);
       else if (k === 'x') globals = true;
       else if (k === 'r') into.rels.add(o);
       else if (k === 't') into.types.add(o);
@@ -234,7 +244,7 @@ export async function refreshSchema(
   // The definitions of dependents name what they depend on: they change only when a name does (a
   // relation, column, type, function or schema renamed; an enum's labels). Otherwise they are not read.
   // (From the same mark, every catalog row since: the first detection's count would skip it.)
-  if (linesFrom === undefined && own.rels.size + own.types.size + own.procs.size > 0 && (globals || renamed(base, fresh))) collect(await detect(2, undefined), true);
+  if (linesFrom === undefined && own.rels.size + own.types.size + own.procs.size > 0 && (globals || renamed(base, fresh))) collect(await detect(2, false), true);
   const readDependents = deps.rels.size + deps.types.size + deps.procs.size > 0;
   if (readDependents) fresh = [...fresh, ...(await read(deps, false, false))];
   const filter = { rels: [...own.rels, ...deps.rels], types: [...own.types, ...deps.types], procs: [...own.procs, ...deps.procs], globals };
@@ -268,7 +278,7 @@ export async function refreshSchema(
   }
   const touched = new Set<string>();
   for (const o of fresh) if (o.kind === 'table') touched.add(o.name);
-  const mark = writes === undefined ? age : `${age}:${writes}`;
+  const mark = writes === undefined || deletes === undefined ? age : `${age}:${writes}:${deletes}`;
   return { state, touched, mark, dependents: readDependents || (linesFrom !== undefined && dependents !== false), counts };
 }
 
