@@ -464,24 +464,32 @@ function seedKnowledge(state: Tracked, exclude: ReadonlySet<string>): SeedKnowle
   return { tables: metas, empty, signature };
 }
 
-/** Each sequence's state, as the `setval` call that puts it back. */
-async function sequenceValues(r: Runner): Promise<Map<string, string>> {
+/** Each sequence's state, as the `setval` call that puts it back (`before`: statements sent first, in the same round trip). */
+async function sequenceValues(r: Runner, before?: string): Promise<Map<string, string>> {
   const out = new Map<string, string>();
-  for (const row of await executePrepared(r.db, 'mg_sequences', 'int', () =>
-    `SELECT format('%I.%I', schemaname, sequencename) AS name,
+  for (const row of await executePrepared(
+    r.db,
+    'mg_sequences',
+    'int',
+    () =>
+      `SELECT format('%I.%I', schemaname, sequencename) AS name,
             CASE WHEN last_value IS NULL THEN start_value::text || ', false' ELSE last_value::text || ', true' END AS v
      FROM pg_sequences WHERE $1 = 0`,
     ['0'],
+    before ? { before } : {},
   )) {
     out.set(String(row.name), String(row.v));
   }
   return out;
 }
 
-/** Puts back the sequences that moved since `saved` (and still exist). */
-async function restoreSequences(r: Runner, saved: Map<string, string>): Promise<void> {
-  if (saved.size === 0) return;
-  const now = await sequenceValues(r);
+/** Runs `before` (a rollback to a savepoint), then puts back the sequences that moved since `saved` (and still exist). */
+async function restoreSequences(r: Runner, saved: Map<string, string>, before: string): Promise<void> {
+  if (saved.size === 0) {
+    await r.db.exec(before);
+    return;
+  }
+  const now = await sequenceValues(r, before);
   const calls = [...saved].filter(([name, v]) => now.has(name) && now.get(name) !== v).map(([name, v]) => `setval('${name.replace(/'/g, "''")}', ${v})`);
   if (calls.length > 0) await r.db.exec(`SELECT ${calls.join(', ')}`);
 }
@@ -571,8 +579,7 @@ async function checkMigration(r: Runner, m: PlannedMigration, options: CheckOpti
 
   const restoreClean = async (): Promise<void> => {
     if (block) {
-      await r.db.exec('ROLLBACK TO SAVEPOINT mg_clean');
-      await restoreSequences(r, atClean);
+      await restoreSequences(r, atClean, 'ROLLBACK TO SAVEPOINT mg_clean');
     }
     else if (dump) {
       await r.db.close().catch(() => undefined);
@@ -606,10 +613,9 @@ async function checkMigration(r: Runner, m: PlannedMigration, options: CheckOpti
       return true;
     }, (ok) => ok);
 
-  if (block) await r.db.exec('BEGIN; SAVEPOINT mg_clean');
-  else if (!r.server) dump = options.clean ?? (await r.db.dumpDataDir('none'));
+  if (!block && !r.server) dump = options.clean ?? (await r.db.dumpDataDir('none'));
   // Sequences do not roll back with a savepoint: their values are put back by hand.
-  const atClean = block ? await sequenceValues(r) : new Map<string, string>();
+  const atClean = block ? await sequenceValues(r, 'BEGIN; SAVEPOINT mg_clean') : new Map<string, string>();
   let atUp = atClean;
   await reader.reset(P.schema);
   let committed = false;
@@ -652,8 +658,7 @@ async function checkMigration(r: Runner, m: PlannedMigration, options: CheckOpti
     if (upError && (check.seed.rows ?? 0) > 0) {
       // The synthetic rows may break an up that works on real data (a CHECK they violate...): again without them.
       if (block) {
-        await r.db.exec('ROLLBACK TO SAVEPOINT mg_rows');
-        await restoreSequences(r, atClean);
+        await restoreSequences(r, atClean, 'ROLLBACK TO SAVEPOINT mg_rows');
         await reader.reset(start.schema);
       } else {
         await restoreClean();
@@ -709,8 +714,7 @@ async function checkMigration(r: Runner, m: PlannedMigration, options: CheckOpti
     }
 
     if (block) {
-      await r.db.exec('SAVEPOINT mg_up');
-      atUp = await sequenceValues(r);
+      atUp = await sequenceValues(r, 'SAVEPOINT mg_up');
     }
     progress('down', `Applying the down of ${m.name}`, 75);
     mark = await reader.mark();
@@ -778,8 +782,7 @@ async function checkMigration(r: Runner, m: PlannedMigration, options: CheckOpti
       // Where the next migration starts: the state after the up alone, without fixtures or rows.
       if (block && !withRows && options.fixtures.length === 0 && afterUp && m.down.length > 0) {
         // Nothing but the up and the legs ran since mg_up: back there, and nothing to run again.
-        await r.db.exec('ROLLBACK TO SAVEPOINT mg_up');
-        await restoreSequences(r, atUp);
+        await restoreSequences(r, atUp, 'ROLLBACK TO SAVEPOINT mg_up');
         where = 'after-up';
         check.next = { schema: afterUp.schema, data: afterUp.data };
       } else if (!block && !withRows && options.fixtures.length === 0 && where === 'after-up') {

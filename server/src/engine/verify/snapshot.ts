@@ -132,14 +132,30 @@ const prepared = new WeakMap<object, Set<string>>();
  * (for statements that read a few objects named by oid, where a hash join over a whole catalog costs
  * more than the lookups).
  */
-export async function executePrepared<T = Row>(db: Queryable & { exec?(sql: string): Promise<unknown> }, name: string, params: string, sql: () => string, args: string[], options: { generic?: boolean; indexed?: boolean } = {}): Promise<T[]> {
+export async function executePrepared<T = Row>(
+  db: Queryable & { exec?(sql: string): Promise<unknown> },
+  name: string,
+  params: string,
+  sql: () => string,
+  args: string[],
+  /** `before`: statements sent in the same round trip, before (a database that takes several statements at once). */
+  options: { generic?: boolean; indexed?: boolean; before?: string } = {},
+): Promise<T[]> {
   let names = prepared.get(db);
   if (!names) prepared.set(db, (names = new Set()));
   if (!names.has(name)) {
     await db.query(`PREPARE ${name}(${params}) AS ${sql()}`);
     names.add(name);
   }
-  if (!options.generic) return (await db.query<T>(`EXECUTE ${name}(${args.join(', ')})`)).rows;
+  const before = options.before ? `${options.before};\n` : '';
+  if (before && !db.exec) throw new Error(`${name}: statements before it need a database that takes several at once`);
+  if (!options.generic) {
+    if (!before) return (await db.query<T>(`EXECUTE ${name}(${args.join(', ')})`)).rows;
+    const results = await db.exec!(`${before}EXECUTE ${name}(${args.join(', ')})`);
+    const last = Array.isArray(results) ? (results[results.length - 1] as { rows?: T[] } | undefined) : undefined;
+    if (last?.rows) return last.rows;
+    throw new Error(`${name}: the database did not return the statement's rows`);
+  }
   // With its own plan for each call's arguments (PostgreSQL's default here), planning the large
   // catalog queries costs ten times running them: the generic plan, for our statement only (the
   // settings the migrations run with are put back). One round trip where the database takes several
@@ -147,11 +163,11 @@ export async function executePrepared<T = Row>(db: Queryable & { exec?(sql: stri
   if (db.exec) {
     const knobs: [string, string][] = [['plan_cache_mode', 'force_generic_plan'], ...(options.indexed ? PLAN_INDEXED : [])];
     const results = await db.exec(
-      `SELECT ${knobs.map(([k, v]) => `set_config('migration_guard.${k}', current_setting('${k}'), false), set_config('${k}', '${v}', false)`).join(', ')};
+      `${before}SELECT ${knobs.map(([k, v]) => `set_config('migration_guard.${k}', current_setting('${k}'), false), set_config('${k}', '${v}', false)`).join(', ')};
 EXECUTE ${name}(${args.join(', ')});
 SELECT ${knobs.map(([k]) => `set_config('${k}', current_setting('migration_guard.${k}'), false)`).join(', ')}`,
     );
-    const middle = Array.isArray(results) ? (results[1] as { rows?: T[] } | undefined) : undefined;
+    const middle = Array.isArray(results) ? (results[results.length - 2] as { rows?: T[] } | undefined) : undefined;
     if (middle?.rows) return middle.rows;
     throw new Error(`${name}: the database did not return the statement's rows`);
   }
