@@ -1152,6 +1152,10 @@ export async function verifyMigration(options: VerifyOptions): Promise<VerifyRes
       }
     }
     checkCancelled(options);
+    // What verify saved beside the entry, read while PGlite starts (a file read after its start waits behind it).
+    const key = keys[base.length]!;
+    const savedRead = cacheDir && loaded !== undefined && from === base.length ? readSidecar(cacheDir, key, 'state') : Promise.resolve(undefined);
+    const seedsRead = cacheDir ? readSidecar(cacheDir, key, 'seed') : Promise.resolve(undefined);
     const opened = await openRunner(options, plan, [...baseSteps, ...m.up, ...m.down].map((s) => s.sql), loaded, serverUrl, lap);
     runner = opened.runner;
     result.backend = opened.backend;
@@ -1200,12 +1204,11 @@ export async function verifyMigration(options: VerifyOptions): Promise<VerifyRes
     checkCancelled(options);
 
     // The state after the replay: saved beside the cached entry, so that a warm start reads nothing.
-    const key = keys[base.length]!;
-    const saved = cacheDir && loaded !== undefined && from === base.length ? await readSidecar(cacheDir, key, 'state') : undefined;
+    const saved = await savedRead;
     const before = saved ? trackedFromJSON(saved) : await readState(runner);
     if (cacheDir && !saved) writes.push(writeSidecar(cacheDir, key, 'state', trackedToJSON(before)));
     if (cacheDir) {
-      const seeds = await readSidecar(cacheDir, key, 'seed');
+      const seeds = await seedsRead;
       runner.seedCache = seeds ? SeedCache.fromJSON(seeds) : new SeedCache();
     }
     lap('snapshot');
