@@ -29,7 +29,7 @@ import { applyRuleSettings, type RawFinding, type VerifyFinding } from './findin
 import { fixtureTargets, loadFixtures, withRange, type Fixture, type FixtureFailure } from './fixtures';
 import { reachableTables } from './reach';
 import { locateColumn, locateRows, locateWords, namesTable, relationsNamed, type Located } from './locate';
-import { PGLITE_VERSION, openDatabase, type Database } from './pglite';
+import { PGLITE_VERSION, openDatabase, preloadDatabase, type Database } from './pglite';
 import { openScratchDatabase, redactUrl } from './pg-server';
 import { migrationOfFile, migrationsMatching, planDirectory, type PlannedMigration, type Step, type VerifyPlan } from './plan';
 import { isDataNeutral } from './neutral';
@@ -494,8 +494,12 @@ async function restoreSequences(r: Runner, saved: Map<string, string>, before: s
   if (calls.length > 0) await r.db.exec(`SELECT ${calls.join(', ')}`);
 }
 
-/** For tests only: `seedEveryTable` fills every empty table, as verify did before reach.ts (the findings must not change). */
-export const verifyTesting = { seedEveryTable: false };
+/**
+ * For tests only: `seedEveryTable` fills every empty table, as verify did before reach.ts;
+ * `noAutocommitInBlock` runs non-transactional steps of a chain outside verify's block, as verify did
+ * before canEmulateAutocommit (the findings must not change with either).
+ */
+export const verifyTesting = { seedEveryTable: false, noAutocommitInBlock: false };
 
 /** The tables a migration's rows can matter in (reach.ts); undefined: every table (rules or event triggers exist, or SQL is built at run time). */
 async function reachable(r: Runner, schema: SchemaState, steps: readonly Step[]): Promise<Set<string> | undefined> {
@@ -558,7 +562,7 @@ async function checkMigration(r: Runner, m: PlannedMigration, options: CheckOpti
   // In a chain (PGlite), steps the tool runs outside a transaction, statement by statement, run in our
   // block too when that changes nothing (execute.ts, canEmulateAutocommit): restoring is a rollback to a
   // savepoint instead of a new database from a dump. Which migrations get rows stays as it was.
-  const block = ownBlock || (options.chain && !r.server && steps.every((s) => canRunInBlock(s) || canEmulateAutocommit(s)));
+  const block = ownBlock || (options.chain && !r.server && !verifyTesting.noAutocommitInBlock && steps.every((s) => canRunInBlock(s) || canEmulateAutocommit(s)));
   const P = options.before;
   // Outside a block, states are restored from a dump of the data directory (PGlite only).
   let dump: Blob | undefined;
@@ -1142,6 +1146,7 @@ export async function verifyMigration(options: VerifyOptions): Promise<VerifyRes
   try {
     let from = 0;
     let loaded: Blob | undefined;
+    if (!serverUrl) preloadDatabase();
     if (cacheDir) {
       for (let k = base.length; k >= 0; k--) {
         loaded = await readEntry(cacheDir, keys[k]!);
@@ -1275,6 +1280,7 @@ export async function verifyAll(options: VerifyAllOptions): Promise<{ plan: Veri
     }
   };
   try {
+    if (!serverUrl) preloadDatabase();
     const loaded = cacheDir ? await readEntry(cacheDir, keys[0]!) : undefined;
     const all = plan.migrations.flatMap((m) => [...m.up, ...m.down]).map((s) => s.sql);
     const opened = await openRunner(options, plan, all, loaded, serverUrl, whole.lap);
