@@ -483,6 +483,12 @@ async function sequenceValues(r: Runner, before?: string): Promise<Map<string, s
   return out;
 }
 
+/** Sequence values read at a savepoint, for a rollback to it (one not read there is a bug, not a guess). */
+function sequencesAt(values: Map<string, string> | undefined): Map<string, string> {
+  if (!values) throw new Error('Migration Guard: internal error: the sequences at this savepoint were not read');
+  return values;
+}
+
 /** Runs `before` (a rollback to a savepoint), then puts back the sequences that moved since `saved` (and still exist). */
 async function restoreSequences(r: Runner, saved: Map<string, string>, before: string): Promise<void> {
   if (saved.size === 0) {
@@ -583,7 +589,7 @@ async function checkMigration(r: Runner, m: PlannedMigration, options: CheckOpti
 
   const restoreClean = async (): Promise<void> => {
     if (block) {
-      await restoreSequences(r, atClean, 'ROLLBACK TO SAVEPOINT mg_clean');
+      await restoreSequences(r, sequencesAt(atClean), 'ROLLBACK TO SAVEPOINT mg_clean');
     }
     else if (dump) {
       await r.db.close().catch(() => undefined);
@@ -619,8 +625,14 @@ async function checkMigration(r: Runner, m: PlannedMigration, options: CheckOpti
 
   if (!block && !r.server) dump = options.clean ?? (await r.db.dumpDataDir('none'));
   // Sequences do not roll back with a savepoint: their values are put back by hand.
-  const atClean = block ? await sequenceValues(r, 'BEGIN; SAVEPOINT mg_clean') : new Map<string, string>();
-  let atUp = atClean;
+  // In a chain, a migration without rows ends back at mg_up (below) and never at mg_clean: its sequences
+  // are read there only; any other one may go back to mg_clean (and never to mg_up).
+  const endsAtUp = options.chain && block && !withRows && options.fixtures.length === 0 && m.down.length > 0;
+  let atClean: Map<string, string> | undefined;
+  if (!block) atClean = new Map<string, string>();
+  else if (endsAtUp) await r.db.exec('BEGIN; SAVEPOINT mg_clean');
+  else atClean = await sequenceValues(r, 'BEGIN; SAVEPOINT mg_clean');
+  let atUp: Map<string, string> | undefined;
   await reader.reset(P.schema);
   let committed = false;
   try {
@@ -662,7 +674,7 @@ async function checkMigration(r: Runner, m: PlannedMigration, options: CheckOpti
     if (upError && (check.seed.rows ?? 0) > 0) {
       // The synthetic rows may break an up that works on real data (a CHECK they violate...): again without them.
       if (block) {
-        await restoreSequences(r, atClean, 'ROLLBACK TO SAVEPOINT mg_rows');
+        await restoreSequences(r, sequencesAt(atClean), 'ROLLBACK TO SAVEPOINT mg_rows');
         await reader.reset(start.schema);
       } else {
         await restoreClean();
@@ -718,7 +730,8 @@ async function checkMigration(r: Runner, m: PlannedMigration, options: CheckOpti
     }
 
     if (block) {
-      atUp = await sequenceValues(r, 'SAVEPOINT mg_up');
+      if (endsAtUp) atUp = await sequenceValues(r, 'SAVEPOINT mg_up');
+      else await r.db.exec('SAVEPOINT mg_up');
     }
     progress('down', `Applying the down of ${m.name}`, 75);
     mark = await reader.mark();
@@ -786,7 +799,7 @@ async function checkMigration(r: Runner, m: PlannedMigration, options: CheckOpti
       // Where the next migration starts: the state after the up alone, without fixtures or rows.
       if (block && !withRows && options.fixtures.length === 0 && afterUp && m.down.length > 0) {
         // Nothing but the up and the legs ran since mg_up: back there, and nothing to run again.
-        await restoreSequences(r, atUp, 'ROLLBACK TO SAVEPOINT mg_up');
+        await restoreSequences(r, sequencesAt(atUp), 'ROLLBACK TO SAVEPOINT mg_up');
         where = 'after-up';
         check.next = { schema: afterUp.schema, data: afterUp.data };
       } else if (!block && !withRows && options.fixtures.length === 0 && where === 'after-up') {
