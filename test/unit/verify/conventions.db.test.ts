@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { MemoryFileHost } from '../../../server/src/engine/host';
-import { verifyMigration, type VerifyResult } from '../../../server/src/engine/verify/index';
+import { verifyAll, verifyMigration, verifyTesting, type VerifyResult } from '../../../server/src/engine/verify/index';
 
 const ROOT = path.resolve('/virtual/conventions');
 const BASE_UP = 'CREATE TABLE people (id int PRIMARY KEY, nick text NOT NULL);';
@@ -151,6 +151,45 @@ describe('verify: every convention (PGlite)', function () {
       '20240102000000_age.sql': text.replace('-- migrate:up', '-- migrate:up transaction:false').replace('-- migrate:down', '-- migrate:down transaction:false'),
     });
     assert.equal(passes.status, 'passed', passes.summary);
+  });
+
+  it('verify --all runs notransaction sections under its savepoints with the findings of running them on their own', async () => {
+    const dir = path.join(ROOT, 'sql-migrate-all');
+    const h = new MemoryFileHost(
+      Object.fromEntries(
+        Object.entries({
+          '1-people.sql': `-- +migrate Up\n${BASE_UP}\n\n-- +migrate Down\n${BASE_DOWN}\n`,
+          // The down forgets the column: a schema difference, and the up run again fails on it.
+          '2-age.sql': '-- +migrate Up notransaction\nALTER TABLE people ADD COLUMN age int;\nCREATE INDEX people_age_idx ON people (age);\n\n-- +migrate Down notransaction\nDROP INDEX people_age_idx;\n',
+          // The down's second statement fails after its first applied.
+          '3-email.sql': '-- +migrate Up notransaction\nALTER TABLE people ADD COLUMN email text;\n\n-- +migrate Down notransaction\nALTER TABLE people DROP COLUMN email;\nALTER TABLE nobody DROP COLUMN x;\n',
+          '4-pets.sql': '-- +migrate Up\nCREATE TABLE pets (id int PRIMARY KEY, owner int REFERENCES people (id));\n\n-- +migrate Down\nDROP TABLE pets;\n',
+        }).map(([n, t]) => [path.join(dir, n), t]),
+      ),
+    );
+    const shape = (run: Awaited<ReturnType<typeof verifyAll>>): unknown => [
+      run.error ?? null,
+      run.stoppedAt ?? null,
+      run.results.map((r) => [r.name, r.status, r.notes, r.findings.map((f) => [f.ruleId, path.basename(f.file), f.span, f.message])]),
+    ];
+    const inBlock = await verifyAll({ directory: dir, host: h, cacheDir: false });
+    verifyTesting.noAutocommitInBlock = true;
+    let alone;
+    try {
+      alone = await verifyAll({ directory: dir, host: h, cacheDir: false });
+    } finally {
+      verifyTesting.noAutocommitInBlock = false;
+    }
+    assert.deepEqual(shape(inBlock), shape(alone));
+    assert.deepEqual(
+      inBlock.results.map((r) => [r.name, r.status, r.findings.map((f) => f.ruleId)]),
+      [
+        ['1-people', 'passed', []],
+        ['2-age', 'failed', ['verify-statement-failed', 'verify-schema-difference']],
+        ['3-email', 'failed', ['verify-statement-failed']],
+        ['4-pets', 'passed', []],
+      ],
+    );
   });
 
   it('sql-migrate notransaction: a failing statement is reported where it stands, after the statements before it applied', async () => {

@@ -6,7 +6,7 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { MemoryFileHost } from '../../../server/src/engine/host';
-import { canRunInBlock, hasTransactionControl } from '../../../server/src/engine/verify/execute';
+import { canEmulateAutocommit, canRunInBlock, hasTransactionControl } from '../../../server/src/engine/verify/execute';
 import { isDataNeutral } from '../../../server/src/engine/verify/neutral';
 import { pop } from '../../../server/src/engine/migrations/pop';
 import { matchesVersion, migrationDirectoryOf, migrationOfFile, migrationsMatching, planDirectory } from '../../../server/src/engine/verify/plan';
@@ -109,6 +109,28 @@ describe('verify plan', () => {
     assert.equal(canRunInBlock(step('CREATE TABLE a (id int);', false)), false);
     assert.equal(hasTransactionControl(step('BEGIN; SELECT 1; COMMIT;')), true);
     assert.equal(hasTransactionControl(step('SELECT 1;')), false);
+  });
+
+  it('non-transactional steps that verify --all may run statement by statement under its savepoints, and those it may not', () => {
+    const step = (sql: string, transactional = false) => ({ sql, transactional });
+    assert.equal(canEmulateAutocommit(step('DROP INDEX IF EXISTS i; CREATE INDEX IF NOT EXISTS j ON a (id);')), true);
+    assert.equal(canEmulateAutocommit(step("ALTER TABLE a ADD COLUMN b text NULL CHECK (b <> ''); UPDATE a SET b = 'x'; INSERT INTO a (id) VALUES (1);")), true);
+    assert.equal(canEmulateAutocommit(step('CREATE TABLE a (id int);', true)), false, 'a transactional step is canRunInBlock\'s to judge');
+    for (const sql of [
+      'CREATE INDEX CONCURRENTLY i ON a (id);',
+      'DROP INDEX CONCURRENTLY i;',
+      'VACUUM a;',
+      "ALTER TYPE mood ADD VALUE 'meh';",
+      'BEGIN; CREATE TABLE a (id int); COMMIT;',
+      "SET search_path = app; CREATE TABLE a (id int);",
+      'LOCK TABLE a;',
+      'DO $$ BEGIN COMMIT; END $$;',
+      'CALL p();',
+      'SELECT 1;',
+      'CREATE TABLE a (id int',
+    ]) {
+      assert.equal(canEmulateAutocommit(step(sql)), false, sql);
+    }
   });
 
   it('statements that cannot change rows, and those that can', () => {

@@ -66,7 +66,7 @@ export interface StepOptions {
  * leaves the statements before it applied). Spans in the error are offsets in the step's file.
  */
 export async function runStep(db: Database, step: { sql: string; transactional: boolean }, options: StepOptions): Promise<ExecError | undefined> {
-  if (!step.transactional) return runStatementByStatement(db, step.sql);
+  if (!step.transactional) return runStatementByStatement(db, step.sql, options.inBlock);
   if (!options.inBlock) return runMigrationFile(db, step.sql, options.restore);
   // The savepoint first, on its own: a step that does not parse is refused as a whole query, before
   // any of it runs, so a savepoint sent with it would not exist to roll back to. Then the step and
@@ -87,10 +87,25 @@ export async function runStep(db: Database, step: { sql: string; transactional: 
   return undefined;
 }
 
-async function runStatementByStatement(db: Database, sql: string): Promise<ExecError | undefined> {
+/**
+ * Each statement on its own, as in autocommit. In verify's block (only for steps `canEmulateAutocommit`
+ * accepts), each statement runs under a savepoint released when it succeeds and rolled back to when it
+ * fails, with what its commit would do (deferred constraints checked): the statements before a failing
+ * one stay applied, as in autocommit.
+ */
+async function runStatementByStatement(db: Database, sql: string, inBlock: boolean): Promise<ExecError | undefined> {
   for (const s of parseSql(sql).statements) {
     try {
-      await db.exec(s.text);
+      if (!inBlock) await db.exec(s.text);
+      else {
+        await db.exec(STEP_PREFIX);
+        try {
+          await db.exec(`${s.text}\n;SET CONSTRAINTS ALL IMMEDIATE; RELEASE SAVEPOINT mg_step`);
+        } catch (e) {
+          await db.exec('ROLLBACK TO SAVEPOINT mg_step; RELEASE SAVEPOINT mg_step');
+          throw e;
+        }
+      }
     } catch (e) {
       const f = fieldsOf(e);
       const error: ExecError = { message: f.message ?? String(e), span: s.span, statementSpan: s.span, located: 'statement' };
@@ -142,6 +157,60 @@ function canRunInBlockNow(step: { sql: string; transactional: boolean }): boolea
   if (statements.some((s) => s.ast !== undefined && 'AlterEnumStmt' in s.ast && !s.ast.AlterEnumStmt.oldVal)) return false;
   // Statements that commit on their own or cannot be rolled back to a savepoint.
   return !statements.some((s) => /^\s*(vacuum|create\s+database|drop\s+database|alter\s+system|create\s+tablespace|drop\s+tablespace)\b/i.test(s.text));
+}
+
+/**
+ * Statements whose outcome is the same inside a transaction block as in a transaction of their own
+ * (autocommit), apart from the time `now()` gives: no transaction control, nothing PostgreSQL refuses
+ * in a block, no `SET` (SET LOCAL would outlive the statement), no `LOCK` (refused outside a block),
+ * no `DO` or `CALL` (a procedure may COMMIT only outside a block), no enum value added (unusable
+ * before its transaction commits).
+ */
+const SAME_IN_A_BLOCK = new Set([
+  'AlterDomainStmt',
+  'AlterEnumStmt',
+  'AlterFunctionStmt',
+  'AlterObjectSchemaStmt',
+  'AlterOwnerStmt',
+  'AlterSeqStmt',
+  'AlterTableStmt',
+  'CommentStmt',
+  'CompositeTypeStmt',
+  'CreateDomainStmt',
+  'CreateEnumStmt',
+  'CreateExtensionStmt',
+  'CreateFunctionStmt',
+  'CreateSchemaStmt',
+  'CreateSeqStmt',
+  'CreateStmt',
+  'CreateTableAsStmt',
+  'CreateTrigStmt',
+  'DeleteStmt',
+  'DropStmt',
+  'GrantStmt',
+  'IndexStmt',
+  'InsertStmt',
+  'RenameStmt',
+  'TruncateStmt',
+  'UpdateStmt',
+  'ViewStmt',
+]);
+
+/**
+ * Whether a step its tool runs outside a transaction, statement by statement, can run statement by
+ * statement inside verify's block instead (`runStep` with `inBlock`) with the same outcome: every
+ * statement is one of SAME_IN_A_BLOCK and PostgreSQL accepts it in a block.
+ */
+export function canEmulateAutocommit(step: { sql: string; transactional: boolean }): boolean {
+  if (step.transactional) return false;
+  const statements = parseSql(step.sql).statements;
+  return statements.every((s) => {
+    if (!s.ast) return false;
+    const kind = nodeKind(s.ast);
+    if (kind === undefined || !SAME_IN_A_BLOCK.has(kind)) return false;
+    if ('AlterEnumStmt' in s.ast && !s.ast.AlterEnumStmt.oldVal) return false;
+    return transactionIncompatibility(s.ast, 18) === undefined;
+  });
 }
 
 function fieldsOf(e: unknown): PgErrorFields {

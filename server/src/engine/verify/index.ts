@@ -24,12 +24,12 @@ import { loadParser } from '../parsing/parser';
 import type { Span } from '../text';
 import { defaultCacheDir, prefixKeys, readEntry, readSidecar, writeEntry, writeSidecar } from './cache';
 import { compareData, formatTable, readData, sameData, showValue, type DataDifference, type DataState } from './data';
-import { canRunInBlock, extensionsIn, hasTransactionControl, runStep, type ExecError } from './execute';
+import { canEmulateAutocommit, canRunInBlock, extensionsIn, hasTransactionControl, runStep, type ExecError } from './execute';
 import { applyRuleSettings, type RawFinding, type VerifyFinding } from './findings';
 import { fixtureTargets, loadFixtures, withRange, type Fixture, type FixtureFailure } from './fixtures';
 import { reachableTables } from './reach';
 import { locateColumn, locateRows, locateWords, namesTable, relationsNamed, type Located } from './locate';
-import { PGLITE_VERSION, openDatabase, type Database } from './pglite';
+import { PGLITE_VERSION, openDatabase, preloadDatabase, type Database } from './pglite';
 import { openScratchDatabase, redactUrl } from './pg-server';
 import { migrationOfFile, migrationsMatching, planDirectory, type PlannedMigration, type Step, type VerifyPlan } from './plan';
 import { isDataNeutral } from './neutral';
@@ -302,6 +302,8 @@ interface CheckOptions {
   snapshots: boolean;
   /** The state before the up (no fixtures, no synthetic rows). */
   before: Tracked;
+  /** The data directory in the state `before` (PGlite), when the caller has it already (a cached entry). */
+  clean?: Blob;
   /** The states each data difference compares (for the evidence lines). */
   states: Map<VerifyDataDifference, { expected: DataState; actual: DataState }>;
   progress?: (phase: VerifyPhase, message: string, percent: number) => void;
@@ -387,18 +389,18 @@ class StateReader {
       this.lastDependents = true;
       return withData ? state : { schema: state.schema, data: base.data };
     }
-    const { state, touched, mark: next, dependents: read } = await refreshSchema(this.r.db, base.schema, mark, linesFrom, dependents);
+    const { state, touched, mark: next, dependents: read, counts } = await refreshSchema(this.r.db, base.schema, mark, linesFrom, dependents, withData ? tableMetas(base.schema) : undefined);
     this.threshold = next;
     this.lastTouched = touched;
     this.lastDependents = read;
     if (!withData) return { schema: state, data: base.data };
-    return { schema: state, data: await this.refreshRows(base.data, state, touched) };
+    return { schema: state, data: await this.refreshRows(base.data, state, touched, counts) };
   }
 
-  /** The rows now, from `data` (the rows when counting started), for the schema `state`. */
-  async refreshRows(data: DataState, state: SchemaState, touched: ReadonlySet<string>): Promise<DataState> {
+  /** The rows now, from `data` (the rows when counting started), for the schema `state` (`known`: row counters read since, by table oid). */
+  async refreshRows(data: DataState, state: SchemaState, touched: ReadonlySet<string>, known?: ReadonlyMap<number, number>): Promise<DataState> {
     if (!this.incremental || this.counts === undefined) return (await readState(this.r)).data;
-    const refreshed = await refreshData(this.r.db, data, this.counts, { state, touched, exclude: this.r.exclude });
+    const refreshed = await refreshData(this.r.db, data, this.counts, { state, touched, exclude: this.r.exclude, ...(known ? { known } : {}) });
     this.counts = refreshed.counts;
     return refreshed.data;
   }
@@ -462,30 +464,48 @@ function seedKnowledge(state: Tracked, exclude: ReadonlySet<string>): SeedKnowle
   return { tables: metas, empty, signature };
 }
 
-/** Each sequence's state, as the `setval` call that puts it back. */
-async function sequenceValues(r: Runner): Promise<Map<string, string>> {
+/** Each sequence's state, as the `setval` call that puts it back (`before`: statements sent first, in the same round trip). */
+async function sequenceValues(r: Runner, before?: string): Promise<Map<string, string>> {
   const out = new Map<string, string>();
-  for (const row of await executePrepared(r.db, 'mg_sequences', 'int', () =>
-    `SELECT format('%I.%I', schemaname, sequencename) AS name,
+  for (const row of await executePrepared(
+    r.db,
+    'mg_sequences',
+    'int',
+    () =>
+      `SELECT format('%I.%I', schemaname, sequencename) AS name,
             CASE WHEN last_value IS NULL THEN start_value::text || ', false' ELSE last_value::text || ', true' END AS v
      FROM pg_sequences WHERE $1 = 0`,
     ['0'],
+    before ? { before } : {},
   )) {
     out.set(String(row.name), String(row.v));
   }
   return out;
 }
 
-/** Puts back the sequences that moved since `saved` (and still exist). */
-async function restoreSequences(r: Runner, saved: Map<string, string>): Promise<void> {
-  if (saved.size === 0) return;
-  const now = await sequenceValues(r);
+/** Sequence values read at a savepoint, for a rollback to it (one not read there is a bug, not a guess). */
+function sequencesAt(values: Map<string, string> | undefined): Map<string, string> {
+  if (!values) throw new Error('Migration Guard: internal error: the sequences at this savepoint were not read');
+  return values;
+}
+
+/** Runs `before` (a rollback to a savepoint), then puts back the sequences that moved since `saved` (and still exist). */
+async function restoreSequences(r: Runner, saved: Map<string, string>, before: string): Promise<void> {
+  if (saved.size === 0) {
+    await r.db.exec(before);
+    return;
+  }
+  const now = await sequenceValues(r, before);
   const calls = [...saved].filter(([name, v]) => now.has(name) && now.get(name) !== v).map(([name, v]) => `setval('${name.replace(/'/g, "''")}', ${v})`);
   if (calls.length > 0) await r.db.exec(`SELECT ${calls.join(', ')}`);
 }
 
-/** For tests only: `seedEveryTable` fills every empty table, as verify did before reach.ts (the findings must not change). */
-export const verifyTesting = { seedEveryTable: false };
+/**
+ * For tests only: `seedEveryTable` fills every empty table, as verify did before reach.ts;
+ * `noAutocommitInBlock` runs non-transactional steps of a chain outside verify's block, as verify did
+ * before canEmulateAutocommit (the findings must not change with either).
+ */
+export const verifyTesting = { seedEveryTable: false, noAutocommitInBlock: false };
 
 /** The tables a migration's rows can matter in (reach.ts); undefined: every table (rules or event triggers exist, or SQL is built at run time). */
 async function reachable(r: Runner, schema: SchemaState, steps: readonly Step[]): Promise<Set<string> | undefined> {
@@ -543,7 +563,12 @@ async function checkMigration(r: Runner, m: PlannedMigration, options: CheckOpti
   };
   const progress = options.progress ?? ((): void => undefined);
   const steps = [...m.up, ...m.down];
-  const block = steps.every(canRunInBlock);
+  /** Whether every step runs in a transaction block as its tool runs it. */
+  const ownBlock = steps.every(canRunInBlock);
+  // In a chain (PGlite), steps the tool runs outside a transaction, statement by statement, run in our
+  // block too when that changes nothing (execute.ts, canEmulateAutocommit): restoring is a rollback to a
+  // savepoint instead of a new database from a dump. Which migrations get rows stays as it was.
+  const block = ownBlock || (options.chain && !r.server && !verifyTesting.noAutocommitInBlock && steps.every((s) => canRunInBlock(s) || canEmulateAutocommit(s)));
   const P = options.before;
   // Outside a block, states are restored from a dump of the data directory (PGlite only).
   let dump: Blob | undefined;
@@ -553,8 +578,8 @@ async function checkMigration(r: Runner, m: PlannedMigration, options: CheckOpti
   // In a chain, a migration that runs outside our transaction goes without rows too: with none, the
   // up run again leaves the state the next migration starts from, and no restore (a new database
   // from a dump, hundreds of MB) is needed unless something fails.
-  const withRows = restorable && !(options.chain && options.fixtures.length === 0 && !options.showData && (neutral(m) || !block));
-  if (options.chain && !block && restorable && !withRows && !neutral(m)) check.notes.push('no synthetic rows in verify --all for a migration that runs outside a transaction (verify it alone to check its data)');
+  const withRows = restorable && !(options.chain && options.fixtures.length === 0 && !options.showData && (neutral(m) || !ownBlock));
+  if (options.chain && !ownBlock && restorable && !withRows && !neutral(m)) check.notes.push('no synthetic rows in verify --all for a migration that runs outside a transaction (verify it alone to check its data)');
   const reader = new StateReader(r, block);
   /** Where the database is when the legs end: a chain must continue from the state after the up. */
   let where: 'clean' | 'after-up' | 'other' = 'clean';
@@ -564,8 +589,7 @@ async function checkMigration(r: Runner, m: PlannedMigration, options: CheckOpti
 
   const restoreClean = async (): Promise<void> => {
     if (block) {
-      await r.db.exec('ROLLBACK TO SAVEPOINT mg_clean');
-      await restoreSequences(r, atClean);
+      await restoreSequences(r, sequencesAt(atClean), 'ROLLBACK TO SAVEPOINT mg_clean');
     }
     else if (dump) {
       await r.db.close().catch(() => undefined);
@@ -599,11 +623,16 @@ async function checkMigration(r: Runner, m: PlannedMigration, options: CheckOpti
       return true;
     }, (ok) => ok);
 
-  if (block) await r.db.exec('BEGIN; SAVEPOINT mg_clean');
-  else if (!r.server) dump = await r.db.dumpDataDir('none');
+  if (!block && !r.server) dump = options.clean ?? (await r.db.dumpDataDir('none'));
   // Sequences do not roll back with a savepoint: their values are put back by hand.
-  const atClean = block ? await sequenceValues(r) : new Map<string, string>();
-  let atUp = atClean;
+  // In a chain, a migration without rows ends back at mg_up (below) and never at mg_clean: its sequences
+  // are read there only; any other one may go back to mg_clean (and never to mg_up).
+  const endsAtUp = options.chain && block && !withRows && options.fixtures.length === 0 && m.down.length > 0;
+  let atClean: Map<string, string> | undefined;
+  if (!block) atClean = new Map<string, string>();
+  else if (endsAtUp) await r.db.exec('BEGIN; SAVEPOINT mg_clean');
+  else atClean = await sequenceValues(r, 'BEGIN; SAVEPOINT mg_clean');
+  let atUp: Map<string, string> | undefined;
   await reader.reset(P.schema);
   let committed = false;
   try {
@@ -618,10 +647,10 @@ async function checkMigration(r: Runner, m: PlannedMigration, options: CheckOpti
     let before0 = start;
     if (withRows) {
       progress('seed', 'Filling every empty table with distinctive rows', 55);
-      const knowledge = block ? seedKnowledge(start, r.exclude) : undefined;
+      const knowledge = seedKnowledge(start, r.exclude);
       // Only the tables the migration can reach: the rows of the others cannot show anything (reach.ts).
       const only = await reachable(r, start.schema, steps);
-      const seeded = await transaction(() => seedTables(r.db, { exclude: r.exclude, ...(knowledge ? { knowledge } : {}), ...(r.seedCache ? { cache: r.seedCache } : {}), ...(only ? { only } : {}) }), () => true);
+      const seeded = await transaction(() => seedTables(r.db, { exclude: r.exclude, knowledge, ...(r.seedCache ? { cache: r.seedCache } : {}), ...(only ? { only } : {}) }), () => true);
       check.seed = { seeded: seeded.seeded, skipped: seeded.skipped, ...(seeded.rows !== undefined ? { rows: seeded.rows } : {}), ...(seeded.triggersOff !== undefined ? { triggersOff: seeded.triggersOff } : {}) };
       if (block) {
         // The rows of the seeded tables: known from an earlier seeding, or read now.
@@ -631,6 +660,9 @@ async function checkMigration(r: Runner, m: PlannedMigration, options: CheckOpti
         for (const [t, rows] of Object.entries(read)) seeded.remember(t, rows);
         before0 = { schema: start.schema, data: { ...start.data, ...seeded.known, ...read } };
         await reader.reset(start.schema);
+      } else if (seeded.triggersOff) {
+        // Rows went in with triggers and rules off: the schema is the one before them, only rows are read.
+        before0 = { schema: start.schema, data: await readData(r.db, { exclude: r.exclude, metas: [...tableMetas(start.schema).values()].filter((m) => !r.exclude.has(m.name)) }) };
       } else before0 = await readState(r);
     } else if (!restorable) check.notes.push('no synthetic rows: this migration runs outside a transaction, and a server database cannot be restored afterwards');
     r.lap('seed');
@@ -642,8 +674,7 @@ async function checkMigration(r: Runner, m: PlannedMigration, options: CheckOpti
     if (upError && (check.seed.rows ?? 0) > 0) {
       // The synthetic rows may break an up that works on real data (a CHECK they violate...): again without them.
       if (block) {
-        await r.db.exec('ROLLBACK TO SAVEPOINT mg_rows');
-        await restoreSequences(r, atClean);
+        await restoreSequences(r, sequencesAt(atClean), 'ROLLBACK TO SAVEPOINT mg_rows');
         await reader.reset(start.schema);
       } else {
         await restoreClean();
@@ -699,8 +730,8 @@ async function checkMigration(r: Runner, m: PlannedMigration, options: CheckOpti
     }
 
     if (block) {
-      await r.db.exec('SAVEPOINT mg_up');
-      atUp = await sequenceValues(r);
+      if (endsAtUp) atUp = await sequenceValues(r, 'SAVEPOINT mg_up');
+      else await r.db.exec('SAVEPOINT mg_up');
     }
     progress('down', `Applying the down of ${m.name}`, 75);
     mark = await reader.mark();
@@ -768,8 +799,7 @@ async function checkMigration(r: Runner, m: PlannedMigration, options: CheckOpti
       // Where the next migration starts: the state after the up alone, without fixtures or rows.
       if (block && !withRows && options.fixtures.length === 0 && afterUp && m.down.length > 0) {
         // Nothing but the up and the legs ran since mg_up: back there, and nothing to run again.
-        await r.db.exec('ROLLBACK TO SAVEPOINT mg_up');
-        await restoreSequences(r, atUp);
+        await restoreSequences(r, sequencesAt(atUp), 'ROLLBACK TO SAVEPOINT mg_up');
         where = 'after-up';
         check.next = { schema: afterUp.schema, data: afterUp.data };
       } else if (!block && !withRows && options.fixtures.length === 0 && where === 'after-up') {
@@ -1129,6 +1159,7 @@ export async function verifyMigration(options: VerifyOptions): Promise<VerifyRes
   try {
     let from = 0;
     let loaded: Blob | undefined;
+    if (!serverUrl) preloadDatabase();
     if (cacheDir) {
       for (let k = base.length; k >= 0; k--) {
         loaded = await readEntry(cacheDir, keys[k]!);
@@ -1139,6 +1170,10 @@ export async function verifyMigration(options: VerifyOptions): Promise<VerifyRes
       }
     }
     checkCancelled(options);
+    // What verify saved beside the entry, read while PGlite starts (a file read after its start waits behind it).
+    const key = keys[base.length]!;
+    const savedRead = cacheDir && loaded !== undefined && from === base.length ? readSidecar(cacheDir, key, 'state') : Promise.resolve(undefined);
+    const seedsRead = cacheDir ? readSidecar(cacheDir, key, 'seed') : Promise.resolve(undefined);
     const opened = await openRunner(options, plan, [...baseSteps, ...m.up, ...m.down].map((s) => s.sql), loaded, serverUrl, lap);
     runner = opened.runner;
     result.backend = opened.backend;
@@ -1153,10 +1188,14 @@ export async function verifyMigration(options: VerifyOptions): Promise<VerifyRes
       }
     }
     lap('start');
+    /** The data directory in the state after the replay, when we have it anyway (the cached entries). */
+    let clean = loaded !== undefined && from === base.length ? loaded : undefined;
     if (cacheDir && !loaded) {
       // Save the empty database too: initdb is most of a cold start.
       // Written while the replay goes on (compressed in Node's thread pool); awaited before returning.
-      writes.push(writeEntry(cacheDir, keys[0]!, await runner.db.dumpDataDir('none')));
+      const empty = await runner.db.dumpDataDir('none');
+      if (base.length === 0) clean = empty;
+      writes.push(writeEntry(cacheDir, keys[0]!, empty));
       lap('cache');
     }
     for (let i = from; i < base.length; i++) {
@@ -1176,22 +1215,22 @@ export async function verifyMigration(options: VerifyOptions): Promise<VerifyRes
     }
     lap('replay');
     if (cacheDir && from < base.length) {
-      writes.push(writeEntry(cacheDir, keys[base.length]!, await runner.db.dumpDataDir('none')));
+      clean = await runner.db.dumpDataDir('none');
+      writes.push(writeEntry(cacheDir, keys[base.length]!, clean));
       lap('cache');
     }
     checkCancelled(options);
 
     // The state after the replay: saved beside the cached entry, so that a warm start reads nothing.
-    const key = keys[base.length]!;
-    const saved = cacheDir && loaded !== undefined && from === base.length ? await readSidecar(cacheDir, key, 'state') : undefined;
+    const saved = await savedRead;
     const before = saved ? trackedFromJSON(saved) : await readState(runner);
     if (cacheDir && !saved) writes.push(writeSidecar(cacheDir, key, 'state', trackedToJSON(before)));
     if (cacheDir) {
-      const seeds = await readSidecar(cacheDir, key, 'seed');
+      const seeds = await seedsRead;
       runner.seedCache = seeds ? SeedCache.fromJSON(seeds) : new SeedCache();
     }
     lap('snapshot');
-    const check = await checkMigration(runner, m, { chain: false, fixtures: fixtures.fixtures, showData: options.showData !== false, snapshots: true, before, progress, states });
+    const check = await checkMigration(runner, m, { chain: false, fixtures: fixtures.fixtures, showData: options.showData !== false, snapshots: true, before, ...(clean ? { clean } : {}), progress, states });
     applyCheck(result, check);
     if (cacheDir && runner.seedCache) writes.push(writeSidecar(cacheDir, key, 'seed', runner.seedCache.toJSON()));
     result.status = 'failed';
@@ -1254,6 +1293,7 @@ export async function verifyAll(options: VerifyAllOptions): Promise<{ plan: Veri
     }
   };
   try {
+    if (!serverUrl) preloadDatabase();
     const loaded = cacheDir ? await readEntry(cacheDir, keys[0]!) : undefined;
     const all = plan.migrations.flatMap((m) => [...m.up, ...m.down]).map((s) => s.sql);
     const opened = await openRunner(options, plan, all, loaded, serverUrl, whole.lap);

@@ -109,6 +109,14 @@ function loadModule(): Promise<PGliteModule> {
   return modulePromise;
 }
 
+/**
+ * Starts reading and compiling PGlite's WebAssembly in the background (Node's thread pool and V8's
+ * compiler threads), so that it overlaps other work before `openDatabase` (reading a cached state).
+ */
+export function preloadDatabase(): void {
+  loadAssets().catch(() => undefined);
+}
+
 /** Whether PGlite has been loaded in this process (tests assert it is not loaded eagerly). */
 export function isPGliteLoaded(): boolean {
   return modulePromise !== undefined;

@@ -20,6 +20,9 @@
  */
 import type { Database } from './pglite';
 import { USER_NS, type TableRows } from './data';
+import { executePrepared, oidArray } from './snapshot';
+
+const CATALOG_PLAN = { generic: true, indexed: true };
 
 export interface SeedResult {
   /** Tables that received rows (`public.users`). */
@@ -100,13 +103,14 @@ const NOT_EXTENSION_MEMBER = `NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.clas
 
 async function readTables(db: Database, exclude: ReadonlySet<string>, only?: { oids: number[]; empty: ReadonlySet<string> }): Promise<Table[]> {
   const tables = new Map<number, Table>();
-  const r = (
-    await db.query<Row>(`
+  const tablesSql = (filtered: boolean): string => `
     SELECT c.oid::int AS oid, format('%I.%I', n.nspname, c.relname) AS name, c.relkind = 'p' AS partitioned
     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-    WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND ${USER_NS} AND ${NOT_EXTENSION_MEMBER}${only ? ` AND c.oid = ANY('{${only.oids.join(',')}}'::oid[])` : ''}
-    ORDER BY 2`)
-  ).rows;
+    WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND ${USER_NS} AND ${NOT_EXTENSION_MEMBER}${filtered ? ' AND c.oid = ANY($1)' : ''}
+    ORDER BY 2`;
+  // The catalog statements run prepared, with generic plans reaching the catalogs through their indexes
+  // (planning them for each call costs more than running them).
+  const r = only ? await executePrepared<Row>(db, 'mg_seed_tables', 'oid[]', () => tablesSql(true), [oidArray(only.oids)], CATALOG_PLAN) : (await db.query<Row>(tablesSql(false))).rows;
   for (const row of r) {
     const name = s(row.name);
     if (exclude.has(name)) continue;
@@ -125,8 +129,11 @@ async function readTables(db: Database, exclude: ReadonlySet<string>, only?: { o
     }
   }
   for (const row of (
-    await db.query<Row>(
-      `
+    await executePrepared<Row>(
+      db,
+      'mg_seed_columns',
+      'oid[]',
+      () => `
     SELECT a.attrelid::int AS rel, format('%I', a.attname) AS name, a.attname AS raw, format_type(a.atttypid, a.atttypmod) AS type,
            COALESCE(bt.typname, t.typname) AS base, COALESCE(bt.typcategory, t.typcategory) AS category,
            a.attnotnull OR t.typnotnull AS notnull, a.atthasdef OR t.typdefault IS NOT NULL AS hasdef, a.attgenerated AS generated,
@@ -141,11 +148,12 @@ async function readTables(db: Database, exclude: ReadonlySet<string>, only?: { o
     FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
     LEFT JOIN pg_type bt ON t.typtype = 'd' AND bt.oid = t.typbasetype
     LEFT JOIN pg_type et ON et.oid = COALESCE(bt.typelem, t.typelem) AND COALESCE(bt.typcategory, t.typcategory) = 'A'
-    WHERE a.attnum > 0 AND NOT a.attisdropped AND a.attrelid = ANY($1::oid[])
+    WHERE a.attnum > 0 AND NOT a.attisdropped AND a.attrelid = ANY($1)
     ORDER BY a.attrelid, a.attnum`,
-      [oids],
+      [oidArray(oids)],
+      CATALOG_PLAN,
     )
-  ).rows) {
+  )) {
     const base = s(row.base);
     const typmod = Number(row.typmod ?? -1);
     let length = -1;
@@ -181,30 +189,38 @@ async function readTables(db: Database, exclude: ReadonlySet<string>, only?: { o
     });
   }
   for (const row of (
-    await db.query<Row>(
-      `
+    await executePrepared<Row>(
+      db,
+      'mg_seed_fks',
+      'oid[]',
+      () => `
     SELECT co.conrelid::int AS rel, format('%I.%I', rn.nspname, rc.relname) AS ref,
            ARRAY(SELECT format('%I', a.attname) FROM unnest(co.conkey) WITH ORDINALITY k(n, i)
                  JOIN pg_attribute a ON a.attrelid = co.conrelid AND a.attnum = k.n ORDER BY k.i) AS cols,
            ARRAY(SELECT format('%I', a.attname) FROM unnest(co.confkey) WITH ORDINALITY k(n, i)
                  JOIN pg_attribute a ON a.attrelid = co.confrelid AND a.attnum = k.n ORDER BY k.i) AS refcols
     FROM pg_constraint co JOIN pg_class rc ON rc.oid = co.confrelid JOIN pg_namespace rn ON rn.oid = rc.relnamespace
-    WHERE co.contype = 'f' AND co.conrelid = ANY($1::oid[])
+    WHERE co.contype = 'f' AND co.conrelid = ANY($1)
     ORDER BY co.conname`,
-      [oids],
+      [oidArray(oids)],
+      CATALOG_PLAN,
     )
-  ).rows) {
+  )) {
     tables.get(Number(row.rel))?.fks.push({ columns: row.cols as string[], refTable: s(row.ref), refColumns: row.refcols as string[] });
   }
   for (const row of (
-    await db.query<Row>(
-      `
+    await executePrepared<Row>(
+      db,
+      'mg_seed_uniques',
+      'oid[]',
+      () => `
     SELECT i.indrelid::int AS rel,
            ARRAY(SELECT format('%I', a.attname) FROM unnest(i.indkey::int2[]) k(n) JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.n) AS cols
-    FROM pg_index i WHERE i.indisunique AND i.indexprs IS NULL AND i.indpred IS NULL AND i.indrelid = ANY($1::oid[])`,
-      [oids],
+    FROM pg_index i WHERE i.indisunique AND i.indexprs IS NULL AND i.indpred IS NULL AND i.indrelid = ANY($1)`,
+      [oidArray(oids)],
+      CATALOG_PLAN,
     )
-  ).rows) {
+  )) {
     tables.get(Number(row.rel))?.uniques.push(row.cols as string[]);
   }
   return [...tables.values()];

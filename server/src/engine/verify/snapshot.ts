@@ -126,18 +126,51 @@ export const oidArray = (list: readonly number[]): string => `'{${list.map((n) =
 /** Statements prepared once per database session (their plans are reused: planning this SQL costs more than running it). */
 const prepared = new WeakMap<object, Set<string>>();
 
-/** Runs a prepared statement, preparing it on first use in this session (`args` are SQL literals). */
-export async function executePrepared<T = Row>(db: Queryable & { exec?(sql: string): Promise<unknown> }, name: string, params: string, sql: () => string, args: string[], options: { generic?: boolean } = {}): Promise<T[]> {
+/**
+ * Runs a prepared statement, preparing it on first use in this session (`args` are SQL literals).
+ * `generic`: with its generic plan. `indexed`: planned to reach the catalogs through their indexes
+ * (for statements that read a few objects named by oid, where a hash join over a whole catalog costs
+ * more than the lookups).
+ */
+export async function executePrepared<T = Row>(
+  db: Queryable & { exec?(sql: string): Promise<unknown> },
+  name: string,
+  params: string,
+  sql: () => string,
+  args: string[],
+  /** `before`: statements sent in the same round trip, before (a database that takes several statements at once). */
+  options: { generic?: boolean; indexed?: boolean; before?: string } = {},
+): Promise<T[]> {
   let names = prepared.get(db);
   if (!names) prepared.set(db, (names = new Set()));
   if (!names.has(name)) {
     await db.query(`PREPARE ${name}(${params}) AS ${sql()}`);
     names.add(name);
   }
-  if (!options.generic) return (await db.query<T>(`EXECUTE ${name}(${args.join(', ')})`)).rows;
+  const before = options.before ? `${options.before};\n` : '';
+  if (before && !db.exec) throw new Error(`${name}: statements before it need a database that takes several at once`);
+  if (!options.generic) {
+    if (!before) return (await db.query<T>(`EXECUTE ${name}(${args.join(', ')})`)).rows;
+    const results = await db.exec!(`${before}EXECUTE ${name}(${args.join(', ')})`);
+    const last = Array.isArray(results) ? (results[results.length - 1] as { rows?: T[] } | undefined) : undefined;
+    if (last?.rows) return last.rows;
+    throw new Error(`${name}: the database did not return the statement's rows`);
+  }
   // With its own plan for each call's arguments (PostgreSQL's default here), planning the large
   // catalog queries costs ten times running them: the generic plan, for our statement only (the
-  // setting the migrations run with is put back).
+  // settings the migrations run with are put back). One round trip where the database takes several
+  // statements at once: the settings are kept in placeholders of ours meanwhile.
+  if (db.exec) {
+    const knobs: [string, string][] = [['plan_cache_mode', 'force_generic_plan'], ...(options.indexed ? PLAN_INDEXED : [])];
+    const results = await db.exec(
+      `${before}SELECT ${knobs.map(([k, v]) => `set_config('migration_guard.${k}', current_setting('${k}'), false), set_config('${k}', '${v}', false)`).join(', ')};
+EXECUTE ${name}(${args.join(', ')});
+SELECT ${knobs.map(([k]) => `set_config('${k}', current_setting('migration_guard.${k}'), false)`).join(', ')}`,
+    );
+    const middle = Array.isArray(results) ? (results[results.length - 2] as { rows?: T[] } | undefined) : undefined;
+    if (middle?.rows) return middle.rows;
+    throw new Error(`${name}: the database did not return the statement's rows`);
+  }
   const was = String((await db.query<Row>("SELECT current_setting('plan_cache_mode') AS p, set_config('plan_cache_mode', 'force_generic_plan', false)")).rows[0]?.p ?? 'auto');
   try {
     return (await db.query<T>(`EXECUTE ${name}(${args.join(', ')})`)).rows;
@@ -146,6 +179,13 @@ export async function executePrepared<T = Row>(db: Queryable & { exec?(sql: stri
   }
 }
 
+/** Planner settings under which a statement reading a few catalog rows by oid is planned (`indexed`). */
+const PLAN_INDEXED: [string, string][] = [
+  ['enable_seqscan', 'off'],
+  ['enable_hashjoin', 'off'],
+  ['enable_mergejoin', 'off'],
+];
+
 /**
  * The schema's objects in one query, all of them or those a filter names (the tracker re-reads
  * only what changed). Each row: key, owner, kind, name, table, lines or a body split into lines.
@@ -153,7 +193,7 @@ export async function executePrepared<T = Row>(db: Queryable & { exec?(sql: stri
 export async function readSchemaObjects(db: Queryable, filter?: SchemaFilter, options: { cheap?: boolean } = {}): Promise<TrackedObject[]> {
   const cheap = options.cheap === true && filter !== undefined;
   const rows = filter
-    ? await executePrepared(db, cheap ? 'mg_schema_names' : 'mg_schema_some', 'oid[], oid[], oid[], boolean', () => schemaObjectsSql(true, cheap), [oidArray(filter.rels), oidArray(filter.types), oidArray(filter.procs), filter.globals ? 'true' : 'false'], { generic: true })
+    ? await executePrepared(db, cheap ? 'mg_schema_names' : 'mg_schema_some', 'oid[], oid[], oid[], boolean', () => schemaObjectsSql(true, cheap), [oidArray(filter.rels), oidArray(filter.types), oidArray(filter.procs), filter.globals ? 'true' : 'false'], { generic: true, indexed: true })
     : await executePrepared(db, 'mg_schema_all', 'int', () => schemaObjectsSql(false), ['0'], { generic: true });
   const result: TrackedObject[] = [];
   for (const r of rows) {
@@ -201,13 +241,13 @@ function schemaObjectsSql(filtered: boolean, cheap = false): string {
         CASE WHEN c.relrowsecurity THEN CASE WHEN c.relforcerowsecurity THEN 'row level security forced' ELSE 'row level security' END END
       ]::text[], NULL) || ARRAY(
         SELECT 'column ' || format('%I', a.attname) || ' ' || format_type(a.atttypid, a.atttypmod)
-          || COALESCE(CASE WHEN a.attcollation <> t.typcollation THEN ' collate ' || (SELECT format('%I', collname) FROM pg_collation WHERE oid = a.attcollation) END, '')
+          || COALESCE(CASE WHEN a.attcollation <> (SELECT t.typcollation FROM pg_type t WHERE t.oid = a.atttypid) THEN ' collate ' || (SELECT format('%I', collname) FROM pg_collation WHERE oid = a.attcollation) END, '')
           || CASE WHEN a.attnotnull THEN ' not null' ELSE '' END
           || CASE WHEN a.attgenerated <> '' THEN ' generated always as (' || COALESCE(pg_get_expr(d.adbin, d.adrelid), '') || ') ' || CASE WHEN a.attgenerated = 's' THEN 'stored' ELSE 'virtual' END
                   WHEN d.adbin IS NOT NULL THEN ' default ' || pg_get_expr(d.adbin, d.adrelid) ELSE '' END
           || CASE WHEN a.attidentity <> '' THEN ' generated ' || CASE WHEN a.attidentity = 'a' THEN 'always' ELSE 'by default' END || ' as identity' ELSE '' END
-        FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
-        LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+        FROM pg_attribute a
+        LEFT JOIN LATERAL (SELECT x.adbin, x.adrelid FROM pg_attrdef x WHERE x.adrelid = a.attrelid AND x.adnum = a.attnum OFFSET 0) d ON true
         WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum)`)}, NULL
     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
     WHERE c.relkind IN ('r', 'p', 'f') AND ${USER_NS} AND ${notExtensionMember('pg_class', 'c.oid')} AND ${inRels('c.oid')}`);

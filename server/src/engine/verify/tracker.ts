@@ -12,7 +12,10 @@
  *   changes the text of the indexes, constraints and views on it) are added, objects whose oid is
  *   gone are dropped, and only those objects are read again (`readSchemaObjects` with a filter).
  *   Savepoints need no special care: a rolled-back write is invisible, and each refresh starts from
- *   the state the database was in at its mark.
+ *   the state the database was in at its mark. A mark also holds how many catalog rows the
+ *   transaction had written then (`pg_stat_get_xact_tuples_*` of the catalogs read, which count every
+ *   attempt, rolled back or not, and only grow): when that has not moved, no catalog row was written
+ *   since, and the catalogs are not scanned at all.
  * - Rows: `pg_stat_xact_user_tables` counts the rows each table had inserted, updated or deleted in
  *   the current transaction (only ever growing); a table is read again when its count moved, when
  *   the schema refresh touched it (a rewrite, a column added with a default, TRUNCATE), or when it
@@ -53,8 +56,23 @@ function stateOf(objects: readonly TrackedObject[]): SchemaState {
  * it (the first transaction id not yet completed, as an age, plus one).
  */
 export async function boundary(db: Database): Promise<string> {
-  const r = (await db.query<Row>('SELECT (age(pg_snapshot_xmax(pg_current_snapshot())::text::xid) + 1)::text AS x')).rows[0];
-  return str(r?.x);
+  const r = (await db.query<Row>(`SELECT (age(pg_snapshot_xmax(pg_current_snapshot())::text::xid) + 1)::text AS x, ${CATALOG_WRITES}::text AS n, ${CATALOG_DELETES}::text AS d`)).rows[0];
+  return `${str(r?.x)}:${str(r?.n)}:${str(r?.d)}`;
+}
+
+/** The catalogs detection reads. */
+const CATALOGS = 'pg_class,pg_attribute,pg_attrdef,pg_constraint,pg_index,pg_trigger,pg_rewrite,pg_sequence,pg_inherits,pg_proc,pg_type,pg_enum,pg_namespace,pg_extension,pg_depend';
+
+/** Catalog rows inserted, updated or deleted by the current transaction so far (attempts count, rolled back or not). */
+const CATALOG_WRITES = `(SELECT sum(pg_stat_get_xact_tuples_inserted(x) + pg_stat_get_xact_tuples_updated(x) + pg_stat_get_xact_tuples_deleted(x)) FROM unnest('{${CATALOGS}}'::regclass[]) x)`;
+
+/** Catalog rows deleted by the current transaction so far (attempts count). An object can be gone only after one. */
+const CATALOG_DELETES = `(SELECT sum(pg_stat_get_xact_tuples_deleted(x)) FROM unnest('{${CATALOGS}}'::regclass[]) x)`;
+
+/** A mark: the age part (`$1` of detection), and the catalog writes and deletes counted then (absent: unknown). */
+function parseMark(mark: string): { age: string; writes?: string; deletes?: string } {
+  const [age = '', writes, deletes] = mark.split(':');
+  return { age, ...(writes !== undefined ? { writes } : {}), ...(deletes !== undefined ? { deletes } : {}) };
 }
 
 export async function fullSchema(db: Database): Promise<SchemaState> {
@@ -85,28 +103,37 @@ const DEPEND_TARGET = `
  * the next mark (`m`: the youngest age seen, or `$1` when nothing changed).
  */
 function detectionSql(depth: number): string {
-  const changed = (t: string): string => `age(${t}.xmin) < $1`;
+  // Only user objects matter (their oids are FIRST_USER_OID and up): each catalog is read through its
+  // oid (or owning relation's oid) index from there, not scanned whole with PostgreSQL's own rows.
+  // Nothing at all is read when no catalog row was written since the mark (`$9`: the count then).
+  // Objects of the base state are looked for only when a catalog row was deleted since (`$11`): the
+  // callers' base states are the states their marks were taken in or rolled back to.
+  const moved = '(SELECT moved FROM gate)';
+  const changed = (t: string, oid: string): string => `${moved} AND ${t}.${oid} >= ${FIRST_USER_OID} AND age(${t}.xmin) < $1`;
   const aged = (t: string): string => `, age(${t}.xmin)`;
   const gone = (k: string, catalog: string, param: string): string =>
-    `UNION ALL SELECT 'gone-${k}', g.x::int, 0 FROM (SELECT unnest(${param}) EXCEPT SELECT oid FROM ${catalog}) g(x)`;
+    `UNION ALL SELECT 'gone-${k}', g.x::int, 0 FROM unnest(${param}) g(x) WHERE (SELECT deleted FROM gate) AND NOT EXISTS (SELECT 1 FROM ${catalog} WHERE oid = g.x)`;
   return `
-    WITH RECURSIVE changed(k, o, a) AS (
-      SELECT 'r', c.oid${aged('c')} FROM pg_class c WHERE ${changed('c')}
-      UNION ALL SELECT 'r', a.attrelid${aged('a')} FROM pg_attribute a WHERE ${changed('a')}
-      UNION ALL SELECT 'r', a.adrelid${aged('a')} FROM pg_attrdef a WHERE ${changed('a')}
-      UNION ALL SELECT CASE WHEN c.conrelid <> 0 THEN 'r' ELSE 't' END, CASE WHEN c.conrelid <> 0 THEN c.conrelid ELSE c.contypid END${aged('c')} FROM pg_constraint c WHERE ${changed('c')}
-      UNION ALL SELECT 'r', i.indrelid${aged('i')} FROM pg_index i WHERE ${changed('i')}
-      UNION ALL SELECT 'r', i.indexrelid${aged('i')} FROM pg_index i WHERE ${changed('i')}
-      UNION ALL SELECT 'r', t.tgrelid${aged('t')} FROM pg_trigger t WHERE ${changed('t')}
-      UNION ALL SELECT 'r', w.ev_class${aged('w')} FROM pg_rewrite w WHERE ${changed('w')}
-      UNION ALL SELECT 'r', s.seqrelid${aged('s')} FROM pg_sequence s WHERE ${changed('s')}
-      UNION ALL SELECT 'r', h.inhrelid${aged('h')} FROM pg_inherits h WHERE ${changed('h')}
-      UNION ALL SELECT 'p', p.oid${aged('p')} FROM pg_proc p WHERE ${changed('p')}
-      UNION ALL SELECT 't', t.oid${aged('t')} FROM pg_type t WHERE ${changed('t')}
-      UNION ALL SELECT 't', e.enumtypid${aged('e')} FROM pg_enum e WHERE ${changed('e')}
-      UNION ALL SELECT 'x', n.oid${aged('n')} FROM pg_namespace n WHERE ${changed('n')}
-      UNION ALL SELECT 'x', e.oid${aged('e')} FROM pg_extension e WHERE ${changed('e')}
-      UNION ALL SELECT ${DEPEND_TARGET}${aged('d')} FROM pg_depend d WHERE ${changed('d')}
+    WITH RECURSIVE gate(moved, n, deleted, d) AS (
+      SELECT w IS DISTINCT FROM $9, w, d IS DISTINCT FROM $11, d FROM (SELECT ${CATALOG_WRITES} AS w, ${CATALOG_DELETES} AS d) g
+    ), changed(k, o, a) AS (
+      SELECT 'r', c.oid${aged('c')} FROM pg_class c WHERE ${changed('c', 'oid')}
+      UNION ALL SELECT 'r', a.attrelid${aged('a')} FROM pg_attribute a WHERE ${changed('a', 'attrelid')}
+      UNION ALL SELECT 'r', a.adrelid${aged('a')} FROM pg_attrdef a WHERE ${changed('a', 'adrelid')}
+      UNION ALL SELECT CASE WHEN c.conrelid <> 0 THEN 'r' ELSE 't' END, CASE WHEN c.conrelid <> 0 THEN c.conrelid ELSE c.contypid END${aged('c')} FROM pg_constraint c WHERE ${changed('c', 'oid')}
+      UNION ALL SELECT 'r', i.indrelid${aged('i')} FROM pg_index i WHERE ${changed('i', 'indexrelid')}
+      UNION ALL SELECT 'r', i.indexrelid${aged('i')} FROM pg_index i WHERE ${changed('i', 'indexrelid')}
+      UNION ALL SELECT 'r', t.tgrelid${aged('t')} FROM pg_trigger t WHERE ${changed('t', 'oid')}
+      UNION ALL SELECT 'r', w.ev_class${aged('w')} FROM pg_rewrite w WHERE ${changed('w', 'oid')}
+      UNION ALL SELECT 'r', s.seqrelid${aged('s')} FROM pg_sequence s WHERE ${changed('s', 'seqrelid')}
+      UNION ALL SELECT 'r', h.inhrelid${aged('h')} FROM pg_inherits h WHERE ${changed('h', 'inhrelid')}
+      UNION ALL SELECT 'p', p.oid${aged('p')} FROM pg_proc p WHERE ${changed('p', 'oid')}
+      UNION ALL SELECT 't', t.oid${aged('t')} FROM pg_type t WHERE ${changed('t', 'oid')}
+      UNION ALL SELECT 't', e.enumtypid${aged('e')} FROM pg_enum e WHERE ${changed('e', 'oid')}
+      UNION ALL SELECT 'x', n.oid${aged('n')} FROM pg_namespace n WHERE ${moved} AND age(n.xmin) < $1
+      UNION ALL SELECT 'x', e.oid${aged('e')} FROM pg_extension e WHERE ${moved} AND age(e.xmin) < $1
+      UNION ALL SELECT ${DEPEND_TARGET}${aged('d')} FROM pg_depend d
+        WHERE d.classid = ANY ('{pg_class,pg_type,pg_proc,pg_constraint,pg_trigger,pg_attrdef,pg_rewrite}'::regclass[]) AND ${changed('d', 'objid')}
     ), touched(k, o) AS (
       SELECT DISTINCT k, o FROM changed WHERE k <> 'x'
     ), closure(k, o, depth) AS (
@@ -121,6 +148,8 @@ function detectionSql(depth: number): string {
     )
     SELECT k, o::int AS o, 1 + min(depth) AS x FROM closure GROUP BY k, o
     UNION ALL SELECT 'm', COALESCE((SELECT min(a) FROM changed), $1), 0
+    UNION ALL SELECT 'n', 0, (SELECT n FROM gate)::bigint
+    UNION ALL SELECT 'nd', 0, (SELECT d FROM gate)::bigint
     UNION ALL SELECT 'x', 0, 0 WHERE EXISTS (SELECT 1 FROM changed WHERE k = 'x')
     ${gone('r', 'pg_class', '$2')}
     ${gone('c', 'pg_constraint', '$3')}
@@ -128,7 +157,8 @@ function detectionSql(depth: number): string {
     ${gone('t', 'pg_type', '$5')}
     ${gone('p', 'pg_proc', '$6')}
     ${gone('n', 'pg_namespace', '$7')}
-    ${gone('e', 'pg_extension', '$8')}`;
+    ${gone('e', 'pg_extension', '$8')}
+    UNION ALL SELECT 'cnt', x::int, (pg_stat_get_xact_tuples_inserted(x) + pg_stat_get_xact_tuples_updated(x) + pg_stat_get_xact_tuples_deleted(x))::bigint FROM unnest($10) x`;
 }
 
 /**
@@ -143,14 +173,20 @@ export async function refreshSchema(
   linesFrom?: SchemaState,
   /** With `linesFrom`: whether the refresh that made it read dependents (false: no name changed there, none here either). */
   dependents?: boolean,
-): Promise<{ state: SchemaState; touched: Set<string>; mark: string; dependents: boolean }> {
+  /** Tables whose row counters to read in the same statement (for refreshData). */
+  countTables?: ReadonlyMap<string, { oid: number }>,
+): Promise<{ state: SchemaState; touched: Set<string>; mark: string; dependents: boolean; counts: Map<number, number> }> {
   const known = { r: [] as number[], c: [] as number[], g: [] as number[], t: [] as number[], p: [] as number[], n: [] as number[], e: [] as number[] };
   for (const key of base.objects.keys()) {
     const kind = key[0] as keyof typeof known;
     if (kind in known) known[kind].push(Number(key.slice(2)));
   }
-  const detect = (depth: number): Promise<Row[]> => executePrepared(db, `mg_detect${depth}`, 'int, oid[], oid[], oid[], oid[], oid[], oid[], oid[]', () => detectionSql(depth), [
-    String(Math.trunc(Number(since))),
+  const at = parseMark(since);
+  const counting = countTables ? [...countTables.values()].map((t) => t.oid) : [];
+  const counts = new Map<number, number>();
+  const literal = (n: string | undefined): string => (n !== undefined && /^\d+$/.test(n) ? n : 'NULL');
+  const detect = (depth: number, gated = true): Promise<Row[]> => executePrepared(db, `mg_detect${depth}`, 'int, oid[], oid[], oid[], oid[], oid[], oid[], oid[], numeric, oid[], numeric', () => detectionSql(depth), [
+    String(Math.trunc(Number(at.age))),
     oidArray(known.r),
     oidArray(known.c),
     oidArray(known.g),
@@ -158,21 +194,32 @@ export async function refreshSchema(
     oidArray(known.p),
     oidArray(known.n),
     oidArray(known.e),
-  ], { generic: true });
+    gated ? literal(at.writes) : 'NULL',
+    oidArray(counting),
+    gated ? literal(at.deletes) : 'NULL',
+  ], { generic: true, indexed: true });
   const rows = await detect(linesFrom !== undefined && dependents !== false ? 2 : 0);
   // Changed objects (depth 0), and their dependents (depth 1 and 2: found and read only when a name changed).
   const own = { rels: new Set<number>(), types: new Set<number>(), procs: new Set<number>() };
   const deps = { rels: new Set<number>(), types: new Set<number>(), procs: new Set<number>() };
   const goneKeys = new Set<string>();
-  let mark = since;
+  let age = at.age;
+  let writes: string | undefined;
+  let deletes: string | undefined;
   let globals = false;
   const collect = (found: Row[], dependentsOnly: boolean): void => {
     for (const r of found) {
       const k = str(r.k);
       const o = Number(r.o);
+      if (k === 'cnt') {
+        counts.set(o, Number(r.x));
+        continue;
+      }
       const into = Number(r.x) > 1 ? deps : own;
       if (dependentsOnly && into === own) continue;
-      if (k === 'm') mark = String(o);
+      if (k === 'm') age = String(o);
+      else if (k === 'n') writes = str(r.x);
+      else if (k === 'nd') deletes = str(r.x);
       else if (k === 'x') globals = true;
       else if (k === 'r') into.rels.add(o);
       else if (k === 't') into.types.add(o);
@@ -196,7 +243,8 @@ export async function refreshSchema(
   let fresh = await read(own, globals, true);
   // The definitions of dependents name what they depend on: they change only when a name does (a
   // relation, column, type, function or schema renamed; an enum's labels). Otherwise they are not read.
-  if (linesFrom === undefined && own.rels.size + own.types.size + own.procs.size > 0 && (globals || renamed(base, fresh))) collect(await detect(2), true);
+  // (From the same mark, every catalog row since: the first detection's count would skip it.)
+  if (linesFrom === undefined && own.rels.size + own.types.size + own.procs.size > 0 && (globals || renamed(base, fresh))) collect(await detect(2, false), true);
   const readDependents = deps.rels.size + deps.types.size + deps.procs.size > 0;
   if (readDependents) fresh = [...fresh, ...(await read(deps, false, false))];
   const filter = { rels: [...own.rels, ...deps.rels], types: [...own.types, ...deps.types], procs: [...own.procs, ...deps.procs], globals };
@@ -230,7 +278,8 @@ export async function refreshSchema(
   }
   const touched = new Set<string>();
   for (const o of fresh) if (o.kind === 'table') touched.add(o.name);
-  return { state, touched, mark, dependents: readDependents || (linesFrom !== undefined && dependents !== false) };
+  const mark = writes === undefined || deletes === undefined ? age : `${age}:${writes}:${deletes}`;
+  return { state, touched, mark, dependents: readDependents || (linesFrom !== undefined && dependents !== false), counts };
 }
 
 /** Whether an object read again has another name than before (for a table: a column name gone while another came), or is a type or view whose definition changed (a view's columns may be renamed). */
@@ -320,14 +369,19 @@ function identifierList(text: string): string[] {
 }
 
 /** Rows inserted, updated or deleted per table in the current transaction. */
-export async function tupleCounts(db: Database, tables: ReadonlyMap<string, { oid: number }>): Promise<Map<string, number>> {
+export async function tupleCounts(db: Database, tables: ReadonlyMap<string, { oid: number }>, known?: ReadonlyMap<number, number>): Promise<Map<string, number>> {
   const byOid = new Map<number, string>();
-  for (const [name, t] of tables) byOid.set(t.oid, name);
+  const out = new Map<string, number>();
+  for (const [name, t] of tables) {
+    const n = known?.get(t.oid);
+    if (n !== undefined) out.set(name, n);
+    else byOid.set(t.oid, name);
+  }
+  if (byOid.size === 0 && known !== undefined) return out;
   const rows = await executePrepared(db, 'mg_counts', 'oid[]', () =>
     'SELECT x::int AS o, (pg_stat_get_xact_tuples_inserted(x) + pg_stat_get_xact_tuples_updated(x) + pg_stat_get_xact_tuples_deleted(x))::text AS n FROM unnest($1) x',
     [oidArray([...byOid.keys()])],
   );
-  const out = new Map<string, number>();
   for (const r of rows) out.set(byOid.get(Number(r.o)) ?? '', Number(r.n));
   return out;
 }
@@ -341,11 +395,12 @@ export async function refreshData(
   db: Database,
   base: DataState,
   counts: Map<string, number>,
-  options: { state: SchemaState; touched: ReadonlySet<string>; exclude: ReadonlySet<string> },
+  options: { state: SchemaState; touched: ReadonlySet<string>; exclude: ReadonlySet<string>; known?: ReadonlyMap<number, number> },
 ): Promise<{ data: DataState; counts: Map<string, number> }> {
   const metas = tableMetas(options.state);
   for (const t of options.exclude) metas.delete(t);
-  const now = await tupleCounts(db, metas);
+  // Counters read with the schema refresh (no row was written since) are not read again.
+  const now = await tupleCounts(db, metas, options.known);
   const read = new Map<string, TableMeta>();
   for (const [t, meta] of metas) {
     if (!(t in base) || options.touched.has(t) || meta.relkind === 'p' || (now.get(t) ?? 0) !== (counts.get(t) ?? 0)) read.set(t, meta);
