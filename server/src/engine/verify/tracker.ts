@@ -22,7 +22,8 @@
  *   is new.
  *
  * `MIGRATION_GUARD_VERIFY_CHECK=1` compares every incremental result with a full read and throws on
- * a difference (used by the tests and the corpus run).
+ * a difference: the database tier's convention tests (test/unit/verify/conventions.db.test.ts) run
+ * with it; set it by hand for a corpus run.
  */
 import { readData, VOLATILE_DEFAULT, type DataState, type TableMeta } from './data';
 import type { Database } from './pglite';
