@@ -198,6 +198,29 @@ describe('verify: every convention (PGlite)', function () {
     );
   });
 
+  it('goose NO TRANSACTION with concurrent index statements: verify runs them in its block without CONCURRENTLY, with the findings of running them as goose does', async () => {
+    const dir = path.join(ROOT, 'goose-concurrently');
+    const up = '-- +goose NO TRANSACTION\n-- +goose Up\nALTER TABLE people ADD COLUMN age int;\nCREATE INDEX CONCURRENTLY people_age_idx ON people (age);\nCREATE INDEX   CONCURRENTLY people_bad_idx ON people (lower(nope));\n\n';
+    const files = (down: string): MemoryFileHost =>
+      new MemoryFileHost({ [path.join(dir, '00001_people.sql')]: `-- +goose Up\n${BASE_UP}\n\n-- +goose Down\n${BASE_DOWN}\n`, [path.join(dir, '00002_age.sql')]: up + down });
+    const shape = (r: VerifyResult): unknown => [r.status, r.notes, r.findings.map((f) => [f.ruleId, f.span, f.message])];
+    const both = async (down: string): Promise<VerifyResult> => {
+      const inBlock = await verifyMigration({ directory: dir, host: files(down), cacheDir: false });
+      verifyTesting.noAutocommitInBlock = true;
+      try {
+        const alone = await verifyMigration({ directory: dir, host: files(down), cacheDir: false });
+        assert.deepEqual(shape(inBlock), shape(alone));
+      } finally {
+        verifyTesting.noAutocommitInBlock = false;
+      }
+      return inBlock;
+    };
+    // The third statement fails at the column it names, in the file's own text (CONCURRENTLY and the spaces after it were cut where it ran).
+    const failed = await both('-- +goose Down\nDROP INDEX CONCURRENTLY people_age_idx;\nALTER TABLE people DROP COLUMN age;\n');
+    const at = (up + '').indexOf('nope');
+    assert.deepEqual(failed.findings.map((f) => [f.ruleId, f.span]), [['verify-statement-failed', { start: at, end: at + 4 }]]);
+  });
+
   it('sql-migrate notransaction: a failing statement is reported where it stands, after the statements before it applied', async () => {
     const text = '-- +migrate Up notransaction\nALTER TABLE people ADD COLUMN age int;\nALTER TABLE nobody ADD COLUMN x int;\n\n-- +migrate Down\nALTER TABLE people DROP COLUMN age;\n';
     const r = await run('sql-migrate', { '1-people.sql': `-- +migrate Up\n${BASE_UP}\n\n-- +migrate Down\n${BASE_DOWN}\n`, '2-age.sql': text });

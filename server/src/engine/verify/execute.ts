@@ -7,6 +7,7 @@
  * the statement that fails when the file is replayed statement by statement inside a transaction
  * block (which is what the implicit block amounts to).
  */
+import { tokenize } from '../parsing/lexer';
 import { nodeKind, parseSql, type Statement } from '../parsing/parser';
 import { transactionIncompatibility } from '../rules/transaction-statements';
 import { codePointToOffset, type Span } from '../text';
@@ -95,12 +96,14 @@ export async function runStep(db: Database, step: { sql: string; transactional: 
  */
 async function runStatementByStatement(db: Database, sql: string, inBlock: boolean): Promise<ExecError | undefined> {
   for (const s of parseSql(sql).statements) {
+    let cut: ReturnType<typeof withoutConcurrently>;
     try {
       if (!inBlock) await db.exec(s.text);
       else {
+        cut = withoutConcurrently(s);
         await db.exec(STEP_PREFIX);
         try {
-          await db.exec(`${s.text}\n;SET CONSTRAINTS ALL IMMEDIATE; RELEASE SAVEPOINT mg_step`);
+          await db.exec(`${cut?.text ?? s.text}\n;SET CONSTRAINTS ALL IMMEDIATE; RELEASE SAVEPOINT mg_step`);
         } catch (e) {
           await db.exec('ROLLBACK TO SAVEPOINT mg_step; RELEASE SAVEPOINT mg_step');
           throw e;
@@ -112,7 +115,9 @@ async function runStatementByStatement(db: Database, sql: string, inBlock: boole
       if (f.code) error.code = f.code;
       if (f.detail) error.detail = f.detail;
       if (f.hint) error.hint = f.hint;
-      const position = Number(f.position);
+      let position = Number(f.position);
+      // A position in the text run without CONCURRENTLY, as a position in the statement.
+      if (cut && Number.isFinite(position) && codePointToOffset(cut.text, position - 1) >= cut.at) position += [...s.text.slice(cut.at, cut.at + cut.length)].length;
       if (Number.isFinite(position) && position > 0) {
         const at = s.span.start + codePointToOffset(s.text, position - 1);
         error.span = tokenSpanAt(sql, at);
@@ -209,8 +214,29 @@ export function canEmulateAutocommit(step: { sql: string; transactional: boolean
     const kind = nodeKind(s.ast);
     if (kind === undefined || !SAME_IN_A_BLOCK.has(kind)) return false;
     if ('AlterEnumStmt' in s.ast && !s.ast.AlterEnumStmt.oldVal) return false;
-    return transactionIncompatibility(s.ast, 18) === undefined;
+    return transactionIncompatibility(s.ast, 18) === undefined || concurrentIndex(s);
   });
+}
+
+/**
+ * CREATE INDEX CONCURRENTLY and DROP INDEX CONCURRENTLY build or drop the same index as without the
+ * word, only without blocking writes (which nothing here does): in verify's block they run without it.
+ */
+function concurrentIndex(s: Statement): boolean {
+  const ast = s.ast;
+  if (!ast) return false;
+  return ('IndexStmt' in ast && ast.IndexStmt.concurrent === true) || ('DropStmt' in ast && ast.DropStmt.concurrent === true && ast.DropStmt.removeType === 'OBJECT_INDEX');
+}
+
+/** The statement's text without its CONCURRENTLY (and where it was cut), for a concurrent index statement. */
+function withoutConcurrently(s: Statement): { text: string; at: number; length: number } | undefined {
+  if (!concurrentIndex(s)) return undefined;
+  const tokens = tokenize(s.text);
+  const i = tokens.findIndex((t) => t.kind === 'word' && t.value.toUpperCase() === 'CONCURRENTLY');
+  if (i < 0) return undefined;
+  const at = tokens[i]!.start;
+  const end = tokens[i + 1]?.start ?? tokens[i]!.end;
+  return { text: s.text.slice(0, at) + s.text.slice(end), at, length: end - at };
 }
 
 function fieldsOf(e: unknown): PgErrorFields {

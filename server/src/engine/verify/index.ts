@@ -565,10 +565,11 @@ async function checkMigration(r: Runner, m: PlannedMigration, options: CheckOpti
   const steps = [...m.up, ...m.down];
   /** Whether every step runs in a transaction block as its tool runs it. */
   const ownBlock = steps.every(canRunInBlock);
-  // In a chain (PGlite), steps the tool runs outside a transaction, statement by statement, run in our
-  // block too when that changes nothing (execute.ts, canEmulateAutocommit): restoring is a rollback to a
-  // savepoint instead of a new database from a dump. Which migrations get rows stays as it was.
-  const block = ownBlock || (options.chain && !r.server && !verifyTesting.noAutocommitInBlock && steps.every((s) => canRunInBlock(s) || canEmulateAutocommit(s)));
+  // On PGlite, steps the tool runs outside a transaction, statement by statement, run in our block too
+  // when that changes nothing (execute.ts, canEmulateAutocommit; a concurrent index statement runs
+  // without CONCURRENTLY): restoring is a rollback to a savepoint instead of a new database from a
+  // dump, and each leg reads what changed instead of everything. Which migrations get rows stays as it was.
+  const block = ownBlock || (!r.server && !verifyTesting.noAutocommitInBlock && steps.every((s) => canRunInBlock(s) || canEmulateAutocommit(s)));
   const P = options.before;
   // Outside a block, states are restored from a dump of the data directory (PGlite only).
   let dump: Blob | undefined;
