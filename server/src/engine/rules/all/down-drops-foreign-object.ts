@@ -2,11 +2,10 @@ import { quoteIdent, relationName, stringList } from '../../parsing/ast';
 import { commandSpan } from '../../parsing/clauses';
 import { objectsBefore } from '../file-objects';
 import { columnCopiedBeforeDrop } from '../flow';
-import type { Rule } from '../types';
-import { objectsCreatedByUp, tableKey } from '../up-objects';
-import { consistencyFor, ownStatement } from '../up-down-pair';
-import type { RuleContext } from '../types';
 import type { Statement } from '../../parsing/parser';
+import type { Rule, RuleContext } from '../types';
+import { consistencyFor, ownStatement } from '../up-down-pair';
+import { objectsCreatedByUp, tableKey } from '../up-objects';
 
 /**
  * The down's statements that drop only what does not exist once the up has run, as the pair's
