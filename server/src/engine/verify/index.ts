@@ -346,6 +346,16 @@ async function runSteps(r: Runner, steps: readonly Step[], phase: StepPhase, inB
   return undefined;
 }
 
+/**
+ * The data directory of a PGlite database for the cache, after a CHECKPOINT: a database started from
+ * it then has no write-ahead log to replay (measured: a 73 MB directory starts in 520 ms instead of
+ * 710–780 ms). Only outside a transaction.
+ */
+async function checkpointedDump(db: Database): Promise<Blob> {
+  await db.exec('CHECKPOINT');
+  return db.dumpDataDir('none');
+}
+
 /** The state of a database read whole (no earlier state to start from). */
 async function readState(r: Runner): Promise<Tracked> {
   const schema = await fullSchema(r.db);
@@ -1194,7 +1204,7 @@ export async function verifyMigration(options: VerifyOptions): Promise<VerifyRes
     if (cacheDir && !loaded) {
       // Save the empty database too: initdb is most of a cold start.
       // Written while the replay goes on (compressed in Node's thread pool); awaited before returning.
-      const empty = await runner.db.dumpDataDir('none');
+      const empty = await checkpointedDump(runner.db);
       if (base.length === 0) clean = empty;
       writes.push(writeEntry(cacheDir, keys[0]!, empty));
       lap('cache');
@@ -1216,7 +1226,7 @@ export async function verifyMigration(options: VerifyOptions): Promise<VerifyRes
     }
     lap('replay');
     if (cacheDir && from < base.length) {
-      clean = await runner.db.dumpDataDir('none');
+      clean = await checkpointedDump(runner.db);
       writes.push(writeEntry(cacheDir, keys[base.length]!, clean));
       lap('cache');
     }
@@ -1302,7 +1312,7 @@ export async function verifyAll(options: VerifyAllOptions): Promise<{ plan: Veri
     if (!loaded) {
       const error = await initialize(runner, options.prelude);
       if (error) return { plan, results, error: `the prelude fails: ${error}` };
-      if (cacheDir) await writeEntry(cacheDir, keys[0]!, await runner.db.dumpDataDir('none'));
+      if (cacheDir) await writeEntry(cacheDir, keys[0]!, await checkpointedDump(runner.db));
     }
     runner.seedCache = new SeedCache();
     let before = await readState(runner);
