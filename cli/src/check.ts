@@ -67,7 +67,10 @@ export class RunFileHost implements FileHost {
 
 /** A file's text as an editor shows it: UTF-8, without a byte order mark. */
 export function readSqlFile(filePath: string): string {
-  const text = fs.readFileSync(filePath, 'utf8');
+  return withoutBom(fs.readFileSync(filePath, 'utf8'));
+}
+
+function withoutBom(text: string): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
@@ -112,7 +115,7 @@ function analyzeOne(file: InputFile, options: Options, ws: Workspace): FileResul
     // Read once: an earlier file's analysis may have read this one already (as history, or as its
     // pair); what cannot be read is read again for the reason.
     const known = ws.host.readFile(file.path);
-    text = known === undefined ? readSqlFile(file.path) : known.charCodeAt(0) === 0xfeff ? known.slice(1) : known;
+    text = known === undefined ? readSqlFile(file.path) : withoutBom(known);
   } catch (e) {
     throw new FileReadError(file, e);
   }

@@ -16,7 +16,7 @@ export type FixedZone = 'utc' | 'fixed';
 /** Zone names of offset zero as PostgreSQL's time zone database spells them (lowercased, with or without `Etc/`). */
 const UTC_NAMES = new Set(['utc', 'uct', 'gmt', 'gmt0', 'gmt+0', 'gmt-0', 'greenwich', 'universal', 'zulu', 'z']);
 
-export function zoneNamed(name: string): FixedZone | undefined {
+function zoneNamed(name: string): FixedZone | undefined {
   const n = name.trim().toLowerCase();
   if (UTC_NAMES.has(n) || UTC_NAMES.has(n.replace(/^etc\//, ''))) return 'utc';
   const m = /^etc\/gmt([+-])(\d{1,2})$/.exec(n);

@@ -3,27 +3,27 @@ import { quoteIdent, relationName, renderTypeName, stringList } from '../../pars
 import { commandSpan } from '../../parsing/clauses';
 import { objectsBefore } from '../file-objects';
 import { schemaAt, schemaFor } from '../schema-lookup';
-import { sessionZone, zoneOf } from '../time-zone';
+import { sessionZone, zoneOf, type FixedZone } from '../time-zone';
 import type { Rule } from '../types';
 import { tableKey } from '../up-objects';
 
-/**
- * Whether timestamptz → timestamp keeps every value: `USING c AT TIME ZONE z` converts in `z`; the
- * column itself (no USING, `USING c`, `USING c::timestamp`) converts in the session's zone; any
- * other expression is not judged lossless.
- */
 /**
  * What an `ALTER COLUMN ... TYPE` from `from` to `to` (with `using`, in the session zone `session`
  * gives) can lose, or undefined: `narrowingLoss`, except that timestamptz → timestamp converted in a
  * zone without daylight saving time maps each instant to its own local time and loses nothing (the
  * values then read as that zone's clock, which the up can convert back).
  */
-export function changeLoss(from: TypeName | undefined, to: TypeName | undefined, using: Node | undefined, session: () => string | undefined): string | undefined {
+export function changeLoss(from: TypeName | undefined, to: TypeName | undefined, using: Node | undefined, session: () => FixedZone | undefined): string | undefined {
   const loss = narrowingLoss(from, to);
   return loss === TIMESTAMPTZ_LOSS && lossless(using, session) ? undefined : loss;
 }
 
-function lossless(using: Node | undefined, session: () => string | undefined): boolean {
+/**
+ * Whether timestamptz → timestamp keeps every value: `USING c AT TIME ZONE z` converts in `z`; the
+ * column itself (no USING, `USING c`, `USING c::timestamp`) converts in the session's zone; any
+ * other expression is not judged lossless.
+ */
+function lossless(using: Node | undefined, session: () => FixedZone | undefined): boolean {
   const plain = (n: Node | undefined): boolean => n === undefined || 'ColumnRef' in n || ('TypeCast' in n && plain(n.TypeCast.arg));
   if (plain(using)) return session() !== undefined;
   if (using && 'FuncCall' in using && stringList(using.FuncCall.funcname ?? []).pop() === 'timezone' && using.FuncCall.args?.length === 2) return zoneOf(using.FuncCall.args[0]) !== undefined;
