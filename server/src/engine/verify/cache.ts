@@ -19,7 +19,12 @@ import { promisify } from 'node:util';
 import * as zlib from 'node:zlib';
 
 const gzip = promisify(zlib.gzip) as (data: Buffer, options: zlib.ZlibOptions) => Promise<Buffer>;
-const gunzip = promisify(zlib.gunzip) as (data: Buffer) => Promise<Buffer>;
+const gunzipWith = promisify(zlib.gunzip) as (data: Buffer, options: zlib.ZlibOptions) => Promise<Buffer>;
+/**
+ * Inflates in 1 MB chunks: with zlib's default 16 KB, each chunk is a round trip to the thread pool
+ * and a 42 MB tarball took 260-350 ms to inflate instead of 95-100 ms (measured on kratos's entry).
+ */
+const gunzip = (data: Buffer): Promise<Buffer> => gunzipWith(data, { chunkSize: 1 << 20 });
 
 export const MAX_ENTRIES = 32;
 /** Bumped when the stored format or the engine's replay semantics change. */
