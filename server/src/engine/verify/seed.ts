@@ -13,8 +13,10 @@
  * The rows are inserted with `session_replication_role = replica` (SET LOCAL, for the seeding only):
  * user triggers and rules do not fire, so seeding does not run application logic (an insert trigger
  * that creates partitions, one that refuses direct inserts); foreign keys are not checked either,
- * which is why the values satisfy them by construction. A server role that may not set it seeds with
- * the triggers on, and the result says so (`triggersOff`). A row PostgreSQL
+ * which is why the values satisfy them by construction. When nothing the setting switches could fire
+ * (no rule, no trigger on INSERT but foreign-key checks the rows pass), the rows go in without it:
+ * they are the same, and setting it would empty the plan cache (see nothingFires). A server role
+ * that may not set it seeds with the triggers on, and the result says so (`triggersOff`). A row PostgreSQL
  * rejects (a CHECK we could not satisfy, a partition bound) is retried with plainer values, then
  * left out; a table with no row is reported with PostgreSQL's reason.
  */
@@ -590,26 +592,65 @@ export async function seedTables(
     cache.entries.set(t.name, { signature: knowledge.signature(t.name), table: t, ...(rows ? { rows } : {}), ...(reason !== undefined ? { reason } : {}), ...(same && hit.data ? { data: hit.data } : {}) });
   };
 
+  /**
+   * Every table of `some` at once, in one block that catches each table's failure: the tables that
+   * failed. With `deferring`, a table whose referenced tables (earlier in the block) failed or were
+   * deferred is not tried: it is deferred (its foreign keys would be checked against rows not there).
+   */
+  const insertAll = async (some: readonly { table: Table; rows: PlannedRow[] }[], deferring = false): Promise<{ failed: Set<string>; deferred: Set<string> }> => {
+    const failed = new Set<string>();
+    const deferred = new Set<string>();
+    if (some.length === 0) return { failed, deferred };
+    const index = new Map(some.map((p, i) => [p.table.name, i] as const));
+    const body = some
+      .map((p, i) => {
+        const insert = `BEGIN ${insertSql(p.table, p.rows)}; EXCEPTION WHEN OTHERS THEN failed := failed || ${i}; END;`;
+        const parents = [...new Set(p.table.fks.map((fk) => index.get(fk.refTable)).filter((j): j is number => j !== undefined && j < i))];
+        return deferring && parents.length > 0 ? `  IF (failed || deferred) && '{${parents.join(',')}}'::int[] THEN deferred := deferred || ${i}; ELSE ${insert} END IF;` : `  ${insert}`;
+      })
+      .join('\n');
+    await db.exec(
+      `DO $mg_seed$ DECLARE failed int[] := '{}'; deferred int[] := '{}'; BEGIN\n${body}\n  PERFORM set_config('migration_guard.seed_failed', array_to_string(failed, ',') || '/' || array_to_string(deferred, ','), true);\nEND $mg_seed$`,
+    );
+    const r = (await db.query<Row>("SELECT current_setting('migration_guard.seed_failed', true) AS f")).rows[0];
+    const [f = '', d = ''] = s(r?.f).split('/');
+    for (const i of f.split(',').filter((x) => x !== '')) failed.add(some[Number(i)]!.table.name);
+    for (const i of d.split(',').filter((x) => x !== '')) deferred.add(some[Number(i)]!.table.name);
+    return { failed, deferred };
+  };
+
+  /** Whether session_replication_role was set here (and is put back at the end). */
+  let replica = false;
+  const triggersOff = async (): Promise<void> => {
+    try {
+      await db.exec('SAVEPOINT mg_seed_role; SET LOCAL session_replication_role = replica; RELEASE SAVEPOINT mg_seed_role');
+      result.triggersOff = true;
+      replica = true;
+    } catch {
+      // Only a superuser (or a role granted SET on it) may: the rows go in with the triggers on, and the result says so.
+      await db.exec('ROLLBACK TO SAVEPOINT mg_seed_role; RELEASE SAVEPOINT mg_seed_role');
+      result.triggersOff = false;
+    }
+  };
+
   await db.exec('SAVEPOINT mg_seed');
-  try {
-    await db.exec('SET LOCAL session_replication_role = replica');
-    result.triggersOff = true;
-  } catch {
-    // Only a superuser (or a role granted SET on it) may: the rows go in with the triggers on, and the result says so.
-    await db.exec('ROLLBACK TO SAVEPOINT mg_seed');
-    result.triggersOff = false;
-  }
+  // Without switching session_replication_role when nothing it switches can fire (see nothingFires):
+  // a table refused then is refused with it too (its rows break a constraint), and the rest goes in as
+  // before, with it set (the tables deferred, then row by row).
+  const quiet = await nothingFires(db, plans);
+  if (!quiet) await triggersOff();
   try {
     // Fast path: every table at once, in one block that catches each table's failure.
-    const failed = new Set<string>();
-    if (plans.length > 0) {
-      const body = plans
-        .map((p, i) => `  BEGIN ${insertSql(p.table, p.rows)}; EXCEPTION WHEN OTHERS THEN failed := failed || ${i}; END;`)
-        .join('\n');
-      await db.exec(`DO $mg_seed$ DECLARE failed int[] := '{}'; BEGIN\n${body}\n  PERFORM set_config('migration_guard.seed_failed', array_to_string(failed, ','), true);\nEND $mg_seed$`);
-      const r = (await db.query<Row>("SELECT current_setting('migration_guard.seed_failed', true) AS f")).rows[0];
-      for (const i of s(r?.f).split(',').filter((x) => x !== '')) failed.add(plans[Number(i)]!.table.name);
-    }
+    let failed: Set<string>;
+    if (quiet) {
+      const first = await insertAll(plans, true);
+      failed = first.failed;
+      if (first.failed.size + first.deferred.size === 0) result.triggersOff = true;
+      else {
+        await triggersOff();
+        for (const t of (await insertAll(plans.filter((p) => first.deferred.has(p.table.name)))).failed) failed.add(t);
+      }
+    } else failed = (await insertAll(plans)).failed;
     for (const p of plans) {
       if (failed.has(p.table.name)) continue;
       result.seeded.push(p.table.name);
@@ -663,7 +704,7 @@ export async function seedTables(
   } finally {
     await db.exec('RELEASE SAVEPOINT mg_seed');
     // SET LOCAL ends with the transaction; the seeding ends here.
-    if (result.triggersOff) await db.exec('SET LOCAL session_replication_role = DEFAULT');
+    if (replica) await db.exec('SET LOCAL session_replication_role = DEFAULT');
   }
   for (const t of result.skipped) {
     const table = byName.get(t.table);
@@ -682,6 +723,42 @@ export async function seedTables(
     };
   }
   return result;
+}
+
+/**
+ * Whether rows can go into these tables with `session_replication_role` left as it is and come out
+ * exactly as with it set to `replica`: no rule on them, and no trigger on INSERT on them or their
+ * partitions (inheritance children) that the setting would switch, except the non-deferrable checks
+ * of foreign keys, whose rows are all there before they are checked (the caller defers a table whose
+ * referenced table was refused, and sets session_replication_role for what is left when any table
+ * is refused). Every value is given (no DEFAULT): a refused attempt draws no sequence value.
+ *
+ * Setting session_replication_role empties PostgreSQL's plan cache (rules depend on it), so every
+ * statement verify prepared is planned again afterwards: in `verify --all` that costs more than the
+ * rest of a migration's checks (planning the catalog statements is about ten times running them).
+ */
+async function nothingFires(db: Database, plans: readonly { table: Table; rows: PlannedRow[] }[]): Promise<boolean> {
+  if (plans.length === 0) return false;
+  // A foreign key's rows come from a table filled earlier in the block (or the table itself, or rows
+  // already there): checked, they pass. A table filled later (a cycle) would fail the check.
+  const position = new Map(plans.map((p, i) => [p.table.name, i] as const));
+  if (plans.some((p, i) => p.table.fks.some((fk) => fk.refTable !== p.table.name && (position.get(fk.refTable) ?? -1) > i))) return false;
+  for (const p of plans) {
+    const cols = p.table.columns.filter((c) => !c.generated);
+    if (cols.length === 0 || p.rows.some((row) => cols.some((c) => !row.values.has(c.name) || row.values.get(c.name) === 'DEFAULT'))) return false;
+  }
+  const rels = plans.map((p) => `${quote(p.table.name)}::regclass`).join(', ');
+  const r = await db.query<Row>(`
+    WITH RECURSIVE rels(oid) AS (
+      SELECT unnest(ARRAY[${rels}])::oid
+      UNION SELECT i.inhrelid FROM pg_inherits i JOIN rels r ON i.inhparent = r.oid
+    )
+    SELECT NOT EXISTS (
+      SELECT 1 FROM pg_trigger t JOIN rels r ON t.tgrelid = r.oid
+      WHERE t.tgenabled <> 'D' AND (t.tgtype & 4) <> 0
+        AND NOT (t.tgisinternal AND t.tgenabled = 'O' AND NOT t.tgdeferrable AND t.tgfoid = 'pg_catalog."RI_FKey_check_ins"'::regproc)
+    ) AND NOT EXISTS (SELECT 1 FROM pg_rewrite w JOIN rels r ON w.ev_class = r.oid WHERE w.rulename <> '_RETURN') AS ok`);
+  return r.rows[0]?.ok === true;
 }
 
 /** Tables in an order where referenced tables come first (cycles broken in name order). */
