@@ -747,18 +747,25 @@ async function nothingFires(db: Database, plans: readonly { table: Table; rows: 
     const cols = p.table.columns.filter((c) => !c.generated);
     if (cols.length === 0 || p.rows.some((row) => cols.some((c) => !row.values.has(c.name) || row.values.get(c.name) === 'DEFAULT'))) return false;
   }
-  const rels = plans.map((p) => `${quote(p.table.name)}::regclass`).join(', ');
-  const r = await db.query<Row>(`
+  // A text[] literal of the table names (as format('%I.%I') writes them).
+  const names = quote(`{${plans.map((p) => `"${p.table.name.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`).join(',')}}`);
+  const rows = await executePrepared<Row>(
+    db,
+    'mg_seed_quiet',
+    'text[]',
+    () => `
     WITH RECURSIVE rels(oid) AS (
-      SELECT unnest(ARRAY[${rels}])::oid
+      SELECT x::regclass::oid FROM unnest($1) x
       UNION SELECT i.inhrelid FROM pg_inherits i JOIN rels r ON i.inhparent = r.oid
     )
     SELECT NOT EXISTS (
       SELECT 1 FROM pg_trigger t JOIN rels r ON t.tgrelid = r.oid
       WHERE t.tgenabled <> 'D' AND (t.tgtype & 4) <> 0
         AND NOT (t.tgisinternal AND t.tgenabled = 'O' AND NOT t.tgdeferrable AND t.tgfoid = 'pg_catalog."RI_FKey_check_ins"'::regproc)
-    ) AND NOT EXISTS (SELECT 1 FROM pg_rewrite w JOIN rels r ON w.ev_class = r.oid WHERE w.rulename <> '_RETURN') AS ok`);
-  return r.rows[0]?.ok === true;
+    ) AND NOT EXISTS (SELECT 1 FROM pg_rewrite w JOIN rels r ON w.ev_class = r.oid WHERE w.rulename <> '_RETURN') AS ok`,
+    [names],
+  );
+  return rows[0]?.ok === true;
 }
 
 /** Tables in an order where referenced tables come first (cycles broken in name order). */
