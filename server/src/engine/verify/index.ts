@@ -35,7 +35,7 @@ import { migrationOfFile, migrationsMatching, planDirectory, type PlannedMigrati
 import { isDataNeutral } from './neutral';
 import { SeedCache, seedTables, type SeedKnowledge, type SeedResult } from './seed';
 export { describeSeed } from './seed';
-import { boundary, differingParts, fullSchema, refreshData, refreshSchema, tableMetas, toSnapshot, tupleCounts, type SchemaState } from './tracker';
+import { boundary, countsAndBoundary, differingParts, fullSchema, refreshData, refreshSchema, tableMetas, toSnapshot, type SchemaState } from './tracker';
 import {
   collapseDifferences,
   columnOrderChanges,
@@ -380,14 +380,23 @@ class StateReader {
     private readonly incremental: boolean,
   ) {}
 
-  /** Starts (or restarts, after a rollback to a savepoint) counting rows from the current state, whose schema is `state`. */
+  /** The schema of the state a `reset` counts rows from, until `mark` reads the counts (with a new mark, in one statement). */
+  private pending: SchemaState | undefined;
+
+  /** Starts (or restarts, after a rollback to a savepoint) counting rows from the current state, whose schema is `state` (read at the next `mark`: nothing writes in between). */
   async reset(state: SchemaState): Promise<void> {
-    if (this.incremental) this.counts = await tupleCounts(this.r.db, tableMetas(state));
+    if (this.incremental) this.pending = state;
   }
 
   /** Every catalog row written from now on is younger than this (tracker.ts). */
   async mark(): Promise<string> {
     if (!this.incremental) return '';
+    if (this.pending) {
+      const { counts, mark } = await countsAndBoundary(this.r.db, tableMetas(this.pending));
+      this.pending = undefined;
+      this.counts = counts;
+      this.threshold = mark;
+    }
     this.threshold ??= await boundary(this.r.db);
     return this.threshold;
   }
