@@ -24,7 +24,7 @@ import { loadParser } from '../parsing/parser';
 import type { Span } from '../text';
 import { defaultCacheDir, prefixKeys, readEntry, readSidecar, writeEntry, writeSidecar } from './cache';
 import { compareData, formatTable, readData, sameData, showValue, type DataDifference, type DataState } from './data';
-import { canEmulateAutocommit, canRunInBlock, extensionsIn, hasTransactionControl, runStep, type ExecError } from './execute';
+import { canEmulateAutocommit, canRunInBlock, extensionsIn, hasTransactionControl, likelyWritesNoCatalog, runStep, type ExecError } from './execute';
 import { applyRuleSettings, type RawFinding, type VerifyFinding } from './findings';
 import { fixtureTargets, loadFixtures, withRange, type Fixture, type FixtureFailure } from './fixtures';
 import { reachableTables } from './reach';
@@ -401,14 +401,15 @@ class StateReader {
     return this.threshold;
   }
 
-  /** The state now, from `base` (the state at `mark`); `withData` false keeps base's rows. */
-  async after(base: Tracked, mark: string, withData = true, linesFrom?: SchemaState, dependents?: boolean): Promise<Tracked> {
+  /** The state now, from `base` (the state at `mark`); `withData` false keeps base's rows; `steps`: what ran since (a hint). */
+  async after(base: Tracked, mark: string, withData = true, linesFrom?: SchemaState, dependents?: boolean, steps?: readonly Step[]): Promise<Tracked> {
     if (!this.incremental || this.counts === undefined) {
       const state = await readState(this.r);
       this.lastDependents = true;
       return withData ? state : { schema: state.schema, data: base.data };
     }
-    const { state, touched, mark: next, dependents: read, counts } = await refreshSchema(this.r.db, base.schema, mark, linesFrom, dependents, withData ? tableMetas(base.schema) : undefined);
+    const quiet = steps !== undefined && steps.length > 0 && steps.every(likelyWritesNoCatalog);
+    const { state, touched, mark: next, dependents: read, counts } = await refreshSchema(this.r.db, base.schema, mark, linesFrom, dependents, withData ? tableMetas(base.schema) : undefined, quiet);
     this.threshold = next;
     this.lastTouched = touched;
     this.lastDependents = read;
@@ -554,7 +555,7 @@ async function advance(r: Runner, m: PlannedMigration, before: Tracked): Promise
     const error = await runSteps(r, m.up, 'replay', true);
     if (error) return { error };
     await setVersion(r, m);
-    const next = await reader.after(before, mark);
+    const next = await reader.after(before, mark, true, undefined, undefined, m.up);
     ok = true;
     return { next };
   } finally {
@@ -718,7 +719,7 @@ async function checkMigration(r: Runner, m: PlannedMigration, options: CheckOpti
     where = 'after-up';
     await setVersion(r, m);
     // With data even without rows: a chain continues from this state (a column added changes every row).
-    afterUp = await reader.after(before0, mark);
+    afterUp = await reader.after(before0, mark, true, undefined, undefined, m.up);
     upDependents = reader.lastDependents;
     if (options.snapshots) check.snapshots.afterUp = formatSnapshot(toSnapshot(afterUp.schema));
     r.lap('snapshot');
@@ -762,7 +763,7 @@ async function checkMigration(r: Runner, m: PlannedMigration, options: CheckOpti
     if (downError) check.failures.push(downError);
     else {
       await setVersion(r, undefined);
-      const afterDown = await reader.after(afterUp, mark, withRows);
+      const afterDown = await reader.after(afterUp, mark, withRows, undefined, undefined, m.down);
       if (options.snapshots) check.snapshots.afterDown = formatSnapshot(toSnapshot(afterDown.schema));
       const parts = differingParts(P.schema, afterDown.schema);
       const diffs = collapseDifferences(compareSnapshots(parts.a, parts.b));
@@ -790,7 +791,7 @@ async function checkMigration(r: Runner, m: PlannedMigration, options: CheckOpti
         else {
           where = 'after-up';
           await setVersion(r, m);
-          const afterReup = await reader.after(afterDown, mark, withRows);
+          const afterReup = await reader.after(afterDown, mark, withRows, undefined, undefined, m.up);
           if (options.snapshots) check.snapshots.afterReup = formatSnapshot(toSnapshot(afterReup.schema));
           const parts = differingParts(afterUp.schema, afterReup.schema);
           for (const d of withoutOrderOnly(collapseDifferences(compareSnapshots(parts.a, parts.b)))) check.differences.push(difference('reup', d, m.up));
@@ -838,7 +839,7 @@ async function checkMigration(r: Runner, m: PlannedMigration, options: CheckOpti
             await setVersion(r, m);
             // The same statements on the same schema make the same definitions as the first up:
             // only which objects (their oids are new) is read again, the definitions are reused.
-            check.next = await reader.after(P, mark, true, afterUp?.schema, afterUp ? upDependents : undefined);
+            check.next = await reader.after(P, mark, true, afterUp?.schema, afterUp ? upDependents : undefined, m.up);
           }
         } else if (where === 'after-up') check.next = await readState(r);
         else {

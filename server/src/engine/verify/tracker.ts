@@ -181,15 +181,39 @@ export async function refreshSchema(
   dependents?: boolean,
   /** Tables whose row counters to read in the same statement (for refreshData). */
   countTables?: ReadonlyMap<string, { oid: number }>,
+  /** Whether what ran since is likely to have written no catalog row (plain DML): the catalogs' counters are asked first, in a small statement, and nothing else when none moved. */
+  likelyQuiet?: boolean,
 ): Promise<{ state: SchemaState; touched: Set<string>; mark: string; dependents: boolean; counts: Map<number, number> }> {
+  const at = parseMark(since);
+  const counting = countTables ? [...countTables.values()].map((t) => t.oid) : [];
+  const counts = new Map<number, number>();
+  if (likelyQuiet && at.writes !== undefined && at.deletes !== undefined) {
+    const rows = await executePrepared(db, 'mg_quiet', 'oid[]', () =>
+      `SELECT x::int AS o, (pg_stat_get_xact_tuples_inserted(x) + pg_stat_get_xact_tuples_updated(x) + pg_stat_get_xact_tuples_deleted(x))::text AS n FROM unnest($1) x
+       UNION ALL SELECT 0, array_to_string(${CATALOG_WRITES}, ',') || ':' || array_to_string(${CATALOG_DELETES}, ',')`,
+      [oidArray(counting)],
+    );
+    let gate = '';
+    for (const r of rows) {
+      if (Number(r.o) === 0) gate = str(r.n);
+      else counts.set(Number(r.o), Number(r.n));
+    }
+    // No catalog row written since the mark: the schema is the base one (what the full detection would find, without it).
+    if (gate === `${at.writes}:${at.deletes}`) {
+      if (checking()) {
+        const full = formatSnapshot(toSnapshot(await fullSchema(db)));
+        const incremental = formatSnapshot(toSnapshot(base));
+        if (full !== incremental) throw new Error(`incremental schema snapshot differs from a full one:\n${firstDifference(full, incremental)}`);
+      }
+      return { state: base, touched: new Set(), mark: since, dependents: linesFrom !== undefined && dependents !== false, counts };
+    }
+    counts.clear();
+  }
   const known = { r: [] as number[], c: [] as number[], g: [] as number[], t: [] as number[], p: [] as number[], n: [] as number[], e: [] as number[] };
   for (const key of base.objects.keys()) {
     const kind = key[0] as keyof typeof known;
     if (kind in known) known[kind].push(Number(key.slice(2)));
   }
-  const at = parseMark(since);
-  const counting = countTables ? [...countTables.values()].map((t) => t.oid) : [];
-  const counts = new Map<number, number>();
   const literal = (n: string | undefined): string => (n !== undefined && /^\d+(,\d+)*$/.test(n) ? `'{${n}}'` : 'NULL');
   const detect = (depth: number, gated = true): Promise<Row[]> => executePrepared(db, `mg_detect${depth}`, 'int, oid[], oid[], oid[], oid[], oid[], oid[], oid[], bigint[], oid[], bigint[]', () => detectionSql(depth), [
     String(Math.trunc(Number(at.age))),
