@@ -530,9 +530,9 @@ export const verifyTesting = { seedEveryTable: false, noAutocommitInBlock: false
 /** The tables a migration's rows can matter in (reach.ts); undefined: every table (rules or event triggers exist, or SQL is built at run time). */
 async function reachable(r: Runner, schema: SchemaState, steps: readonly Step[]): Promise<Set<string> | undefined> {
   if (verifyTesting.seedEveryTable) return undefined;
-  const hidden = (await r.db.query<{ x: boolean }>(
-    `SELECT EXISTS (SELECT 1 FROM pg_rewrite WHERE rulename <> '_RETURN' AND ev_class >= 16384) OR EXISTS (SELECT 1 FROM pg_event_trigger) AS x`,
-  )).rows[0]?.x;
+  const hidden = (await executePrepared<{ x: boolean }>(r.db, 'mg_hidden', 'int', () =>
+    `SELECT EXISTS (SELECT 1 FROM pg_rewrite WHERE rulename <> '_RETURN' AND ev_class >= 16384) OR EXISTS (SELECT 1 FROM pg_event_trigger) AS x WHERE $1 = 0`, ['0'],
+  ))[0]?.x;
   if (hidden !== false) return undefined;
   return reachableTables(schema, steps.map((s) => s.sql));
 }

@@ -22,7 +22,7 @@
  */
 import type { Database } from './pglite';
 import { USER_NS, type TableRows } from './data';
-import { executePrepared, oidArray } from './snapshot';
+import { executePrepared, executePreparedBatch, oidArray } from './snapshot';
 
 const CATALOG_PLAN = { generic: true, indexed: true };
 
@@ -103,6 +103,42 @@ const unquoteIdent = (n: string): string => (n.startsWith('"') ? n.slice(1, -1).
 
 const NOT_EXTENSION_MEMBER = `NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')`;
 
+/** Columns of the tables `$1` (seeding). */
+const COLUMNS_SQL = (): string => `
+    SELECT a.attrelid::int AS rel, format('%I', a.attname) AS name, a.attname AS raw, format_type(a.atttypid, a.atttypmod) AS type,
+           COALESCE(bt.typname, t.typname) AS base, COALESCE(bt.typcategory, t.typcategory) AS category,
+           a.attnotnull OR t.typnotnull AS notnull, a.atthasdef OR t.typdefault IS NOT NULL AS hasdef, a.attgenerated AS generated,
+           CASE WHEN a.atttypmod >= 0 THEN a.atttypmod ELSE t.typtypmod END AS typmod,
+           ARRAY(SELECT e.enumlabel::text FROM pg_enum e WHERE e.enumtypid = COALESCE(bt.oid, t.oid) ORDER BY e.enumsortorder) AS labels,
+           et.typname AS elembase, et.typcategory AS elemcat,
+           ARRAY(SELECT e.enumlabel::text FROM pg_enum e WHERE e.enumtypid = et.oid ORDER BY e.enumsortorder) AS elemlabels,
+           (SELECT st.typname FROM pg_range rg JOIN pg_type st ON st.oid = rg.rngsubtype WHERE rg.rngtypid = COALESCE(bt.oid, t.oid)) AS rangesub,
+           ARRAY(SELECT pg_get_constraintdef(co.oid) FROM pg_constraint co
+                  WHERE (co.conrelid = a.attrelid AND co.contype = 'c' AND a.attnum = ANY(co.conkey))
+                     OR (co.contypid = t.oid AND co.contype = 'c')) AS checks
+    FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
+    LEFT JOIN pg_type bt ON t.typtype = 'd' AND bt.oid = t.typbasetype
+    LEFT JOIN pg_type et ON et.oid = COALESCE(bt.typelem, t.typelem) AND COALESCE(bt.typcategory, t.typcategory) = 'A'
+    WHERE a.attnum > 0 AND NOT a.attisdropped AND a.attrelid = ANY($1)
+    ORDER BY a.attrelid, a.attnum`;
+
+/** Foreign keys of the tables `$1` (seeding). */
+const FKS_SQL = (): string => `
+    SELECT co.conrelid::int AS rel, format('%I.%I', rn.nspname, rc.relname) AS ref,
+           ARRAY(SELECT format('%I', a.attname) FROM unnest(co.conkey) WITH ORDINALITY k(n, i)
+                 JOIN pg_attribute a ON a.attrelid = co.conrelid AND a.attnum = k.n ORDER BY k.i) AS cols,
+           ARRAY(SELECT format('%I', a.attname) FROM unnest(co.confkey) WITH ORDINALITY k(n, i)
+                 JOIN pg_attribute a ON a.attrelid = co.confrelid AND a.attnum = k.n ORDER BY k.i) AS refcols
+    FROM pg_constraint co JOIN pg_class rc ON rc.oid = co.confrelid JOIN pg_namespace rn ON rn.oid = rc.relnamespace
+    WHERE co.contype = 'f' AND co.conrelid = ANY($1)
+    ORDER BY co.conname`;
+
+/** Unique column sets of the tables `$1` (seeding). */
+const UNIQUES_SQL = (): string => `
+    SELECT i.indrelid::int AS rel,
+           ARRAY(SELECT format('%I', a.attname) FROM unnest(i.indkey::int2[]) k(n) JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.n) AS cols
+    FROM pg_index i WHERE i.indisunique AND i.indexprs IS NULL AND i.indpred IS NULL AND i.indrelid = ANY($1)`;
+
 async function readTables(db: Database, exclude: ReadonlySet<string>, only?: { oids: number[]; empty: ReadonlySet<string> }): Promise<Table[]> {
   const tables = new Map<number, Table>();
   const tablesSql = (filtered: boolean): string => `
@@ -112,7 +148,20 @@ async function readTables(db: Database, exclude: ReadonlySet<string>, only?: { o
     ORDER BY 2`;
   // The catalog statements run prepared, with generic plans reaching the catalogs through their indexes
   // (planning them for each call costs more than running them).
-  const r = only ? await executePrepared<Row>(db, 'mg_seed_tables', 'oid[]', () => tablesSql(true), [oidArray(only.oids)], CATALOG_PLAN) : (await db.query<Row>(tablesSql(false))).rows;
+  // With the tables named, the four catalog statements in one round trip (rows of tables left out
+  // below, by kind or name, are not used).
+  const batch = only
+    ? await executePreparedBatch<Row>(
+        db,
+        [
+          { name: 'mg_seed_tables', sql: () => tablesSql(true) },
+          { name: 'mg_seed_columns', sql: COLUMNS_SQL },
+          { name: 'mg_seed_fks', sql: FKS_SQL },
+          { name: 'mg_seed_uniques', sql: UNIQUES_SQL },
+        ].map((st) => ({ ...st, params: 'oid[]', args: [oidArray(only.oids)] })),
+      )
+    : undefined;
+  const r = batch ? batch[0]! : (await db.query<Row>(tablesSql(false))).rows;
   for (const row of r) {
     const name = s(row.name);
     if (exclude.has(name)) continue;
@@ -131,30 +180,7 @@ async function readTables(db: Database, exclude: ReadonlySet<string>, only?: { o
     }
   }
   for (const row of (
-    await executePrepared<Row>(
-      db,
-      'mg_seed_columns',
-      'oid[]',
-      () => `
-    SELECT a.attrelid::int AS rel, format('%I', a.attname) AS name, a.attname AS raw, format_type(a.atttypid, a.atttypmod) AS type,
-           COALESCE(bt.typname, t.typname) AS base, COALESCE(bt.typcategory, t.typcategory) AS category,
-           a.attnotnull OR t.typnotnull AS notnull, a.atthasdef OR t.typdefault IS NOT NULL AS hasdef, a.attgenerated AS generated,
-           CASE WHEN a.atttypmod >= 0 THEN a.atttypmod ELSE t.typtypmod END AS typmod,
-           ARRAY(SELECT e.enumlabel::text FROM pg_enum e WHERE e.enumtypid = COALESCE(bt.oid, t.oid) ORDER BY e.enumsortorder) AS labels,
-           et.typname AS elembase, et.typcategory AS elemcat,
-           ARRAY(SELECT e.enumlabel::text FROM pg_enum e WHERE e.enumtypid = et.oid ORDER BY e.enumsortorder) AS elemlabels,
-           (SELECT st.typname FROM pg_range rg JOIN pg_type st ON st.oid = rg.rngsubtype WHERE rg.rngtypid = COALESCE(bt.oid, t.oid)) AS rangesub,
-           ARRAY(SELECT pg_get_constraintdef(co.oid) FROM pg_constraint co
-                  WHERE (co.conrelid = a.attrelid AND co.contype = 'c' AND a.attnum = ANY(co.conkey))
-                     OR (co.contypid = t.oid AND co.contype = 'c')) AS checks
-    FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
-    LEFT JOIN pg_type bt ON t.typtype = 'd' AND bt.oid = t.typbasetype
-    LEFT JOIN pg_type et ON et.oid = COALESCE(bt.typelem, t.typelem) AND COALESCE(bt.typcategory, t.typcategory) = 'A'
-    WHERE a.attnum > 0 AND NOT a.attisdropped AND a.attrelid = ANY($1)
-    ORDER BY a.attrelid, a.attnum`,
-      [oidArray(oids)],
-      CATALOG_PLAN,
-    )
+    (batch?.[1] ?? (await executePrepared<Row>(db, 'mg_seed_columns', 'oid[]', COLUMNS_SQL, [oidArray(oids)], CATALOG_PLAN)))
   )) {
     const base = s(row.base);
     const typmod = Number(row.typmod ?? -1);
@@ -191,37 +217,12 @@ async function readTables(db: Database, exclude: ReadonlySet<string>, only?: { o
     });
   }
   for (const row of (
-    await executePrepared<Row>(
-      db,
-      'mg_seed_fks',
-      'oid[]',
-      () => `
-    SELECT co.conrelid::int AS rel, format('%I.%I', rn.nspname, rc.relname) AS ref,
-           ARRAY(SELECT format('%I', a.attname) FROM unnest(co.conkey) WITH ORDINALITY k(n, i)
-                 JOIN pg_attribute a ON a.attrelid = co.conrelid AND a.attnum = k.n ORDER BY k.i) AS cols,
-           ARRAY(SELECT format('%I', a.attname) FROM unnest(co.confkey) WITH ORDINALITY k(n, i)
-                 JOIN pg_attribute a ON a.attrelid = co.confrelid AND a.attnum = k.n ORDER BY k.i) AS refcols
-    FROM pg_constraint co JOIN pg_class rc ON rc.oid = co.confrelid JOIN pg_namespace rn ON rn.oid = rc.relnamespace
-    WHERE co.contype = 'f' AND co.conrelid = ANY($1)
-    ORDER BY co.conname`,
-      [oidArray(oids)],
-      CATALOG_PLAN,
-    )
+    (batch?.[2] ?? (await executePrepared<Row>(db, 'mg_seed_fks', 'oid[]', FKS_SQL, [oidArray(oids)], CATALOG_PLAN)))
   )) {
     tables.get(Number(row.rel))?.fks.push({ columns: row.cols as string[], refTable: s(row.ref), refColumns: row.refcols as string[] });
   }
   for (const row of (
-    await executePrepared<Row>(
-      db,
-      'mg_seed_uniques',
-      'oid[]',
-      () => `
-    SELECT i.indrelid::int AS rel,
-           ARRAY(SELECT format('%I', a.attname) FROM unnest(i.indkey::int2[]) k(n) JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.n) AS cols
-    FROM pg_index i WHERE i.indisunique AND i.indexprs IS NULL AND i.indpred IS NULL AND i.indrelid = ANY($1)`,
-      [oidArray(oids)],
-      CATALOG_PLAN,
-    )
+    (batch?.[3] ?? (await executePrepared<Row>(db, 'mg_seed_uniques', 'oid[]', UNIQUES_SQL, [oidArray(oids)], CATALOG_PLAN)))
   )) {
     tables.get(Number(row.rel))?.uniques.push(row.cols as string[]);
   }
@@ -609,10 +610,11 @@ export async function seedTables(
         return deferring && parents.length > 0 ? `  IF (failed || deferred) && '{${parents.join(',')}}'::int[] THEN deferred := deferred || ${i}; ELSE ${insert} END IF;` : `  ${insert}`;
       })
       .join('\n');
-    await db.exec(
-      `DO $mg_seed$ DECLARE failed int[] := '{}'; deferred int[] := '{}'; BEGIN\n${body}\n  PERFORM set_config('migration_guard.seed_failed', array_to_string(failed, ',') || '/' || array_to_string(deferred, ','), true);\nEND $mg_seed$`,
+    const results = await db.exec(
+      `DO $mg_seed$ DECLARE failed int[] := '{}'; deferred int[] := '{}'; BEGIN\n${body}\n  PERFORM set_config('migration_guard.seed_failed', array_to_string(failed, ',') || '/' || array_to_string(deferred, ','), true);\nEND $mg_seed$;\nSELECT current_setting('migration_guard.seed_failed', true) AS f`,
     );
-    const r = (await db.query<Row>("SELECT current_setting('migration_guard.seed_failed', true) AS f")).rows[0];
+    const r = Array.isArray(results) ? (results[results.length - 1] as { rows?: Row[] } | undefined)?.rows?.[0] : undefined;
+    if (!r) throw new Error('seeding: the database did not say which tables failed');
     const [f = '', d = ''] = s(r?.f).split('/');
     for (const i of f.split(',').filter((x) => x !== '')) failed.add(some[Number(i)]!.table.name);
     for (const i of d.split(',').filter((x) => x !== '')) deferred.add(some[Number(i)]!.table.name);

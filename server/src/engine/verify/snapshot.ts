@@ -179,6 +179,35 @@ SELECT ${knobs.map(([k]) => `set_config('${k}', current_setting('migration_guard
   }
 }
 
+/**
+ * Several prepared statements run as `executePrepared` with `generic` and `indexed` would run each,
+ * in one round trip (the planner settings set once around them): the rows of each, in order.
+ */
+export async function executePreparedBatch<T = Row>(
+  db: Queryable & { exec(sql: string): Promise<unknown> },
+  statements: readonly { name: string; params: string; sql: () => string; args: string[] }[],
+): Promise<T[][]> {
+  let names = prepared.get(db);
+  if (!names) prepared.set(db, (names = new Set()));
+  for (const st of statements) {
+    if (names.has(st.name)) continue;
+    await db.query(`PREPARE ${st.name}(${st.params}) AS ${st.sql()}`);
+    names.add(st.name);
+  }
+  const knobs: [string, string][] = [['plan_cache_mode', 'force_generic_plan'], ...PLAN_INDEXED];
+  const results = await db.exec(
+    `SELECT ${knobs.map(([k, v]) => `set_config('migration_guard.${k}', current_setting('${k}'), false), set_config('${k}', '${v}', false)`).join(', ')};
+${statements.map((st) => `EXECUTE ${st.name}(${st.args.join(', ')});`).join('\n')}
+SELECT ${knobs.map(([k]) => `set_config('${k}', current_setting('migration_guard.${k}'), false)`).join(', ')}`,
+  );
+  if (!Array.isArray(results) || results.length !== statements.length + 2) throw new Error(`${statements.map((st) => st.name).join(', ')}: the database did not return the statements' rows`);
+  return statements.map((st, i) => {
+    const rows = (results[i + 1] as { rows?: T[] } | undefined)?.rows;
+    if (!rows) throw new Error(`${st.name}: the database did not return the statement's rows`);
+    return rows;
+  });
+}
+
 /** Planner settings under which a statement reading a few catalog rows by oid is planned (`indexed`). */
 const PLAN_INDEXED: [string, string][] = [
   ['enable_seqscan', 'off'],
