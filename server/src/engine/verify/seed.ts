@@ -312,7 +312,7 @@ export function valueText(c: Pick<Column, 'raw' | 'base' | 'category' | 'labels'
       let v = `${c.raw}-${r + 1}`;
       if (near) {
         v += `-${NON_ASCII}`;
-        if (max > 0 && max <= 256) while (chars(v).length < max) v += 'ż';
+        if (max > 0 && max <= 256) for (let n = chars(v).length; n < max; n++) v += 'ż';
       }
       return fit(v, max, k, r);
     }
