@@ -414,13 +414,13 @@ class StateReader {
     this.lastTouched = touched;
     this.lastDependents = read;
     if (!withData) return { schema: state, data: base.data };
-    return { schema: state, data: await this.refreshRows(base.data, state, touched, counts) };
+    return { schema: state, data: await this.refreshRows(base.data, state, touched, counts, base.schema) };
   }
 
   /** The rows now, from `data` (the rows when counting started), for the schema `state` (`known`: row counters read since, by table oid). */
-  async refreshRows(data: DataState, state: SchemaState, touched: ReadonlySet<string>, known?: ReadonlyMap<number, number>): Promise<DataState> {
+  async refreshRows(data: DataState, state: SchemaState, touched: ReadonlySet<string>, known?: ReadonlyMap<number, number>, previous?: SchemaState): Promise<DataState> {
     if (!this.incremental || this.counts === undefined) return (await readState(this.r)).data;
-    const refreshed = await refreshData(this.r.db, data, this.counts, { state, touched, exclude: this.r.exclude, ...(known ? { known } : {}) });
+    const refreshed = await refreshData(this.r.db, data, this.counts, { state, touched, exclude: this.r.exclude, ...(known ? { known } : {}), ...(previous ? { previous } : {}) });
     this.counts = refreshed.counts;
     return refreshed.data;
   }

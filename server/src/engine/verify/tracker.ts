@@ -443,19 +443,43 @@ export async function refreshData(
   db: Database,
   base: DataState,
   counts: Map<string, number>,
-  options: { state: SchemaState; touched: ReadonlySet<string>; exclude: ReadonlySet<string>; known?: ReadonlyMap<number, number> },
+  options: {
+    state: SchemaState;
+    touched: ReadonlySet<string>;
+    exclude: ReadonlySet<string>;
+    known?: ReadonlyMap<number, number>;
+    /** The schema of `base` (by which a table still empty is known without reading it). */
+    previous?: SchemaState;
+  },
 ): Promise<{ data: DataState; counts: Map<string, number> }> {
   const metas = tableMetas(options.state);
   for (const t of options.exclude) metas.delete(t);
+  const before = options.previous ? tableMetas(options.previous) : undefined;
   // Counters read with the schema refresh (no row was written since) are not read again.
   const now = await tupleCounts(db, metas, options.known);
-  const read = new Map<string, TableMeta>();
+  /** The tables to read again, in order; `empty`: known to hold no row without reading it. */
+  const again = new Map<string, { meta: TableMeta; empty: boolean }>();
   for (const [t, meta] of metas) {
-    if (!(t in base) || options.touched.has(t) || meta.relkind === 'p' || (now.get(t) ?? 0) !== (counts.get(t) ?? 0)) read.set(t, meta);
+    const moved = (now.get(t) ?? 0) !== (counts.get(t) ?? 0);
+    if (!(t in base) || options.touched.has(t) || meta.relkind === 'p' || moved) {
+      // A table that held no row, is the same relation and had no row inserted since holds none now
+      // (only its definition changed): its rows are not read.
+      const was = base[t];
+      const empty = was !== undefined && was.rows.length === 0 && !was.truncated && !moved && meta.relkind !== 'p' && before?.get(t)?.oid === meta.oid;
+      again.set(t, { meta, empty });
+    }
   }
   const data: DataState = {};
-  for (const [t, rows] of Object.entries(base)) if (metas.has(t) && !read.has(t)) data[t] = rows;
-  if (read.size > 0) Object.assign(data, await readData(db, { exclude: options.exclude, metas: [...read.values()] }));
+  for (const [t, rows] of Object.entries(base)) if (metas.has(t) && !again.has(t)) data[t] = rows;
+  const read = new Map([...again].filter(([, a]) => !a.empty).map(([t, a]) => [t, a.meta] as const));
+  const fresh = read.size > 0 ? await readData(db, { exclude: options.exclude, metas: [...read.values()] }) : {};
+  for (const [t, { meta, empty }] of again) {
+    if (!empty) {
+      if (fresh[t]) data[t] = fresh[t];
+      continue;
+    }
+    data[t] = { columns: meta.columns, categories: meta.categories, ...(meta.primaryKey ? { primaryKey: meta.primaryKey } : {}), generated: meta.generated, rows: [], truncated: false };
+  }
   if (checking()) {
     const full = await readData(db, { exclude: options.exclude });
     const shape = (d: DataState): string => JSON.stringify(Object.keys(d).sort().map((k) => [k, d[k]!.columns, d[k]!.primaryKey ?? null, d[k]!.rows, d[k]!.truncated]));
