@@ -9,6 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { MemoryFileHost } from '../../../server/src/engine/host';
 import { describeSeed, verifyAll, verifyMigration, type VerifyOptions, type VerifyResult } from '../../../server/src/engine/verify/index';
+import { seedTesting } from '../../../server/src/engine/verify/seed';
 import { BACKUP_INIT, applied, planFor } from '../inverse/backup-helpers';
 
 const DIR = path.resolve('/virtual/data/migrations');
@@ -345,6 +346,39 @@ describe('verify: data (PGlite)', function () {
         ['000003_second', 'passed', []],
       ],
     );
+  });
+
+  it('rows go in without setting session_replication_role when nothing it switches can fire, exactly as with it set (a table whose referenced table is refused is deferred)', async () => {
+    const folder = (extra: string): Record<string, string> => ({
+      '000001_init.up.sql': `CREATE TABLE parents (id int PRIMARY KEY, name text NOT NULL);\nCREATE TABLE kids (id int PRIMARY KEY, parent_id int NOT NULL REFERENCES parents (id), name text);\n${extra}`,
+      '000001_init.down.sql': 'DROP TABLE kids, parents;\n',
+      '000002_note.up.sql': 'ALTER TABLE kids ADD COLUMN note text;\nUPDATE kids SET note = name;\n',
+      '000002_note.down.sql': 'ALTER TABLE kids DROP COLUMN note;\n',
+    });
+    // `strict` refuses every row; `strict_kids` references it and the migration reaches both (a foreign-key parent).
+    const refused = 'CREATE TABLE strict (id int PRIMARY KEY, code text NOT NULL CHECK (code <> code));\nCREATE TABLE strict_kids (id int PRIMARY KEY, strict_id int REFERENCES strict (id));\n';
+    const twice = async (files: Record<string, string>): Promise<{ quiet: number; normal: VerifyResult; set: VerifyResult }> => {
+      const before = seedTesting.quiet;
+      const normal = await verify(files, { cacheDir: false });
+      const quiet = seedTesting.quiet - before;
+      seedTesting.neverQuiet = true;
+      try {
+        return { quiet, normal, set: await verify(files, { cacheDir: false }) };
+      } finally {
+        seedTesting.neverQuiet = false;
+      }
+    };
+    const strip = (r: VerifyResult): unknown => ({ ...r, timings: {} });
+    const plain = await twice(folder(''));
+    assert.equal(plain.quiet, 1, 'the foreign-key check is the only trigger: the rows go in without the setting');
+    assert.deepEqual(plain.normal.seed, { seeded: ['public.kids', 'public.parents'], skipped: [], rows: 6, triggersOff: true });
+    assert.deepEqual(strip(plain.normal), strip(plain.set));
+    const withStrict = { ...folder(refused), '000002_note.up.sql': 'ALTER TABLE kids ADD COLUMN note text;\nALTER TABLE strict_kids ADD COLUMN note text;\nUPDATE kids SET note = name;\n', '000002_note.down.sql': 'ALTER TABLE strict_kids DROP COLUMN note;\nALTER TABLE kids DROP COLUMN note;\n' };
+    const strict = await twice(withStrict);
+    assert.equal(strict.quiet, 0, 'a table was refused: the rest went in with the setting');
+    assert.deepEqual(strict.normal.seed.seeded, ['public.kids', 'public.parents', 'public.strict_kids']);
+    assert.deepEqual(strict.normal.seed.skipped.map((x) => x.table), ['public.strict']);
+    assert.deepEqual(strip(strict.normal), strip(strict.set));
   });
 
   it('the synthetic rows go in with the schema\'s triggers off, and the result says so; the up still fires them', async () => {

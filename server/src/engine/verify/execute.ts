@@ -146,6 +146,23 @@ export function hasTransactionControl(step: { sql: string }): boolean {
   return hit;
 }
 
+const dmlCache = new WeakMap<object, boolean>();
+
+/**
+ * Whether every statement of a step is plain DML (INSERT, UPDATE, DELETE, SELECT): such a step
+ * normally writes no catalog row (a trigger or function it calls still may: this is a hint for
+ * verify's change detection, which checks the catalogs' counters before trusting it).
+ */
+export function likelyWritesNoCatalog(step: { sql: string }): boolean {
+  let hit = dmlCache.get(step);
+  if (hit === undefined) {
+    const statements = parseSql(step.sql).statements;
+    const kinds = new Set(['InsertStmt', 'UpdateStmt', 'DeleteStmt', 'SelectStmt']);
+    dmlCache.set(step, (hit = statements.length > 0 && statements.every((s) => s.ast !== undefined && kinds.has(nodeKind(s.ast) ?? ''))));
+  }
+  return hit;
+}
+
 export function canRunInBlock(step: { sql: string; transactional: boolean }): boolean {
   let hit = inBlockCache.get(step);
   if (hit === undefined) inBlockCache.set(step, (hit = canRunInBlockNow(step)));

@@ -24,7 +24,7 @@ import { loadParser } from '../parsing/parser';
 import type { Span } from '../text';
 import { defaultCacheDir, prefixKeys, readEntry, readSidecar, writeEntry, writeSidecar } from './cache';
 import { compareData, formatTable, readData, sameData, showValue, type DataDifference, type DataState } from './data';
-import { canEmulateAutocommit, canRunInBlock, extensionsIn, hasTransactionControl, runStep, type ExecError } from './execute';
+import { canEmulateAutocommit, canRunInBlock, extensionsIn, hasTransactionControl, likelyWritesNoCatalog, runStep, type ExecError } from './execute';
 import { applyRuleSettings, type RawFinding, type VerifyFinding } from './findings';
 import { fixtureTargets, loadFixtures, withRange, type Fixture, type FixtureFailure } from './fixtures';
 import { reachableTables } from './reach';
@@ -35,7 +35,7 @@ import { migrationOfFile, migrationsMatching, planDirectory, type PlannedMigrati
 import { isDataNeutral } from './neutral';
 import { SeedCache, seedTables, type SeedKnowledge, type SeedResult } from './seed';
 export { describeSeed } from './seed';
-import { boundary, differingParts, fullSchema, refreshData, refreshSchema, tableMetas, toSnapshot, tupleCounts, type SchemaState } from './tracker';
+import { boundary, countsAndBoundary, differingParts, fullSchema, refreshData, refreshSchema, tableMetas, toSnapshot, type SchemaState } from './tracker';
 import {
   collapseDifferences,
   columnOrderChanges,
@@ -380,37 +380,47 @@ class StateReader {
     private readonly incremental: boolean,
   ) {}
 
-  /** Starts (or restarts, after a rollback to a savepoint) counting rows from the current state, whose schema is `state`. */
+  /** The schema of the state a `reset` counts rows from, until `mark` reads the counts (with a new mark, in one statement). */
+  private pending: SchemaState | undefined;
+
+  /** Starts (or restarts, after a rollback to a savepoint) counting rows from the current state, whose schema is `state` (read at the next `mark`: nothing writes in between). */
   async reset(state: SchemaState): Promise<void> {
-    if (this.incremental) this.counts = await tupleCounts(this.r.db, tableMetas(state));
+    if (this.incremental) this.pending = state;
   }
 
   /** Every catalog row written from now on is younger than this (tracker.ts). */
   async mark(): Promise<string> {
     if (!this.incremental) return '';
+    if (this.pending) {
+      const { counts, mark } = await countsAndBoundary(this.r.db, tableMetas(this.pending));
+      this.pending = undefined;
+      this.counts = counts;
+      this.threshold = mark;
+    }
     this.threshold ??= await boundary(this.r.db);
     return this.threshold;
   }
 
-  /** The state now, from `base` (the state at `mark`); `withData` false keeps base's rows. */
-  async after(base: Tracked, mark: string, withData = true, linesFrom?: SchemaState, dependents?: boolean): Promise<Tracked> {
+  /** The state now, from `base` (the state at `mark`); `withData` false keeps base's rows; `steps`: what ran since (a hint). */
+  async after(base: Tracked, mark: string, withData = true, linesFrom?: SchemaState, dependents?: boolean, steps?: readonly Step[]): Promise<Tracked> {
     if (!this.incremental || this.counts === undefined) {
       const state = await readState(this.r);
       this.lastDependents = true;
       return withData ? state : { schema: state.schema, data: base.data };
     }
-    const { state, touched, mark: next, dependents: read, counts } = await refreshSchema(this.r.db, base.schema, mark, linesFrom, dependents, withData ? tableMetas(base.schema) : undefined);
+    const quiet = steps !== undefined && steps.length > 0 && steps.every(likelyWritesNoCatalog);
+    const { state, touched, mark: next, dependents: read, counts } = await refreshSchema(this.r.db, base.schema, mark, linesFrom, dependents, withData ? tableMetas(base.schema) : undefined, quiet);
     this.threshold = next;
     this.lastTouched = touched;
     this.lastDependents = read;
     if (!withData) return { schema: state, data: base.data };
-    return { schema: state, data: await this.refreshRows(base.data, state, touched, counts) };
+    return { schema: state, data: await this.refreshRows(base.data, state, touched, counts, base.schema) };
   }
 
   /** The rows now, from `data` (the rows when counting started), for the schema `state` (`known`: row counters read since, by table oid). */
-  async refreshRows(data: DataState, state: SchemaState, touched: ReadonlySet<string>, known?: ReadonlyMap<number, number>): Promise<DataState> {
+  async refreshRows(data: DataState, state: SchemaState, touched: ReadonlySet<string>, known?: ReadonlyMap<number, number>, previous?: SchemaState): Promise<DataState> {
     if (!this.incremental || this.counts === undefined) return (await readState(this.r)).data;
-    const refreshed = await refreshData(this.r.db, data, this.counts, { state, touched, exclude: this.r.exclude, ...(known ? { known } : {}) });
+    const refreshed = await refreshData(this.r.db, data, this.counts, { state, touched, exclude: this.r.exclude, ...(known ? { known } : {}), ...(previous ? { previous } : {}) });
     this.counts = refreshed.counts;
     return refreshed.data;
   }
@@ -520,9 +530,9 @@ export const verifyTesting = { seedEveryTable: false, noAutocommitInBlock: false
 /** The tables a migration's rows can matter in (reach.ts); undefined: every table (rules or event triggers exist, or SQL is built at run time). */
 async function reachable(r: Runner, schema: SchemaState, steps: readonly Step[]): Promise<Set<string> | undefined> {
   if (verifyTesting.seedEveryTable) return undefined;
-  const hidden = (await r.db.query<{ x: boolean }>(
-    `SELECT EXISTS (SELECT 1 FROM pg_rewrite WHERE rulename <> '_RETURN' AND ev_class >= 16384) OR EXISTS (SELECT 1 FROM pg_event_trigger) AS x`,
-  )).rows[0]?.x;
+  const hidden = (await executePrepared<{ x: boolean }>(r.db, 'mg_hidden', 'int', () =>
+    `SELECT EXISTS (SELECT 1 FROM pg_rewrite WHERE rulename <> '_RETURN' AND ev_class >= 16384) OR EXISTS (SELECT 1 FROM pg_event_trigger) AS x WHERE $1 = 0`, ['0'],
+  ))[0]?.x;
   if (hidden !== false) return undefined;
   return reachableTables(schema, steps.map((s) => s.sql));
 }
@@ -545,7 +555,7 @@ async function advance(r: Runner, m: PlannedMigration, before: Tracked): Promise
     const error = await runSteps(r, m.up, 'replay', true);
     if (error) return { error };
     await setVersion(r, m);
-    const next = await reader.after(before, mark);
+    const next = await reader.after(before, mark, true, undefined, undefined, m.up);
     ok = true;
     return { next };
   } finally {
@@ -709,7 +719,7 @@ async function checkMigration(r: Runner, m: PlannedMigration, options: CheckOpti
     where = 'after-up';
     await setVersion(r, m);
     // With data even without rows: a chain continues from this state (a column added changes every row).
-    afterUp = await reader.after(before0, mark);
+    afterUp = await reader.after(before0, mark, true, undefined, undefined, m.up);
     upDependents = reader.lastDependents;
     if (options.snapshots) check.snapshots.afterUp = formatSnapshot(toSnapshot(afterUp.schema));
     r.lap('snapshot');
@@ -753,7 +763,7 @@ async function checkMigration(r: Runner, m: PlannedMigration, options: CheckOpti
     if (downError) check.failures.push(downError);
     else {
       await setVersion(r, undefined);
-      const afterDown = await reader.after(afterUp, mark, withRows);
+      const afterDown = await reader.after(afterUp, mark, withRows, undefined, undefined, m.down);
       if (options.snapshots) check.snapshots.afterDown = formatSnapshot(toSnapshot(afterDown.schema));
       const parts = differingParts(P.schema, afterDown.schema);
       const diffs = collapseDifferences(compareSnapshots(parts.a, parts.b));
@@ -781,7 +791,7 @@ async function checkMigration(r: Runner, m: PlannedMigration, options: CheckOpti
         else {
           where = 'after-up';
           await setVersion(r, m);
-          const afterReup = await reader.after(afterDown, mark, withRows);
+          const afterReup = await reader.after(afterDown, mark, withRows, undefined, undefined, m.up);
           if (options.snapshots) check.snapshots.afterReup = formatSnapshot(toSnapshot(afterReup.schema));
           const parts = differingParts(afterUp.schema, afterReup.schema);
           for (const d of withoutOrderOnly(collapseDifferences(compareSnapshots(parts.a, parts.b)))) check.differences.push(difference('reup', d, m.up));
@@ -829,7 +839,7 @@ async function checkMigration(r: Runner, m: PlannedMigration, options: CheckOpti
             await setVersion(r, m);
             // The same statements on the same schema make the same definitions as the first up:
             // only which objects (their oids are new) is read again, the definitions are reused.
-            check.next = await reader.after(P, mark, true, afterUp?.schema, afterUp ? upDependents : undefined);
+            check.next = await reader.after(P, mark, true, afterUp?.schema, afterUp ? upDependents : undefined, m.up);
           }
         } else if (where === 'after-up') check.next = await readState(r);
         else {

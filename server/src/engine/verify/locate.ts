@@ -151,13 +151,22 @@ export function locateRows(steps: readonly Step[], table: string): Located {
   return find(steps, (t) => onTable(t) && t.rows) ?? find(steps, onTable) ?? firstStatement(steps);
 }
 
+const ASCII = /^[\x00-\x7f]*$/;
+
 /** The first statement whose text names one of `words` (identifiers, quoted or not), else the first statement. */
 export function locateWords(steps: readonly Step[], words: readonly string[]): Located {
   for (const word of words) {
     if (!word) continue;
     const re = new RegExp(`(^|[^\\p{L}\\p{N}_$])"?${word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"?($|[^\\p{L}\\p{N}_$])`, 'iu');
-    const hit = find(steps, (_t, s) => re.test(s.text));
-    if (hit) return hit;
+    // A text that does not hold the word at all cannot match: when both are ASCII (no Unicode case
+    // folding to ASCII letters), a plain search says so first, without the (costly) Unicode pattern.
+    const lower = ASCII.test(word) ? word.toLowerCase() : undefined;
+    for (const { step, statements } of all(steps)) {
+      for (const s of statements) {
+        if (lower !== undefined && ASCII.test(s.text) && !s.text.toLowerCase().includes(lower)) continue;
+        if (re.test(s.text)) return { file: step.file.path, span: s.span };
+      }
+    }
   }
   return firstStatement(steps);
 }

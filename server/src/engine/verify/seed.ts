@@ -13,14 +13,16 @@
  * The rows are inserted with `session_replication_role = replica` (SET LOCAL, for the seeding only):
  * user triggers and rules do not fire, so seeding does not run application logic (an insert trigger
  * that creates partitions, one that refuses direct inserts); foreign keys are not checked either,
- * which is why the values satisfy them by construction. A server role that may not set it seeds with
- * the triggers on, and the result says so (`triggersOff`). A row PostgreSQL
+ * which is why the values satisfy them by construction. When nothing the setting switches could fire
+ * (no rule, no trigger on INSERT but foreign-key checks the rows pass), the rows go in without it:
+ * they are the same, and setting it would empty the plan cache (see nothingFires). A server role
+ * that may not set it seeds with the triggers on, and the result says so (`triggersOff`). A row PostgreSQL
  * rejects (a CHECK we could not satisfy, a partition bound) is retried with plainer values, then
  * left out; a table with no row is reported with PostgreSQL's reason.
  */
 import type { Database } from './pglite';
 import { USER_NS, type TableRows } from './data';
-import { executePrepared, oidArray } from './snapshot';
+import { executePrepared, executePreparedBatch, oidArray } from './snapshot';
 
 const CATALOG_PLAN = { generic: true, indexed: true };
 
@@ -101,6 +103,42 @@ const unquoteIdent = (n: string): string => (n.startsWith('"') ? n.slice(1, -1).
 
 const NOT_EXTENSION_MEMBER = `NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')`;
 
+/** Columns of the tables `$1` (seeding). */
+const COLUMNS_SQL = (): string => `
+    SELECT a.attrelid::int AS rel, format('%I', a.attname) AS name, a.attname AS raw, format_type(a.atttypid, a.atttypmod) AS type,
+           COALESCE(bt.typname, t.typname) AS base, COALESCE(bt.typcategory, t.typcategory) AS category,
+           a.attnotnull OR t.typnotnull AS notnull, a.atthasdef OR t.typdefault IS NOT NULL AS hasdef, a.attgenerated AS generated,
+           CASE WHEN a.atttypmod >= 0 THEN a.atttypmod ELSE t.typtypmod END AS typmod,
+           ARRAY(SELECT e.enumlabel::text FROM pg_enum e WHERE e.enumtypid = COALESCE(bt.oid, t.oid) ORDER BY e.enumsortorder) AS labels,
+           et.typname AS elembase, et.typcategory AS elemcat,
+           ARRAY(SELECT e.enumlabel::text FROM pg_enum e WHERE e.enumtypid = et.oid ORDER BY e.enumsortorder) AS elemlabels,
+           (SELECT st.typname FROM pg_range rg JOIN pg_type st ON st.oid = rg.rngsubtype WHERE rg.rngtypid = COALESCE(bt.oid, t.oid)) AS rangesub,
+           ARRAY(SELECT pg_get_constraintdef(co.oid) FROM pg_constraint co
+                  WHERE (co.conrelid = a.attrelid AND co.contype = 'c' AND a.attnum = ANY(co.conkey))
+                     OR (co.contypid = t.oid AND co.contype = 'c')) AS checks
+    FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
+    LEFT JOIN pg_type bt ON t.typtype = 'd' AND bt.oid = t.typbasetype
+    LEFT JOIN pg_type et ON et.oid = COALESCE(bt.typelem, t.typelem) AND COALESCE(bt.typcategory, t.typcategory) = 'A'
+    WHERE a.attnum > 0 AND NOT a.attisdropped AND a.attrelid = ANY($1)
+    ORDER BY a.attrelid, a.attnum`;
+
+/** Foreign keys of the tables `$1` (seeding). */
+const FKS_SQL = (): string => `
+    SELECT co.conrelid::int AS rel, format('%I.%I', rn.nspname, rc.relname) AS ref,
+           ARRAY(SELECT format('%I', a.attname) FROM unnest(co.conkey) WITH ORDINALITY k(n, i)
+                 JOIN pg_attribute a ON a.attrelid = co.conrelid AND a.attnum = k.n ORDER BY k.i) AS cols,
+           ARRAY(SELECT format('%I', a.attname) FROM unnest(co.confkey) WITH ORDINALITY k(n, i)
+                 JOIN pg_attribute a ON a.attrelid = co.confrelid AND a.attnum = k.n ORDER BY k.i) AS refcols
+    FROM pg_constraint co JOIN pg_class rc ON rc.oid = co.confrelid JOIN pg_namespace rn ON rn.oid = rc.relnamespace
+    WHERE co.contype = 'f' AND co.conrelid = ANY($1)
+    ORDER BY co.conname`;
+
+/** Unique column sets of the tables `$1` (seeding). */
+const UNIQUES_SQL = (): string => `
+    SELECT i.indrelid::int AS rel,
+           ARRAY(SELECT format('%I', a.attname) FROM unnest(i.indkey::int2[]) k(n) JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.n) AS cols
+    FROM pg_index i WHERE i.indisunique AND i.indexprs IS NULL AND i.indpred IS NULL AND i.indrelid = ANY($1)`;
+
 async function readTables(db: Database, exclude: ReadonlySet<string>, only?: { oids: number[]; empty: ReadonlySet<string> }): Promise<Table[]> {
   const tables = new Map<number, Table>();
   const tablesSql = (filtered: boolean): string => `
@@ -110,7 +148,20 @@ async function readTables(db: Database, exclude: ReadonlySet<string>, only?: { o
     ORDER BY 2`;
   // The catalog statements run prepared, with generic plans reaching the catalogs through their indexes
   // (planning them for each call costs more than running them).
-  const r = only ? await executePrepared<Row>(db, 'mg_seed_tables', 'oid[]', () => tablesSql(true), [oidArray(only.oids)], CATALOG_PLAN) : (await db.query<Row>(tablesSql(false))).rows;
+  // With the tables named, the four catalog statements in one round trip (rows of tables left out
+  // below, by kind or name, are not used).
+  const batch = only
+    ? await executePreparedBatch<Row>(
+        db,
+        [
+          { name: 'mg_seed_tables', sql: () => tablesSql(true) },
+          { name: 'mg_seed_columns', sql: COLUMNS_SQL },
+          { name: 'mg_seed_fks', sql: FKS_SQL },
+          { name: 'mg_seed_uniques', sql: UNIQUES_SQL },
+        ].map((st) => ({ ...st, params: 'oid[]', args: [oidArray(only.oids)] })),
+      )
+    : undefined;
+  const r = batch ? batch[0]! : (await db.query<Row>(tablesSql(false))).rows;
   for (const row of r) {
     const name = s(row.name);
     if (exclude.has(name)) continue;
@@ -129,30 +180,7 @@ async function readTables(db: Database, exclude: ReadonlySet<string>, only?: { o
     }
   }
   for (const row of (
-    await executePrepared<Row>(
-      db,
-      'mg_seed_columns',
-      'oid[]',
-      () => `
-    SELECT a.attrelid::int AS rel, format('%I', a.attname) AS name, a.attname AS raw, format_type(a.atttypid, a.atttypmod) AS type,
-           COALESCE(bt.typname, t.typname) AS base, COALESCE(bt.typcategory, t.typcategory) AS category,
-           a.attnotnull OR t.typnotnull AS notnull, a.atthasdef OR t.typdefault IS NOT NULL AS hasdef, a.attgenerated AS generated,
-           CASE WHEN a.atttypmod >= 0 THEN a.atttypmod ELSE t.typtypmod END AS typmod,
-           ARRAY(SELECT e.enumlabel::text FROM pg_enum e WHERE e.enumtypid = COALESCE(bt.oid, t.oid) ORDER BY e.enumsortorder) AS labels,
-           et.typname AS elembase, et.typcategory AS elemcat,
-           ARRAY(SELECT e.enumlabel::text FROM pg_enum e WHERE e.enumtypid = et.oid ORDER BY e.enumsortorder) AS elemlabels,
-           (SELECT st.typname FROM pg_range rg JOIN pg_type st ON st.oid = rg.rngsubtype WHERE rg.rngtypid = COALESCE(bt.oid, t.oid)) AS rangesub,
-           ARRAY(SELECT pg_get_constraintdef(co.oid) FROM pg_constraint co
-                  WHERE (co.conrelid = a.attrelid AND co.contype = 'c' AND a.attnum = ANY(co.conkey))
-                     OR (co.contypid = t.oid AND co.contype = 'c')) AS checks
-    FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
-    LEFT JOIN pg_type bt ON t.typtype = 'd' AND bt.oid = t.typbasetype
-    LEFT JOIN pg_type et ON et.oid = COALESCE(bt.typelem, t.typelem) AND COALESCE(bt.typcategory, t.typcategory) = 'A'
-    WHERE a.attnum > 0 AND NOT a.attisdropped AND a.attrelid = ANY($1)
-    ORDER BY a.attrelid, a.attnum`,
-      [oidArray(oids)],
-      CATALOG_PLAN,
-    )
+    (batch?.[1] ?? (await executePrepared<Row>(db, 'mg_seed_columns', 'oid[]', COLUMNS_SQL, [oidArray(oids)], CATALOG_PLAN)))
   )) {
     const base = s(row.base);
     const typmod = Number(row.typmod ?? -1);
@@ -189,37 +217,12 @@ async function readTables(db: Database, exclude: ReadonlySet<string>, only?: { o
     });
   }
   for (const row of (
-    await executePrepared<Row>(
-      db,
-      'mg_seed_fks',
-      'oid[]',
-      () => `
-    SELECT co.conrelid::int AS rel, format('%I.%I', rn.nspname, rc.relname) AS ref,
-           ARRAY(SELECT format('%I', a.attname) FROM unnest(co.conkey) WITH ORDINALITY k(n, i)
-                 JOIN pg_attribute a ON a.attrelid = co.conrelid AND a.attnum = k.n ORDER BY k.i) AS cols,
-           ARRAY(SELECT format('%I', a.attname) FROM unnest(co.confkey) WITH ORDINALITY k(n, i)
-                 JOIN pg_attribute a ON a.attrelid = co.confrelid AND a.attnum = k.n ORDER BY k.i) AS refcols
-    FROM pg_constraint co JOIN pg_class rc ON rc.oid = co.confrelid JOIN pg_namespace rn ON rn.oid = rc.relnamespace
-    WHERE co.contype = 'f' AND co.conrelid = ANY($1)
-    ORDER BY co.conname`,
-      [oidArray(oids)],
-      CATALOG_PLAN,
-    )
+    (batch?.[2] ?? (await executePrepared<Row>(db, 'mg_seed_fks', 'oid[]', FKS_SQL, [oidArray(oids)], CATALOG_PLAN)))
   )) {
     tables.get(Number(row.rel))?.fks.push({ columns: row.cols as string[], refTable: s(row.ref), refColumns: row.refcols as string[] });
   }
   for (const row of (
-    await executePrepared<Row>(
-      db,
-      'mg_seed_uniques',
-      'oid[]',
-      () => `
-    SELECT i.indrelid::int AS rel,
-           ARRAY(SELECT format('%I', a.attname) FROM unnest(i.indkey::int2[]) k(n) JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.n) AS cols
-    FROM pg_index i WHERE i.indisunique AND i.indexprs IS NULL AND i.indpred IS NULL AND i.indrelid = ANY($1)`,
-      [oidArray(oids)],
-      CATALOG_PLAN,
-    )
+    (batch?.[3] ?? (await executePrepared<Row>(db, 'mg_seed_uniques', 'oid[]', UNIQUES_SQL, [oidArray(oids)], CATALOG_PLAN)))
   )) {
     tables.get(Number(row.rel))?.uniques.push(row.cols as string[]);
   }
@@ -309,7 +312,7 @@ export function valueText(c: Pick<Column, 'raw' | 'base' | 'category' | 'labels'
       let v = `${c.raw}-${r + 1}`;
       if (near) {
         v += `-${NON_ASCII}`;
-        if (max > 0 && max <= 256) while (chars(v).length < max) v += 'ż';
+        if (max > 0 && max <= 256) for (let n = chars(v).length; n < max; n++) v += 'ż';
       }
       return fit(v, max, k, r);
     }
@@ -590,26 +593,69 @@ export async function seedTables(
     cache.entries.set(t.name, { signature: knowledge.signature(t.name), table: t, ...(rows ? { rows } : {}), ...(reason !== undefined ? { reason } : {}), ...(same && hit.data ? { data: hit.data } : {}) });
   };
 
+  /**
+   * Every table of `some` at once, in one block that catches each table's failure: the tables that
+   * failed. With `deferring`, a table whose referenced tables (earlier in the block) failed or were
+   * deferred is not tried: it is deferred (its foreign keys would be checked against rows not there).
+   */
+  const insertAll = async (some: readonly { table: Table; rows: PlannedRow[] }[], deferring = false): Promise<{ failed: Set<string>; deferred: Set<string> }> => {
+    const failed = new Set<string>();
+    const deferred = new Set<string>();
+    if (some.length === 0) return { failed, deferred };
+    const index = new Map(some.map((p, i) => [p.table.name, i] as const));
+    const body = some
+      .map((p, i) => {
+        const insert = `BEGIN ${insertSql(p.table, p.rows)}; EXCEPTION WHEN OTHERS THEN failed := failed || ${i}; END;`;
+        const parents = [...new Set(p.table.fks.map((fk) => index.get(fk.refTable)).filter((j): j is number => j !== undefined && j < i))];
+        return deferring && parents.length > 0 ? `  IF (failed || deferred) && '{${parents.join(',')}}'::int[] THEN deferred := deferred || ${i}; ELSE ${insert} END IF;` : `  ${insert}`;
+      })
+      .join('\n');
+    const results = await db.exec(
+      `DO $mg_seed$ DECLARE failed int[] := '{}'; deferred int[] := '{}'; BEGIN\n${body}\n  PERFORM set_config('migration_guard.seed_failed', array_to_string(failed, ',') || '/' || array_to_string(deferred, ','), true);\nEND $mg_seed$;\nSELECT current_setting('migration_guard.seed_failed', true) AS f`,
+    );
+    const r = Array.isArray(results) ? (results[results.length - 1] as { rows?: Row[] } | undefined)?.rows?.[0] : undefined;
+    if (!r) throw new Error('seeding: the database did not say which tables failed');
+    const [f = '', d = ''] = s(r?.f).split('/');
+    for (const i of f.split(',').filter((x) => x !== '')) failed.add(some[Number(i)]!.table.name);
+    for (const i of d.split(',').filter((x) => x !== '')) deferred.add(some[Number(i)]!.table.name);
+    return { failed, deferred };
+  };
+
+  /** Whether session_replication_role was set here (and is put back at the end). */
+  let replica = false;
+  const triggersOff = async (): Promise<void> => {
+    try {
+      await db.exec('SAVEPOINT mg_seed_role; SET LOCAL session_replication_role = replica; RELEASE SAVEPOINT mg_seed_role');
+      result.triggersOff = true;
+      replica = true;
+    } catch {
+      // Only a superuser (or a role granted SET on it) may: the rows go in with the triggers on, and the result says so.
+      await db.exec('ROLLBACK TO SAVEPOINT mg_seed_role; RELEASE SAVEPOINT mg_seed_role');
+      result.triggersOff = false;
+    }
+  };
+
   await db.exec('SAVEPOINT mg_seed');
-  try {
-    await db.exec('SET LOCAL session_replication_role = replica');
-    result.triggersOff = true;
-  } catch {
-    // Only a superuser (or a role granted SET on it) may: the rows go in with the triggers on, and the result says so.
-    await db.exec('ROLLBACK TO SAVEPOINT mg_seed');
-    result.triggersOff = false;
-  }
+  // Without switching session_replication_role when nothing it switches can fire (see nothingFires):
+  // a table refused then is refused with it too (its rows break a constraint), and the rest goes in as
+  // before, with it set (the tables deferred, then row by row).
+  const quiet = !seedTesting.neverQuiet && (await nothingFires(db, plans));
+  if (!quiet) await triggersOff();
   try {
     // Fast path: every table at once, in one block that catches each table's failure.
-    const failed = new Set<string>();
-    if (plans.length > 0) {
-      const body = plans
-        .map((p, i) => `  BEGIN ${insertSql(p.table, p.rows)}; EXCEPTION WHEN OTHERS THEN failed := failed || ${i}; END;`)
-        .join('\n');
-      await db.exec(`DO $mg_seed$ DECLARE failed int[] := '{}'; BEGIN\n${body}\n  PERFORM set_config('migration_guard.seed_failed', array_to_string(failed, ','), true);\nEND $mg_seed$`);
-      const r = (await db.query<Row>("SELECT current_setting('migration_guard.seed_failed', true) AS f")).rows[0];
-      for (const i of s(r?.f).split(',').filter((x) => x !== '')) failed.add(plans[Number(i)]!.table.name);
-    }
+    let failed: Set<string>;
+    if (quiet) {
+      const first = await insertAll(plans, true);
+      failed = first.failed;
+      if (first.failed.size + first.deferred.size === 0) {
+        result.triggersOff = true;
+        seedTesting.quiet++;
+      }
+      else {
+        await triggersOff();
+        for (const t of (await insertAll(plans.filter((p) => first.deferred.has(p.table.name)))).failed) failed.add(t);
+      }
+    } else failed = (await insertAll(plans)).failed;
     for (const p of plans) {
       if (failed.has(p.table.name)) continue;
       result.seeded.push(p.table.name);
@@ -663,7 +709,7 @@ export async function seedTables(
   } finally {
     await db.exec('RELEASE SAVEPOINT mg_seed');
     // SET LOCAL ends with the transaction; the seeding ends here.
-    if (result.triggersOff) await db.exec('SET LOCAL session_replication_role = DEFAULT');
+    if (replica) await db.exec('SET LOCAL session_replication_role = DEFAULT');
   }
   for (const t of result.skipped) {
     const table = byName.get(t.table);
@@ -682,6 +728,55 @@ export async function seedTables(
     };
   }
   return result;
+}
+
+/**
+ * For tests only: `neverQuiet` sets session_replication_role for every seeding (as before nothingFires);
+ * `quiet` counts the seedings whose rows all went in without it.
+ */
+export const seedTesting = { neverQuiet: false, quiet: 0 };
+
+/**
+ * Whether rows can go into these tables with `session_replication_role` left as it is and come out
+ * exactly as with it set to `replica`: no rule on them, and no trigger on INSERT on them or their
+ * partitions (inheritance children) that the setting would switch, except the non-deferrable checks
+ * of foreign keys, whose rows are all there before they are checked (the caller defers a table whose
+ * referenced table was refused, and sets session_replication_role for what is left when any table
+ * is refused). Every value is given (no DEFAULT): a refused attempt draws no sequence value.
+ *
+ * Setting session_replication_role empties PostgreSQL's plan cache (rules depend on it), so every
+ * statement verify prepared is planned again afterwards: in `verify --all` that costs more than the
+ * rest of a migration's checks (planning the catalog statements is about ten times running them).
+ */
+async function nothingFires(db: Database, plans: readonly { table: Table; rows: PlannedRow[] }[]): Promise<boolean> {
+  if (plans.length === 0) return false;
+  // A foreign key's rows come from a table filled earlier in the block (or the table itself, or rows
+  // already there): checked, they pass. A table filled later (a cycle) would fail the check.
+  const position = new Map(plans.map((p, i) => [p.table.name, i] as const));
+  if (plans.some((p, i) => p.table.fks.some((fk) => fk.refTable !== p.table.name && (position.get(fk.refTable) ?? -1) > i))) return false;
+  for (const p of plans) {
+    const cols = p.table.columns.filter((c) => !c.generated);
+    if (cols.length === 0 || p.rows.some((row) => cols.some((c) => !row.values.has(c.name) || row.values.get(c.name) === 'DEFAULT'))) return false;
+  }
+  // A text[] literal of the table names (as format('%I.%I') writes them).
+  const names = quote(`{${plans.map((p) => `"${p.table.name.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`).join(',')}}`);
+  const rows = await executePrepared<Row>(
+    db,
+    'mg_seed_quiet',
+    'text[]',
+    () => `
+    WITH RECURSIVE rels(oid) AS (
+      SELECT x::regclass::oid FROM unnest($1) x
+      UNION SELECT i.inhrelid FROM pg_inherits i JOIN rels r ON i.inhparent = r.oid
+    )
+    SELECT NOT EXISTS (
+      SELECT 1 FROM pg_trigger t JOIN rels r ON t.tgrelid = r.oid
+      WHERE t.tgenabled <> 'D' AND (t.tgtype & 4) <> 0
+        AND NOT (t.tgisinternal AND t.tgenabled = 'O' AND NOT t.tgdeferrable AND t.tgfoid = 'pg_catalog."RI_FKey_check_ins"'::regproc)
+    ) AND NOT EXISTS (SELECT 1 FROM pg_rewrite w JOIN rels r ON w.ev_class = r.oid WHERE w.rulename <> '_RETURN') AS ok`,
+    [names],
+  );
+  return rows[0]?.ok === true;
 }
 
 /** Tables in an order where referenced tables come first (cycles broken in name order). */

@@ -143,9 +143,19 @@ export async function executePrepared<T = Row>(
 ): Promise<T[]> {
   let names = prepared.get(db);
   if (!names) prepared.set(db, (names = new Set()));
-  if (!names.has(name)) {
-    await db.query(`PREPARE ${name}(${params}) AS ${sql()}`);
-    names.add(name);
+  const knobs: [string, string][] = [['plan_cache_mode', 'force_generic_plan'], ...(options.indexed ? PLAN_INDEXED : [])];
+  // Where the database takes several statements at once, a generic statement puts the settings back
+  // itself when it starts running (they count when it is planned and chosen, before): one statement
+  // fewer per call. Prepared under a name of its own (the statement differs).
+  const restoring = options.generic === true && db.exec !== undefined;
+  const statement = restoring ? `${name}_r` : name;
+  if (!names.has(statement)) {
+    await db.query(
+      restoring
+        ? `PREPARE ${statement}(${params}) AS SELECT q.* FROM (${sql()}) q WHERE (SELECT ${knobs.map(([k]) => `set_config('${k}', current_setting('migration_guard.${k}'), false)`).join(' || ')}) IS NOT NULL`
+        : `PREPARE ${statement}(${params}) AS ${sql()}`,
+    );
+    names.add(statement);
   }
   const before = options.before ? `${options.before};\n` : '';
   if (before && !db.exec) throw new Error(`${name}: statements before it need a database that takes several at once`);
@@ -160,15 +170,13 @@ export async function executePrepared<T = Row>(
   // catalog queries costs ten times running them: the generic plan, for our statement only (the
   // settings the migrations run with are put back). One round trip where the database takes several
   // statements at once: the settings are kept in placeholders of ours meanwhile.
-  if (db.exec) {
-    const knobs: [string, string][] = [['plan_cache_mode', 'force_generic_plan'], ...(options.indexed ? PLAN_INDEXED : [])];
-    const results = await db.exec(
+  if (restoring) {
+    const results = await db.exec!(
       `${before}SELECT ${knobs.map(([k, v]) => `set_config('migration_guard.${k}', current_setting('${k}'), false), set_config('${k}', '${v}', false)`).join(', ')};
-EXECUTE ${name}(${args.join(', ')});
-SELECT ${knobs.map(([k]) => `set_config('${k}', current_setting('migration_guard.${k}'), false)`).join(', ')}`,
+EXECUTE ${statement}(${args.join(', ')})`,
     );
-    const middle = Array.isArray(results) ? (results[results.length - 2] as { rows?: T[] } | undefined) : undefined;
-    if (middle?.rows) return middle.rows;
+    const last = Array.isArray(results) ? (results[results.length - 1] as { rows?: T[] } | undefined) : undefined;
+    if (last?.rows) return last.rows;
     throw new Error(`${name}: the database did not return the statement's rows`);
   }
   const was = String((await db.query<Row>("SELECT current_setting('plan_cache_mode') AS p, set_config('plan_cache_mode', 'force_generic_plan', false)")).rows[0]?.p ?? 'auto');
@@ -177,6 +185,35 @@ SELECT ${knobs.map(([k]) => `set_config('${k}', current_setting('migration_guard
   } finally {
     if (was !== 'force_generic_plan') await db.query(`SELECT set_config('plan_cache_mode', '${was.replace(/'/g, "''")}', false)`).catch(() => undefined);
   }
+}
+
+/**
+ * Several prepared statements run as `executePrepared` with `generic` and `indexed` would run each,
+ * in one round trip (the planner settings set once around them): the rows of each, in order.
+ */
+export async function executePreparedBatch<T = Row>(
+  db: Queryable & { exec(sql: string): Promise<unknown> },
+  statements: readonly { name: string; params: string; sql: () => string; args: string[] }[],
+): Promise<T[][]> {
+  let names = prepared.get(db);
+  if (!names) prepared.set(db, (names = new Set()));
+  for (const st of statements) {
+    if (names.has(st.name)) continue;
+    await db.query(`PREPARE ${st.name}(${st.params}) AS ${st.sql()}`);
+    names.add(st.name);
+  }
+  const knobs: [string, string][] = [['plan_cache_mode', 'force_generic_plan'], ...PLAN_INDEXED];
+  const results = await db.exec(
+    `SELECT ${knobs.map(([k, v]) => `set_config('migration_guard.${k}', current_setting('${k}'), false), set_config('${k}', '${v}', false)`).join(', ')};
+${statements.map((st) => `EXECUTE ${st.name}(${st.args.join(', ')});`).join('\n')}
+SELECT ${knobs.map(([k]) => `set_config('${k}', current_setting('migration_guard.${k}'), false)`).join(', ')}`,
+  );
+  if (!Array.isArray(results) || results.length !== statements.length + 2) throw new Error(`${statements.map((st) => st.name).join(', ')}: the database did not return the statements' rows`);
+  return statements.map((st, i) => {
+    const rows = (results[i + 1] as { rows?: T[] } | undefined)?.rows;
+    if (!rows) throw new Error(`${st.name}: the database did not return the statement's rows`);
+    return rows;
+  });
 }
 
 /** Planner settings under which a statement reading a few catalog rows by oid is planned (`indexed`). */
@@ -192,8 +229,18 @@ const PLAN_INDEXED: [string, string][] = [
  */
 export async function readSchemaObjects(db: Queryable, filter?: SchemaFilter, options: { cheap?: boolean } = {}): Promise<TrackedObject[]> {
   const cheap = options.cheap === true && filter !== undefined;
+  // Relations only (the usual refresh): a smaller statement without the parts that could only return
+  // nothing (extensions, schemas, functions, non-composite types), which costs less to start.
+  const relsOnly = filter !== undefined && filter.types.length === 0 && filter.procs.length === 0 && filter.globals !== true;
   const rows = filter
-    ? await executePrepared(db, cheap ? 'mg_schema_names' : 'mg_schema_some', 'oid[], oid[], oid[], boolean', () => schemaObjectsSql(true, cheap), [oidArray(filter.rels), oidArray(filter.types), oidArray(filter.procs), filter.globals ? 'true' : 'false'], { generic: true, indexed: true })
+    ? await executePrepared(
+        db,
+        `mg_schema_${cheap ? 'names' : 'some'}${relsOnly ? '_rels' : ''}`,
+        'oid[], oid[], oid[], boolean',
+        () => schemaObjectsSql(true, cheap, relsOnly),
+        [oidArray(filter.rels), oidArray(filter.types), oidArray(filter.procs), filter.globals ? 'true' : 'false'],
+        { generic: true, indexed: true },
+      )
     : await executePrepared(db, 'mg_schema_all', 'int', () => schemaObjectsSql(false), ['0'], { generic: true });
   const result: TrackedObject[] = [];
   for (const r of rows) {
@@ -210,7 +257,7 @@ export async function readSchemaObjects(db: Queryable, filter?: SchemaFilter, op
 }
 
 /** The SQL of `readSchemaObjects`: filtered by `$1` (relations), `$2` (types), `$3` (functions), or everything. */
-function schemaObjectsSql(filtered: boolean, cheap = false): string {
+function schemaObjectsSql(filtered: boolean, cheap = false, relsOnly = false): string {
   // Without the definitions (the costly part): the tracker takes them from an earlier read.
   const L = (expr: string): string => (cheap ? 'NULL::text[]' : expr);
   const B = (expr: string): string => (cheap ? 'NULL::text' : expr);
@@ -218,14 +265,21 @@ function schemaObjectsSql(filtered: boolean, cheap = false): string {
   const inTypes = (col: string): string => (filtered ? `${col} = ANY($2)` : 'true');
   const inProcs = (col: string): string => (filtered ? `${col} = ANY($3)` : 'true');
   const parts: string[] = [];
-  parts.push(`
+  // `relsOnly` (with `filtered`): only `$1` names objects (no types, functions or globals): the parts
+  // that could only return nothing are left out, and composite types are found from their relations.
+  // (Without them, a first part that names the columns and is planned away.)
+  if (relsOnly) parts.push(`
+    SELECT NULL::text AS key, NULL::text AS owner, NULL::text AS also, NULL::text AS kind, NULL::text AS name, NULL::text AS tbl, NULL::text[] AS lines, NULL::text AS body WHERE false`);
+  else {
+    parts.push(`
     SELECT 'e:' || e.oid AS key, NULL AS owner, NULL AS also, 'extension' AS kind, e.extname::text AS name, NULL AS tbl,
            ARRAY['schema ' || n.nspname, 'version ' || e.extversion] AS lines, NULL AS body
     FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
     WHERE e.extname <> 'plpgsql'${filtered ? ' AND $4' : ''}`);
-  parts.push(`
+    parts.push(`
     SELECT 'n:' || n.oid, NULL, NULL, 'schema', format('%I', n.nspname), NULL, ARRAY[]::text[], NULL
     FROM pg_namespace n WHERE ${USER_NS} AND ${notExtensionMember('pg_namespace', 'n.oid')}${filtered ? ' AND $4' : ''}`);
+  }
   // Tables: header lines, then one line per column.
   parts.push(`
     SELECT 'r:' || c.oid, 'r:' || c.oid, NULL, 'table', format('%I.%I', n.nspname, c.relname), NULL,
@@ -294,13 +348,13 @@ function schemaObjectsSql(filtered: boolean, cheap = false): string {
     FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
     WHERE ${USER_NS} AND ${notExtensionMember('pg_type', 't.oid')}
       AND (t.typtype IN ('e', 'd', 'r') OR (t.typtype = 'c' AND (SELECT relkind FROM pg_class WHERE oid = t.typrelid) = 'c'))
-      AND (${inTypes('t.oid')} OR (t.typtype = 'c' AND ${inRels('t.typrelid')}))`);
+      AND ${relsOnly ? `t.typtype = 'c' AND t.oid IN (SELECT c.reltype FROM pg_class c WHERE ${inRels('c.oid')} AND c.relkind = 'c')` : `(${inTypes('t.oid')} OR (t.typtype = 'c' AND ${inRels('t.typrelid')}))`}`);
   parts.push(`
     SELECT 'r:' || c.oid, 'r:' || c.oid, NULL, CASE WHEN c.relkind = 'm' THEN 'materialized view' ELSE 'view' END, format('%I.%I', n.nspname, c.relname), NULL,
            NULL, ${B('pg_get_viewdef(c.oid, true)')}
     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
     WHERE c.relkind IN ('v', 'm') AND ${USER_NS} AND ${notExtensionMember('pg_class', 'c.oid')} AND ${inRels('c.oid')}`);
-  parts.push(`
+  if (!relsOnly) parts.push(`
     SELECT 'p:' || p.oid, NULL, NULL, CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' ELSE 'function' END,
            format('%I.%I(%s)', n.nspname, p.proname, pg_get_function_identity_arguments(p.oid)), NULL,
            NULL, ${B("CASE WHEN p.prokind IN ('f', 'p') THEN pg_get_functiondef(p.oid) ELSE format('returns %s', format_type(p.prorettype, NULL)) END")}

@@ -57,20 +57,25 @@ function stateOf(objects: readonly TrackedObject[]): SchemaState {
  * it (the first transaction id not yet completed, as an age, plus one).
  */
 export async function boundary(db: Database): Promise<string> {
-  const r = (await db.query<Row>(`SELECT (age(pg_snapshot_xmax(pg_current_snapshot())::text::xid) + 1)::text AS x, ${CATALOG_WRITES}::text AS n, ${CATALOG_DELETES}::text AS d`)).rows[0];
-  return `${str(r?.x)}:${str(r?.n)}:${str(r?.d)}`;
+  return str((await db.query<Row>(`SELECT ${BOUNDARY} AS m`)).rows[0]?.m);
 }
 
-/** The catalogs detection reads. */
-const CATALOGS = 'pg_class,pg_attribute,pg_attrdef,pg_constraint,pg_index,pg_trigger,pg_rewrite,pg_sequence,pg_inherits,pg_proc,pg_type,pg_enum,pg_namespace,pg_extension,pg_depend';
+/** The catalogs detection reads (each one's position in this list is its index, from 1, in the counts below). */
+const CATALOG_LIST = ['pg_class', 'pg_attribute', 'pg_attrdef', 'pg_constraint', 'pg_index', 'pg_trigger', 'pg_rewrite', 'pg_sequence', 'pg_inherits', 'pg_proc', 'pg_type', 'pg_enum', 'pg_namespace', 'pg_extension', 'pg_depend'] as const;
+type Catalog = (typeof CATALOG_LIST)[number];
+const CATALOGS = CATALOG_LIST.join(',');
+const at = (catalog: Catalog): number => CATALOG_LIST.indexOf(catalog) + 1;
 
-/** Catalog rows inserted, updated or deleted by the current transaction so far (attempts count, rolled back or not). */
-const CATALOG_WRITES = `(SELECT sum(pg_stat_get_xact_tuples_inserted(x) + pg_stat_get_xact_tuples_updated(x) + pg_stat_get_xact_tuples_deleted(x)) FROM unnest('{${CATALOGS}}'::regclass[]) x)`;
+/** Catalog rows inserted, updated or deleted by the current transaction so far, per catalog (attempts count, rolled back or not): a bigint[]. */
+const CATALOG_WRITES = `ARRAY(SELECT pg_stat_get_xact_tuples_inserted(x) + pg_stat_get_xact_tuples_updated(x) + pg_stat_get_xact_tuples_deleted(x) FROM unnest('{${CATALOGS}}'::regclass[]) WITH ORDINALITY u(x, i) ORDER BY i)`;
 
-/** Catalog rows deleted by the current transaction so far (attempts count). An object can be gone only after one. */
-const CATALOG_DELETES = `(SELECT sum(pg_stat_get_xact_tuples_deleted(x)) FROM unnest('{${CATALOGS}}'::regclass[]) x)`;
+/** Catalog rows deleted by the current transaction so far, per catalog (attempts count): a bigint[]. An object can be gone only after one in its catalog. */
+const CATALOG_DELETES = `ARRAY(SELECT pg_stat_get_xact_tuples_deleted(x) FROM unnest('{${CATALOGS}}'::regclass[]) WITH ORDINALITY u(x, i) ORDER BY i)`;
 
-/** A mark: the age part (`$1` of detection), and the catalog writes and deletes counted then (absent: unknown). */
+/** The text of a `boundary`, as an SQL expression. */
+const BOUNDARY = `(age(pg_snapshot_xmax(pg_current_snapshot())::text::xid) + 1)::text || ':' || array_to_string(${CATALOG_WRITES}, ',') || ':' || array_to_string(${CATALOG_DELETES}, ',')`;
+
+/** A mark: the age part (`$1` of detection), and the catalog writes and deletes counted then, per catalog, comma-separated (absent: unknown). */
 function parseMark(mark: string): { age: string; writes?: string; deletes?: string } {
   const [age = '', writes, deletes] = mark.split(':');
   return { age, ...(writes !== undefined ? { writes } : {}), ...(deletes !== undefined ? { deletes } : {}) };
@@ -106,35 +111,35 @@ const DEPEND_TARGET = `
 function detectionSql(depth: number): string {
   // Only user objects matter (their oids are FIRST_USER_OID and up): each catalog is read through its
   // oid (or owning relation's oid) index from there, not scanned whole with PostgreSQL's own rows.
-  // Nothing at all is read when no catalog row was written since the mark (`$9`: the count then).
-  // Objects of the base state are looked for only when a catalog row was deleted since (`$11`): the
-  // callers' base states are the states their marks were taken in or rolled back to.
-  const moved = '(SELECT moved FROM gate)';
-  const changed = (t: string, oid: string): string => `${moved} AND ${t}.${oid} >= ${FIRST_USER_OID} AND age(${t}.xmin) < $1`;
+  // A catalog is not read at all when none of its rows was written since the mark (`$9`: the counts
+  // then, per catalog). Objects of the base state are looked for only when a row of their catalog was
+  // deleted since (`$11`): the callers' base states are the states their marks were taken in or rolled back to.
+  const moved = (catalog: Catalog): string => `(SELECT w[${at(catalog)}] IS DISTINCT FROM $9[${at(catalog)}] FROM gate)`;
+  const changed = (catalog: Catalog, t: string, oid: string): string => `${moved(catalog)} AND ${t}.${oid} >= ${FIRST_USER_OID} AND age(${t}.xmin) < $1`;
   const aged = (t: string): string => `, age(${t}.xmin)`;
-  const gone = (k: string, catalog: string, param: string): string =>
-    `UNION ALL SELECT 'gone-${k}', g.x::int, 0 FROM unnest(${param}) g(x) WHERE (SELECT deleted FROM gate) AND NOT EXISTS (SELECT 1 FROM ${catalog} WHERE oid = g.x)`;
+  const gone = (k: string, catalog: Catalog, param: string): string =>
+    `UNION ALL SELECT 'gone-${k}', g.x::int, 0 FROM unnest(${param}) g(x) WHERE (SELECT d[${at(catalog)}] IS DISTINCT FROM $11[${at(catalog)}] FROM gate) AND NOT EXISTS (SELECT 1 FROM ${catalog} WHERE oid = g.x)`;
   return `
-    WITH RECURSIVE gate(moved, n, deleted, d) AS (
-      SELECT w IS DISTINCT FROM $9, w, d IS DISTINCT FROM $11, d FROM (SELECT ${CATALOG_WRITES} AS w, ${CATALOG_DELETES} AS d) g
+    WITH RECURSIVE gate(w, d) AS (
+      SELECT ${CATALOG_WRITES}, ${CATALOG_DELETES}
     ), changed(k, o, a) AS (
-      SELECT 'r', c.oid${aged('c')} FROM pg_class c WHERE ${changed('c', 'oid')}
-      UNION ALL SELECT 'r', a.attrelid${aged('a')} FROM pg_attribute a WHERE ${changed('a', 'attrelid')}
-      UNION ALL SELECT 'r', a.adrelid${aged('a')} FROM pg_attrdef a WHERE ${changed('a', 'adrelid')}
-      UNION ALL SELECT CASE WHEN c.conrelid <> 0 THEN 'r' ELSE 't' END, CASE WHEN c.conrelid <> 0 THEN c.conrelid ELSE c.contypid END${aged('c')} FROM pg_constraint c WHERE ${changed('c', 'oid')}
-      UNION ALL SELECT 'r', i.indrelid${aged('i')} FROM pg_index i WHERE ${changed('i', 'indexrelid')}
-      UNION ALL SELECT 'r', i.indexrelid${aged('i')} FROM pg_index i WHERE ${changed('i', 'indexrelid')}
-      UNION ALL SELECT 'r', t.tgrelid${aged('t')} FROM pg_trigger t WHERE ${changed('t', 'oid')}
-      UNION ALL SELECT 'r', w.ev_class${aged('w')} FROM pg_rewrite w WHERE ${changed('w', 'oid')}
-      UNION ALL SELECT 'r', s.seqrelid${aged('s')} FROM pg_sequence s WHERE ${changed('s', 'seqrelid')}
-      UNION ALL SELECT 'r', h.inhrelid${aged('h')} FROM pg_inherits h WHERE ${changed('h', 'inhrelid')}
-      UNION ALL SELECT 'p', p.oid${aged('p')} FROM pg_proc p WHERE ${changed('p', 'oid')}
-      UNION ALL SELECT 't', t.oid${aged('t')} FROM pg_type t WHERE ${changed('t', 'oid')}
-      UNION ALL SELECT 't', e.enumtypid${aged('e')} FROM pg_enum e WHERE ${changed('e', 'oid')}
-      UNION ALL SELECT 'x', n.oid${aged('n')} FROM pg_namespace n WHERE ${moved} AND age(n.xmin) < $1
-      UNION ALL SELECT 'x', e.oid${aged('e')} FROM pg_extension e WHERE ${moved} AND age(e.xmin) < $1
+      SELECT 'r', c.oid${aged('c')} FROM pg_class c WHERE ${changed('pg_class', 'c', 'oid')}
+      UNION ALL SELECT 'r', a.attrelid${aged('a')} FROM pg_attribute a WHERE ${changed('pg_attribute', 'a', 'attrelid')}
+      UNION ALL SELECT 'r', a.adrelid${aged('a')} FROM pg_attrdef a WHERE ${changed('pg_attrdef', 'a', 'adrelid')}
+      UNION ALL SELECT CASE WHEN c.conrelid <> 0 THEN 'r' ELSE 't' END, CASE WHEN c.conrelid <> 0 THEN c.conrelid ELSE c.contypid END${aged('c')} FROM pg_constraint c WHERE ${changed('pg_constraint', 'c', 'oid')}
+      UNION ALL SELECT 'r', i.indrelid${aged('i')} FROM pg_index i WHERE ${changed('pg_index', 'i', 'indexrelid')}
+      UNION ALL SELECT 'r', i.indexrelid${aged('i')} FROM pg_index i WHERE ${changed('pg_index', 'i', 'indexrelid')}
+      UNION ALL SELECT 'r', t.tgrelid${aged('t')} FROM pg_trigger t WHERE ${changed('pg_trigger', 't', 'oid')}
+      UNION ALL SELECT 'r', w.ev_class${aged('w')} FROM pg_rewrite w WHERE ${changed('pg_rewrite', 'w', 'oid')}
+      UNION ALL SELECT 'r', s.seqrelid${aged('s')} FROM pg_sequence s WHERE ${changed('pg_sequence', 's', 'seqrelid')}
+      UNION ALL SELECT 'r', h.inhrelid${aged('h')} FROM pg_inherits h WHERE ${changed('pg_inherits', 'h', 'inhrelid')}
+      UNION ALL SELECT 'p', p.oid${aged('p')} FROM pg_proc p WHERE ${changed('pg_proc', 'p', 'oid')}
+      UNION ALL SELECT 't', t.oid${aged('t')} FROM pg_type t WHERE ${changed('pg_type', 't', 'oid')}
+      UNION ALL SELECT 't', e.enumtypid${aged('e')} FROM pg_enum e WHERE ${changed('pg_enum', 'e', 'oid')}
+      UNION ALL SELECT 'x', n.oid${aged('n')} FROM pg_namespace n WHERE ${moved('pg_namespace')} AND age(n.xmin) < $1
+      UNION ALL SELECT 'x', e.oid${aged('e')} FROM pg_extension e WHERE ${moved('pg_extension')} AND age(e.xmin) < $1
       UNION ALL SELECT ${DEPEND_TARGET}${aged('d')} FROM pg_depend d
-        WHERE d.classid = ANY ('{pg_class,pg_type,pg_proc,pg_constraint,pg_trigger,pg_attrdef,pg_rewrite}'::regclass[]) AND ${changed('d', 'objid')}
+        WHERE d.classid = ANY ('{pg_class,pg_type,pg_proc,pg_constraint,pg_trigger,pg_attrdef,pg_rewrite}'::regclass[]) AND ${changed('pg_depend', 'd', 'objid')}
     ), touched(k, o) AS (
       SELECT DISTINCT k, o FROM changed WHERE k <> 'x'
     ), closure(k, o, depth) AS (
@@ -149,8 +154,8 @@ function detectionSql(depth: number): string {
     )
     SELECT k, o::int AS o, 1 + min(depth) AS x FROM closure GROUP BY k, o
     UNION ALL SELECT 'm', COALESCE((SELECT min(a) FROM changed), $1), 0
-    UNION ALL SELECT 'n', 0, (SELECT n FROM gate)::bigint
-    UNION ALL SELECT 'nd', 0, (SELECT d FROM gate)::bigint
+    UNION ALL SELECT 'n:' || (SELECT array_to_string(w, ',') FROM gate), 0, 0
+    UNION ALL SELECT 'nd:' || (SELECT array_to_string(d, ',') FROM gate), 0, 0
     UNION ALL SELECT 'x', 0, 0 WHERE EXISTS (SELECT 1 FROM changed WHERE k = 'x')
     ${gone('r', 'pg_class', '$2')}
     ${gone('c', 'pg_constraint', '$3')}
@@ -176,17 +181,41 @@ export async function refreshSchema(
   dependents?: boolean,
   /** Tables whose row counters to read in the same statement (for refreshData). */
   countTables?: ReadonlyMap<string, { oid: number }>,
+  /** Whether what ran since is likely to have written no catalog row (plain DML): the catalogs' counters are asked first, in a small statement, and nothing else when none moved. */
+  likelyQuiet?: boolean,
 ): Promise<{ state: SchemaState; touched: Set<string>; mark: string; dependents: boolean; counts: Map<number, number> }> {
+  const at = parseMark(since);
+  const counting = countTables ? [...countTables.values()].map((t) => t.oid) : [];
+  const counts = new Map<number, number>();
+  if (likelyQuiet && at.writes !== undefined && at.deletes !== undefined) {
+    const rows = await executePrepared(db, 'mg_quiet', 'oid[]', () =>
+      `SELECT x::int AS o, (pg_stat_get_xact_tuples_inserted(x) + pg_stat_get_xact_tuples_updated(x) + pg_stat_get_xact_tuples_deleted(x))::text AS n FROM unnest($1) x
+       UNION ALL SELECT 0, array_to_string(${CATALOG_WRITES}, ',') || ':' || array_to_string(${CATALOG_DELETES}, ',')`,
+      [oidArray(counting)],
+    );
+    let gate = '';
+    for (const r of rows) {
+      if (Number(r.o) === 0) gate = str(r.n);
+      else counts.set(Number(r.o), Number(r.n));
+    }
+    // No catalog row written since the mark: the schema is the base one (what the full detection would find, without it).
+    if (gate === `${at.writes}:${at.deletes}`) {
+      if (checking()) {
+        const full = formatSnapshot(toSnapshot(await fullSchema(db)));
+        const incremental = formatSnapshot(toSnapshot(base));
+        if (full !== incremental) throw new Error(`incremental schema snapshot differs from a full one:\n${firstDifference(full, incremental)}`);
+      }
+      return { state: base, touched: new Set(), mark: since, dependents: linesFrom !== undefined && dependents !== false, counts };
+    }
+    counts.clear();
+  }
   const known = { r: [] as number[], c: [] as number[], g: [] as number[], t: [] as number[], p: [] as number[], n: [] as number[], e: [] as number[] };
   for (const key of base.objects.keys()) {
     const kind = key[0] as keyof typeof known;
     if (kind in known) known[kind].push(Number(key.slice(2)));
   }
-  const at = parseMark(since);
-  const counting = countTables ? [...countTables.values()].map((t) => t.oid) : [];
-  const counts = new Map<number, number>();
-  const literal = (n: string | undefined): string => (n !== undefined && /^\d+$/.test(n) ? n : 'NULL');
-  const detect = (depth: number, gated = true): Promise<Row[]> => executePrepared(db, `mg_detect${depth}`, 'int, oid[], oid[], oid[], oid[], oid[], oid[], oid[], numeric, oid[], numeric', () => detectionSql(depth), [
+  const literal = (n: string | undefined): string => (n !== undefined && /^\d+(,\d+)*$/.test(n) ? `'{${n}}'` : 'NULL');
+  const detect = (depth: number, gated = true): Promise<Row[]> => executePrepared(db, `mg_detect${depth}`, 'int, oid[], oid[], oid[], oid[], oid[], oid[], oid[], bigint[], oid[], bigint[]', () => detectionSql(depth), [
     String(Math.trunc(Number(at.age))),
     oidArray(known.r),
     oidArray(known.c),
@@ -219,8 +248,8 @@ export async function refreshSchema(
       const into = Number(r.x) > 1 ? deps : own;
       if (dependentsOnly && into === own) continue;
       if (k === 'm') age = String(o);
-      else if (k === 'n') writes = str(r.x);
-      else if (k === 'nd') deletes = str(r.x);
+      else if (k.startsWith('n:')) writes = k.slice(2);
+      else if (k.startsWith('nd:')) deletes = k.slice(3);
       else if (k === 'x') globals = true;
       else if (k === 'r') into.rels.add(o);
       else if (k === 't') into.types.add(o);
@@ -387,6 +416,24 @@ export async function tupleCounts(db: Database, tables: ReadonlyMap<string, { oi
   return out;
 }
 
+/** `tupleCounts` of `tables` and a `boundary`, in one statement (the counts and the mark of the same moment). */
+export async function countsAndBoundary(db: Database, tables: ReadonlyMap<string, { oid: number }>): Promise<{ counts: Map<string, number>; mark: string }> {
+  const byOid = new Map<number, string>();
+  for (const [name, t] of tables) byOid.set(t.oid, name);
+  const rows = await executePrepared(db, 'mg_counts_mark', 'oid[]', () =>
+    `SELECT x::int AS o, (pg_stat_get_xact_tuples_inserted(x) + pg_stat_get_xact_tuples_updated(x) + pg_stat_get_xact_tuples_deleted(x))::text AS n FROM unnest($1) x
+     UNION ALL SELECT 0, ${BOUNDARY}`,
+    [oidArray([...byOid.keys()])],
+  );
+  const counts = new Map<string, number>();
+  let mark = '';
+  for (const r of rows) {
+    if (Number(r.o) === 0) mark = str(r.n);
+    else counts.set(byOid.get(Number(r.o)) ?? '', Number(r.n));
+  }
+  return { counts, mark };
+}
+
 /**
  * The rows now, from the rows at the previous read (`base`, taken when the counts were `counts`):
  * tables whose counts moved, that `touched` names, that are new, or partitioned (their partitions
@@ -396,19 +443,43 @@ export async function refreshData(
   db: Database,
   base: DataState,
   counts: Map<string, number>,
-  options: { state: SchemaState; touched: ReadonlySet<string>; exclude: ReadonlySet<string>; known?: ReadonlyMap<number, number> },
+  options: {
+    state: SchemaState;
+    touched: ReadonlySet<string>;
+    exclude: ReadonlySet<string>;
+    known?: ReadonlyMap<number, number>;
+    /** The schema of `base` (by which a table still empty is known without reading it). */
+    previous?: SchemaState;
+  },
 ): Promise<{ data: DataState; counts: Map<string, number> }> {
   const metas = tableMetas(options.state);
   for (const t of options.exclude) metas.delete(t);
+  const before = options.previous ? tableMetas(options.previous) : undefined;
   // Counters read with the schema refresh (no row was written since) are not read again.
   const now = await tupleCounts(db, metas, options.known);
-  const read = new Map<string, TableMeta>();
+  /** The tables to read again, in order; `empty`: known to hold no row without reading it. */
+  const again = new Map<string, { meta: TableMeta; empty: boolean }>();
   for (const [t, meta] of metas) {
-    if (!(t in base) || options.touched.has(t) || meta.relkind === 'p' || (now.get(t) ?? 0) !== (counts.get(t) ?? 0)) read.set(t, meta);
+    const moved = (now.get(t) ?? 0) !== (counts.get(t) ?? 0);
+    if (!(t in base) || options.touched.has(t) || meta.relkind === 'p' || moved) {
+      // A table that held no row, is the same relation and had no row inserted since holds none now
+      // (only its definition changed): its rows are not read.
+      const was = base[t];
+      const empty = was !== undefined && was.rows.length === 0 && !was.truncated && !moved && meta.relkind !== 'p' && before?.get(t)?.oid === meta.oid;
+      again.set(t, { meta, empty });
+    }
   }
   const data: DataState = {};
-  for (const [t, rows] of Object.entries(base)) if (metas.has(t) && !read.has(t)) data[t] = rows;
-  if (read.size > 0) Object.assign(data, await readData(db, { exclude: options.exclude, metas: [...read.values()] }));
+  for (const [t, rows] of Object.entries(base)) if (metas.has(t) && !again.has(t)) data[t] = rows;
+  const read = new Map([...again].filter(([, a]) => !a.empty).map(([t, a]) => [t, a.meta] as const));
+  const fresh = read.size > 0 ? await readData(db, { exclude: options.exclude, metas: [...read.values()] }) : {};
+  for (const [t, { meta, empty }] of again) {
+    if (!empty) {
+      if (fresh[t]) data[t] = fresh[t];
+      continue;
+    }
+    data[t] = { columns: meta.columns, categories: meta.categories, ...(meta.primaryKey ? { primaryKey: meta.primaryKey } : {}), generated: meta.generated, rows: [], truncated: false };
+  }
   if (checking()) {
     const full = await readData(db, { exclude: options.exclude });
     const shape = (d: DataState): string => JSON.stringify(Object.keys(d).sort().map((k) => [k, d[k]!.columns, d[k]!.primaryKey ?? null, d[k]!.rows, d[k]!.truncated]));
