@@ -56,6 +56,12 @@ export function describeSeed(seed: SeedResult): string | undefined {
 
 export const SEED_ROWS = 3;
 
+/** Whether the session's role is a superuser (and so may set session_replication_role). */
+async function mayReplicate(db: Database): Promise<boolean> {
+  const r = await db.query<Row>("SELECT current_setting('is_superuser') AS s");
+  return r.rows[0]?.s === 'on';
+}
+
 interface Column {
   /** As `format('%I')` writes it. */
   name: string;
@@ -639,7 +645,9 @@ export async function seedTables(
   // Without switching session_replication_role when nothing it switches can fire (see nothingFires):
   // a table refused then is refused with it too (its rows break a constraint), and the rest goes in as
   // before, with it set (the tables deferred, then row by row).
-  const quiet = !seedTesting.neverQuiet && (await nothingFires(db, plans));
+  // Only for a role that could set it (a superuser: PGlite's always is), so that "triggers and rules off"
+  // stays true of the result; a role that may not set it seeds as before and the result says so.
+  const quiet = !seedTesting.neverQuiet && (await mayReplicate(db)) && (await nothingFires(db, plans));
   if (!quiet) await triggersOff();
   try {
     // Fast path: every table at once, in one block that catches each table's failure.
