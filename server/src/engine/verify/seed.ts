@@ -14,8 +14,9 @@
  * user triggers and rules do not fire, so seeding does not run application logic (an insert trigger
  * that creates partitions, one that refuses direct inserts); foreign keys are not checked either,
  * which is why the values satisfy them by construction. When nothing the setting switches could fire
- * (no rule, no trigger on INSERT but foreign-key checks the rows pass), the rows go in without it:
- * they are the same, and setting it would empty the plan cache (see nothingFires). A server role
+ * (no rule, no trigger on INSERT but foreign-key checks the rows pass) and the role is a superuser
+ * (so "triggers off" stays true of the result), the rows go in without it: they are the same, and
+ * setting it would empty the plan cache (see nothingFires). A server role
  * that may not set it seeds with the triggers on, and the result says so (`triggersOff`). A row PostgreSQL
  * rejects (a CHECK we could not satisfy, a partition bound) is retried with plainer values, then
  * left out; a table with no row is reported with PostgreSQL's reason.
