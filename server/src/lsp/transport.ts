@@ -1,13 +1,26 @@
 /**
- * The stdio transport, made total. vscode-jsonrpc stops reading for good after a header it cannot
- * parse, so stdin goes through `FrameSanitizer` first: it passes well-framed messages on and drops
+ * The stdio transport, made total and short. vscode-jsonrpc stops reading for good after a header it
+ * cannot parse, so stdin goes through `FrameParser`: it passes well-framed bodies on and drops
  * anything else (garbage between frames, header blocks without a Content-Length), then resyncs on
- * the next `Content-Length:` header. Bodies are passed on unchanged; a bad body is jsonrpc's
- * (recoverable) problem.
+ * the next `Content-Length:` header. `StdioMessageReader` decodes each body as it arrives and hands
+ * the message to the connection at once; `StdioMessageWriter` writes each message, header and body,
+ * in one write. (The library's stream reader and writer pass every message through a semaphore and
+ * several promise turns, and write a header and its body in two writes: on a keystroke, that
+ * machinery cost as much as checking a short file.)
  */
-import { Transform, Writable, type TransformCallback } from 'node:stream';
 import { format } from 'node:util';
-import { ProposedFeatures, StreamMessageReader, StreamMessageWriter, createConnection, type Connection } from 'vscode-languageserver/node';
+import {
+  AbstractMessageReader,
+  AbstractMessageWriter,
+  ProposedFeatures,
+  createConnection,
+  type Connection,
+  type DataCallback,
+  type Disposable,
+  type Message,
+  type MessageReader,
+  type MessageWriter,
+} from 'vscode-languageserver/node';
 
 const SEPARATOR = Buffer.from('\r\n\r\n', 'ascii');
 /** Bytes kept while looking for a header; more without `\r\n\r\n` is garbage. */
@@ -16,25 +29,26 @@ const MAX_HEADER = 8192;
 const MAX_BODY = 512 * 1024 * 1024;
 const CONTENT_LENGTH = /Content-Length:[ \t]*(\d{1,10})[ \t]*(?:\r\n|$)/i;
 
-export class FrameSanitizer extends Transform {
+/** Cuts a byte stream into message bodies; what is not a well-framed message is reported and dropped. */
+export class FrameParser {
   private head: Buffer = Buffer.alloc(0);
   private body: Buffer[] = [];
   private bodyLength = 0;
   private expected = -1;
 
-  constructor(private readonly onGarbage: (description: string) => void) {
-    super();
-  }
+  constructor(
+    private readonly onBody: (body: Buffer) => void,
+    private readonly onGarbage: (description: string) => void,
+  ) {}
 
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+  /** Takes the next bytes; never throws (after an internal error, the bytes held are dropped). */
+  push(chunk: Buffer): void {
     try {
-      this.feed(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
+      this.feed(chunk);
     } catch (e) {
-      // Never error the stream: that would end the connection.
       this.reset();
       this.onGarbage(`input dropped after an internal error: ${String(e)}`);
     }
-    callback();
   }
 
   private reset(): void {
@@ -52,7 +66,7 @@ export class FrameSanitizer extends Transform {
         this.body.push(take);
         this.bodyLength += take.length;
         data = data.subarray(take.length);
-        if (this.bodyLength === this.expected) this.emitFrame();
+        if (this.bodyLength === this.expected) this.emitBody();
         continue;
       }
       this.head = this.head.length > 0 ? Buffer.concat([this.head, data]) : data;
@@ -80,73 +94,110 @@ export class FrameSanitizer extends Transform {
           this.onGarbage(`${m.index} bytes of garbage before a message header dropped`);
         }
         this.expected = length;
-        if (length === 0) this.emitFrame();
+        if (length === 0) this.emitBody();
         data = rest;
         break;
       }
     }
   }
 
-  private emitFrame(): void {
-    const header = Buffer.from(`Content-Length: ${this.expected}\r\n\r\n`, 'ascii');
-    this.push(Buffer.concat([header, ...this.body]));
+  private emitBody(): void {
+    const body = this.body.length === 1 ? this.body[0]! : Buffer.concat(this.body);
     this.body = [];
     this.bodyLength = 0;
     this.expected = -1;
+    this.onBody(body);
   }
 }
 
 /**
- * Writes each message in one write. vscode-jsonrpc writes a message's header, waits for the write to
- * complete, then writes its body: two system calls, and a client that wakes on the header only to
- * wait for the body. Here a header is held and goes out with the body that follows it (at the latest
- * at the next turn of the event loop); anything else is written at once. Errors and the end of the
- * underlying stream are passed on, so the connection still closes.
+ * Messages from a byte stream (stdin): each body is decoded as soon as it is complete and handed to
+ * the connection in the same turn. A body that is not JSON is reported as a read error (the
+ * connection logs it and goes on), like the library's reader does.
  */
-export class CoalescingWriter extends Writable {
-  private header: Buffer | undefined;
-  private scheduled = false;
-
-  constructor(private readonly out: NodeJS.WritableStream) {
+export class StdioMessageReader extends AbstractMessageReader implements MessageReader {
+  constructor(
+    private readonly input: NodeJS.ReadableStream,
+    private readonly onGarbage: (description: string) => void,
+  ) {
     super();
-    out.on('error', (e: Error) => this.destroy(e));
-    out.on('close', () => this.destroy());
   }
 
-  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
-    if (this.header) {
-      const data = Buffer.concat([this.header, chunk]);
-      this.header = undefined;
-      this.out.write(data);
-    } else if (isHeader(chunk)) {
-      this.header = chunk;
-      if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => {
-          this.scheduled = false;
-          this.flush();
-        });
+  listen(callback: DataCallback): Disposable {
+    const parser = new FrameParser((body) => {
+      let message: Message;
+      try {
+        message = JSON.parse(body.toString('utf8')) as Message;
+      } catch (e) {
+        this.fireError(new Error(`A message body that is not JSON was dropped (${body.length} bytes): ${e instanceof Error ? e.message : String(e)}`));
+        return;
       }
-    } else this.out.write(chunk);
-    callback();
-  }
-
-  override _final(callback: (error?: Error | null) => void): void {
-    this.flush();
-    callback();
-  }
-
-  private flush(): void {
-    if (!this.header) return;
-    const data = this.header;
-    this.header = undefined;
-    this.out.write(data);
+      try {
+        callback(message);
+      } catch (e) {
+        this.fireError(e instanceof Error ? e : new Error(String(e)));
+      }
+    }, this.onGarbage);
+    const onData = (chunk: Buffer | string): void => parser.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk, 'utf8'));
+    const onError = (e: Error): void => this.fireError(e);
+    let closed = false;
+    const onClose = (): void => {
+      if (closed) return;
+      closed = true;
+      this.fireClose();
+    };
+    this.input.on('data', onData);
+    this.input.on('error', onError);
+    this.input.on('end', onClose);
+    this.input.on('close', onClose);
+    return {
+      dispose: () => {
+        this.input.off('data', onData);
+        this.input.off('error', onError);
+        this.input.off('end', onClose);
+        this.input.off('close', onClose);
+      },
+    };
   }
 }
 
-/** A JSON-RPC header block: `Content-Length: n` lines ending in an empty line, nothing after it. */
-function isHeader(chunk: Buffer): boolean {
-  return chunk.length < MAX_HEADER && chunk.subarray(0, 15).toString('latin1').toLowerCase() === 'content-length:' && chunk.subarray(chunk.length - 4).equals(SEPARATOR);
+/**
+ * Messages to a byte stream (stdout), each as one write of its header and body, in the order they
+ * are written. Errors of the stream (the client went away) and its end are passed on.
+ */
+export class StdioMessageWriter extends AbstractMessageWriter implements MessageWriter {
+  private errorCount = 0;
+
+  constructor(private readonly out: NodeJS.WritableStream) {
+    super();
+    out.on('error', (e: Error) => this.fireError(e));
+    out.on('close', () => this.fireClose());
+  }
+
+  write(msg: Message): Promise<void> {
+    let frame: string;
+    try {
+      const body = JSON.stringify(msg);
+      frame = `Content-Length: ${Buffer.byteLength(body, 'utf8')}\r\n\r\n${body}`;
+    } catch (e) {
+      this.errorCount++;
+      this.fireError(e, msg, this.errorCount);
+      return Promise.reject(e instanceof Error ? e : new Error(String(e)));
+    }
+    try {
+      this.out.write(frame, 'utf8');
+      this.errorCount = 0;
+      return Promise.resolve();
+    } catch (e) {
+      this.errorCount++;
+      this.fireError(e, msg, this.errorCount);
+      return Promise.reject(e instanceof Error ? e : new Error(String(e)));
+    }
+  }
+
+  end(): void {
+    this.out.end();
+  }
 }
 
 /**
@@ -160,8 +211,8 @@ export function createServerConnection(): Connection {
     if (connection) connection.console.warn(message);
     else process.stderr.write(`${message}\n`);
   };
-  const input = process.stdin.pipe(new FrameSanitizer((what) => log(`Migration Guard: invalid input from the client: ${what}`)));
-  connection = createConnection(ProposedFeatures.all, new StreamMessageReader(input), new StreamMessageWriter(new CoalescingWriter(process.stdout)));
+  const reader = new StdioMessageReader(process.stdin, (what) => log(`Migration Guard: invalid input from the client: ${what}`));
+  connection = createConnection(ProposedFeatures.all, reader, new StdioMessageWriter(process.stdout));
   const c = connection;
   const toLog = (...args: unknown[]): void => c.console.log(format(...args));
   console.log = toLog;

@@ -2,13 +2,22 @@
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
+/** Recent conversions: every keystroke converts its document's URI several times (URL parsing is not cheap). */
+const recent = new Map<string, string | undefined>();
+const RECENT_LIMIT = 256;
+
 export function uriToPath(uri: string): string | undefined {
   if (typeof uri !== 'string' || !/^file:/i.test(uri)) return undefined;
+  if (recent.has(uri)) return recent.get(uri);
+  let result: string | undefined;
   try {
-    return path.resolve(fileURLToPath(uri));
+    result = path.resolve(fileURLToPath(uri));
   } catch {
-    return undefined;
+    result = undefined;
   }
+  if (recent.size >= RECENT_LIMIT) recent.delete(recent.keys().next().value!);
+  recent.set(uri, result);
+  return result;
 }
 
 export function pathToUri(filePath: string): string {
