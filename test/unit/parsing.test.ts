@@ -346,6 +346,25 @@ describe('parsing with a statement memo (the editor)', () => {
     same('SELECT 1; /* open comment', memo);
   });
 
+  it('after a statement that fails alone, tells a split the lexer got wrong from a real error by the rest of the file', () => {
+    // The lexer cuts a rule's parenthesized actions at their `;`: the first piece fails alone, yet
+    // the file parses (the rest of the file from that piece on does).
+    const selects = [1, 2, 3, 4, 5, 6].map((n) => `SELECT ${n};\n`).join('');
+    const rule = `${selects}CREATE RULE r AS ON INSERT TO t DO ALSO (NOTIFY a; NOTIFY b);\nSELECT 7;\n`;
+    const memo = new StatementMemo();
+    // The statements around the rule are known (a keystroke's case): the rule's pieces are parsed alone.
+    same(`${selects}SELECT 7;\n`, memo);
+    same(rule, memo);
+    assert.equal(parseSql(rule, memo).statements.length, 8);
+    same(`${rule}-- typed\n`, memo);
+    assert.equal(parseSql(`${rule}-- typed\n`, memo).errors.length, 0);
+    // A statement typed at the end, keystroke by keystroke: the error is the whole-file path's each time.
+    const typed = 'ALTER TABLE t ADD COLUMN c text;';
+    for (let n = 1; n <= typed.length; n++) same(`${rule}${typed.slice(0, n)}`, memo);
+    // And at the start, before the rule.
+    for (let n = 1; n <= typed.length; n += 5) same(`${typed.slice(0, n)}\n${rule}`, memo);
+  });
+
   it('keeps at most its statement count and its characters, dropping the least recently used', () => {
     const memo = new StatementMemo(3, 25);
     memo.set('SELECT 1', { ast: undefined });

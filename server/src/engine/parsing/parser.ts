@@ -166,11 +166,18 @@ function parseSource(source: string, text: string, memo?: StatementMemo): Parsed
   let known = 0;
   if (memo) for (const span of lexed.statements) if (memo.has(source.slice(span.start, span.end))) known++;
   const byStatement = memo !== undefined && known * 2 >= lexed.statements.length;
-  if (memo && byStatement && lexed.unterminated === undefined && parseByStatement(source, input, text, lexed.statements, memo, statements)) return result;
+  let failedAt = -1;
+  if (memo && byStatement && lexed.unterminated === undefined) {
+    failedAt = parseByStatement(source, input, text, lexed.statements, memo, statements);
+    if (failedAt < 0) return result;
+  }
 
   // Fast path: the whole file parses. Spans come from the parser, cut to their significant text.
-  const whole = tryParse(input, text);
-  if (whole.ok) {
+  // When statement `failedAt` failed alone (every one before it parsed), the whole file parses only
+  // if the text from that statement on does (the lexer split a statement there, where PostgreSQL
+  // does not): that text alone is enough to tell, and it is all a keystroke near the end costs.
+  const whole = failedAt > 0 && !tryParse(input.slice(lexed.statements[failedAt]!.start), text.slice(lexed.statements[failedAt]!.start)).ok ? undefined : tryParse(input, text);
+  if (whole?.ok) {
     const fileMap = new ByteOffsetMap(source);
     const offsetOf = (loc: number | undefined): number => fileMap.toOffset(loc ?? 0);
     const raws = whole.result.stmts ?? [];
@@ -197,12 +204,12 @@ function parseSource(source: string, text: string, memo?: StatementMemo): Parsed
   lexed.statements.forEach((span, index) => {
     const stmtText = text.slice(span.start, span.end);
     const stmtSource = source.slice(span.start, span.end);
-    const map = new ByteOffsetMap(stmtSource);
-    const offsetOf = (loc: number | undefined): number => span.start + map.toOffset(loc ?? 0);
+    let map: ByteOffsetMap | undefined;
+    const offsetOf = (loc: number | undefined): number => span.start + (map ??= new ByteOffsetMap(stmtSource)).toOffset(loc ?? 0);
     const known = memo?.get(stmtSource);
     if (known && 'ast' in known) {
       const base = known.base ?? 0;
-      statements.push({ index, span, text: stmtText, ast: known.ast, offsetOf: (loc) => span.start + map.toOffset((loc ?? 0) - base) });
+      statements.push({ index, span, text: stmtText, ast: known.ast, offsetOf: (loc) => span.start + (map ??= new ByteOffsetMap(stmtSource)).toOffset((loc ?? 0) - base) });
       return;
     }
     // Parse through the terminating `;` when there is one, so that an error at it is reported
@@ -234,11 +241,12 @@ function parseSource(source: string, text: string, memo?: StatementMemo): Parsed
 }
 
 /**
- * Each statement alone, through the memo. True when every statement parsed: the split is then the
- * one PostgreSQL makes. On any failure nothing is kept (`out` is emptied) and the caller parses as
- * without a memo (the whole file first), so a split this lexer gets wrong can never invent an error.
+ * Each statement alone, through the memo. -1 when every statement parsed: the split is then the
+ * one PostgreSQL makes. On a failure, the index of the statement that failed: nothing is kept (`out`
+ * is emptied) and the caller parses as without a memo (the whole file first, see parseSource), so a
+ * split this lexer gets wrong can never invent an error.
  */
-function parseByStatement(source: string, input: string, text: string, spans: readonly Span[], memo: StatementMemo, out: Statement[]): boolean {
+function parseByStatement(source: string, input: string, text: string, spans: readonly Span[], memo: StatementMemo, out: Statement[]): number {
   for (let index = 0; index < spans.length; index++) {
     const span = spans[index]!;
     const sql = source.slice(span.start, span.end);
@@ -251,14 +259,14 @@ function parseByStatement(source: string, input: string, text: string, spans: re
     }
     if ('error' in parsed) {
       out.length = 0;
-      return false;
+      return index;
     }
     let map: ByteOffsetMap | undefined;
     const base = parsed.base ?? 0;
     const offsetOf = (loc: number | undefined): number => span.start + (map ??= new ByteOffsetMap(sql)).toOffset((loc ?? 0) - base);
     out.push({ index, span, text: source === text ? sql : text.slice(span.start, span.end), ast: parsed.ast, offsetOf });
   }
-  return true;
+  return -1;
 }
 
 /** The statements of a whole-file parse into the memo (keyed by the parsed text), each with its byte offset in the file. */
