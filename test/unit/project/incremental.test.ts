@@ -191,3 +191,43 @@ describe('project: the incremental path gives what a fresh analysis gives', func
     }
   });
 });
+
+describe('project: a comment typed in an up keeps what its pair computed', () => {
+  it('the findings move with their statements, as a fresh analysis puts them, without checking the pair again', () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'mg-rebase-'));
+    try {
+      const dir = path.join(root, 'migrations');
+      fs.mkdirSync(dir);
+      const up = path.join(dir, '0001_init.up.sql');
+      const upText = 'CREATE TABLE a (id int);\nCREATE TABLE b (id int);\n';
+      fs.writeFileSync(up, upText);
+      fs.writeFileSync(path.join(dir, '0001_init.down.sql'), 'DROP TABLE b;\n');
+      const state: State = { dir, docs: new Documents(), open: new Map() };
+      const ws = state.docs.workspace;
+      const edit = (text: string): string => {
+        state.open.set(up, text);
+        state.docs.contentChanged(up, text);
+        const incremental = incrementalAnalysis(state, up, text);
+        assert.equal(incremental, freshAnalysis(state, up, text));
+        return incremental;
+      };
+      const missingAt = (summary: string): unknown[] => (JSON.parse(summary) as [string, unknown][]).filter(([id]) => id === 'missing-inverse').map(([, range]) => range);
+      const first = edit(upText);
+      assert.deepEqual(missingAt(first), [{ start: { line: 0, character: 0 }, end: { line: 0, character: 23 } }]);
+      const facts = ws.folderOf(up, ws.conventionOf(up)).pairOf(up)!;
+      const consistency = facts.consistency();
+      // A comment before the statements: every statement moves down two lines.
+      const moved = edit(`-- why\n-- and how\n${upText}`);
+      assert.deepEqual(missingAt(moved), [{ start: { line: 2, character: 0 }, end: { line: 2, character: 23 } }]);
+      const again = ws.folderOf(up, ws.conventionOf(up)).pairOf(up)!;
+      assert.notEqual(again, facts);
+      assert.equal(again.consistency()!.upSchemas, consistency!.upSchemas, 'the pair was not checked again');
+      assert.equal(again.consistency()!.missing[0]!.statement.span.start, `-- why\n-- and how\n`.length);
+      // A statement changed: checked again.
+      edit(`-- why\n${upText.replace('b (id int)', 'b (id bigint)')}`);
+      assert.notEqual(ws.folderOf(up, ws.conventionOf(up)).pairOf(up)!.consistency()!.upSchemas, consistency!.upSchemas);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+});

@@ -141,6 +141,24 @@ export class PairFacts {
     return this.lenientValue ?? undefined;
   }
 
+  /**
+   * These facts for the same pair after an edit of the up that left every statement as it was (its
+   * text and parse tree; only comments, blank lines or a statement's place changed): the same
+   * schema before, the same down. What was computed is kept, its up statements taken from the new
+   * parse (the results depend on the statements, never on where they are), so typing a comment
+   * does not check the pair again.
+   */
+  rebased(pair: MigrationPair, schema: ResolvedSchema): PairFacts {
+    const next = new PairFacts(pair, schema, this.replay);
+    const statements = pair.up.parsed.statements;
+    const move = (c: Consistency | null | undefined): Consistency | null | undefined =>
+      c ? { ...c, missing: c.missing.map((m) => ({ ...m, statement: statements[m.statement.index]! })) } : c;
+    next.consistencyValue = move(this.consistencyValue);
+    next.lenientValue = move(this.lenientValue);
+    next.steps = this.steps;
+    return next;
+  }
+
   /** The inverse of an up statement, by statement index, knowing the schema before the up. */
   inverseOf(index: number): InverseStep | undefined {
     if (!this.steps) {
@@ -159,4 +177,19 @@ export class PairFacts {
       return undefined;
     }
   }
+}
+
+/**
+ * Whether two parses of an up hold the same statements (each one's text and parse tree, in order,
+ * none with a syntax error): what PairFacts computes from one holds for the other (see `rebased`).
+ */
+export function sameStatements(a: ParsedFile, b: ParsedFile): boolean {
+  if (a === b) return true;
+  if (a.errors.length > 0 || b.errors.length > 0 || a.statements.length !== b.statements.length) return false;
+  for (let i = 0; i < a.statements.length; i++) {
+    const x = a.statements[i]!;
+    const y = b.statements[i]!;
+    if (x.ast === undefined || x.ast !== y.ast || x.text !== y.text || x.index !== y.index || x.templated !== y.templated) return false;
+  }
+  return true;
 }

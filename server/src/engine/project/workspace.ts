@@ -25,7 +25,7 @@ import type { SchemaModel } from '../schema/model';
 import type { ResolvedSchema } from '../inverse/index';
 import { replayThrough, type Replay } from '../schema/replay';
 import { CachedHost, keyOf } from './cached-host';
-import { migrationPair, PairFacts, sectionText, type PairSource } from './pair';
+import { migrationPair, PairFacts, sameStatements, sectionText, type PairSource } from './pair';
 import { Timeline, type TimelineSource } from './timeline';
 
 export class Workspace {
@@ -269,7 +269,9 @@ export class Folder implements TimelineSource, PairSource {
     const key = path.resolve(pair.up.path);
     const hit = this.pairs.get(key);
     if (hit && hit.up === pair.up.parsed && hit.down === pair.down.parsed && hit.downText === pair.down.text && hit.schema === schema) return hit.facts;
-    const facts = new PairFacts(pair, this.resolvedSchema(pair.migration), (parsed, base, file) => this.workspace.replayThrough(parsed, base, file));
+    // An edit of the up that changed no statement (a comment typed): what was computed still holds.
+    const same = hit !== undefined && hit.down === pair.down.parsed && hit.downText === pair.down.text && hit.schema === schema && !pair.single && sameStatements(hit.up, pair.up.parsed);
+    const facts = same ? hit.facts.rebased(pair, this.resolvedSchema(pair.migration)) : new PairFacts(pair, this.resolvedSchema(pair.migration), (parsed, base, file) => this.workspace.replayThrough(parsed, base, file));
     this.pairs.set(key, { up: pair.up.parsed, down: pair.down.parsed, downPath: path.resolve(pair.down.path), downText: pair.down.text, schema, facts });
     return facts;
   }
