@@ -388,11 +388,14 @@ class StateReader {
     if (this.incremental) this.pending = state;
   }
 
-  /** Every catalog row written from now on is younger than this (tracker.ts). */
-  async mark(): Promise<string> {
-    if (!this.incremental) return '';
+  /** Every catalog row written from now on is younger than this (tracker.ts). `before`: statements to run first (in the same round trip when a statement is sent). */
+  async mark(before?: string): Promise<string> {
+    if (!this.incremental || !this.pending) {
+      if (before) await this.r.db.exec(before);
+      if (!this.incremental) return '';
+    }
     if (this.pending) {
-      const { counts, mark } = await countsAndBoundary(this.r.db, tableMetas(this.pending));
+      const { counts, mark } = await countsAndBoundary(this.r.db, tableMetas(this.pending), before);
       this.pending = undefined;
       this.counts = counts;
       this.threshold = mark;
@@ -527,11 +530,15 @@ async function restoreSequences(r: Runner, saved: Map<string, string>, before: s
  */
 export const verifyTesting = { seedEveryTable: false, noAutocommitInBlock: false };
 
-/** The tables a migration's rows can matter in (reach.ts); undefined: every table (rules or event triggers exist, or SQL is built at run time). */
-async function reachable(r: Runner, schema: SchemaState, steps: readonly Step[]): Promise<Set<string> | undefined> {
-  if (verifyTesting.seedEveryTable) return undefined;
+/** The tables a migration's rows can matter in (reach.ts); undefined: every table (rules or event triggers exist, or SQL is built at run time). `before`: statements sent first, in the same round trip. */
+async function reachable(r: Runner, schema: SchemaState, steps: readonly Step[], before?: string): Promise<Set<string> | undefined> {
+  if (verifyTesting.seedEveryTable) {
+    if (before) await r.db.exec(before);
+    return undefined;
+  }
   const hidden = (await executePrepared<{ x: boolean }>(r.db, 'mg_hidden', 'int', () =>
     `SELECT EXISTS (SELECT 1 FROM pg_rewrite WHERE rulename <> '_RETURN' AND ev_class >= 16384) OR EXISTS (SELECT 1 FROM pg_event_trigger) AS x WHERE $1 = 0`, ['0'],
+    before ? { before } : {},
   ))[0]?.x;
   if (hidden !== false) return undefined;
   return reachableTables(schema, steps.map((s) => s.sql));
@@ -650,8 +657,15 @@ async function checkMigration(r: Runner, m: PlannedMigration, options: CheckOpti
   // are read there only; any other one may go back to mg_clean (and never to mg_up).
   const endsAtUp = options.chain && block && !withRows && options.fixtures.length === 0 && m.down.length > 0;
   let atClean: Map<string, string> | undefined;
+  /** Statements to send with the next statement of the legs (one round trip fewer): `take` hands them over. */
+  let deferred = '';
+  const take = (): string | undefined => {
+    const d = deferred;
+    deferred = '';
+    return d || undefined;
+  };
   if (!block) atClean = new Map<string, string>();
-  else if (endsAtUp) await r.db.exec('BEGIN; SAVEPOINT mg_clean');
+  else if (endsAtUp) deferred = 'BEGIN; SAVEPOINT mg_clean';
   else atClean = await sequenceValues(r, 'BEGIN; SAVEPOINT mg_clean');
   let atUp: Map<string, string> | undefined;
   await reader.reset(P.schema);
@@ -660,17 +674,18 @@ async function checkMigration(r: Runner, m: PlannedMigration, options: CheckOpti
     let start: Tracked = P;
     if (!restorable && options.fixtures.length > 0) check.notes.push('the fixtures were not run: this migration runs outside a transaction, and a server database cannot be restored afterwards');
     else if (options.fixtures.length > 0) {
-      const mark = await reader.mark();
+      const mark = await reader.mark(take());
       if (!(await runFixtures())) return check;
       start = await reader.after(P, mark);
     }
-    if (block) await r.db.exec('SAVEPOINT mg_rows');
+    // The savepoint goes with the next statement (the seeding's first, or the mark before the up).
+    if (block) deferred = deferred ? `${deferred}; SAVEPOINT mg_rows` : 'SAVEPOINT mg_rows';
     let before0 = start;
     if (withRows) {
       progress('seed', 'Filling every empty table with distinctive rows', 55);
       const knowledge = seedKnowledge(start, r.exclude);
       // Only the tables the migration can reach: the rows of the others cannot show anything (reach.ts).
-      const only = await reachable(r, start.schema, steps);
+      const only = await reachable(r, start.schema, steps, take());
       const seeded = await transaction(() => seedTables(r.db, { exclude: r.exclude, knowledge, ...(r.seedCache ? { cache: r.seedCache } : {}), ...(only ? { only } : {}) }), () => true);
       check.seed = { seeded: seeded.seeded, skipped: seeded.skipped, ...(seeded.rows !== undefined ? { rows: seeded.rows } : {}), ...(seeded.triggersOff !== undefined ? { triggersOff: seeded.triggersOff } : {}) };
       if (block) {
@@ -689,7 +704,7 @@ async function checkMigration(r: Runner, m: PlannedMigration, options: CheckOpti
     r.lap('seed');
 
     progress('up', `Applying the up of ${m.name}`, 65);
-    let mark = await reader.mark();
+    let mark = await reader.mark(take());
     let upError = await runSteps(r, m.up, 'up', block);
     where = 'other';
     if (upError && (check.seed.rows ?? 0) > 0) {
