@@ -340,7 +340,7 @@ async function runSteps(r: Runner, steps: readonly Step[], phase: StepPhase, inB
       const dump = await r.db.dumpDataDir('none');
       restore = () => openDatabase({ extensions: r.extensions, loadDataDir: dump });
     }
-    const error = await runStep(r.db, step, { inBlock, ...(restore ? { restore } : {}) });
+    const error = await runStep(r.db, step, { inBlock, pglite: !r.server, ...(restore ? { restore } : {}) });
     if (error) return failure(phase, step, error);
   }
   return undefined;
@@ -352,8 +352,30 @@ async function runSteps(r: Runner, steps: readonly Step[], phase: StepPhase, inB
  * 710–780 ms). Only outside a transaction.
  */
 async function checkpointedDump(db: Database): Promise<Blob> {
-  await db.exec('CHECKPOINT');
+  await checkpoint(db);
   return db.dumpDataDir('none');
+}
+
+/**
+ * A CHECKPOINT that also deletes the write-ahead log before it instead of keeping its files for reuse
+ * (`wal_recycle` off for this statement only). PGlite's PostgreSQL runs as a single-user backend,
+ * which never checkpoints by itself: its log otherwise stays in memory for the whole run (16 MB
+ * files) and goes into every data-directory dump, and a database started from a dump replays it all.
+ * Outside a transaction; PGlite only (a superuser).
+ */
+async function checkpoint(db: Database): Promise<void> {
+  await db.exec('SET wal_recycle = off; CHECKPOINT; RESET wal_recycle');
+}
+
+/** How often `verifyAll` asks how much log was written (in migrations), and how much it keeps before a checkpoint (two 16 MB files). */
+const TRIM_EVERY = 8;
+const LOG_KEPT = 32 * 1024 * 1024;
+
+/** In a long run (`verifyAll`), between migrations: a checkpoint when more log than LOG_KEPT was written since the last one. */
+async function trimLog(r: Runner): Promise<void> {
+  if (r.server) return;
+  const rows = (await r.db.query<{ d: string }>('SELECT pg_wal_lsn_diff(pg_current_wal_insert_lsn(), redo_lsn)::bigint::text AS d FROM pg_control_checkpoint()')).rows;
+  if (Number(rows[0]?.d ?? 0) > LOG_KEPT) await checkpoint(r.db);
 }
 
 /** The state of a database read whole (no earlier state to start from). */
@@ -651,7 +673,7 @@ async function checkMigration(r: Runner, m: PlannedMigration, options: CheckOpti
       return true;
     }, (ok) => ok);
 
-  if (!block && !r.server) dump = options.clean ?? (await r.db.dumpDataDir('none'));
+  if (!block && !r.server) dump = options.clean ?? (await checkpointedDump(r.db));
   // Sequences do not roll back with a savepoint: their values are put back by hand.
   // In a chain, a migration without rows ends back at mg_up (below) and never at mg_clean: its sequences
   // are read there only; any other one may go back to mg_clean (and never to mg_up).
@@ -1343,6 +1365,8 @@ export async function verifyAll(options: VerifyAllOptions): Promise<{ plan: Veri
     let before = await readState(runner);
     for (const [i, m] of plan.migrations.entries()) {
       checkCancelled(options);
+      // Every few migrations (outside any transaction): the log written since the last checkpoint is let go of when it is large.
+      if (i % TRIM_EVERY === TRIM_EVERY - 1) await trimLog(runner);
       if (!selected[i]) {
         const step = await advance(runner, m, before);
         if ('error' in step) {
