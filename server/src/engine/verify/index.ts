@@ -534,6 +534,13 @@ function sequencesAt(values: Map<string, string> | undefined): Map<string, strin
   return values;
 }
 
+/** As restoreSequences, except that with no sequence to put back `before` is not sent but returned, for the caller to send with its next statement ('' when it was sent). */
+async function restoreSequencesLater(r: Runner, saved: Map<string, string>, before: string): Promise<string> {
+  if (saved.size === 0) return before;
+  await restoreSequences(r, saved, before);
+  return '';
+}
+
 /** Runs `before` (a rollback to a savepoint), then puts back the sequences that moved since `saved` (and still exist). */
 async function restoreSequences(r: Runner, saved: Map<string, string>, before: string): Promise<void> {
   if (saved.size === 0) {
@@ -853,21 +860,27 @@ async function checkMigration(r: Runner, m: PlannedMigration, options: CheckOpti
     return check;
   } finally {
     r.lap('legs');
+    /** A rollback to a savepoint still to send, with the COMMIT. */
+    let closing = '';
     if (options.chain && !check.upFailed) {
       // Where the next migration starts: the state after the up alone, without fixtures or rows.
       if (block && !withRows && options.fixtures.length === 0 && afterUp && m.down.length > 0) {
         // Nothing but the up and the legs ran since mg_up: back there, and nothing to run again.
-        await restoreSequences(r, sequencesAt(atUp), 'ROLLBACK TO SAVEPOINT mg_up');
+        closing = await restoreSequencesLater(r, sequencesAt(atUp), 'ROLLBACK TO SAVEPOINT mg_up');
         where = 'after-up';
         check.next = { schema: afterUp.schema, data: afterUp.data };
       } else if (!block && !withRows && options.fixtures.length === 0 && where === 'after-up') {
         // The up ran again and nothing else was added: this is where the next migration starts.
         check.next = await readState(r);
       } else {
-        if (restorable) await restoreClean();
+        let rollback = '';
+        if (block) {
+          rollback = await restoreSequencesLater(r, sequencesAt(atClean), 'ROLLBACK TO SAVEPOINT mg_clean');
+          where = 'clean';
+        } else if (restorable) await restoreClean();
         await reader.reset(P.schema);
         if (where === 'clean') {
-          const mark = await reader.mark();
+          const mark = await reader.mark(rollback || undefined);
           const error = await runSteps(r, m.up, 'up', block);
           if (error) {
             check.failures.push(error);
@@ -884,7 +897,7 @@ async function checkMigration(r: Runner, m: PlannedMigration, options: CheckOpti
           check.notes.push('the state after the up could not be restored on the server: the later migrations are not verified');
         }
       }
-      if (block) await r.db.exec(check.upFailed ? 'ROLLBACK' : 'COMMIT');
+      if (block) await r.db.exec(`${closing ? `${closing}; ` : ''}${check.upFailed ? 'ROLLBACK' : 'COMMIT'}`);
       committed = true;
       r.lap('chain');
     }
