@@ -29,7 +29,7 @@ import { applyRuleSettings, type RawFinding, type VerifyFinding } from './findin
 import { fixtureTargets, loadFixtures, withRange, type Fixture, type FixtureFailure } from './fixtures';
 import { reachableTables } from './reach';
 import { locateColumn, locateRows, locateWords, namesTable, relationsNamed, type Located } from './locate';
-import { PGLITE_VERSION, openDatabase, preloadDatabase, type Database } from './pglite';
+import { collectGarbage, PGLITE_VERSION, openDatabase, preloadDatabase, type Database } from './pglite';
 import { openScratchDatabase, redactUrl } from './pg-server';
 import { migrationOfFile, migrationsMatching, planDirectory, type PlannedMigration, type Step, type VerifyPlan } from './plan';
 import { isDataNeutral } from './neutral';
@@ -338,6 +338,7 @@ async function runSteps(r: Runner, steps: readonly Step[], phase: StepPhase, inB
       // A file with COMMITs keeps part of its work when it fails: locate the error on a copy. (Not
       // for the replay of earlier migrations, where the file that fails is what counts.)
       const dump = await r.db.dumpDataDir('none');
+      dumpsTaken++;
       restore = () => openDatabase({ extensions: r.extensions, loadDataDir: dump });
     }
     const error = await runStep(r.db, step, { inBlock, pglite: !r.server, ...(restore ? { restore } : {}) });
@@ -353,8 +354,12 @@ async function runSteps(r: Runner, steps: readonly Step[], phase: StepPhase, inB
  */
 async function checkpointedDump(db: Database): Promise<Blob> {
   await checkpoint(db);
+  dumpsTaken++;
   return db.dumpDataDir('none');
 }
+
+/** Data-directory dumps taken so far in this process (`verifyAll` collects garbage after a migration that took one). */
+let dumpsTaken = 0;
 
 /**
  * A CHECKPOINT that also deletes the write-ahead log before it instead of keeping its files for reuse
@@ -1409,8 +1414,11 @@ export async function verifyAll(options: VerifyAllOptions): Promise<{ plan: Veri
       const texts = new Map<string, string>();
       for (const s of [...m.up, ...m.down]) texts.set(s.file.path, s.text);
       const local: Runner = { ...runner, lap: t.lap };
+      const dumps = dumpsTaken;
       const check = await checkMigration(local, m, { chain: true, fixtures: applicableFixtures(fixtures.fixtures, toSnapshot(before.schema)), showData: options.showData === true, snapshots: options.showData === true, before, states });
       runner.db = local.db;
+      // The dumps it took (and a database it replaced) are garbage now: freed at once, not piled up.
+      if (dumpsTaken !== dumps && !runner.server) collectGarbage();
       applyCheck(r, check);
       r.status = 'failed';
       if (check.fixtureFailure) {
