@@ -9,7 +9,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { runVerify } from '../../../cli/src/verify';
 import { MemoryFileHost } from '../../../server/src/engine/host';
-import { PGLITE_VERSION } from '../../../server/src/engine/verify/pglite';
+import { parsesWhole } from '../../../server/src/engine/verify/execute';
+import { openDatabase, PGLITE_VERSION } from '../../../server/src/engine/verify/pglite';
 import { verifyMigration, type VerifyOptions, type VerifyProgress } from '../../../server/src/engine/verify/index';
 
 const BASE_UP = 'CREATE TABLE users (id serial PRIMARY KEY, email text NOT NULL, name text);\n';
@@ -255,6 +256,31 @@ describe('verify (PGlite)', function () {
       r.findings.map((f) => ({ rule: f.ruleId, phase: f.phase, file: path.basename(f.file), message: f.message, span: f.span })),
       [{ rule: 'verify-statement-failed', phase: 'up', file: '000002_tier.up.sql', message: 'The up fails: syntax error at or near ";" (SQLSTATE 42601)', span: { start: up.indexOf(';'), end: up.indexOf(';') + 1 } }],
     );
+  });
+
+  it('an up that parses but fails as it runs (its savepoint sent in the same query) is located at PostgreSQL\'s position, and the verification goes on', async () => {
+    const up = "ALTER TABLE users ADD COLUMN tier text;\nUPDATE users SET tier = nosuch_column;\n";
+    assert.equal(parsesWhole({ sql: up }), true);
+    const r = await verify({ '000002_tier.up.sql': up, '000002_tier.down.sql': 'ALTER TABLE users DROP COLUMN tier;\n' });
+    assert.equal(r.status, 'failed');
+    assert.deepEqual(
+      r.findings.map((f) => ({ rule: f.ruleId, phase: f.phase, file: path.basename(f.file), message: f.message, span: f.span })),
+      [{ rule: 'verify-statement-failed', phase: 'up', file: '000002_tier.up.sql', message: 'The up fails: column "nosuch_column" does not exist (SQLSTATE 42703)', span: span(up, 'nosuch_column') }],
+    );
+  });
+
+  it('a step goes with its savepoint in one query only when the parser accepts it, and the parser is the PostgreSQL PGlite runs', async () => {
+    assert.equal(parsesWhole({ sql: "ALTER TABLE users\n  ADD COLUMN tier text CHECK (tier IN ('a', 'b');\n" }), false);
+    assert.equal(parsesWhole({ sql: "INSERT INTO users (email) VALUES ('a\\b');\n" }), false);
+    assert.equal(parsesWhole({ sql: '-- nothing\n' }), true);
+    const pkg = JSON.parse(fs.readFileSync(require.resolve('libpg-query/package.json'), 'utf8')) as { version: string };
+    const db = await openDatabase();
+    try {
+      const server = String((await db.query<{ v: string }>("SELECT current_setting('server_version_num') AS v")).rows[0]?.v);
+      assert.equal(String(Math.floor(Number(server) / 10000)), pkg.version.split('.')[0]);
+    } finally {
+      await db.close();
+    }
   });
 
   it('the second verify of the same directory starts from the cached state', async () => {

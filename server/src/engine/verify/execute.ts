@@ -8,7 +8,7 @@
  * block (which is what the implicit block amounts to).
  */
 import { tokenize } from '../parsing/lexer';
-import { nodeKind, parseSql, type Statement } from '../parsing/parser';
+import { isValidSql, nodeKind, parseSql, type Statement } from '../parsing/parser';
 import { transactionIncompatibility } from '../rules/transaction-statements';
 import { codePointToOffset, type Span } from '../text';
 import type { Database } from './pglite';
@@ -59,6 +59,8 @@ export interface StepOptions {
   inBlock: boolean;
   /** Outside a block: a database in the state before the step (see runMigrationFile). */
   restore?: () => Promise<Database>;
+  /** The database is PGlite, whose parser is libpg-query's (see parsesWhole); not a server of another release. */
+  pglite?: boolean;
 }
 
 /**
@@ -69,16 +71,19 @@ export interface StepOptions {
 export async function runStep(db: Database, step: { sql: string; transactional: boolean }, options: StepOptions): Promise<ExecError | undefined> {
   if (!step.transactional) return runStatementByStatement(db, step.sql, options.inBlock);
   if (!options.inBlock) return runMigrationFile(db, step.sql, options.restore);
-  // The savepoint first, on its own: a step that does not parse is refused as a whole query, before
-  // any of it runs, so a savepoint sent with it would not exist to roll back to. Then the step and
+  // The savepoint first: a step that does not parse is refused as a whole query, before any of it
+  // runs, so a savepoint sent with it would not exist to roll back to. It goes in the same query only
+  // on PGlite when its parser accepts the step (see parsesWhole); else on its own. Then the step and
   // what the tool's commit does here (deferred constraints are checked and their triggers fire).
-  await db.exec(STEP_PREFIX);
+  const together = options.pglite === true && parsesWhole(step);
+  if (!together) await db.exec(STEP_PREFIX);
   try {
-    await db.exec(`${step.sql}\n;SET CONSTRAINTS ALL IMMEDIATE; RELEASE SAVEPOINT mg_step`);
+    await db.exec(`${together ? STEP_PREFIX : ''}${step.sql}\n;SET CONSTRAINTS ALL IMMEDIATE; RELEASE SAVEPOINT mg_step`);
   } catch (e) {
     await db.exec('ROLLBACK TO SAVEPOINT mg_step');
     const f = fieldsOf(e);
-    const position = Number(f.position);
+    // PostgreSQL's position counts characters of the whole query, the savepoint sent with it included.
+    const position = Number(f.position) - (together ? STEP_PREFIX.length : 0);
     const shifted: PgErrorFields = { message: f.message ?? String(e), code: f.code, detail: f.detail, hint: f.hint };
     if (Number.isFinite(position) && position > 0) shifted.position = position;
     const error = await locateError(db, step.sql, shifted, undefined, true);
@@ -135,6 +140,20 @@ async function runStatementByStatement(db: Database, sql: string, inBlock: boole
  * block (a one-statement query runs outside any block, so `CREATE INDEX CONCURRENTLY` alone works).
  */
 const STEP_PREFIX = 'SAVEPOINT mg_step;\n';
+
+const parsesCache = new WeakMap<object, boolean>();
+
+/**
+ * Whether PostgreSQL's parser accepts a step's text as a whole, so that a savepoint sent in the same
+ * query runs before anything can fail (one round trip instead of two). libpg-query is the parser of
+ * the PostgreSQL PGlite runs (18): they accept the same texts. A text with a backslash is never
+ * assumed to parse: a session whose migrations set standard_conforming_strings off lexes it otherwise.
+ */
+export function parsesWhole(step: { sql: string }): boolean {
+  let hit = parsesCache.get(step);
+  if (hit === undefined) parsesCache.set(step, (hit = !step.sql.includes('\\') && isValidSql(step.sql)));
+  return hit;
+}
 
 const inBlockCache = new WeakMap<object, boolean>();
 const controlCache = new WeakMap<object, boolean>();

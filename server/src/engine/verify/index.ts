@@ -29,7 +29,7 @@ import { applyRuleSettings, type RawFinding, type VerifyFinding } from './findin
 import { fixtureTargets, loadFixtures, withRange, type Fixture, type FixtureFailure } from './fixtures';
 import { reachableTables } from './reach';
 import { locateColumn, locateRows, locateWords, namesTable, relationsNamed, type Located } from './locate';
-import { PGLITE_VERSION, openDatabase, preloadDatabase, type Database } from './pglite';
+import { collectGarbage, PGLITE_VERSION, openDatabase, preloadDatabase, type Database } from './pglite';
 import { openScratchDatabase, redactUrl } from './pg-server';
 import { migrationOfFile, migrationsMatching, planDirectory, type PlannedMigration, type Step, type VerifyPlan } from './plan';
 import { isDataNeutral } from './neutral';
@@ -338,9 +338,10 @@ async function runSteps(r: Runner, steps: readonly Step[], phase: StepPhase, inB
       // A file with COMMITs keeps part of its work when it fails: locate the error on a copy. (Not
       // for the replay of earlier migrations, where the file that fails is what counts.)
       const dump = await r.db.dumpDataDir('none');
+      dumpsTaken++;
       restore = () => openDatabase({ extensions: r.extensions, loadDataDir: dump });
     }
-    const error = await runStep(r.db, step, { inBlock, ...(restore ? { restore } : {}) });
+    const error = await runStep(r.db, step, { inBlock, pglite: !r.server, ...(restore ? { restore } : {}) });
     if (error) return failure(phase, step, error);
   }
   return undefined;
@@ -352,8 +353,35 @@ async function runSteps(r: Runner, steps: readonly Step[], phase: StepPhase, inB
  * 710–780 ms). Only outside a transaction.
  */
 async function checkpointedDump(db: Database): Promise<Blob> {
-  await db.exec('CHECKPOINT');
+  await checkpoint(db);
+  dumpsTaken++;
   return db.dumpDataDir('none');
+}
+
+/** Data-directory dumps taken so far in this process (`verifyAll` collects garbage after a migration that took one). */
+let dumpsTaken = 0;
+
+/**
+ * A CHECKPOINT that also deletes the write-ahead log before it instead of keeping its files for reuse
+ * (`wal_recycle` off for this statement only). PGlite's PostgreSQL runs as a single-user backend,
+ * which never checkpoints by itself: its log otherwise stays in memory for the whole run (16 MB
+ * files) and goes into every data-directory dump, and a database started from a dump replays it all.
+ * Outside a transaction; PGlite only (a superuser).
+ */
+async function checkpoint(db: Database): Promise<void> {
+  // A checkpoint that cannot run (a migration left its own transaction aborted) only leaves more log.
+  await db.exec('SET wal_recycle = off; CHECKPOINT; RESET wal_recycle').catch(() => undefined);
+}
+
+/** How often `verifyAll` asks how much log was written (in migrations), and how much it keeps before a checkpoint (two 16 MB files). */
+const TRIM_EVERY = 8;
+const LOG_KEPT = 32 * 1024 * 1024;
+
+/** In a long run (`verifyAll`), between migrations: a checkpoint when more log than LOG_KEPT was written since the last one. */
+async function trimLog(r: Runner): Promise<void> {
+  if (r.server) return;
+  const rows = (await r.db.query<{ d: string }>('SELECT pg_wal_lsn_diff(pg_current_wal_insert_lsn(), redo_lsn)::bigint::text AS d FROM pg_control_checkpoint()').catch(() => ({ rows: [] }))).rows;
+  if (Number(rows[0]?.d ?? 0) > LOG_KEPT) await checkpoint(r.db);
 }
 
 /** The state of a database read whole (no earlier state to start from). */
@@ -388,11 +416,14 @@ class StateReader {
     if (this.incremental) this.pending = state;
   }
 
-  /** Every catalog row written from now on is younger than this (tracker.ts). */
-  async mark(): Promise<string> {
-    if (!this.incremental) return '';
+  /** Every catalog row written from now on is younger than this (tracker.ts). `before`: statements to run first (in the same round trip when a statement is sent). */
+  async mark(before?: string): Promise<string> {
+    if (!this.incremental || !this.pending) {
+      if (before) await this.r.db.exec(before);
+      if (!this.incremental) return '';
+    }
     if (this.pending) {
-      const { counts, mark } = await countsAndBoundary(this.r.db, tableMetas(this.pending));
+      const { counts, mark } = await countsAndBoundary(this.r.db, tableMetas(this.pending), before);
       this.pending = undefined;
       this.counts = counts;
       this.threshold = mark;
@@ -509,6 +540,13 @@ function sequencesAt(values: Map<string, string> | undefined): Map<string, strin
   return values;
 }
 
+/** As restoreSequences, except that with no sequence to put back `before` is not sent but returned, for the caller to send with its next statement ('' when it was sent). */
+async function restoreSequencesLater(r: Runner, saved: Map<string, string>, before: string): Promise<string> {
+  if (saved.size === 0) return before;
+  await restoreSequences(r, saved, before);
+  return '';
+}
+
 /** Runs `before` (a rollback to a savepoint), then puts back the sequences that moved since `saved` (and still exist). */
 async function restoreSequences(r: Runner, saved: Map<string, string>, before: string): Promise<void> {
   if (saved.size === 0) {
@@ -527,11 +565,15 @@ async function restoreSequences(r: Runner, saved: Map<string, string>, before: s
  */
 export const verifyTesting = { seedEveryTable: false, noAutocommitInBlock: false };
 
-/** The tables a migration's rows can matter in (reach.ts); undefined: every table (rules or event triggers exist, or SQL is built at run time). */
-async function reachable(r: Runner, schema: SchemaState, steps: readonly Step[]): Promise<Set<string> | undefined> {
-  if (verifyTesting.seedEveryTable) return undefined;
+/** The tables a migration's rows can matter in (reach.ts); undefined: every table (rules or event triggers exist, or SQL is built at run time). `before`: statements sent first, in the same round trip. */
+async function reachable(r: Runner, schema: SchemaState, steps: readonly Step[], before?: string): Promise<Set<string> | undefined> {
+  if (verifyTesting.seedEveryTable) {
+    if (before) await r.db.exec(before);
+    return undefined;
+  }
   const hidden = (await executePrepared<{ x: boolean }>(r.db, 'mg_hidden', 'int', () =>
     `SELECT EXISTS (SELECT 1 FROM pg_rewrite WHERE rulename <> '_RETURN' AND ev_class >= 16384) OR EXISTS (SELECT 1 FROM pg_event_trigger) AS x WHERE $1 = 0`, ['0'],
+    before ? { before } : {},
   ))[0]?.x;
   if (hidden !== false) return undefined;
   return reachableTables(schema, steps.map((s) => s.sql));
@@ -644,14 +686,21 @@ async function checkMigration(r: Runner, m: PlannedMigration, options: CheckOpti
       return true;
     }, (ok) => ok);
 
-  if (!block && !r.server) dump = options.clean ?? (await r.db.dumpDataDir('none'));
+  if (!block && !r.server) dump = options.clean ?? (await checkpointedDump(r.db));
   // Sequences do not roll back with a savepoint: their values are put back by hand.
   // In a chain, a migration without rows ends back at mg_up (below) and never at mg_clean: its sequences
   // are read there only; any other one may go back to mg_clean (and never to mg_up).
   const endsAtUp = options.chain && block && !withRows && options.fixtures.length === 0 && m.down.length > 0;
   let atClean: Map<string, string> | undefined;
+  /** Statements to send with the next statement of the legs (one round trip fewer): `take` hands them over. */
+  let deferred = '';
+  const take = (): string | undefined => {
+    const d = deferred;
+    deferred = '';
+    return d || undefined;
+  };
   if (!block) atClean = new Map<string, string>();
-  else if (endsAtUp) await r.db.exec('BEGIN; SAVEPOINT mg_clean');
+  else if (endsAtUp) deferred = 'BEGIN; SAVEPOINT mg_clean';
   else atClean = await sequenceValues(r, 'BEGIN; SAVEPOINT mg_clean');
   let atUp: Map<string, string> | undefined;
   await reader.reset(P.schema);
@@ -660,17 +709,18 @@ async function checkMigration(r: Runner, m: PlannedMigration, options: CheckOpti
     let start: Tracked = P;
     if (!restorable && options.fixtures.length > 0) check.notes.push('the fixtures were not run: this migration runs outside a transaction, and a server database cannot be restored afterwards');
     else if (options.fixtures.length > 0) {
-      const mark = await reader.mark();
+      const mark = await reader.mark(take());
       if (!(await runFixtures())) return check;
       start = await reader.after(P, mark);
     }
-    if (block) await r.db.exec('SAVEPOINT mg_rows');
+    // The savepoint goes with the next statement (the seeding's first, or the mark before the up).
+    if (block) deferred = deferred ? `${deferred}; SAVEPOINT mg_rows` : 'SAVEPOINT mg_rows';
     let before0 = start;
     if (withRows) {
       progress('seed', 'Filling every empty table with distinctive rows', 55);
       const knowledge = seedKnowledge(start, r.exclude);
       // Only the tables the migration can reach: the rows of the others cannot show anything (reach.ts).
-      const only = await reachable(r, start.schema, steps);
+      const only = await reachable(r, start.schema, steps, take());
       const seeded = await transaction(() => seedTables(r.db, { exclude: r.exclude, knowledge, ...(r.seedCache ? { cache: r.seedCache } : {}), ...(only ? { only } : {}) }), () => true);
       check.seed = { seeded: seeded.seeded, skipped: seeded.skipped, ...(seeded.rows !== undefined ? { rows: seeded.rows } : {}), ...(seeded.triggersOff !== undefined ? { triggersOff: seeded.triggersOff } : {}) };
       if (block) {
@@ -689,7 +739,7 @@ async function checkMigration(r: Runner, m: PlannedMigration, options: CheckOpti
     r.lap('seed');
 
     progress('up', `Applying the up of ${m.name}`, 65);
-    let mark = await reader.mark();
+    let mark = await reader.mark(take());
     let upError = await runSteps(r, m.up, 'up', block);
     where = 'other';
     if (upError && (check.seed.rows ?? 0) > 0) {
@@ -816,21 +866,27 @@ async function checkMigration(r: Runner, m: PlannedMigration, options: CheckOpti
     return check;
   } finally {
     r.lap('legs');
+    /** A rollback to a savepoint still to send, with the COMMIT. */
+    let closing = '';
     if (options.chain && !check.upFailed) {
       // Where the next migration starts: the state after the up alone, without fixtures or rows.
       if (block && !withRows && options.fixtures.length === 0 && afterUp && m.down.length > 0) {
         // Nothing but the up and the legs ran since mg_up: back there, and nothing to run again.
-        await restoreSequences(r, sequencesAt(atUp), 'ROLLBACK TO SAVEPOINT mg_up');
+        closing = await restoreSequencesLater(r, sequencesAt(atUp), 'ROLLBACK TO SAVEPOINT mg_up');
         where = 'after-up';
         check.next = { schema: afterUp.schema, data: afterUp.data };
       } else if (!block && !withRows && options.fixtures.length === 0 && where === 'after-up') {
         // The up ran again and nothing else was added: this is where the next migration starts.
         check.next = await readState(r);
       } else {
-        if (restorable) await restoreClean();
+        let rollback = '';
+        if (block) {
+          rollback = await restoreSequencesLater(r, sequencesAt(atClean), 'ROLLBACK TO SAVEPOINT mg_clean');
+          where = 'clean';
+        } else if (restorable) await restoreClean();
         await reader.reset(P.schema);
         if (where === 'clean') {
-          const mark = await reader.mark();
+          const mark = await reader.mark(rollback || undefined);
           const error = await runSteps(r, m.up, 'up', block);
           if (error) {
             check.failures.push(error);
@@ -847,7 +903,7 @@ async function checkMigration(r: Runner, m: PlannedMigration, options: CheckOpti
           check.notes.push('the state after the up could not be restored on the server: the later migrations are not verified');
         }
       }
-      if (block) await r.db.exec(check.upFailed ? 'ROLLBACK' : 'COMMIT');
+      if (block) await r.db.exec(`${closing ? `${closing}; ` : ''}${check.upFailed ? 'ROLLBACK' : 'COMMIT'}`);
       committed = true;
       r.lap('chain');
     }
@@ -1328,6 +1384,8 @@ export async function verifyAll(options: VerifyAllOptions): Promise<{ plan: Veri
     let before = await readState(runner);
     for (const [i, m] of plan.migrations.entries()) {
       checkCancelled(options);
+      // Every few migrations (outside any transaction): the log written since the last checkpoint is let go of when it is large.
+      if (i % TRIM_EVERY === TRIM_EVERY - 1) await trimLog(runner);
       if (!selected[i]) {
         const step = await advance(runner, m, before);
         if ('error' in step) {
@@ -1357,8 +1415,11 @@ export async function verifyAll(options: VerifyAllOptions): Promise<{ plan: Veri
       const texts = new Map<string, string>();
       for (const s of [...m.up, ...m.down]) texts.set(s.file.path, s.text);
       const local: Runner = { ...runner, lap: t.lap };
+      const dumps = dumpsTaken;
       const check = await checkMigration(local, m, { chain: true, fixtures: applicableFixtures(fixtures.fixtures, toSnapshot(before.schema)), showData: options.showData === true, snapshots: options.showData === true, before, states });
       runner.db = local.db;
+      // The dumps it took (and a database it replaced) are garbage now: freed at once, not piled up.
+      if (dumpsTaken !== dumps && !runner.server) collectGarbage();
       applyCheck(r, check);
       r.status = 'failed';
       if (check.fixtureFailure) {

@@ -14,6 +14,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as v8 from 'node:v8';
+import * as vm from 'node:vm';
 import type { Queryable } from './snapshot';
 
 /** What the verifier needs from a database: PGlite implements it. */
@@ -171,6 +172,29 @@ export async function openDatabase(options: OpenOptions = {}): Promise<Database>
     ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
   });
   return db as unknown as Database;
+}
+
+let gc: (() => void) | null | undefined;
+
+/**
+ * Runs V8's garbage collector now. A data-directory dump verify let go of (a Blob of tens of MB, held
+ * outside the JavaScript heap) and a closed database's WebAssembly memory are freed only by a
+ * collection, which verify's small JavaScript heap seldom triggers: they piled up. Measured on
+ * LemmyNet lemmy's `verify --all` (10 dumps, one restore): 658-687 MB peak instead of 588 MB with a
+ * collection after each migration that dumped. The collector is reached through V8's `--expose-gc`,
+ * set at run time (a new context then has `gc`); where that fails, nothing happens.
+ */
+export function collectGarbage(): void {
+  if (gc === undefined) {
+    try {
+      v8.setFlagsFromString('--expose-gc');
+      const found = vm.runInNewContext('typeof gc === "function" ? gc : null') as unknown;
+      gc = typeof found === 'function' ? (found as () => void) : null;
+    } catch {
+      gc = null;
+    }
+  }
+  gc?.();
 }
 
 /** The PGlite release the assets come from; part of every cache key (a test checks it against the installed package). */

@@ -57,12 +57,6 @@ export function describeSeed(seed: SeedResult): string | undefined {
 
 export const SEED_ROWS = 3;
 
-/** Whether the session's role is a superuser (and so may set session_replication_role). */
-async function mayReplicate(db: Database): Promise<boolean> {
-  const r = await db.query<Row>("SELECT current_setting('is_superuser') AS s");
-  return r.rows[0]?.s === 'on';
-}
-
 interface Column {
   /** As `format('%I')` writes it. */
   name: string;
@@ -642,13 +636,15 @@ export async function seedTables(
     }
   };
 
-  await db.exec('SAVEPOINT mg_seed');
   // Without switching session_replication_role when nothing it switches can fire (see nothingFires):
   // a table refused then is refused with it too (its rows break a constraint), and the rest goes in as
   // before, with it set (the tables deferred, then row by row).
   // Only for a role that could set it (a superuser: PGlite's always is), so that "triggers and rules off"
   // stays true of the result; a role that may not set it seeds as before and the result says so.
-  const quiet = !seedTesting.neverQuiet && (await mayReplicate(db)) && (await nothingFires(db, plans));
+  // The savepoint goes with nothingFires's statement (one round trip), or alone when that asks nothing.
+  const asked = seedTesting.neverQuiet ? { ok: false, sent: false } : await nothingFires(db, plans, 'SAVEPOINT mg_seed');
+  if (!asked.sent) await db.exec('SAVEPOINT mg_seed');
+  const quiet = asked.ok;
   if (!quiet) await triggersOff();
   try {
     // Fast path: every table at once, in one block that catches each table's failure.
@@ -757,15 +753,21 @@ export const seedTesting = { neverQuiet: false, quiet: 0 };
  * statement verify prepared is planned again afterwards: in `verify --all` that costs more than the
  * rest of a migration's checks (planning the catalog statements is about ten times running them).
  */
-async function nothingFires(db: Database, plans: readonly { table: Table; rows: PlannedRow[] }[]): Promise<boolean> {
-  if (plans.length === 0) return false;
+async function nothingFires(
+  db: Database,
+  plans: readonly { table: Table; rows: PlannedRow[] }[],
+  /** Statements to send first, in the same round trip (`sent`: they were). */
+  before: string,
+): Promise<{ ok: boolean; sent: boolean }> {
+  const no = { ok: false, sent: false };
+  if (plans.length === 0) return no;
   // A foreign key's rows come from a table filled earlier in the block (or the table itself, or rows
   // already there): checked, they pass. A table filled later (a cycle) would fail the check.
   const position = new Map(plans.map((p, i) => [p.table.name, i] as const));
-  if (plans.some((p, i) => p.table.fks.some((fk) => fk.refTable !== p.table.name && (position.get(fk.refTable) ?? -1) > i))) return false;
+  if (plans.some((p, i) => p.table.fks.some((fk) => fk.refTable !== p.table.name && (position.get(fk.refTable) ?? -1) > i))) return no;
   for (const p of plans) {
     const cols = p.table.columns.filter((c) => !c.generated);
-    if (cols.length === 0 || p.rows.some((row) => cols.some((c) => !row.values.has(c.name) || row.values.get(c.name) === 'DEFAULT'))) return false;
+    if (cols.length === 0 || p.rows.some((row) => cols.some((c) => !row.values.has(c.name) || row.values.get(c.name) === 'DEFAULT'))) return no;
   }
   // A text[] literal of the table names (as format('%I.%I') writes them).
   const names = quote(`{${plans.map((p) => `"${p.table.name.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`).join(',')}}`);
@@ -778,14 +780,15 @@ async function nothingFires(db: Database, plans: readonly { table: Table; rows: 
       SELECT x::regclass::oid FROM unnest($1) x
       UNION SELECT i.inhrelid FROM pg_inherits i JOIN rels r ON i.inhparent = r.oid
     )
-    SELECT NOT EXISTS (
+    SELECT current_setting('is_superuser') = 'on' AND NOT EXISTS (
       SELECT 1 FROM pg_trigger t JOIN rels r ON t.tgrelid = r.oid
       WHERE t.tgenabled <> 'D' AND (t.tgtype & 4) <> 0
         AND NOT (t.tgisinternal AND t.tgenabled = 'O' AND NOT t.tgdeferrable AND t.tgfoid = 'pg_catalog."RI_FKey_check_ins"'::regproc)
     ) AND NOT EXISTS (SELECT 1 FROM pg_rewrite w JOIN rels r ON w.ev_class = r.oid WHERE w.rulename <> '_RETURN') AS ok`,
     [names],
+    { before },
   );
-  return rows[0]?.ok === true;
+  return { ok: rows[0]?.ok === true, sent: true };
 }
 
 /** Tables in an order where referenced tables come first (cycles broken in name order). */

@@ -416,14 +416,15 @@ export async function tupleCounts(db: Database, tables: ReadonlyMap<string, { oi
   return out;
 }
 
-/** `tupleCounts` of `tables` and a `boundary`, in one statement (the counts and the mark of the same moment). */
-export async function countsAndBoundary(db: Database, tables: ReadonlyMap<string, { oid: number }>): Promise<{ counts: Map<string, number>; mark: string }> {
+/** `tupleCounts` of `tables` and a `boundary`, in one statement (the counts and the mark of the same moment); `before`: statements sent first, in the same round trip. */
+export async function countsAndBoundary(db: Database, tables: ReadonlyMap<string, { oid: number }>, before?: string): Promise<{ counts: Map<string, number>; mark: string }> {
   const byOid = new Map<number, string>();
   for (const [name, t] of tables) byOid.set(t.oid, name);
   const rows = await executePrepared(db, 'mg_counts_mark', 'oid[]', () =>
     `SELECT x::int AS o, (pg_stat_get_xact_tuples_inserted(x) + pg_stat_get_xact_tuples_updated(x) + pg_stat_get_xact_tuples_deleted(x))::text AS n FROM unnest($1) x
      UNION ALL SELECT 0, ${BOUNDARY}`,
     [oidArray([...byOid.keys()])],
+    before ? { before } : {},
   );
   const counts = new Map<string, number>();
   let mark = '';
