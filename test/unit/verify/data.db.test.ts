@@ -368,10 +368,14 @@ describe('verify: data (PGlite)', function () {
         seedTesting.neverQuiet = false;
       }
     };
-    const strip = (r: VerifyResult): unknown => ({ ...r, timings: {} });
+    // The same result, but for how the rows went in (the quiet seeding says so: `seed.quiet`).
+    const strip = (r: VerifyResult): unknown => ({ ...r, timings: {}, seed: { ...r.seed, quiet: undefined } });
     const plain = await twice(folder(''));
     assert.equal(plain.quiet, 1, 'the foreign-key check is the only trigger: the rows go in without the setting');
-    assert.deepEqual(plain.normal.seed, { seeded: ['public.kids', 'public.parents'], skipped: [], rows: 6, triggersOff: true });
+    assert.deepEqual(plain.normal.seed, { seeded: ['public.kids', 'public.parents'], skipped: [], rows: 6, triggersOff: true, quiet: true });
+    assert.equal(describeSeed(plain.normal.seed), '6 synthetic rows in 2 tables, inserted as they are (no trigger or rule of the schema acts on these tables)');
+    assert.deepEqual(plain.set.seed, { seeded: ['public.kids', 'public.parents'], skipped: [], rows: 6, triggersOff: true });
+    assert.equal(describeSeed(plain.set.seed), "6 synthetic rows in 2 tables, inserted with the schema's triggers and rules off (session_replication_role = replica)");
     assert.deepEqual(strip(plain.normal), strip(plain.set));
     const withStrict = { ...folder(refused), '000002_note.up.sql': 'ALTER TABLE kids ADD COLUMN note text;\nALTER TABLE strict_kids ADD COLUMN note text;\nUPDATE kids SET note = name;\n', '000002_note.down.sql': 'ALTER TABLE strict_kids DROP COLUMN note;\nALTER TABLE kids DROP COLUMN note;\n' };
     const strict = await twice(withStrict);

@@ -76,7 +76,7 @@ describe('verify (PGlite)', function () {
     assert.deepEqual(r.differences, []);
     assert.deepEqual(r.dataDifferences, []);
     assert.deepEqual(r.findings, []);
-    assert.deepEqual(r.seed, { seeded: ['public.users'], skipped: [], rows: 3, triggersOff: true });
+    assert.deepEqual(r.seed, { seeded: ['public.users'], skipped: [], rows: 3, triggersOff: true, quiet: true });
     assert.deepEqual(phases, ['start', 'replay', 'seed', 'up', 'down', 'reup', 'done']);
     assert.equal(r.snapshots.afterDown, r.snapshots.before);
     assert.equal(r.snapshots.afterReup, r.snapshots.afterUp);

@@ -722,7 +722,7 @@ async function checkMigration(r: Runner, m: PlannedMigration, options: CheckOpti
       // Only the tables the migration can reach: the rows of the others cannot show anything (reach.ts).
       const only = await reachable(r, start.schema, steps, take());
       const seeded = await transaction(() => seedTables(r.db, { exclude: r.exclude, knowledge, ...(r.seedCache ? { cache: r.seedCache } : {}), ...(only ? { only } : {}) }), () => true);
-      check.seed = { seeded: seeded.seeded, skipped: seeded.skipped, ...(seeded.rows !== undefined ? { rows: seeded.rows } : {}), ...(seeded.triggersOff !== undefined ? { triggersOff: seeded.triggersOff } : {}) };
+      check.seed = { seeded: seeded.seeded, skipped: seeded.skipped, ...(seeded.rows !== undefined ? { rows: seeded.rows } : {}), ...(seeded.triggersOff !== undefined ? { triggersOff: seeded.triggersOff } : {}), ...(seeded.quiet ? { quiet: true } : {}) };
       if (block) {
         // The rows of the seeded tables: known from an earlier seeding, or read now.
         const unknown = seeded.seeded.filter((t) => !seeded.known[t]);

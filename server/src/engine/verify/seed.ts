@@ -39,20 +39,26 @@ export interface SeedResult {
    * = replica`); false when the database role may not set it (a server user without superuser): they fired.
    */
   triggersOff?: boolean;
+  /**
+   * With `triggersOff`: true when no trigger or rule of the schema could act on the seeded tables, so
+   * the rows went in without setting session_replication_role (see nothingFires).
+   */
+  quiet?: boolean;
 }
 
 /**
  * How the synthetic rows went in, in one line (CLI, output channel); undefined when none did.
- * `9 synthetic rows in 3 tables, inserted with the schema's triggers and rules off (session_replication_role = replica)`.
+ * `9 synthetic rows in 3 tables, inserted with the schema's triggers and rules off (session_replication_role = replica)`,
+ * or `... inserted as they are (no trigger or rule of the schema acts on these tables)` when it was not set.
  */
 export function describeSeed(seed: SeedResult): string | undefined {
   const rows = seed.rows ?? 0;
   if (rows === 0) return undefined;
   const tables = seed.seeded.length;
   const what = `${rows} synthetic row${rows === 1 ? '' : 's'} in ${tables} table${tables === 1 ? '' : 's'}`;
-  return seed.triggersOff === false
-    ? `${what}, inserted with the schema's triggers and rules firing (the database role may not set session_replication_role)`
-    : `${what}, inserted with the schema's triggers and rules off (session_replication_role = replica)`;
+  if (seed.triggersOff === false) return `${what}, inserted with the schema's triggers and rules firing (the database role may not set session_replication_role)`;
+  if (seed.quiet) return `${what}, inserted as they are (no trigger or rule of the schema acts on these tables)`;
+  return `${what}, inserted with the schema's triggers and rules off (session_replication_role = replica)`;
 }
 
 export const SEED_ROWS = 3;
@@ -654,6 +660,7 @@ export async function seedTables(
       failed = first.failed;
       if (first.failed.size + first.deferred.size === 0) {
         result.triggersOff = true;
+        result.quiet = true;
         seedTesting.quiet++;
       }
       else {
