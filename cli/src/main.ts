@@ -1,6 +1,11 @@
 /** The `migration-guard` executable: binds `run` to the process. */
+// First: the flags the parser's WebAssembly is compiled with, before the imports below load it.
+import { parserCompiled } from './baseline-wasm';
 import { isMainThread } from 'node:worker_threads';
+import { loadParser } from '../../server/src/engine/parsing/parser';
 import { run } from './run';
+
+loadParser().then(parserCompiled, parserCompiled);
 
 // The same file runs `check`'s worker threads (see check.ts); only the main thread is the CLI.
 if (isMainThread) main();
