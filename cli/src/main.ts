@@ -1,6 +1,6 @@
 /** The `migration-guard` executable: binds `run` to the process. */
 // First: the flags the parser's WebAssembly is compiled with, before the imports below load it.
-import { parserCompiled } from './baseline-wasm';
+import { parserCompiled } from '../../server/src/engine/parsing/wasm-baseline';
 import { isMainThread } from 'node:worker_threads';
 import { loadParser } from '../../server/src/engine/parsing/parser';
 import { run } from './run';

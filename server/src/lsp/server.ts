@@ -3,6 +3,8 @@
  * (LSP 3.17) and depend on other files (pairing), so the server asks the client to pull again
  * whenever a .sql file appears or disappears, or the settings change.
  */
+// First: the flags the parser's WebAssembly is compiled with, before the imports below load it.
+import { parserCompiled } from '../engine/parsing/wasm-baseline';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
@@ -64,6 +66,7 @@ logUncaught(connection);
 governHeap();
 
 const parserReady = loadParser();
+parserReady.then(parserCompiled, parserCompiled);
 const documents = new Documents();
 const workspace = documents.workspace;
 const settings = new SettingsStore(connection);
