@@ -19,7 +19,9 @@ if (!fs.existsSync(engine)) {
   console.error('out/ is missing: run `npm run compile` first');
   process.exit(2);
 }
-const { verifyMigration, listVersions } = require(engine);
+const { verifyMigration, planVerification } = require(engine);
+// Each version of a folder, and whether it has a down (golang-migrate's pairing, through the engine's plan).
+const listVersions = (dir) => planVerification(dir).migrations.map((m) => ({ version: m.version, versionNumber: m.versionNumber, hasDown: m.down.length > 0 }));
 const all = process.argv.includes('--all');
 const filter = process.argv.slice(2).find((a) => !a.startsWith('--'));
 const cacheDir = path.join(os.tmpdir(), 'migration-guard', 'corpus-cache');
