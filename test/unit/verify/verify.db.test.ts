@@ -278,6 +278,8 @@ describe('verify (PGlite)', function () {
     try {
       const server = String((await db.query<{ v: string }>("SELECT current_setting('server_version_num') AS v")).rows[0]?.v);
       assert.equal(String(Math.floor(Number(server) / 10000)), pkg.version.split('.')[0]);
+      // initdb makes 1 MB log segments (16 MB by default): every saved and restored state is that much smaller.
+      assert.equal(String((await db.query<{ s: string }>("SELECT current_setting('wal_segment_size') AS s")).rows[0]?.s), '1MB');
     } finally {
       await db.close();
     }

@@ -167,6 +167,10 @@ export async function openDatabase(options: OpenOptions = {}): Promise<Database>
     ...(Array.isArray(PGlite.defaultStartParams) ? { startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'] } : {}),
     pgliteWasmModule: assets.pglite,
     initdbWasmModule: assets.initdb,
+    // WAL segments of 1 MB instead of 16 MB: a data directory holds at least one whole segment, and
+    // every state verify saves, restores or compares is a dump of the directory (kratos's state after
+    // 345 migrations: 42 MB -> 27 MB; warm verify 2.1 -> 1.7 s, verify --all 11-12 s -> 8.5-9.8 s).
+    initDbStartParams: ['--wal-segsize=1'],
     fsBundle: assets.fsBundle,
     extensions,
     ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
