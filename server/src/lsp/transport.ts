@@ -175,17 +175,10 @@ export class StdioMessageWriter extends AbstractMessageWriter implements Message
   }
 
   write(msg: Message): Promise<void> {
-    let frame: string;
+    // A message that cannot be serialised and a stream that throws fail the same way.
     try {
       const body = JSON.stringify(msg);
-      frame = `Content-Length: ${Buffer.byteLength(body, 'utf8')}\r\n\r\n${body}`;
-    } catch (e) {
-      this.errorCount++;
-      this.fireError(e, msg, this.errorCount);
-      return Promise.reject(e instanceof Error ? e : new Error(String(e)));
-    }
-    try {
-      this.out.write(frame, 'utf8');
+      this.out.write(`Content-Length: ${Buffer.byteLength(body, 'utf8')}\r\n\r\n${body}`, 'utf8');
       this.errorCount = 0;
       return Promise.resolve();
     } catch (e) {
