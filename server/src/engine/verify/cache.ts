@@ -82,7 +82,8 @@ async function inflate(data: Buffer): Promise<Buffer> {
  * A tarball held in memory, as a Blob whose bytes are not copied again: `new Blob([buffer])` copies
  * the buffer, and PGlite's `loadDataDir` copies it once more through `arrayBuffer()` (kratos's 27 MB
  * state: about 350 ms of a 1.7 s warm verify). PGlite only reads what `arrayBuffer()` returns, so the
- * buffer is handed over as it is, every time (a state loaded again reads the same bytes).
+ * buffer is handed over as it is, every time (a state loaded again reads the same bytes: PGlite 0.5's
+ * untar writes each file into its in-memory file system with a copy, never the buffer itself).
  */
 export class TarballBlob extends Blob {
   private readonly data: Uint8Array;
