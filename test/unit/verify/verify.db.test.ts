@@ -10,8 +10,8 @@ import * as path from 'node:path';
 import { runVerify } from '../../../cli/src/verify';
 import { MemoryFileHost } from '../../../server/src/engine/host';
 import { parsesWhole } from '../../../server/src/engine/verify/execute';
-import { openDatabase, PGLITE_VERSION } from '../../../server/src/engine/verify/pglite';
-import { verifyMigration, type VerifyOptions, type VerifyProgress } from '../../../server/src/engine/verify/index';
+import { copyDataDir, openDatabase, PGLITE_VERSION } from '../../../server/src/engine/verify/pglite';
+import { verifyAll, verifyMigration, verifyTesting, type VerifyOptions, type VerifyProgress } from '../../../server/src/engine/verify/index';
 
 const BASE_UP = 'CREATE TABLE users (id serial PRIMARY KEY, email text NOT NULL, name text);\n';
 const DIR = path.resolve('/virtual/migrations');
@@ -283,6 +283,70 @@ describe('verify (PGlite)', function () {
     } finally {
       await db.close();
     }
+  });
+
+  it('copyDataDir keeps the data directory as it was: its tarball is the one dumpDataDir gave then, and a database starts from it', async () => {
+    /** A tarball's entries: each header without its checksum and the times the dump was made (PGlite writes the time of the dump there), and the bytes. */
+    const entries = async (blob: Blob): Promise<string[]> => {
+      const tar = Buffer.from(await blob.arrayBuffer());
+      const out: string[] = [];
+      for (let at = 0; at + 512 <= tar.length; ) {
+        const header = tar.subarray(at, at + 512);
+        if (header.every((b) => b === 0)) break;
+        const size = parseInt(header.subarray(124, 136).toString('latin1').replace(/\0.*$/, '').trim() || '0', 8);
+        const data = tar.subarray(at + 512, at + 512 + size);
+        out.push(`${header.subarray(0, 148).toString('hex')}|${header.subarray(156, 345).toString('hex')}|${data.toString('base64')}`);
+        at += 512 + Math.ceil(size / 512) * 512;
+      }
+      return out;
+    };
+    const db = await openDatabase();
+    let other: Awaited<ReturnType<typeof openDatabase>> | undefined;
+    try {
+      await db.exec("CREATE TABLE kept (id int PRIMARY KEY); INSERT INTO kept VALUES (1), (2); CHECKPOINT");
+      const copy = await copyDataDir(db);
+      const dumped = await entries(await db.dumpDataDir('none'));
+      assert.ok(dumped.length > 100);
+      assert.deepEqual(await entries(await copy.tarball()), dumped);
+      // Later changes are not in the copy.
+      await db.exec('CREATE TABLE later (id int); INSERT INTO kept VALUES (3); CHECKPOINT');
+      assert.deepEqual(await entries(await copy.tarball()), dumped);
+      other = await openDatabase({ loadDataDir: await copy.tarball() });
+      assert.deepEqual((await other.query<{ id: number }>('SELECT id FROM kept ORDER BY id')).rows, [{ id: 1 }, { id: 2 }]);
+      assert.equal((await other.query<{ n: string }>("SELECT count(*)::text AS n FROM pg_class WHERE relname = 'later'")).rows[0]?.n, '0');
+    } finally {
+      await db.close();
+      await other?.close();
+    }
+  });
+
+  it('verifyAll reads the state after a migration that runs outside its block once after the up run again, not twice', async () => {
+    const files: Record<string, string> = {
+      '000001_notes.up.sql': "CREATE TYPE mood AS ENUM ('ok');\nCREATE TABLE notes (id int PRIMARY KEY, m mood);\n",
+      '000001_notes.down.sql': 'DROP TABLE notes;\nDROP TYPE mood;\n',
+      // A value added to an enum: outside verify's block (usable only once committed).
+      '000002_sad.up.sql': "ALTER TYPE mood ADD VALUE 'sad';\n",
+      '000002_sad.down.sql': "CREATE TYPE mood2 AS ENUM ('ok');\nALTER TABLE notes ALTER COLUMN m TYPE mood2 USING m::text::mood2;\nDROP TYPE mood;\nALTER TYPE mood2 RENAME TO mood;\n",
+      '000003_body.up.sql': 'ALTER TABLE notes ADD COLUMN body text;\n',
+      '000003_body.down.sql': 'ALTER TABLE notes DROP COLUMN body;\n',
+      // Uses the label 000002 added: applies only on the state after 000002's up, committed.
+      '000004_sad_note.up.sql': "INSERT INTO notes (id, m) VALUES (9, 'sad');\n",
+      '000004_sad_note.down.sql': 'DELETE FROM notes WHERE id = 9;\n',
+    };
+    const reads = verifyTesting.wholeReads;
+    const run = await verifyAll({ directory: DIR, host: new MemoryFileHost(Object.fromEntries(Object.entries(files).map(([n, t]) => [path.join(DIR, n), t]))), cacheDir: false });
+    assert.equal(run.error, undefined);
+    assert.deepEqual(
+      run.results.map((r) => [r.name, r.status, r.summary]),
+      [
+        ['000001_notes', 'passed', 'up → down → up round-trips'],
+        ['000002_sad', 'passed', 'up → down → up round-trips'],
+        ['000003_body', 'passed', 'up → down → up round-trips'],
+        ['000004_sad_note', 'passed', 'up → down → up round-trips'],
+      ],
+    );
+    // The empty database, then 000002's states after the up, the down and the up again: the last one is where 000003 starts.
+    assert.equal(verifyTesting.wholeReads - reads, 4);
   });
 
   it('the second verify of the same directory starts from the cached state', async () => {

@@ -156,12 +156,20 @@ export function parsesWhole(step: { sql: string }): boolean {
 }
 
 const inBlockCache = new WeakMap<object, boolean>();
+const statementsCache = new WeakMap<object, Statement[]>();
+
+/** A step's statements, parsed once for every question asked of it here (a verification asks several per step). Read only. */
+function statementsOfStep(step: { sql: string }): Statement[] {
+  let hit = statementsCache.get(step);
+  if (hit === undefined) statementsCache.set(step, (hit = parseSql(step.sql).statements));
+  return hit;
+}
 const controlCache = new WeakMap<object, boolean>();
 
 /** Whether a step has BEGIN, COMMIT or ROLLBACK of its own. */
 export function hasTransactionControl(step: { sql: string }): boolean {
   let hit = controlCache.get(step);
-  if (hit === undefined) controlCache.set(step, (hit = parseSql(step.sql).statements.some(isTransactionControl)));
+  if (hit === undefined) controlCache.set(step, (hit = statementsOfStep(step).some(isTransactionControl)));
   return hit;
 }
 
@@ -175,7 +183,7 @@ const dmlCache = new WeakMap<object, boolean>();
 export function likelyWritesNoCatalog(step: { sql: string }): boolean {
   let hit = dmlCache.get(step);
   if (hit === undefined) {
-    const statements = parseSql(step.sql).statements;
+    const statements = statementsOfStep(step);
     const kinds = new Set(['InsertStmt', 'UpdateStmt', 'DeleteStmt', 'SelectStmt']);
     dmlCache.set(step, (hit = statements.length > 0 && statements.every((s) => s.ast !== undefined && kinds.has(nodeKind(s.ast) ?? ''))));
   }
@@ -190,7 +198,7 @@ export function canRunInBlock(step: { sql: string; transactional: boolean }): bo
 
 function canRunInBlockNow(step: { sql: string; transactional: boolean }): boolean {
   if (!step.transactional) return false;
-  const statements = parseSql(step.sql).statements;
+  const statements = statementsOfStep(step);
   if (statements.some(isTransactionControl)) return false;
   if (statements.length === 1 && transactionIncompatibility(statements[0]!.ast, 18)) return false;
   // A value added to an enum cannot be used before the transaction that added it commits: the tool
@@ -244,7 +252,7 @@ const SAME_IN_A_BLOCK = new Set([
  */
 export function canEmulateAutocommit(step: { sql: string; transactional: boolean }): boolean {
   if (step.transactional) return false;
-  const statements = parseSql(step.sql).statements;
+  const statements = statementsOfStep(step);
   return statements.every((s) => {
     if (!s.ast) return false;
     const kind = nodeKind(s.ast);

@@ -29,7 +29,7 @@ import { applyRuleSettings, type RawFinding, type VerifyFinding } from './findin
 import { fixtureTargets, loadFixtures, withRange, type Fixture, type FixtureFailure } from './fixtures';
 import { reachableTables } from './reach';
 import { locateColumn, locateRows, locateWords, namesTable, relationsNamed, type Located } from './locate';
-import { collectGarbage, PGLITE_VERSION, openDatabase, preloadDatabase, type Database } from './pglite';
+import { collectGarbage, copyDataDir, PGLITE_VERSION, openDatabase, preloadDatabase, tarballState, type Database, type DataDirState } from './pglite';
 import { openScratchDatabase, redactUrl } from './pg-server';
 import { migrationOfFile, migrationsMatching, planDirectory, type PlannedMigration, type Step, type VerifyPlan } from './plan';
 import { isDataNeutral } from './neutral';
@@ -337,14 +337,24 @@ async function runSteps(r: Runner, steps: readonly Step[], phase: StepPhase, inB
     if (phase !== 'replay' && !inBlock && !r.server && step.transactional && hasTransactionControl(step)) {
       // A file with COMMITs keeps part of its work when it fails: locate the error on a copy. (Not
       // for the replay of earlier migrations, where the file that fails is what counts.)
-      const dump = await r.db.dumpDataDir('none');
+      const copy = await copyDataDir(r.db);
       dumpsTaken++;
-      restore = () => openDatabase({ extensions: r.extensions, loadDataDir: dump });
+      restore = async () => openDatabase({ extensions: r.extensions, loadDataDir: await copy.tarball() });
     }
     const error = await runStep(r.db, step, { inBlock, pglite: !r.server, ...(restore ? { restore } : {}) });
     if (error) return failure(phase, step, error);
   }
   return undefined;
+}
+
+/**
+ * The data directory of a PGlite database to go back to if need be (copyDataDir: the tarball is made
+ * only when it is used), after a CHECKPOINT, as checkpointedDump.
+ */
+async function checkpointedCopy(db: Database): Promise<DataDirState> {
+  await checkpoint(db);
+  dumpsTaken++;
+  return copyDataDir(db);
 }
 
 /**
@@ -386,6 +396,7 @@ async function trimLog(r: Runner): Promise<void> {
 
 /** The state of a database read whole (no earlier state to start from). */
 async function readState(r: Runner): Promise<Tracked> {
+  verifyTesting.wholeReads++;
   const schema = await fullSchema(r.db);
   return { schema, data: await readData(r.db, { exclude: r.exclude, metas: [...tableMetas(schema).values()].filter((m) => !r.exclude.has(m.name)) }) };
 }
@@ -403,6 +414,8 @@ class StateReader {
   lastTouched = new Set<string>();
   /** Whether the last refresh read the dependents of what changed (a name changed). */
   lastDependents = true;
+  /** Outside a block: the state the last `after` read whole, rows included (even when it returned other rows). */
+  lastFull: Tracked | undefined;
   constructor(
     private readonly r: Runner,
     private readonly incremental: boolean,
@@ -435,7 +448,9 @@ class StateReader {
   /** The state now, from `base` (the state at `mark`); `withData` false keeps base's rows; `steps`: what ran since (a hint). */
   async after(base: Tracked, mark: string, withData = true, linesFrom?: SchemaState, dependents?: boolean, steps?: readonly Step[]): Promise<Tracked> {
     if (!this.incremental || this.counts === undefined) {
+      this.lastFull = undefined;
       const state = await readState(this.r);
+      this.lastFull = state;
       this.lastDependents = true;
       return withData ? state : { schema: state.schema, data: base.data };
     }
@@ -561,9 +576,10 @@ async function restoreSequences(r: Runner, saved: Map<string, string>, before: s
 /**
  * For tests only: `seedEveryTable` fills every empty table, as verify did before reach.ts;
  * `noAutocommitInBlock` runs non-transactional steps of a chain outside verify's block, as verify did
- * before canEmulateAutocommit (the findings must not change with either).
+ * before canEmulateAutocommit (the findings must not change with either); `wholeReads` counts the
+ * states read whole (schema and rows).
  */
-export const verifyTesting = { seedEveryTable: false, noAutocommitInBlock: false };
+export const verifyTesting = { seedEveryTable: false, noAutocommitInBlock: false, wholeReads: 0 };
 
 /** The tables a migration's rows can matter in (reach.ts); undefined: every table (rules or event triggers exist, or SQL is built at run time). `before`: statements sent first, in the same round trip. */
 async function reachable(r: Runner, schema: SchemaState, steps: readonly Step[], before?: string): Promise<Set<string> | undefined> {
@@ -634,7 +650,7 @@ async function checkMigration(r: Runner, m: PlannedMigration, options: CheckOpti
   const block = ownBlock || (!r.server && !verifyTesting.noAutocommitInBlock && steps.every((s) => canRunInBlock(s) || canEmulateAutocommit(s)));
   const P = options.before;
   // Outside a block, states are restored from a dump of the data directory (PGlite only).
-  let dump: Blob | undefined;
+  let dump: DataDirState | undefined;
   const restorable = block || !r.server;
   // A migration whose statements cannot change rows needs no rows to be verified (neutral.ts):
   // in a chain, where time counts, it runs without them. Its result is the same.
@@ -649,14 +665,17 @@ async function checkMigration(r: Runner, m: PlannedMigration, options: CheckOpti
   let afterUp: Tracked | undefined;
   /** Whether the first up changed a name (its refresh read dependents): the up run again does too. */
   let upDependents = true;
+  /** Outside a block, in the state after the up (`where`): that state as read whole after it ran, rows included (nothing ran since). */
+  let latest: Tracked | undefined;
 
   const restoreClean = async (): Promise<void> => {
     if (block) {
       await restoreSequences(r, sequencesAt(atClean), 'ROLLBACK TO SAVEPOINT mg_clean');
     }
     else if (dump) {
+      const tarball = await dump.tarball();
       await r.db.close().catch(() => undefined);
-      r.db = await openDatabase({ extensions: r.extensions, loadDataDir: dump });
+      r.db = await openDatabase({ extensions: r.extensions, loadDataDir: tarball });
     }
     where = 'clean';
   };
@@ -686,7 +705,7 @@ async function checkMigration(r: Runner, m: PlannedMigration, options: CheckOpti
       return true;
     }, (ok) => ok);
 
-  if (!block && !r.server) dump = options.clean ?? (await checkpointedDump(r.db));
+  if (!block && !r.server) dump = options.clean ? tarballState(options.clean) : await checkpointedCopy(r.db);
   // Sequences do not roll back with a savepoint: their values are put back by hand.
   // In a chain, a migration without rows ends back at mg_up (below) and never at mg_clean: its sequences
   // are read there only; any other one may go back to mg_clean (and never to mg_up).
@@ -770,6 +789,7 @@ async function checkMigration(r: Runner, m: PlannedMigration, options: CheckOpti
     await setVersion(r, m);
     // With data even without rows: a chain continues from this state (a column added changes every row).
     afterUp = await reader.after(before0, mark, true, undefined, undefined, m.up);
+    if (!block) latest = reader.lastFull;
     upDependents = reader.lastDependents;
     if (options.snapshots) check.snapshots.afterUp = formatSnapshot(toSnapshot(afterUp.schema));
     r.lap('snapshot');
@@ -806,6 +826,7 @@ async function checkMigration(r: Runner, m: PlannedMigration, options: CheckOpti
     }
     progress('down', `Applying the down of ${m.name}`, 75);
     mark = await reader.mark();
+    latest = undefined;
     const downError = await runSteps(r, m.down, 'down', block);
     where = 'other';
     r.lap('down');
@@ -842,6 +863,7 @@ async function checkMigration(r: Runner, m: PlannedMigration, options: CheckOpti
           where = 'after-up';
           await setVersion(r, m);
           const afterReup = await reader.after(afterDown, mark, withRows, undefined, undefined, m.up);
+          if (!block) latest = reader.lastFull;
           if (options.snapshots) check.snapshots.afterReup = formatSnapshot(toSnapshot(afterReup.schema));
           const parts = differingParts(afterUp.schema, afterReup.schema);
           for (const d of withoutOrderOnly(collapseDifferences(compareSnapshots(parts.a, parts.b)))) check.differences.push(difference('reup', d, m.up));
@@ -876,8 +898,9 @@ async function checkMigration(r: Runner, m: PlannedMigration, options: CheckOpti
         where = 'after-up';
         check.next = { schema: afterUp.schema, data: afterUp.data };
       } else if (!block && !withRows && options.fixtures.length === 0 && where === 'after-up') {
-        // The up ran again and nothing else was added: this is where the next migration starts.
-        check.next = await readState(r);
+        // The up ran again and nothing else was added: this is where the next migration starts,
+        // as read whole after that up (nothing ran since), else read now.
+        check.next = latest ?? (await readState(r));
       } else {
         let rollback = '';
         if (block) {

@@ -341,20 +341,14 @@ function firstDifference(a: string, b: string): string {
 // Rows.
 
 const metasCache = new WeakMap<SchemaState, Map<string, TableMeta & { oid: number }>>();
+/** A table object's part of its meta (no primary key: that is another object), or null for a table whose rows are not read. States share objects: read once per object. */
+const tableMetaCache = new WeakMap<TrackedObject, (TableMeta & { oid: number }) | null>();
 
-/** What reading a table's rows needs, from a schema state (no catalog query). */
-export function tableMetas(state: SchemaState): Map<string, TableMeta & { oid: number }> {
-  const hit = metasCache.get(state);
-  if (hit) return new Map(hit);
-  const out = new Map<string, TableMeta & { oid: number }>();
-  metasCache.set(state, out);
-  const keys = new Map<string, string[]>();
-  for (const o of state.objects.values()) {
-    if (o.kind === 'constraint' && o.table && o.lines[0]?.startsWith('PRIMARY KEY (')) keys.set(o.table, identifierList(o.lines[0].slice('PRIMARY KEY ('.length)));
-  }
-  for (const o of state.objects.values()) {
-    if (o.kind !== 'table') continue;
-    if (o.lines.some((l) => l.startsWith('partition of ') || l === 'foreign table')) continue;
+function ownMeta(o: TrackedObject): (TableMeta & { oid: number }) | null {
+  let hit = tableMetaCache.get(o);
+  if (hit !== undefined) return hit;
+  if (o.lines.some((l) => l.startsWith('partition of ') || l === 'foreign table')) hit = null;
+  else {
     const meta: TableMeta & { oid: number } = {
       oid: Number(o.key.slice(2)),
       name: o.name,
@@ -371,9 +365,28 @@ export function tableMetas(state: SchemaState): Map<string, TableMeta & { oid: n
       meta.categories.push(/^(smallint|integer|bigint|real|double precision|money|oid|numeric(\(\d+(,\d+)?\))?)( |$)/.test(rest) ? 'N' : /^boolean( |$)/.test(rest) ? 'B' : 'S');
       if (/ generated (always|by default) as identity$| generated always as \(/.test(rest) || (/ default /.test(rest) && VOLATILE_DEFAULT.test(rest.slice(rest.indexOf(' default '))))) meta.generated.push(name);
     }
+    hit = meta;
+  }
+  tableMetaCache.set(o, hit);
+  return hit;
+}
+
+/** What reading a table's rows needs, from a schema state (no catalog query). */
+export function tableMetas(state: SchemaState): Map<string, TableMeta & { oid: number }> {
+  const hit = metasCache.get(state);
+  if (hit) return new Map(hit);
+  const out = new Map<string, TableMeta & { oid: number }>();
+  metasCache.set(state, out);
+  const keys = new Map<string, string[]>();
+  for (const o of state.objects.values()) {
+    if (o.kind === 'constraint' && o.table && o.lines[0]?.startsWith('PRIMARY KEY (')) keys.set(o.table, identifierList(o.lines[0].slice('PRIMARY KEY ('.length)));
+  }
+  for (const o of state.objects.values()) {
+    if (o.kind !== 'table') continue;
+    const own = ownMeta(o);
+    if (!own) continue;
     const pk = keys.get(o.name);
-    if (pk) meta.primaryKey = pk;
-    out.set(o.name, meta);
+    out.set(o.name, pk ? { ...own, primaryKey: pk } : { ...own });
   }
   return new Map(out);
 }
