@@ -10,9 +10,9 @@
  * Each step runs as its tool runs it: a transactional file or section as one query, a
  * non-transactional one statement by statement. Steps 2-5 run inside one transaction under
  * savepoints whenever the migration allows it, so restoring a state between legs costs nothing;
- * a migration with its own BEGIN/COMMIT or a non-transactional step restores from a data-directory
- * dump instead. `verifyAll` walks a whole directory once: the state after migration N's up is
- * where N+1 starts.
+ * a migration with its own BEGIN/COMMIT or a non-transactional step restores from a copy of the data
+ * directory instead (copyDataDir). `verifyAll` walks a whole directory once: the state after migration
+ * N's up is where N+1 starts.
  *
  * Results carry file paths, UTF-16 spans and findings of registered rules (findings.ts), so the CLI
  * prints them and the language server turns them into diagnostics. PGlite loads only when this runs.
