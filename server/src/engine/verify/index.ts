@@ -649,7 +649,7 @@ async function checkMigration(r: Runner, m: PlannedMigration, options: CheckOpti
   // dump, and each leg reads what changed instead of everything. Which migrations get rows stays as it was.
   const block = ownBlock || (!r.server && !verifyTesting.noAutocommitInBlock && steps.every((s) => canRunInBlock(s) || canEmulateAutocommit(s)));
   const P = options.before;
-  // Outside a block, states are restored from a dump of the data directory (PGlite only).
+  // Outside a block, states are restored from a copy of the data directory (PGlite only).
   let dump: DataDirState | undefined;
   const restorable = block || !r.server;
   // A migration whose statements cannot change rows needs no rows to be verified (neutral.ts):
