@@ -74,8 +74,9 @@ export async function readEntry(dir: string, key: string): Promise<Blob | undefi
 async function inflate(data: Buffer): Promise<Buffer> {
   const size = data.length >= 18 ? data.readUInt32LE(data.length - 4) : 0;
   if (size < 64 || size > 1 << 30) return gunzip(data);
-  const out = await gunzipWith(data, { chunkSize: size });
-  return out.length === size ? out : Buffer.from(out);
+  // Longer than the trailer says (several members): zlib concatenates its chunks, and TarballBlob copies
+  // what is not a whole buffer of its own.
+  return gunzipWith(data, { chunkSize: size });
 }
 
 /**

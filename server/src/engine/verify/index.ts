@@ -448,7 +448,6 @@ class StateReader {
   /** The state now, from `base` (the state at `mark`); `withData` false keeps base's rows; `steps`: what ran since (a hint). */
   async after(base: Tracked, mark: string, withData = true, linesFrom?: SchemaState, dependents?: boolean, steps?: readonly Step[]): Promise<Tracked> {
     if (!this.incremental || this.counts === undefined) {
-      this.lastFull = undefined;
       const state = await readState(this.r);
       this.lastFull = state;
       this.lastDependents = true;
