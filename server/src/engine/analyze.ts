@@ -2,7 +2,6 @@
  * How a file becomes findings: parse, place it in its migrations directory, run every rule,
  * then apply severities and suppressions. The server and the CLI both call `analyzeFile`.
  */
-import * as path from 'node:path';
 import { DEFAULT_POSTGRES_VERSION, type EngineOptions } from './config';
 import type { FileHost } from './host';
 import { atOrBelowBaseline, directionAt, parseVersion, type Convention, type ConventionState, type MigrationFile, type MigrationSection } from './migrations/convention';
@@ -14,6 +13,7 @@ import { RULES, ruleById } from './rules/registry';
 import { formatMessage, type Finding, type FindingEdit, type Report, type Rule, type RuleContext } from './rules/types';
 import { reportUnusedSuppressions, unusedSuppression, type SuppressionUsage } from './rules/all/unused-suppression';
 import { fileSuppressionEdit, lineSuppressionEdit, parseSuppressions, suppressionsCovering, type Suppression, type SuppressionEdit } from './suppressions';
+import { keyOf } from './host';
 
 export interface Analysis {
   filePath: string;
@@ -111,7 +111,7 @@ interface CachedAnalysis {
  * same: asking again after an edit elsewhere that changed none of them costs pointer comparisons.
  */
 export function analyzeFile(input: AnalyzeInput): Analysis {
-  const filePath = path.resolve(input.filePath);
+  const filePath = keyOf(input.filePath);
   const ws = input.probe ? workspaceOf(input) : workspaceFor(input.host, workspaceOf(input), filePath, input.text);
   const optionsKey = input.only ? '' : JSON.stringify([input.rules ?? {}, input.postgresVersion ?? null, input.convention?.id ?? null, input.baseline ?? null]);
   // Kept in an editor's workspace only: a one-run CLI never asks twice.
@@ -161,7 +161,9 @@ export function analyzeFile(input: AnalyzeInput): Analysis {
   const used = new Map<Suppression, Set<string>>();
   const ran = new Set<string>();
 
-  const contextFor = (rule: Rule, emit: boolean, severity: Finding['severity']): RuleContext => ({
+  // What every rule's context holds; each rule's own context adds its `report` on top (one small
+  // object per rule, not a copy of all this).
+  const shared: Omit<RuleContext, 'report'> = {
     filePath,
     parsed,
     convention,
@@ -172,7 +174,9 @@ export function analyzeFile(input: AnalyzeInput): Analysis {
     facts,
     postgresVersion: input.postgresVersion ?? DEFAULT_POSTGRES_VERSION,
     ...(baseline ? { baseline } : {}),
-    report(r: Report) {
+  };
+  const contextFor = (rule: Rule, emit: boolean, severity: Finding['severity']): RuleContext =>
+    new FileRuleContext(shared, (r: Report) => {
       const silencing = suppressionsCovering(suppressions, rule.meta.id, r.span);
       if (silencing.length > 0) {
         for (const s of silencing) {
@@ -206,8 +210,7 @@ export function analyzeFile(input: AnalyzeInput): Analysis {
       const line = rule.meta.category === 'migration-files' ? undefined : lineSuppressionEdit(parsed, rule.meta.id, r.span.start);
       finding.suppress = { ...(line ? { line: withRange(line) } : {}), file: withRange(fileSuppressionEdit(parsed, rule.meta.id)) };
       findings.push(finding);
-    },
-  });
+    });
 
   const runRule = (rule: Rule, emit: boolean, body: (ctx: RuleContext) => void): void => {
     const setting = input.rules?.[rule.meta.id];
@@ -264,3 +267,35 @@ function yieldOverlaps(findings: Finding[]): void {
 }
 
 export { ruleById };
+
+/**
+ * A rule's context: the file's facts, shared by every rule, with the rule's own `report`. A class,
+ * so that every context has one shape (rules read its fields millions of times in a large run).
+ */
+class FileRuleContext implements RuleContext {
+  readonly filePath: string;
+  readonly parsed: RuleContext['parsed'];
+  readonly convention: RuleContext['convention'];
+  readonly migration: RuleContext['migration'];
+  readonly directory: RuleContext['directory'];
+  readonly sections: RuleContext['sections'];
+  readonly directionAt: RuleContext['directionAt'];
+  readonly facts: RuleContext['facts'];
+  readonly postgresVersion: number;
+  readonly baseline?: readonly bigint[];
+  readonly report: RuleContext['report'];
+
+  constructor(shared: Omit<RuleContext, 'report'>, report: RuleContext['report']) {
+    this.filePath = shared.filePath;
+    this.parsed = shared.parsed;
+    this.convention = shared.convention;
+    this.migration = shared.migration;
+    this.directory = shared.directory;
+    this.sections = shared.sections;
+    this.directionAt = shared.directionAt;
+    this.facts = shared.facts;
+    this.postgresVersion = shared.postgresVersion;
+    if (shared.baseline) this.baseline = shared.baseline;
+    this.report = report;
+  }
+}

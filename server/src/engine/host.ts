@@ -5,6 +5,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
+/**
+ * `path.resolve(p)`, without its cost for an absolute, normalized path (the common case: paths the
+ * engine built), which it returns as it is. On Windows a path with `/` is resolved (to `\`).
+ */
+export function keyOf(p: string): string {
+  return path.isAbsolute(p) && !/[\\/]\.\.?(?:[\\/]|$)|[\\/]{2}|[\\/]$/.test(p) && (path.sep === '/' || !p.includes('/')) ? p : path.resolve(p);
+}
+
 export interface FileHost {
   /** File names (not paths) in a directory, or [] when it cannot be read. */
   readDir(dir: string): string[];

@@ -5,9 +5,16 @@ import type { TableModel } from '../schema/model';
 
 /** The first statement of a text, parsed (undefined when it does not parse). */
 export function firstAst(text: string): Node | undefined {
+  if (firstAsts.has(text)) return firstAsts.get(text);
   const parsed = parseSql(text);
-  return parsed.errors.length === 0 ? parsed.statements[0]?.ast : undefined;
+  const ast = parsed.errors.length === 0 ? parsed.statements[0]?.ast : undefined;
+  // The same definitions are read again and again (every diff of a table reads its indexes): kept,
+  // as normalizeSql keeps its results. Callers only read the tree.
+  if (firstAsts.size >= 5000) firstAsts.clear();
+  firstAsts.set(text, ast);
+  return ast;
 }
+const firstAsts = new Map<string, Node | undefined>();
 
 /** Visits every object of an AST (depth first). */
 export function walk(node: unknown, visit: (key: string, value: Record<string, unknown>) => void): void {
@@ -16,7 +23,9 @@ export function walk(node: unknown, visit: (key: string, value: Record<string, u
     return;
   }
   if (!node || typeof node !== 'object') return;
-  for (const [k, v] of Object.entries(node)) {
+  const o = node as Record<string, unknown>;
+  for (const k in o) {
+    const v = o[k];
     if (v && typeof v === 'object' && !Array.isArray(v)) visit(k, v as Record<string, unknown>);
     walk(v, visit);
   }

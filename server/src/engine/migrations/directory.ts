@@ -7,6 +7,7 @@ import { memoized, type FileHost } from '../host';
 import { compareVersions, sameVersion, versionIdentity, type Convention, type InvalidName, type MigrationFile, type VersionScheme } from './convention';
 import { golangMigrate } from './golang-migrate';
 import { forPostgres } from './pop';
+import { keyOf } from '../host';
 
 export interface MigrationDirectory {
   dir: string;
@@ -75,11 +76,11 @@ function readDirectoryNow(dir: string, host: FileHost, convention: Convention): 
   const own = new Set(parsed.filter((m) => m.dialect === 'postgres').map((m) => `${m.direction}\0${versionIdentity(m)}`));
   const migrations = parsed.filter((m) => {
     if (!forPostgres(m.dialect)) {
-      notPostgres.set(path.resolve(m.path), `it is ${convention.displayName}'s migration for ${m.dialect}, not PostgreSQL`);
+      notPostgres.set(keyOf(m.path), `it is ${convention.displayName}'s migration for ${m.dialect}, not PostgreSQL`);
       return false;
     }
     if (m.dialect === undefined && own.has(`${m.direction}\0${versionIdentity(m)}`)) {
-      notPostgres.set(path.resolve(m.path), `on PostgreSQL, ${convention.displayName} runs the version's \`.postgres.\` file instead`);
+      notPostgres.set(keyOf(m.path), `on PostgreSQL, ${convention.displayName} runs the version's \`.postgres.\` file instead`);
       return false;
     }
     return true;

@@ -5,12 +5,9 @@
  * edits, file watcher events) and the CLI sees one state of the files per run.
  */
 import * as path from 'node:path';
-import type { FileHost } from '../host';
+import { keyOf, type FileHost } from '../host';
 
-/** An absolute, normalized path as it is (the common case: paths the engine built), else resolved. */
-export function keyOf(p: string): string {
-  return path.isAbsolute(p) && !/[\\/]\.\.?(?:[\\/]|$)|[\\/]{2}|[\\/]$/.test(p) ? p : path.resolve(p);
-}
+export { keyOf };
 
 export class CachedHost implements FileHost {
   private readonly texts = new Map<string, string | undefined>();

@@ -9,13 +9,13 @@
  * from N on, and stops as soon as a rebuilt entry ends with the same schema as before (early
  * cut-off, `sameSchema`): the old snapshot object is kept, so every later entry stays valid.
  */
-import * as path from 'node:path';
 import { compareVersions, type MigrationFile } from '../migrations/convention';
 import type { MigrationDirectory } from '../migrations/directory';
 import type { ParsedFile } from '../parsing/parser';
 import { SchemaModel } from '../schema/model';
 import type { Replay } from '../schema/replay';
 import { sameSchema } from '../schema/same';
+import { keyOf } from '../host';
 
 export interface TimelineEntry {
   file: MigrationFile;
@@ -78,7 +78,7 @@ export class Timeline {
 
   /** A file's text changed: the entries from its position on are checked again when used. */
   invalidate(filePath: string): void {
-    const i = this.index.get(path.resolve(filePath));
+    const i = this.index.get(keyOf(filePath));
     if (i !== undefined && i < this.checked) this.checked = i;
   }
 
@@ -134,7 +134,7 @@ export class Timeline {
   /** The position of an up migration file in the timeline, or -1. */
   indexOf(filePath: string): number {
     this.sync();
-    return this.index.get(path.resolve(filePath)) ?? -1;
+    return this.index.get(keyOf(filePath)) ?? -1;
   }
 
   /** The rank of each file, for ordering objects by where they were created (inverse/restore.ts). */
@@ -153,11 +153,11 @@ export class Timeline {
     if (directory === this.directory) return;
     // A file appeared or disappeared: entries are kept by path and revalidated on use.
     this.checked = 0;
-    const old = new Map(this.entries.map((e) => [path.resolve(e.file.path), e] as const));
+    const old = new Map(this.entries.map((e) => [keyOf(e.file.path), e] as const));
     this.directory = directory;
     this.ups = directory.migrations.filter((m) => m.direction === 'up');
-    this.index = new Map(this.ups.map((m, i) => [path.resolve(m.path), i] as const));
-    this.entries = this.ups.map((m) => old.get(path.resolve(m.path))).filter((e): e is TimelineEntry => e !== undefined);
+    this.index = new Map(this.ups.map((m, i) => [keyOf(m.path), i] as const));
+    this.entries = this.ups.map((m) => old.get(keyOf(m.path))).filter((e): e is TimelineEntry => e !== undefined);
     // Keep only a prefix that is still in place; the rest is rebuilt (reusing parses) on use.
     let keep = 0;
     while (keep < this.entries.length && this.entries[keep]!.file.path === this.ups[keep]!.path) keep++;

@@ -15,7 +15,6 @@
  *   that these caches hold the open documents (and what they use), not every file ever opened;
  * - anything else (`clear`): everything.
  */
-import * as path from 'node:path';
 import type { FileHost } from '../host';
 import type { Convention, MigrationFile } from '../migrations/convention';
 import { chooseConvention, type ConventionChoice } from '../migrations/detect';
@@ -116,7 +115,7 @@ export class Workspace {
   release(folder: Folder): void {
     this.folders.delete(folder.key);
     for (const m of folder.directory().migrations) {
-      for (const part of ['file', 'up', 'down']) this.parses.delete(`${path.resolve(m.path)}\0${part}`);
+      for (const part of ['file', 'up', 'down']) this.parses.delete(`${keyOf(m.path)}\0${part}`);
     }
   }
 
@@ -152,14 +151,14 @@ export class Workspace {
 
   /** The folder (migrations directory) of a file under a convention. */
   folderOf(filePath: string, convention: Convention): Folder {
-    return this.folder(convention.directoryOf(path.resolve(filePath)), convention);
+    return this.folder(convention.directoryOf(keyOf(filePath)), convention);
   }
 
   folder(dir: string, convention: Convention): Folder {
-    const key = `${convention.id}\0${path.resolve(dir)}`;
+    const key = `${convention.id}\0${keyOf(dir)}`;
     let folder = this.folders.get(key);
     if (!folder) {
-      folder = new Folder(this, key, path.resolve(dir), convention);
+      folder = new Folder(this, key, keyOf(dir), convention);
       this.folders.set(key, folder);
     }
     return folder;
@@ -252,11 +251,11 @@ export class Folder implements TimelineSource, PairSource {
   resolvedSchema(m: MigrationFile): ResolvedSchema {
     const before = this.schemaBefore(m);
     const self = this.timeline.countBefore(m);
-    const own = path.resolve(m.path);
+    const own = keyOf(m.path);
     return {
       before,
       filePath: m.path,
-      fileRank: (file) => this.timeline.rank(file) ?? (path.resolve(file) === own ? self : undefined),
+      fileRank: (file) => this.timeline.rank(file) ?? (keyOf(file) === own ? self : undefined),
       replay: (parsed, base, file) => this.workspace.replayThrough(parsed, base, file),
     };
   }
@@ -266,13 +265,13 @@ export class Folder implements TimelineSource, PairSource {
     const pair = migrationPair(this, filePath);
     if (!pair) return undefined;
     const schema = this.schemaBefore(pair.migration);
-    const key = path.resolve(pair.up.path);
+    const key = keyOf(pair.up.path);
     const hit = this.pairs.get(key);
     if (hit && hit.up === pair.up.parsed && hit.down === pair.down.parsed && hit.downText === pair.down.text && hit.schema === schema) return hit.facts;
     // An edit of the up that changed no statement (a comment typed): what was computed still holds.
     const same = hit !== undefined && hit.down === pair.down.parsed && hit.downText === pair.down.text && hit.schema === schema && !pair.single && sameStatements(hit.up, pair.up.parsed);
     const facts = same ? hit.facts.rebased(pair, this.resolvedSchema(pair.migration)) : new PairFacts(pair, this.resolvedSchema(pair.migration), (parsed, base, file) => this.workspace.replayThrough(parsed, base, file));
-    this.pairs.set(key, { up: pair.up.parsed, down: pair.down.parsed, downPath: path.resolve(pair.down.path), downText: pair.down.text, schema, facts });
+    this.pairs.set(key, { up: pair.up.parsed, down: pair.down.parsed, downPath: keyOf(pair.down.path), downText: pair.down.text, schema, facts });
     return facts;
   }
 

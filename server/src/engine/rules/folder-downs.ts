@@ -7,6 +7,7 @@
 import * as path from 'node:path';
 import { compareVersions, type MigrationFile } from '../migrations/convention';
 import type { RuleContext } from './types';
+import { keyOf } from '../host';
 
 /** Single-file texts already looked at: whether each has a down section with SQL (by path, while the text is the same). */
 const sectionsSeen = new Map<string, { text: string; has: boolean }>();
@@ -29,7 +30,7 @@ export function folderHasDown(ctx: RuleContext): boolean {
   const single = ctx.convention.layout === 'single';
   for (const m of ctx.directory.migrations) {
     if (!single && m.direction !== 'down') continue;
-    const text = path.resolve(m.path) === path.resolve(ctx.filePath) ? ctx.parsed.text : ctx.facts.textOf(path.relative(ctx.directory.dir, m.path).split(path.sep).join('/'));
+    const text = keyOf(m.path) === keyOf(ctx.filePath) ? ctx.parsed.text : ctx.facts.textOf(path.relative(ctx.directory.dir, m.path).split(path.sep).join('/'));
     if (text !== undefined && hasDownSql(ctx, m, text)) return true;
   }
   return false;

@@ -3,13 +3,13 @@
  * computed once per pair by the workspace (project/pair.ts) and shared by `missing-inverse`,
  * `unexpected-down-statement`, `down-order` and the code actions.
  */
-import * as path from 'node:path';
 import type { Consistency } from '../inverse/consistency';
 import type { InverseStep } from '../inverse/index';
 import type { Statement } from '../parsing/parser';
 import type { MigrationPair } from '../project/pair';
 import type { SchemaModel } from '../schema';
 import type { RuleContext } from './types';
+import { keyOf } from '../host';
 
 export interface PairConsistency {
   pair: MigrationPair;
@@ -40,13 +40,13 @@ function compute(ctx: RuleContext): PairConsistency | undefined {
   const facts = ctx.facts.pair();
   const result = facts?.consistency();
   if (!facts || !result) return undefined;
-  const self = path.resolve(ctx.filePath);
+  const self = keyOf(ctx.filePath);
   return {
     pair: facts.pair,
     before: facts.before,
     result,
-    isUp: path.resolve(facts.pair.up.path) === self,
-    isDown: path.resolve(facts.pair.down.path) === self,
+    isUp: keyOf(facts.pair.up.path) === self,
+    isDown: keyOf(facts.pair.down.path) === self,
     downName: facts.downName,
     inverseOf: (index) => facts.inverseOf(index),
   };

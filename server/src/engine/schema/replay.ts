@@ -1933,7 +1933,10 @@ function walk(node: unknown, visit: (key: string, value: unknown) => void): void
     return;
   }
   if (!node || typeof node !== 'object') return;
-  for (const [k, v] of Object.entries(node)) {
+  // for-in, not Object.entries: a parse tree is plain objects, and this runs over every node of a view.
+  const o = node as Record<string, unknown>;
+  for (const k in o) {
+    const v = o[k];
     visit(k, v);
     if (v && typeof v === 'object') walk(v, visit);
   }
