@@ -4,13 +4,18 @@
 //
 //   N × `ALTER TABLE users ADD COLUMN cN int;` with its N-statement down beside it (the reverse drops),
 //   for N = 1,000 / 4,000 / 16,000 (growth) and 10,000 (the target), and one 150,000-statement,
-//   5 MB up file.
+//   5 MB up file;
+//   a history of N migrations, each a table with a primary key, a unique column, a foreign key to the
+//   table before it, an unnamed index and a CHECK, and a down that drops it, for N = 250 / 1,000 /
+//   4,000: the names PostgreSQL gives, the foreign keys a drop takes along, what depends on a table
+//   are questions about every table; they must not cost more as the tables add up.
 //
 // Targets (issue 9; exit 1 when one is missed):
 //   10,000-statement pair: check ≤ 3 s wall and ≤ 400 MB peak RSS
 //   150,000-statement 5 MB file: check ≤ 10 s wall
 //   linear: the time per statement at 16,000 at most 1.5 × that at 4,000 (same for memory above the
-//   process's base)
+//   process's base); the time per migration of the 4,000-migration history at most 1.5 × that of the
+//   1,000-migration one (above the 250-migration run's, mostly start-up; memory likewise)
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -39,6 +44,21 @@ function pairFolder(n) {
   for (let i = n; i >= 1; i--) down.push(`ALTER TABLE users DROP COLUMN c${i};\n`);
   fs.writeFileSync(path.join(dir, '000002_add_columns.up.sql'), up.join(''));
   fs.writeFileSync(path.join(dir, '000002_add_columns.down.sql'), down.join(''));
+  return dir;
+}
+
+function historyFolder(n) {
+  const dir = path.join(work, `history-${n}`);
+  fs.mkdirSync(dir);
+  for (let i = 1; i <= n; i++) {
+    const v = String(i).padStart(6, '0');
+    const ref = i > 1 ? `, prev_id bigint REFERENCES t${i - 1} (id)` : '';
+    fs.writeFileSync(
+      path.join(dir, `${v}_create_t${i}.up.sql`),
+      `CREATE TABLE t${i} (id bigint PRIMARY KEY, email text UNIQUE${ref});\nCREATE INDEX ON t${i} (email);\nALTER TABLE t${i} ADD CONSTRAINT t${i}_id_positive CHECK (id > 0);\n`,
+    );
+    fs.writeFileSync(path.join(dir, `${v}_create_t${i}.down.sql`), `DROP TABLE t${i};\n`);
+  }
   return dir;
 }
 
@@ -78,14 +98,14 @@ function measure(args) {
   });
 }
 
-const parsePeer = (files) => [
+/** The peer: a Node process that loads libpg-query and parses every file of a folder (listed by itself: a long history's names do not fit a command line). */
+const parsePeer = (dir) => [
   '-e',
-  `const pg=require(${JSON.stringify(path.join(root, 'node_modules', 'libpg-query'))});const fs=require('fs');` +
-    `pg.loadModule().then(()=>{for(const f of ${JSON.stringify(files)}){try{pg.parseSync(fs.readFileSync(f,'utf8'))}catch{}}})`,
+  `const pg=require(${JSON.stringify(path.join(root, 'node_modules', 'libpg-query'))});const fs=require('fs');const path=require('path');const dir=${JSON.stringify(dir)};` +
+    `pg.loadModule().then(()=>{for(const n of fs.readdirSync(dir).sort()){try{pg.parseSync(fs.readFileSync(path.join(dir,n),'utf8'))}catch{}}})`,
 ];
 
 const ours = (dir) => [cli, 'check', dir, '--format', 'json'];
-const filesOf = (dir) => fs.readdirSync(dir).map((n) => path.join(dir, n));
 
 const rows = [];
 let failed = false;
@@ -97,7 +117,7 @@ const growth = {};
 for (const n of [1000, 4000, 16000]) {
   const dir = pairFolder(n);
   const o = await measure(ours(dir));
-  const p = await measure(parsePeer(filesOf(dir)));
+  const p = await measure(parsePeer(dir));
   growth[n] = o;
   rows.push({ n, o, p });
   line(`${n} ADD COLUMN + its down`, o, p);
@@ -105,7 +125,7 @@ for (const n of [1000, 4000, 16000]) {
 {
   const dir = pairFolder(10000);
   const o = await measure(ours(dir));
-  const p = await measure(parsePeer(filesOf(dir)));
+  const p = await measure(parsePeer(dir));
   const ok = o.seconds <= TARGETS.pairSeconds && o.mb <= TARGETS.pairMB;
   if (!ok) failed = true;
   line('10000 ADD COLUMN + its down', o, p, `   target ≤ ${TARGETS.pairSeconds} s, ≤ ${TARGETS.pairMB} MB: ${ok ? 'ok' : 'MISSED'}`);
@@ -114,7 +134,7 @@ for (const n of [1000, 4000, 16000]) {
   const dir = bigFolder(150000);
   const size = fs.statSync(path.join(dir, '000002_everything.up.sql')).size;
   const o = await measure(ours(dir));
-  const p = await measure(parsePeer(filesOf(dir)));
+  const p = await measure(parsePeer(dir));
   const ok = o.seconds <= TARGETS.bigSeconds;
   if (!ok) failed = true;
   line(`150000 statements (${(size / 1024 / 1024).toFixed(1)} MB)`, o, p, `   target ≤ ${TARGETS.bigSeconds} s: ${ok ? 'ok' : 'MISSED'}`);
@@ -128,5 +148,21 @@ const memGrowth = perStatementMB(16000) / Math.max(1e-9, perStatementMB(4000));
 const linear = timeGrowth <= TARGETS.growth && memGrowth <= TARGETS.growth;
 if (!linear) failed = true;
 console.log(`  growth 4,000 → 16,000: time per statement ×${timeGrowth.toFixed(2)}, memory per statement ×${memGrowth.toFixed(2)} (target ≤ ${TARGETS.growth}): ${linear ? 'ok' : 'MISSED'}`);
+// A long history of many tables: cost per migration must not grow with the tables before it.
+const history = {};
+for (const n of [250, 1000, 4000]) {
+  const dir = historyFolder(n);
+  const o = await measure(ours(dir));
+  const p = await measure(parsePeer(dir));
+  history[n] = o;
+  line(`history of ${n} tables (${2 * n} files)`, o, p);
+}
+const perMigration = (n) => (history[n].seconds - history[250].seconds) / (n - 250);
+const perMigrationMB = (n) => (history[n].mb - history[250].mb) / (n - 250);
+const historyTime = perMigration(4000) / perMigration(1000);
+const historyMem = perMigrationMB(4000) / Math.max(1e-9, perMigrationMB(1000));
+const historyLinear = historyTime <= TARGETS.growth && historyMem <= TARGETS.growth;
+if (!historyLinear) failed = true;
+console.log(`  growth 1,000 → 4,000 tables: time per migration ×${historyTime.toFixed(2)}, memory per migration ×${historyMem.toFixed(2)} (target ≤ ${TARGETS.growth}): ${historyLinear ? 'ok' : 'MISSED'}`);
 console.log(failed ? 'scale bench: a target was missed' : 'scale bench: every target met');
 process.exit(failed ? 1 : 0);

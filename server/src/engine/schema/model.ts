@@ -10,6 +10,7 @@
 import type { RangeVar, TypeName } from '@pgsql/types';
 import type { Span } from '../text';
 import { PMap } from './pmap';
+import { Refs, term } from './refs';
 import type { FunctionAttributes, SequenceParams } from './options';
 
 export type ConstraintKind = 'primary key' | 'unique' | 'check' | 'foreign key' | 'exclusion' | 'not null';
@@ -224,6 +225,8 @@ export interface SchemaState {
   extensions: PMap<ExtensionModel>;
   schemas: PMap<SchemaNamespaceModel>;
   unknowns: readonly Unknown[];
+  /** The reverse lookups of these maps (see refs.ts), when known; else built when first asked. */
+  refs?: Refs;
 }
 
 export const DEFAULT_SCHEMA = 'public';
@@ -257,6 +260,9 @@ export interface Dependents {
   sequences: string[];
 }
 
+/** Each snapshot's lookups, kept beside it (a snapshot is frozen). */
+const refsOf = new WeakMap<SchemaModel, Refs>();
+
 /** An immutable snapshot of the schema. */
 export class SchemaModel {
   readonly tables: ReadonlyMap<string, TableModel>;
@@ -279,7 +285,15 @@ export class SchemaModel {
     this.extensions = state.extensions;
     this.schemas = state.schemas;
     this.unknowns = state.unknowns;
+    if (state.refs) refsOf.set(this, state.refs);
     Object.freeze(this);
+  }
+
+  /** Who may hold an index or constraint name, reference a table, read a relation, own a sequence (see refs.ts). */
+  get refs(): Refs {
+    let r = refsOf.get(this);
+    if (!r) refsOf.set(this, (r = Refs.build(this)));
+    return r;
   }
 
   private static readonly EMPTY = new SchemaModel(emptyState());
@@ -299,6 +313,7 @@ export class SchemaModel {
       extensions: this.extensions as PMap<ExtensionModel>,
       schemas: this.schemas as PMap<SchemaNamespaceModel>,
       unknowns: this.unknowns,
+      refs: this.refs,
     };
   }
 
@@ -385,7 +400,12 @@ export class SchemaModel {
 
   private findDependents(key: string): Dependents {
     const out: Dependents = { foreignKeys: [], views: [], sequences: [] };
-    for (const [tk, t] of this.tables) {
+    // The lookups say which tables, views and sequences to look at; with more than one, the maps are
+    // scanned to list them in their order.
+    const refs = this.refs;
+    const referencing = [...refs.tablesWith(term.references(key))].filter((tk) => tk !== key);
+    const scan = referencing.length > 1 ? this.tables : referencing.flatMap((tk) => (this.tables.has(tk) ? [[tk, this.tables.get(tk)!] as const] : []));
+    for (const [tk, t] of scan) {
       if (tk === key) continue;
       for (const c of t.constraints.values()) {
         if (c.references && qualifiedKey(c.references.schema, c.references.table) === key) {
@@ -394,7 +414,7 @@ export class SchemaModel {
       }
     }
     const seen = new Set([key]);
-    let frontier = [key];
+    let frontier = [...refs.viewsWith(term.reads(key))].length > 0 ? [key] : [];
     while (frontier.length > 0) {
       const next: string[] = [];
       for (const [vk, v] of this.views) {
@@ -407,7 +427,9 @@ export class SchemaModel {
     }
     const table = this.tables.get(key);
     for (const c of table?.columns.values() ?? []) if (c.ownedSequence) out.sequences.push(c.ownedSequence);
-    for (const [sk, s] of this.sequences) {
+    const owned = [...refs.sequencesWith(term.ownedBy(key))];
+    const sequences = owned.length > 1 ? this.sequences : owned.flatMap((sk) => (this.sequences.has(sk) ? [[sk, this.sequences.get(sk)!] as const] : []));
+    for (const [sk, s] of sequences) {
       if (s.ownedBy?.table === key && !out.sequences.includes(sk)) out.sequences.push(sk);
     }
     return out;

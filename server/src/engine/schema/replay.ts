@@ -48,6 +48,7 @@ import { chooseName, figureColname, indexColumnNames, nameAddition } from './nam
 import { sameSchema } from './same';
 import { renameColumnInView, renameRelationInView, type ResolveRelation } from './rewrite';
 import { PMap } from './pmap';
+import { term, type Refs } from './refs';
 import { applyFunctionOptions, applySequenceOptions, createSequenceParams, renderSequenceParams, returnsSet, sameSequenceParams, serialSequenceParams, type FunctionAttributes } from './options';
 import {
   elementEndIn,
@@ -232,13 +233,23 @@ export class Draft {
   /** The member maps `editTable` gave each table it cloned (their writes are logged). */
   private readonly memberDrafts = new Map<string, Pick<MutableTable, MemberKind>>();
 
-  constructor(base: SchemaModel) {
+  /** The keys written in the tables, views and sequences maps (what the lookups of the next snapshot must look at). */
+  private readonly changed = { tables: new Set<string>(), views: new Set<string>(), sequences: new Set<string>() };
+  /** The lookups of the snapshot this draft began from (see refs.ts). */
+  private readonly refs: Refs;
+
+  constructor(private readonly base: SchemaModel) {
     const b = base.state();
+    this.refs = b.refs ?? base.refs;
     const log = (kind: string) => (key: string) => this.touched.add(`${kind}:${key}`);
+    const logChanged = (kind: string, keys: Set<string>) => (key: string) => {
+      this.touched.add(`${kind}:${key}`);
+      keys.add(key);
+    };
     this.s = {
-      tables: b.tables.draft(log('table')),
-      views: b.views.draft(log('view')),
-      sequences: b.sequences.draft(log('sequence')),
+      tables: b.tables.draft(logChanged('table', this.changed.tables)),
+      views: b.views.draft(logChanged('view', this.changed.views)),
+      sequences: b.sequences.draft(logChanged('sequence', this.changed.sequences)),
       types: b.types.draft(log('type')),
       functions: b.functions.draft(log('function')),
       extensions: b.extensions.draft(log('extension')),
@@ -289,7 +300,7 @@ export class Draft {
       Object.freeze(t);
     }
     const unknowns = this.unknowns.length > 0 ? Object.freeze([...this.s.unknowns, ...this.unknowns]) : this.s.unknowns;
-    return new SchemaModel({ ...this.s, unknowns });
+    return new SchemaModel({ ...this.s, unknowns, refs: this.refs.derive(this.base, this.s, this.changed) });
   }
 
   // ---------------------------------------------------------------- dispatch
@@ -524,15 +535,70 @@ export class Draft {
   private relationTaken(schema: string, name: string, extra: ReadonlySet<string>): boolean {
     const key = qualifiedKey(schema, name);
     if (extra.has(name) || this.s.tables.has(key) || this.s.views.has(key) || this.s.sequences.has(key)) return true;
-    for (const t of this.s.tables.values()) if (t.schema === schema && t.indexes.has(name)) return true;
-    for (const v of this.s.views.values()) if (v.schema === schema && v.indexes.has(name)) return true;
-    return false;
+    return this.indexHolder(schema, name) !== undefined;
   }
 
   private constraintTaken(schema: string, name: string, extra: ReadonlySet<string>): boolean {
     if (extra.has(name)) return true;
-    for (const t of this.s.tables.values()) if (t.schema === schema && t.constraints.has(name)) return true;
+    for (const tk of this.tablesWith(term.constraint(schema, name))) {
+      const t = this.s.tables.get(tk);
+      if (t && t.schema === schema && t.constraints.has(name)) return true;
+    }
     return false;
+  }
+
+  /**
+   * The tables that may hold a term now: those that held it before this draft, and those it wrote
+   * (see refs.ts); callers check each against the table itself.
+   */
+  private tablesWith(t: string): Iterable<string> {
+    const before = this.refs.tablesWith(t);
+    return this.changed.tables.size === 0 ? before : new Set([...before, ...this.changed.tables]);
+  }
+
+  private viewsWith(t: string): Iterable<string> {
+    const before = this.refs.viewsWith(t);
+    return this.changed.views.size === 0 ? before : new Set([...before, ...this.changed.views]);
+  }
+
+  private sequencesWith(t: string): Iterable<string> {
+    const before = this.refs.sequencesWith(t);
+    return this.changed.sequences.size === 0 ? before : new Set([...before, ...this.changed.sequences]);
+  }
+
+  /** Whether a sequence is owned by table `key` (OWNED BY). */
+  private owns(key: string): boolean {
+    for (const sk of this.sequencesWith(term.ownedBy(key))) if (this.s.sequences.get(sk)?.ownedBy?.table === key) return true;
+    return false;
+  }
+
+  /** Whether a view reads relation `key`. */
+  private read(key: string): boolean {
+    for (const vk of this.viewsWith(term.reads(key))) if (this.s.views.get(vk)?.dependsOn.includes(key)) return true;
+    return false;
+  }
+
+  /** Whether any table has a foreign key to `key` (a lookup, not a scan). */
+  private referenced(key: string): boolean {
+    for (const tk of this.tablesWith(term.references(key))) {
+      const t = this.s.tables.get(tk);
+      if (t && [...t.constraints.values()].some((k) => k.references && qualifiedKey(k.references.schema, k.references.table) === key)) return true;
+    }
+    return false;
+  }
+
+  /** The table or materialized view with an index of this name in this schema (its key and which map), if any. */
+  private indexHolder(schema: string, name: string): { table?: string; view?: string } | undefined {
+    const t = term.index(schema, name);
+    for (const tk of this.tablesWith(t)) {
+      const table = this.s.tables.get(tk);
+      if (table && table.schema === schema && table.indexes.has(name)) return { table: tk };
+    }
+    for (const vk of this.viewsWith(t)) {
+      const view = this.s.views.get(vk);
+      if (view && view.schema === schema && view.indexes.has(name)) return { view: vk };
+    }
+    return undefined;
   }
 
   /** `OWNED BY table.column` / `OWNED BY NONE` of CREATE / ALTER SEQUENCE. */
@@ -1344,16 +1410,19 @@ export class Draft {
     this.s.tables.delete(key);
     this.clonedTables.delete(key);
     for (const c of table.columns.values()) if (c.ownedSequence) this.s.sequences.delete(c.ownedSequence);
-    for (const [sk, s] of [...this.s.sequences]) if (s.ownedBy?.table === key) this.s.sequences.delete(sk);
+    // The scans below run only when a lookup says they find something (their order is the maps').
+    if (this.owns(key)) for (const [sk, s] of [...this.s.sequences]) if (s.ownedBy?.table === key) this.s.sequences.delete(sk);
     // Foreign keys to it (dropped with CASCADE; without, the statement fails while they exist).
-    for (const [tk, t] of [...this.s.tables]) {
-      const fks = [...t.constraints.values()].filter((k) => k.references && qualifiedKey(k.references.schema, k.references.table) === key);
-      if (fks.length === 0) continue;
-      const other = this.editTable(tk)!;
-      for (const fk of fks) other.constraints.delete(fk.name);
+    if (this.referenced(key)) {
+      for (const [tk, t] of [...this.s.tables]) {
+        const fks = [...t.constraints.values()].filter((k) => k.references && qualifiedKey(k.references.schema, k.references.table) === key);
+        if (fks.length === 0) continue;
+        const other = this.editTable(tk)!;
+        for (const fk of fks) other.constraints.delete(fk.name);
+      }
     }
     if (cascade) {
-      for (const [vk, v] of [...this.s.views]) if (v.dependsOn.includes(key)) this.dropView(vk, true);
+      if (this.read(key)) for (const [vk, v] of [...this.s.views]) if (v.dependsOn.includes(key)) this.dropView(vk, true);
       // Defaults elsewhere that name one of its sequences.
       this.dropDependents(undefined, dependentsBefore.filter((d) => d.kind === 'default'));
     }
@@ -1361,12 +1430,13 @@ export class Draft {
 
   private dropView(key: string, cascade: boolean): void {
     if (!this.s.views.delete(key)) return;
-    if (cascade) for (const [vk, v] of [...this.s.views]) if (v.dependsOn.includes(key)) this.dropView(vk, true);
+    if (cascade && this.read(key)) for (const [vk, v] of [...this.s.views]) if (v.dependsOn.includes(key)) this.dropView(vk, true);
   }
 
   private dropIndex(schema: string | undefined, name: string): void {
     const schemas = schema ? [schema] : this.searchPath;
     for (const s of schemas) {
+      if (!this.indexHolder(s, name)) continue;
       for (const [tk, t] of this.s.tables) {
         if (t.schema !== s || !t.indexes.has(name)) continue;
         this.editTable(tk)!.indexes.delete(name);

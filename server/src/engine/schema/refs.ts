@@ -1,0 +1,174 @@
+/**
+ * Reverse lookups of a schema snapshot: which tables hold an index or constraint of a name, which
+ * tables have a foreign key to a table, which views read a relation, which sequences a table owns.
+ * Without them each such question scans every table, and a folder's replay costs the square of its
+ * history (a CREATE TABLE asks several of them to choose its constraints' names).
+ *
+ * A snapshot's lookups are derived from the one before it by what the statement changed (the keys
+ * its drafts logged), so they cost what changed; they are persistent maps that share structure, as
+ * the snapshots are. They are answers to "who may hold this", a superset that callers check against
+ * the schema itself (`Candidates`): a lookup narrows a scan, it never decides alone.
+ */
+import { PMap } from './pmap';
+import type { SequenceModel, TableModel, ViewModel } from './model';
+
+/** The maps the lookups index (a snapshot's, or a draft's). */
+export interface IndexedMaps {
+  readonly tables: ReadonlyMap<string, TableModel>;
+  readonly views: ReadonlyMap<string, ViewModel>;
+  readonly sequences: ReadonlyMap<string, SequenceModel>;
+}
+
+/** Terms: what a table, view or sequence is indexed by. */
+export const term = {
+  /** An index of this name in this schema (tables and materialized views share the namespace). */
+  index: (schema: string, name: string): string => `i\0${schema}\0${name}`,
+  /** A constraint of this name in this schema. */
+  constraint: (schema: string, name: string): string => `c\0${schema}\0${name}`,
+  /** A foreign key to this table (qualified key). */
+  references: (tableKey: string): string => `r\0${tableKey}`,
+  /** A view that reads this relation (qualified key). */
+  reads: (relationKey: string): string => `v\0${relationKey}`,
+  /** A sequence owned by this table (qualified key). */
+  ownedBy: (tableKey: string): string => `o\0${tableKey}`,
+};
+
+function tableTerms(t: TableModel): Set<string> {
+  const out = new Set<string>();
+  for (const name of t.indexes.keys()) out.add(term.index(t.schema, name));
+  for (const c of t.constraints.values()) {
+    out.add(term.constraint(t.schema, c.name));
+    if (c.references) out.add(term.references(`${c.references.schema}.${c.references.table}`));
+  }
+  return out;
+}
+
+function viewTerms(v: ViewModel): Set<string> {
+  const out = new Set<string>();
+  for (const name of v.indexes.keys()) out.add(term.index(v.schema, name));
+  for (const d of v.dependsOn) out.add(term.reads(d));
+  return out;
+}
+
+function sequenceTerms(s: SequenceModel): Set<string> {
+  return s.ownedBy ? new Set([term.ownedBy(s.ownedBy.table)]) : new Set();
+}
+
+type Holders = PMap<PMap<true>>;
+
+/** What changed between two snapshots: the keys written in each map. */
+export interface Changed {
+  readonly tables: Iterable<string>;
+  readonly views: Iterable<string>;
+  readonly sequences: Iterable<string>;
+}
+
+/** Whether both member maps are the very same entries (a table edited elsewhere: its indexes and constraints as they were). */
+function sameMembers(a: ReadonlyMap<string, unknown>, b: ReadonlyMap<string, unknown>): boolean {
+  return a === b || (a instanceof PMap && b instanceof PMap && a.sameEntries(b));
+}
+
+export class Refs {
+  private constructor(
+    private readonly tables: Holders,
+    private readonly views: Holders,
+    private readonly sequences: Holders,
+  ) {}
+
+  static readonly EMPTY = new Refs(PMap.empty(), PMap.empty(), PMap.empty());
+
+  /** The lookups of a schema, from scratch (every table, view and sequence). */
+  static build(maps: IndexedMaps): Refs {
+    return Refs.EMPTY.derive({ tables: new Map(), views: new Map(), sequences: new Map() }, maps, { tables: maps.tables.keys(), views: maps.views.keys(), sequences: maps.sequences.keys() });
+  }
+
+  /** Tables that may hold a term (every one that does is among them). */
+  tablesWith(t: string): Iterable<string> {
+    return this.tables.get(t)?.keys() ?? [];
+  }
+
+  viewsWith(t: string): Iterable<string> {
+    return this.views.get(t)?.keys() ?? [];
+  }
+
+  sequencesWith(t: string): Iterable<string> {
+    return this.sequences.get(t)?.keys() ?? [];
+  }
+
+  /**
+   * The lookups of `now`, these being those of `before`: only the keys in `changed` are looked at
+   * (a table whose indexes and constraints are the very same maps costs a comparison).
+   */
+  derive(before: IndexedMaps, now: IndexedMaps, changed: Changed): Refs {
+    const tables = update(this.tables, changed.tables, (k) => {
+      const a = before.tables.get(k);
+      const b = now.tables.get(k);
+      if (a && b && sameMembers(a.indexes, b.indexes) && sameMembers(a.constraints, b.constraints)) return undefined;
+      return [a ? tableTerms(a) : EMPTY_SET, b ? tableTerms(b) : EMPTY_SET];
+    });
+    const views = update(this.views, changed.views, (k) => {
+      const a = before.views.get(k);
+      const b = now.views.get(k);
+      if (a === b) return undefined;
+      return [a ? viewTerms(a) : EMPTY_SET, b ? viewTerms(b) : EMPTY_SET];
+    });
+    const sequences = update(this.sequences, changed.sequences, (k) => {
+      const a = before.sequences.get(k);
+      const b = now.sequences.get(k);
+      if (a === b || a?.ownedBy?.table === b?.ownedBy?.table) return undefined;
+      return [a ? sequenceTerms(a) : EMPTY_SET, b ? sequenceTerms(b) : EMPTY_SET];
+    });
+    return tables === this.tables && views === this.views && sequences === this.sequences ? this : new Refs(tables, views, sequences);
+  }
+
+  /** Whether two lookups index the same keys under the same terms (tests compare a derived one with a built one). */
+  equals(other: Refs): boolean {
+    return sameHolders(this.tables, other.tables) && sameHolders(this.views, other.views) && sameHolders(this.sequences, other.sequences);
+  }
+}
+
+const EMPTY_SET: ReadonlySet<string> = new Set();
+
+function update(holders: Holders, keys: Iterable<string>, termsOf: (key: string) => readonly [ReadonlySet<string>, ReadonlySet<string>] | undefined): Holders {
+  let draft: Holders | undefined;
+  const seen = new Set<string>();
+  for (const key of keys) {
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const terms = termsOf(key);
+    if (!terms) continue;
+    const [was, is] = terms;
+    for (const t of was) {
+      if (is.has(t)) continue;
+      draft ??= holders.draft();
+      const set = draft.get(t);
+      if (!set?.has(key)) continue;
+      if (set.size === 1) draft.delete(t);
+      else {
+        const next = set.draft();
+        next.delete(key);
+        draft.set(t, next.freeze());
+      }
+    }
+    for (const t of is) {
+      if (was.has(t)) continue;
+      draft ??= holders.draft();
+      const set = draft.get(t) ?? PMap.empty<true>();
+      if (set.has(key)) continue;
+      const next = set.draft();
+      next.set(key, true);
+      draft.set(t, next.freeze());
+    }
+  }
+  return draft ? draft.freeze() : holders;
+}
+
+function sameHolders(a: Holders, b: Holders): boolean {
+  if (a.size !== b.size) return false;
+  for (const [t, set] of a) {
+    const other = b.get(t);
+    if (!other || other.size !== set.size) return false;
+    for (const k of set.keys()) if (!other.has(k)) return false;
+  }
+  return true;
+}
