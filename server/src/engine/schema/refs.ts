@@ -9,6 +9,7 @@
  * the snapshots are. They are answers to "who may hold this", a superset that callers check against
  * the schema itself (`Candidates`): a lookup narrows a scan, it never decides alone.
  */
+import { Map as HashMap } from 'immutable';
 import { PMap } from './pmap';
 import type { SequenceModel, TableModel, ViewModel } from './model';
 
@@ -33,12 +34,15 @@ export const term = {
   ownedBy: (tableKey: string): string => `o\0${tableKey}`,
 };
 
-function tableTerms(t: TableModel): Set<string> {
+/** A table's terms; without its indexes' or its constraints' when `indexes` / `constraints` is false. */
+function tableTerms(t: TableModel, indexes = true, constraints = true): Set<string> {
   const out = new Set<string>();
-  for (const name of t.indexes.keys()) out.add(term.index(t.schema, name));
-  for (const c of t.constraints.values()) {
-    out.add(term.constraint(t.schema, c.name));
-    if (c.references) out.add(term.references(`${c.references.schema}.${c.references.table}`));
+  if (indexes) for (const name of t.indexes.keys()) out.add(term.index(t.schema, name));
+  if (constraints) {
+    for (const c of t.constraints.values()) {
+      out.add(term.constraint(t.schema, c.name));
+      if (c.references) out.add(term.references(`${c.references.schema}.${c.references.table}`));
+    }
   }
   return out;
 }
@@ -54,13 +58,15 @@ function sequenceTerms(s: SequenceModel): Set<string> {
   return s.ownedBy ? new Set([term.ownedBy(s.ownedBy.table)]) : new Set();
 }
 
-type Holders = PMap<PMap<true>>;
+/** Term → the keys holding it (unordered; usually one). */
+type Holders = HashMap<string, readonly string[]>;
+const NO_HOLDERS: Holders = HashMap<string, readonly string[]>();
 
-/** What changed between two snapshots: the keys written in each map. */
+/** What changed between two snapshots: the keys written in each map (each once). */
 export interface Changed {
-  readonly tables: Iterable<string>;
-  readonly views: Iterable<string>;
-  readonly sequences: Iterable<string>;
+  readonly tables: ReadonlySet<string>;
+  readonly views: ReadonlySet<string>;
+  readonly sequences: ReadonlySet<string>;
 }
 
 /** Whether both member maps are the very same entries (a table edited elsewhere: its indexes and constraints as they were). */
@@ -75,24 +81,24 @@ export class Refs {
     private readonly sequences: Holders,
   ) {}
 
-  static readonly EMPTY = new Refs(PMap.empty(), PMap.empty(), PMap.empty());
+  static readonly EMPTY = new Refs(NO_HOLDERS, NO_HOLDERS, NO_HOLDERS);
 
   /** The lookups of a schema, from scratch (every table, view and sequence). */
   static build(maps: IndexedMaps): Refs {
-    return Refs.EMPTY.derive({ tables: new Map(), views: new Map(), sequences: new Map() }, maps, { tables: maps.tables.keys(), views: maps.views.keys(), sequences: maps.sequences.keys() });
+    return Refs.EMPTY.derive({ tables: new Map(), views: new Map(), sequences: new Map() }, maps, { tables: new Set(maps.tables.keys()), views: new Set(maps.views.keys()), sequences: new Set(maps.sequences.keys()) });
   }
 
   /** Tables that may hold a term (every one that does is among them). */
-  tablesWith(t: string): Iterable<string> {
-    return this.tables.get(t)?.keys() ?? [];
+  tablesWith(t: string): readonly string[] {
+    return this.tables.get(t) ?? NONE;
   }
 
-  viewsWith(t: string): Iterable<string> {
-    return this.views.get(t)?.keys() ?? [];
+  viewsWith(t: string): readonly string[] {
+    return this.views.get(t) ?? NONE;
   }
 
-  sequencesWith(t: string): Iterable<string> {
-    return this.sequences.get(t)?.keys() ?? [];
+  sequencesWith(t: string): readonly string[] {
+    return this.sequences.get(t) ?? NONE;
   }
 
   /**
@@ -100,11 +106,16 @@ export class Refs {
    * (a table whose indexes and constraints are the very same maps costs a comparison).
    */
   derive(before: IndexedMaps, now: IndexedMaps, changed: Changed): Refs {
+    if (changed.tables.size === 0 && changed.views.size === 0 && changed.sequences.size === 0) return this;
     const tables = update(this.tables, changed.tables, (k) => {
       const a = before.tables.get(k);
       const b = now.tables.get(k);
-      if (a && b && sameMembers(a.indexes, b.indexes) && sameMembers(a.constraints, b.constraints)) return undefined;
-      return [a ? tableTerms(a) : EMPTY_SET, b ? tableTerms(b) : EMPTY_SET];
+      if (!a || !b) return [a ? tableTerms(a) : EMPTY_SET, b ? tableTerms(b) : EMPTY_SET];
+      // The same key, so the same schema: members that are the very same maps have the same terms on both sides.
+      const indexes = !sameMembers(a.indexes, b.indexes);
+      const constraints = !sameMembers(a.constraints, b.constraints);
+      if (!indexes && !constraints) return undefined;
+      return [tableTerms(a, indexes, constraints), tableTerms(b, indexes, constraints)];
     });
     const views = update(this.views, changed.views, (k) => {
       const a = before.views.get(k);
@@ -128,47 +139,36 @@ export class Refs {
 }
 
 const EMPTY_SET: ReadonlySet<string> = new Set();
+const NONE: readonly string[] = Object.freeze([]);
 
-function update(holders: Holders, keys: Iterable<string>, termsOf: (key: string) => readonly [ReadonlySet<string>, ReadonlySet<string>] | undefined): Holders {
-  let draft: Holders | undefined;
-  const seen = new Set<string>();
-  for (const key of keys) {
-    if (seen.has(key)) continue;
-    seen.add(key);
-    const terms = termsOf(key);
-    if (!terms) continue;
-    const [was, is] = terms;
-    for (const t of was) {
-      if (is.has(t)) continue;
-      draft ??= holders.draft();
-      const set = draft.get(t);
-      if (!set?.has(key)) continue;
-      if (set.size === 1) draft.delete(t);
-      else {
-        const next = set.draft();
-        next.delete(key);
-        draft.set(t, next.freeze());
+function update(holders: Holders, keys: ReadonlySet<string>, termsOf: (key: string) => readonly [ReadonlySet<string>, ReadonlySet<string>] | undefined): Holders {
+  if (keys.size === 0) return holders;
+  return holders.withMutations((m) => {
+    for (const key of keys) {
+      const terms = termsOf(key);
+      if (!terms) continue;
+      const [was, is] = terms;
+      for (const t of was) {
+        if (is.has(t)) continue;
+        const list = m.get(t);
+        if (!list?.includes(key)) continue;
+        if (list.length === 1) m.delete(t);
+        else m.set(t, Object.freeze(list.filter((k) => k !== key)));
+      }
+      for (const t of is) {
+        if (was.has(t)) continue;
+        const list = m.get(t) ?? NONE;
+        if (!list.includes(key)) m.set(t, Object.freeze([...list, key]));
       }
     }
-    for (const t of is) {
-      if (was.has(t)) continue;
-      draft ??= holders.draft();
-      const set = draft.get(t) ?? PMap.empty<true>();
-      if (set.has(key)) continue;
-      const next = set.draft();
-      next.set(key, true);
-      draft.set(t, next.freeze());
-    }
-  }
-  return draft ? draft.freeze() : holders;
+  });
 }
 
 function sameHolders(a: Holders, b: Holders): boolean {
   if (a.size !== b.size) return false;
-  for (const [t, set] of a) {
+  for (const [t, list] of a) {
     const other = b.get(t);
-    if (!other || other.size !== set.size) return false;
-    for (const k of set.keys()) if (!other.has(k)) return false;
+    if (!other || other.length !== list.length || list.some((k) => !other.includes(k))) return false;
   }
   return true;
 }

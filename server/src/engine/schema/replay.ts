@@ -540,66 +540,67 @@ export class Draft {
 
   private constraintTaken(schema: string, name: string, extra: ReadonlySet<string>): boolean {
     if (extra.has(name)) return true;
-    for (const tk of this.tablesWith(term.constraint(schema, name))) {
-      const t = this.s.tables.get(tk);
-      if (t && t.schema === schema && t.constraints.has(name)) return true;
-    }
-    return false;
+    return this.someTable(term.constraint(schema, name), (t) => t.schema === schema && t.constraints.has(name)) !== undefined;
   }
 
   /**
-   * The tables that may hold a term now: those that held it before this draft, and those it wrote
-   * (see refs.ts); callers check each against the table itself.
+   * The first table (key) that holds a term now and passes `test`: among those that held it before
+   * this draft (see refs.ts) and those the draft wrote; each is checked against the table itself.
    */
-  private tablesWith(t: string): Iterable<string> {
-    const before = this.refs.tablesWith(t);
-    return this.changed.tables.size === 0 ? before : new Set([...before, ...this.changed.tables]);
+  private someTable(t: string, test: (table: TableModel) => boolean): string | undefined {
+    for (const k of this.refs.tablesWith(t)) {
+      const table = this.s.tables.get(k);
+      if (table && test(table)) return k;
+    }
+    for (const k of this.changed.tables) {
+      const table = this.s.tables.get(k);
+      if (table && test(table)) return k;
+    }
+    return undefined;
   }
 
-  private viewsWith(t: string): Iterable<string> {
-    const before = this.refs.viewsWith(t);
-    return this.changed.views.size === 0 ? before : new Set([...before, ...this.changed.views]);
-  }
-
-  private sequencesWith(t: string): Iterable<string> {
-    const before = this.refs.sequencesWith(t);
-    return this.changed.sequences.size === 0 ? before : new Set([...before, ...this.changed.sequences]);
+  private someView(t: string, test: (view: ViewModel) => boolean): string | undefined {
+    for (const k of this.refs.viewsWith(t)) {
+      const view = this.s.views.get(k);
+      if (view && test(view)) return k;
+    }
+    for (const k of this.changed.views) {
+      const view = this.s.views.get(k);
+      if (view && test(view)) return k;
+    }
+    return undefined;
   }
 
   /** Whether a sequence is owned by table `key` (OWNED BY). */
   private owns(key: string): boolean {
-    for (const sk of this.sequencesWith(term.ownedBy(key))) if (this.s.sequences.get(sk)?.ownedBy?.table === key) return true;
+    const test = (sk: string): boolean => this.s.sequences.get(sk)?.ownedBy?.table === key;
+    for (const sk of this.refs.sequencesWith(term.ownedBy(key))) if (test(sk)) return true;
+    for (const sk of this.changed.sequences) if (test(sk)) return true;
     return false;
   }
 
   /** Whether a view reads relation `key`. */
   private read(key: string): boolean {
-    for (const vk of this.viewsWith(term.reads(key))) if (this.s.views.get(vk)?.dependsOn.includes(key)) return true;
-    return false;
+    return this.someView(term.reads(key), (v) => v.dependsOn.includes(key)) !== undefined;
   }
 
   /** Whether any table has a foreign key to `key` (a lookup, not a scan). */
   private referenced(key: string): boolean {
-    for (const tk of this.tablesWith(term.references(key))) {
-      const t = this.s.tables.get(tk);
-      if (t && [...t.constraints.values()].some((k) => k.references && qualifiedKey(k.references.schema, k.references.table) === key)) return true;
-    }
-    return false;
+    return this.someTable(term.references(key), (t) => {
+      for (const k of t.constraints.values()) if (k.references && qualifiedKey(k.references.schema, k.references.table) === key) return true;
+      return false;
+    }) !== undefined;
   }
 
   /** The table or materialized view with an index of this name in this schema (its key and which map), if any. */
   private indexHolder(schema: string, name: string): { table?: string; view?: string } | undefined {
     const t = term.index(schema, name);
-    for (const tk of this.tablesWith(t)) {
-      const table = this.s.tables.get(tk);
-      if (table && table.schema === schema && table.indexes.has(name)) return { table: tk };
-    }
-    for (const vk of this.viewsWith(t)) {
-      const view = this.s.views.get(vk);
-      if (view && view.schema === schema && view.indexes.has(name)) return { view: vk };
-    }
-    return undefined;
+    const table = this.someTable(t, (x) => x.schema === schema && x.indexes.has(name));
+    if (table !== undefined) return { table };
+    const view = this.someView(t, (x) => x.schema === schema && x.indexes.has(name));
+    return view !== undefined ? { view } : undefined;
   }
+
 
   /** `OWNED BY table.column` / `OWNED BY NONE` of CREATE / ALTER SEQUENCE. */
   private sequenceOwner(key: string, options: Node[] | undefined): void {
