@@ -58,9 +58,24 @@ function sequenceTerms(s: SequenceModel): Set<string> {
   return s.ownedBy ? new Set([term.ownedBy(s.ownedBy.table)]) : new Set();
 }
 
-/** Term → the keys holding it (unordered; usually one). */
-type Holders = HashMap<string, readonly string[]>;
-const NO_HOLDERS: Holders = HashMap<string, readonly string[]>();
+/**
+ * Term (by its hash, see `termId`) → the keys holding it (unordered; usually one). Numbers, not the
+ * strings: `immutable` hashes a string in JavaScript on every lookup, a number costs nothing. Two
+ * terms of one hash share a list, a key once per term it holds: a lookup may then name a key that
+ * does not hold the term asked for, which callers check anyway.
+ */
+type Holders = HashMap<number, readonly string[]>;
+const NO_HOLDERS: Holders = HashMap<number, readonly string[]>();
+
+/** FNV-1a, 32 bits. */
+export function termId(t: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < t.length; i++) {
+    h ^= t.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h | 0;
+}
 
 /** What changed between two snapshots: the keys written in each map (each once). */
 export interface Changed {
@@ -90,15 +105,15 @@ export class Refs {
 
   /** Tables that may hold a term (every one that does is among them). */
   tablesWith(t: string): readonly string[] {
-    return this.tables.get(t) ?? NONE;
+    return this.tables.get(termId(t)) ?? NONE;
   }
 
   viewsWith(t: string): readonly string[] {
-    return this.views.get(t) ?? NONE;
+    return this.views.get(termId(t)) ?? NONE;
   }
 
   sequencesWith(t: string): readonly string[] {
-    return this.sequences.get(t) ?? NONE;
+    return this.sequences.get(termId(t)) ?? NONE;
   }
 
   /**
@@ -150,15 +165,17 @@ function update(holders: Holders, keys: ReadonlySet<string>, termsOf: (key: stri
       const [was, is] = terms;
       for (const t of was) {
         if (is.has(t)) continue;
-        const list = m.get(t);
-        if (!list?.includes(key)) continue;
-        if (list.length === 1) m.delete(t);
-        else m.set(t, Object.freeze(list.filter((k) => k !== key)));
+        const id = termId(t);
+        const list = m.get(id);
+        const at = list ? list.indexOf(key) : -1;
+        if (at < 0) continue;
+        if (list!.length === 1) m.delete(id);
+        else m.set(id, Object.freeze([...list!.slice(0, at), ...list!.slice(at + 1)]));
       }
       for (const t of is) {
         if (was.has(t)) continue;
-        const list = m.get(t) ?? NONE;
-        if (!list.includes(key)) m.set(t, Object.freeze([...list, key]));
+        const id = termId(t);
+        m.set(id, Object.freeze([...(m.get(id) ?? NONE), key]));
       }
     }
   });
@@ -166,9 +183,10 @@ function update(holders: Holders, keys: ReadonlySet<string>, termsOf: (key: stri
 
 function sameHolders(a: Holders, b: Holders): boolean {
   if (a.size !== b.size) return false;
+  const sorted = (l: readonly string[]): string => [...l].sort().join('\0');
   for (const [t, list] of a) {
     const other = b.get(t);
-    if (!other || other.length !== list.length || list.some((k) => !other.includes(k))) return false;
+    if (!other || sorted(other) !== sorted(list)) return false;
   }
   return true;
 }
