@@ -87,6 +87,27 @@ describe('schema model: reverse lookups', () => {
     ]);
   });
 
+  it('find, statement after statement, the views and foreign keys a rename, a move or a dropped column must follow', () => {
+    const m = checkEverySnapshot(
+      [
+        'CREATE SCHEMA app;',
+        'CREATE TABLE users (id int PRIMARY KEY, email text, nick text);',
+        'CREATE TABLE posts (id int, user_id int REFERENCES users (id));',
+        'CREATE VIEW emails AS SELECT email, nick FROM users;',
+        'ALTER TABLE users RENAME COLUMN id TO user_id;',
+        'ALTER TABLE users RENAME COLUMN email TO mail;',
+        'ALTER TABLE users RENAME TO accounts;',
+        'ALTER TABLE accounts SET SCHEMA app;',
+        'ALTER TABLE app.accounts DROP COLUMN nick CASCADE;',
+      ].join('\n'),
+    );
+    const fk = [...m.table('posts')!.constraints.values()].find((c) => c.references)!;
+    assert.deepEqual(fk.references, { schema: 'app', table: 'accounts', columns: ['user_id'] });
+    // The view read the dropped column: CASCADE took it along.
+    assert.deepEqual([...m.views.keys()], []);
+    assert.deepEqual(m.dependents({ schema: 'app', name: 'accounts' }).foreignKeys, [{ table: 'public.posts', constraint: 'posts_user_id_fkey' }]);
+  });
+
   it('keep two names of one hash apart: dropping one leaves the other found', () => {
     // Two index names whose terms share a 32-bit hash (found by a birthday search over ix0, ix1, ...).
     const [a, b] = ['ix4957', 'ix1388470'];

@@ -20,12 +20,28 @@ import { stringList } from '../parsing/ast';
 import { tokensOf } from '../parsing/lexer';
 import { parseSql } from '../parsing/parser';
 import { DEFAULT_SCHEMA, qualifiedKey, type SequenceModel, type TableModel, type ViewModel } from './model';
+import { term } from './refs';
 
 /** What the queries below read of a schema (a snapshot, or a replay's draft). */
 export interface SchemaMaps {
   readonly tables: ReadonlyMap<string, TableModel>;
   readonly views: ReadonlyMap<string, ViewModel>;
   readonly sequences: ReadonlyMap<string, SequenceModel>;
+  /**
+   * Who may hold a term (refs.ts): every table or view that does is among the keys given. With it,
+   * a question nothing answers costs a lookup instead of a scan of every table.
+   */
+  readonly lookup?: {
+    tablesWith(t: string): Iterable<string>;
+    viewsWith(t: string): Iterable<string>;
+  };
+}
+
+/** Whether a view may read `key`: false only when the lookup says no view does. */
+function mayBeRead(model: SchemaMaps, keys: Iterable<string>): boolean {
+  if (!model.lookup) return true;
+  for (const key of keys) for (const vk of model.lookup.viewsWith(term.reads(key))) if (model.views.get(vk)?.dependsOn.includes(key)) return true;
+  return false;
 }
 
 export type DependentKind = 'view' | 'foreign key' | 'default' | 'trigger' | 'constraint';
@@ -104,6 +120,7 @@ export function viewReadsColumn(view: ViewModel, tableKey: string, column: strin
 function viewsOver(model: SchemaMaps, roots: Iterable<string>): string[] {
   const seen = new Set(roots);
   const out: string[] = [];
+  if (!mayBeRead(model, seen)) return out;
   let frontier = [...seen];
   while (frontier.length > 0) {
     const next: string[] = [];
@@ -139,7 +156,18 @@ export function defaultSequence(defaultText: string | undefined): string | undef
 /** Foreign keys of other tables (or the table itself) that reference a table, optionally only through some columns. */
 function foreignKeysTo(model: SchemaMaps, tableKey: string, match: (columns: readonly string[]) => boolean = () => true, selfToo = false): Dependent[] {
   const out: Dependent[] = [];
-  for (const [tk, t] of model.tables) {
+  // With a lookup: the tables it names; one of them, alone; several, the whole map, for its order.
+  let tables: Iterable<readonly [string, TableModel]> = model.tables;
+  if (model.lookup) {
+    const named = new Set(model.lookup.tablesWith(term.references(tableKey)));
+    if (named.size === 0) return out;
+    if (named.size === 1) {
+      const [only] = named;
+      const t = model.tables.get(only!);
+      tables = t ? [[only!, t]] : [];
+    }
+  }
+  for (const [tk, t] of tables) {
     if (tk === tableKey && !selfToo) continue;
     for (const k of t.constraints.values()) {
       if (k.references && qualifiedKey(k.references.schema, k.references.table) === tableKey && match(k.references.columns)) out.push(fkDependent(tk, k.name));
@@ -178,7 +206,7 @@ export function viewDependents(model: SchemaMaps, key: string): Dependent[] {
 
 /** What `DROP COLUMN` takes along with CASCADE (its own indexes and constraints go anyway): views reading it, foreign keys to it. */
 export function columnDependents(model: SchemaMaps, tableKey: string, column: string): Dependent[] {
-  const readers = [...model.views].filter(([, v]) => viewReadsColumn(v, tableKey, column)).map(([k]) => k);
+  const readers = mayBeRead(model, [tableKey]) ? [...model.views].filter(([, v]) => viewReadsColumn(v, tableKey, column)).map(([k]) => k) : [];
   const views = [...readers, ...viewsOver(model, readers)];
   return [...views.map((v) => viewDependent(model, v)), ...foreignKeysTo(model, tableKey, (cols) => cols.includes(column))];
 }

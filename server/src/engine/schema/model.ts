@@ -289,6 +289,11 @@ export class SchemaModel {
     Object.freeze(this);
   }
 
+  /** The lookups as the dependency queries take them (dependencies.ts `SchemaMaps.lookup`). */
+  get lookup(): Refs {
+    return this.refs;
+  }
+
   /** Who may hold an index or constraint name, reference a table, read a relation, own a sequence (see refs.ts). */
   get refs(): Refs {
     let r = refsOf.get(this);
@@ -356,6 +361,14 @@ export class SchemaModel {
   index(ref: RelationRef): IndexModel | undefined {
     const p = refParts(ref);
     const schema = p.schema ?? DEFAULT_SCHEMA;
+    // The lookups name the holder; more than one (PostgreSQL allows one), the first in the maps' order.
+    const tables = this.refs.tablesWith(term.index(schema, p.name));
+    const views = this.refs.viewsWith(term.index(schema, p.name));
+    if (tables.length + views.length === 0) return undefined;
+    if (tables.length + views.length === 1) {
+      const holder = tables.length === 1 ? this.tables.get(tables[0]!) : this.views.get(views[0]!);
+      return holder?.schema === schema ? holder.indexes.get(p.name) : undefined;
+    }
     for (const t of this.tables.values()) {
       if (t.schema !== schema) continue;
       const i = t.indexes.get(p.name);

@@ -1500,7 +1500,15 @@ export class Draft {
 
   /** The schema as this draft has it now (for the dependency queries of dependencies.ts). */
   private model(): SchemaMaps {
-    return this.s;
+    return {
+      tables: this.s.tables,
+      views: this.s.views,
+      sequences: this.s.sequences,
+      lookup: {
+        tablesWith: (t) => [...this.refs.tablesWith(t), ...this.changed.tables],
+        viewsWith: (t) => [...this.refs.viewsWith(t), ...this.changed.views],
+      },
+    };
   }
 
   /** Removes what a CASCADE takes along (see dependencies.ts). */
@@ -1647,6 +1655,7 @@ export class Draft {
     // An index: find its table.
     const schemas = rel.schemaname ? [rel.schemaname] : this.searchPath;
     for (const s of schemas) {
+      if (!this.indexHolder(s, rel.relname)) continue;
       for (const [tk, t] of this.s.tables) {
         if (t.schema !== s || !t.indexes.has(rel.relname)) continue;
         const table = this.editTable(tk)!;
@@ -1686,7 +1695,7 @@ export class Draft {
     // Triggers follow the table (PostgreSQL keeps them by oid): `ON old` becomes `ON new` in their text.
     for (const [n, tr] of [...table.triggers]) table.triggers.set(n, Object.freeze({ ...tr, definitionText: replaceNameAfter(tr.definitionText, 'ON', [], label) }));
     this.putTable(newKey, table);
-    for (const [tk, t] of [...this.s.tables]) {
+    for (const [tk, t] of this.referenced(oldKey) ? [...this.s.tables] : []) {
       const fks = [...t.constraints.values()].filter((k) => k.references && qualifiedKey(k.references.schema, k.references.table) === oldKey);
       if (fks.length === 0) continue;
       const other = this.editTable(tk)!;
@@ -1697,10 +1706,10 @@ export class Draft {
         );
       }
     }
-    for (const [vk, v] of [...this.s.views]) {
+    for (const [vk, v] of this.read(oldKey) ? [...this.s.views] : []) {
       if (v.dependsOn.includes(oldKey)) this.s.views.set(vk, Object.freeze({ ...v, dependsOn: Object.freeze(v.dependsOn.map((d) => (d === oldKey ? newKey : d))) }));
     }
-    for (const [sk, s] of [...this.s.sequences]) {
+    for (const [sk, s] of this.owns(oldKey) ? [...this.s.sequences] : []) {
       if (s.ownedBy?.table !== oldKey) continue;
       const updated = { ...s, ownedBy: Object.freeze({ ...s.ownedBy, table: newKey }) };
       // Owned sequences follow the table to its new schema.
@@ -1721,7 +1730,7 @@ export class Draft {
     this.s.views.delete(oldKey);
     const label = schema === DEFAULT_SCHEMA ? quoteIdent(name) : `${quoteIdent(schema)}.${quoteIdent(name)}`;
     this.s.views.set(newKey, Object.freeze({ ...v, schema, name, definitionText: renameViewText(v.definitionText, label) }));
-    for (const [vk, o] of [...this.s.views]) {
+    for (const [vk, o] of this.read(oldKey) ? [...this.s.views] : []) {
       if (o.dependsOn.includes(oldKey)) this.s.views.set(vk, Object.freeze({ ...o, dependsOn: Object.freeze(o.dependsOn.map((d) => (d === oldKey ? newKey : d))) }));
     }
   }
@@ -1743,6 +1752,7 @@ export class Draft {
 
   /** Carries a rename or move of relation `key` into the texts of the views that read it (before the move). */
   private renameInViews(key: string, from: { schema: string; name: string }, to: { schema: string; name: string }): void {
+    if (!this.read(key)) return;
     for (const [vk, v] of [...this.s.views]) {
       if (vk === key || !v.dependsOn.includes(key)) continue;
       const text = v.stale ? undefined : renameRelationInView(v.definitionText, this.resolveRelation, key, { ...to, qualify: to.schema !== from.schema && to.schema !== DEFAULT_SCHEMA }, from);
@@ -1758,6 +1768,7 @@ export class Draft {
       const t = this.s.tables.get(k);
       return t ? new Set(t.columns.keys()) : undefined;
     };
+    if (!this.read(key)) return;
     for (const [vk, v] of [...this.s.views]) {
       if (!v.dependsOn.includes(key)) continue;
       const text = v.stale ? undefined : renameColumnInView(v.definitionText, this.resolveRelation, key, oldName, newName, columnsOf);
@@ -1804,7 +1815,7 @@ export class Draft {
       );
     }
     // Foreign keys of other tables that reference the column.
-    for (const [tk, t] of [...this.s.tables]) {
+    for (const [tk, t] of this.referenced(key) ? [...this.s.tables] : []) {
       if (tk === key) continue;
       const fks = [...t.constraints.values()].filter((k) => k.references && qualifiedKey(k.references.schema, k.references.table) === key && k.references.columns.includes(oldName));
       if (fks.length === 0) continue;
