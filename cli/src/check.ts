@@ -176,11 +176,17 @@ const outcomeOf = (analysis: Analysis): FileOutcome => ({
   ...(analysis.notChecked !== undefined ? { notChecked: analysis.notChecked } : {}),
 });
 
-/** A folder named like a migrations folder, or holding numbered `.sql` files: one a note is worth. */
+/** A folder named like a migrations folder, or holding numbered `.sql` files: one a note is worth (worked out once per folder reading). */
 function migrationsLike(analysis: Analysis): boolean {
   const d = analysis.directory;
-  return MIGRATION_DIR_NAME.test(path.basename(d.dir)) || d.migrations.filter((m) => /^[0-9]/.test(m.fileName)).length >= 2;
+  let like = migrationsLikeOf.get(d);
+  if (like === undefined) {
+    like = MIGRATION_DIR_NAME.test(path.basename(d.dir)) || d.migrations.filter((m) => /^[0-9]/.test(m.fileName)).length >= 2;
+    migrationsLikeOf.set(d, like);
+  }
+  return like;
 }
+const migrationsLikeOf = new WeakMap<Analysis['directory'], boolean>();
 
 /**
  * What `check` says beside its findings (on stderr, so that every format's output stays as it

@@ -94,6 +94,24 @@ describe('schema model: persistent map', () => {
     assert.equal(small.get('k0'), 0);
   });
 
+  it('orders a few keys as the map does, whatever was deleted and re-added (a trie compacts its entries)', () => {
+    let seed = 7;
+    const random = (n: number): number => (seed = (seed * 48271) % 2147483647) % n;
+    let m = PMap.of(range(40).map((k, i) => [k, i] as const));
+    for (let round = 0; round < 40; round++) {
+      const d = m.draft();
+      for (let i = 0; i < 50; i++) {
+        const k = `k${random(120)}`;
+        if (random(3) === 0) d.delete(k);
+        else d.set(k, i);
+      }
+      m = d.freeze();
+      assert.ok(m.isTrie);
+      const wanted = Array.from({ length: 6 }, () => `k${random(130)}`);
+      assert.deepEqual(m.orderOf(wanted), keys(m).filter((k) => wanted.includes(k)), `round ${round}`);
+    }
+  });
+
   it('10,000 snapshots of one growing map each keep their own entries', () => {
     // (bench/scale.mjs measures that this stays linear: a native map copied per snapshot would not.)
     let m = PMap.empty<number>();

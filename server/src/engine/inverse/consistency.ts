@@ -16,6 +16,7 @@ import type { ParsedFile } from '../parsing/parser';
 import { quoteIdent } from '../parsing/ast';
 import { parseSql } from '../parsing/parser';
 import { qualifiedKey, type SchemaModel } from '../schema/model';
+import { term } from '../schema/refs';
 import { qualifiedLabel } from '../schema/render';
 import { replayThrough, type Replay } from '../schema/replay';
 import { opaqueUnknown } from './lookup';
@@ -376,7 +377,9 @@ function wrongOrder(down: ParsedFile, schemas: SchemaModel[], touched: readonly 
           if (fk.table === g.key) continue;
           candidates.push({ key: fk.table, label: `table ${fk.table.replace(/^public\./, '')} (foreign key ${fk.constraint})`, exists: (m) => m.tables.has(fk.table) });
         }
-        for (const v of before.views.keys()) {
+        // The views that read it (the lookups name them; several are listed in the schema's order).
+        const readers = before.refs.viewsWith(term.reads(g.key)).filter((v) => before.views.get(v)?.dependsOn.includes(g.key));
+        for (const v of readers.length <= 1 ? readers : before.views.keys()) {
           if (v === g.key || !before.views.get(v)!.dependsOn.includes(g.key)) continue;
           candidates.push({ key: v, label: `view ${v.replace(/^public\./, '')}`, exists: (m) => m.views.has(v) });
         }

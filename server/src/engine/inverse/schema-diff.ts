@@ -310,6 +310,8 @@ function keysToDiff<V>(a: ReadonlyMap<string, V>, b: ReadonlyMap<string, V>, nam
     return out;
   }
   if (names.length <= 1) return names;
+  // In the maps' order, at the cost of the names (a down that touches a few of thousands of tables).
+  if (a instanceof PMap && b instanceof PMap) return [...a.orderOf(names), ...b.orderOf(names).filter((k) => !a.has(k))];
   const wanted = new Set(names);
   const out: string[] = [];
   for (const k of a.keys()) if (wanted.has(k)) out.push(k);

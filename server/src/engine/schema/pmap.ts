@@ -75,6 +75,33 @@ export class PMap<V> implements ReadonlyMap<string, V> {
     return this.m.size;
   }
 
+  /**
+   * The keys among `wanted` that this map holds, in the map's order, at the cost of the keys wanted,
+   * not of the map: a trie orders them by the position `immutable` keeps for each key (its
+   * OrderedMap's `_map`, key → index into its entry list, which only grows or is compacted in order);
+   * should that not be there, by a scan, as a small map always is.
+   */
+  orderOf(wanted: Iterable<string>): string[] {
+    const m = this.m;
+    const want = new Set(wanted);
+    const scan = (): string[] => {
+      const out: string[] = [];
+      for (const k of m.keys()) if (want.has(k)) out.push(k);
+      return out;
+    };
+    if (m instanceof Map) return scan();
+    const index = (m as unknown as { _map?: { get?: (k: string) => unknown } })._map;
+    if (typeof index?.get !== 'function') return scan();
+    const placed: [string, number][] = [];
+    for (const k of want) {
+      if (!m.has(k)) continue;
+      const at = index.get(k);
+      if (typeof at !== 'number') return scan();
+      placed.push([k, at]);
+    }
+    return placed.sort((x, y) => x[1] - y[1]).map(([k]) => k);
+  }
+
   get(key: string): V | undefined {
     return this.m.get(key);
   }

@@ -584,6 +584,21 @@ export class Draft {
     return this.someView(term.reads(key), (v) => v.dependsOn.includes(key)) !== undefined;
   }
 
+  /**
+   * The views to visit for those reading relation `key`, as entries: none when no view reads it, the
+   * one that does alone, else every view in the map's order (callers still test each).
+   */
+  private viewsReading(key: string): [string, ViewModel][] {
+    const readers = new Set<string>();
+    for (const vk of [...this.refs.viewsWith(term.reads(key)), ...this.changed.views]) if (this.s.views.get(vk)?.dependsOn.includes(key)) readers.add(vk);
+    if (readers.size === 0) return [];
+    if (readers.size === 1) {
+      const [vk] = readers;
+      return [[vk!, this.s.views.get(vk!)!]];
+    }
+    return [...this.s.views];
+  }
+
   /** Whether any table has a foreign key to `key` (a lookup, not a scan). */
   private referenced(key: string): boolean {
     return this.someTable(term.references(key), (t) => {
@@ -1752,8 +1767,7 @@ export class Draft {
 
   /** Carries a rename or move of relation `key` into the texts of the views that read it (before the move). */
   private renameInViews(key: string, from: { schema: string; name: string }, to: { schema: string; name: string }): void {
-    if (!this.read(key)) return;
-    for (const [vk, v] of [...this.s.views]) {
+    for (const [vk, v] of this.viewsReading(key)) {
       if (vk === key || !v.dependsOn.includes(key)) continue;
       const text = v.stale ? undefined : renameRelationInView(v.definitionText, this.resolveRelation, key, { ...to, qualify: to.schema !== from.schema && to.schema !== DEFAULT_SCHEMA }, from);
       if (text === v.definitionText) continue;
@@ -1768,8 +1782,7 @@ export class Draft {
       const t = this.s.tables.get(k);
       return t ? new Set(t.columns.keys()) : undefined;
     };
-    if (!this.read(key)) return;
-    for (const [vk, v] of [...this.s.views]) {
+    for (const [vk, v] of this.viewsReading(key)) {
       if (!v.dependsOn.includes(key)) continue;
       const text = v.stale ? undefined : renameColumnInView(v.definitionText, this.resolveRelation, key, oldName, newName, columnsOf);
       if (text === v.definitionText) continue;
