@@ -3,7 +3,7 @@
  * then apply severities and suppressions. The server and the CLI both call `analyzeFile`.
  */
 import { DEFAULT_POSTGRES_VERSION, type EngineOptions } from './config';
-import type { FileHost } from './host';
+import { keyOf, type FileHost } from './host';
 import { atOrBelowBaseline, directionAt, parseVersion, type Convention, type ConventionState, type MigrationFile, type MigrationSection } from './migrations/convention';
 import type { MigrationDirectory } from './migrations/directory';
 import { parseSql, type ParsedFile } from './parsing/parser';
@@ -13,7 +13,6 @@ import { RULES, ruleById } from './rules/registry';
 import { formatMessage, type Finding, type FindingEdit, type Report, type Rule, type RuleContext } from './rules/types';
 import { reportUnusedSuppressions, unusedSuppression, type SuppressionUsage } from './rules/all/unused-suppression';
 import { fileSuppressionEdit, lineSuppressionEdit, parseSuppressions, suppressionsCovering, type Suppression, type SuppressionEdit } from './suppressions';
-import { keyOf } from './host';
 
 export interface Analysis {
   filePath: string;
@@ -161,9 +160,7 @@ export function analyzeFile(input: AnalyzeInput): Analysis {
   const used = new Map<Suppression, Set<string>>();
   const ran = new Set<string>();
 
-  // What every rule's context holds; each rule's own context adds its `report` on top (one small
-  // object per rule, not a copy of all this).
-  const shared: Omit<RuleContext, 'report'> = {
+  const contextFor = (rule: Rule, emit: boolean, severity: Finding['severity']): RuleContext => ({
     filePath,
     parsed,
     convention,
@@ -174,9 +171,7 @@ export function analyzeFile(input: AnalyzeInput): Analysis {
     facts,
     postgresVersion: input.postgresVersion ?? DEFAULT_POSTGRES_VERSION,
     ...(baseline ? { baseline } : {}),
-  };
-  const contextFor = (rule: Rule, emit: boolean, severity: Finding['severity']): RuleContext =>
-    new FileRuleContext(shared, (r: Report) => {
+    report(r: Report) {
       const silencing = suppressionsCovering(suppressions, rule.meta.id, r.span);
       if (silencing.length > 0) {
         for (const s of silencing) {
@@ -210,7 +205,8 @@ export function analyzeFile(input: AnalyzeInput): Analysis {
       const line = rule.meta.category === 'migration-files' ? undefined : lineSuppressionEdit(parsed, rule.meta.id, r.span.start);
       finding.suppress = { ...(line ? { line: withRange(line) } : {}), file: withRange(fileSuppressionEdit(parsed, rule.meta.id)) };
       findings.push(finding);
-    });
+    },
+  });
 
   const runRule = (rule: Rule, emit: boolean, body: (ctx: RuleContext) => void): void => {
     const setting = input.rules?.[rule.meta.id];
@@ -267,35 +263,3 @@ function yieldOverlaps(findings: Finding[]): void {
 }
 
 export { ruleById };
-
-/**
- * A rule's context: the file's facts, shared by every rule, with the rule's own `report`. A class,
- * so that every context has one shape (rules read its fields millions of times in a large run).
- */
-class FileRuleContext implements RuleContext {
-  readonly filePath: string;
-  readonly parsed: RuleContext['parsed'];
-  readonly convention: RuleContext['convention'];
-  readonly migration: RuleContext['migration'];
-  readonly directory: RuleContext['directory'];
-  readonly sections: RuleContext['sections'];
-  readonly directionAt: RuleContext['directionAt'];
-  readonly facts: RuleContext['facts'];
-  readonly postgresVersion: number;
-  readonly baseline?: readonly bigint[];
-  readonly report: RuleContext['report'];
-
-  constructor(shared: Omit<RuleContext, 'report'>, report: RuleContext['report']) {
-    this.filePath = shared.filePath;
-    this.parsed = shared.parsed;
-    this.convention = shared.convention;
-    this.migration = shared.migration;
-    this.directory = shared.directory;
-    this.sections = shared.sections;
-    this.directionAt = shared.directionAt;
-    this.facts = shared.facts;
-    this.postgresVersion = shared.postgresVersion;
-    if (shared.baseline) this.baseline = shared.baseline;
-    this.report = report;
-  }
-}

@@ -60,8 +60,8 @@ describe('schema model: reverse lookups', () => {
     assert.deepEqual([...m.refs.viewsWith(term.reads('public.user_posts'))], ['public.busy']);
     assert.deepEqual([...m.refs.viewsWith(term.index('public', 'post_counts_user'))], ['public.post_counts']);
     // Serial columns' sequences are owned by their tables; invoice_no moved from users to posts.
-    assert.deepEqual([...m.refs.sequencesWith(term.ownedBy('public.posts'))], ['public.posts_id_seq', 'public.invoice_no']);
-    assert.deepEqual([...m.refs.sequencesWith(term.ownedBy('public.users'))], ['public.users_id_seq']);
+    assert.deepEqual([...m.refs.holders('sequences', term.ownedBy('public.posts'))], ['public.posts_id_seq', 'public.invoice_no']);
+    assert.deepEqual([...m.refs.holders('sequences', term.ownedBy('public.users'))], ['public.users_id_seq']);
   });
 
   it('generated names and dependents are what a scan finds, in the same order', () => {

@@ -3,11 +3,10 @@
  * the files the tool would skip, and how it numbers versions.
  */
 import * as path from 'node:path';
-import { memoized, type FileHost } from '../host';
+import { keyOf, memoized, type FileHost } from '../host';
 import { compareVersions, sameVersion, versionIdentity, type Convention, type InvalidName, type MigrationFile, type VersionScheme } from './convention';
 import { golangMigrate } from './golang-migrate';
 import { forPostgres } from './pop';
-import { keyOf } from '../host';
 
 export interface MigrationDirectory {
   dir: string;

@@ -7,8 +7,6 @@
 import * as path from 'node:path';
 import { keyOf, type FileHost } from '../host';
 
-export { keyOf };
-
 export class CachedHost implements FileHost {
   private readonly texts = new Map<string, string | undefined>();
   private readonly dirs = new Map<string, string[]>();

@@ -15,7 +15,7 @@
  *   that these caches hold the open documents (and what they use), not every file ever opened;
  * - anything else (`clear`): everything.
  */
-import type { FileHost } from '../host';
+import { keyOf, type FileHost } from '../host';
 import type { Convention, MigrationFile } from '../migrations/convention';
 import { chooseConvention, type ConventionChoice } from '../migrations/detect';
 import { readMigrationDirectory, type MigrationDirectory } from '../migrations/directory';
@@ -23,7 +23,7 @@ import { parseSql, StatementMemo, type ParsedFile } from '../parsing/parser';
 import type { SchemaModel } from '../schema/model';
 import type { ResolvedSchema } from '../inverse/index';
 import { replayThrough, type Replay } from '../schema/replay';
-import { CachedHost, keyOf } from './cached-host';
+import { CachedHost } from './cached-host';
 import { migrationPair, PairFacts, sameStatements, sectionText, type PairSource } from './pair';
 import { Timeline, type TimelineSource } from './timeline';
 

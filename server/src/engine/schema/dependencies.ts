@@ -28,10 +28,10 @@ export interface SchemaMaps {
   readonly views: ReadonlyMap<string, ViewModel>;
   readonly sequences: ReadonlyMap<string, SequenceModel>;
   /**
-   * Who may hold a term (refs.ts): every table or view that does is among the keys given. With it,
-   * a question nothing answers costs a lookup instead of a scan of every table.
+   * Who may hold a term (refs.ts; a snapshot's own `refs`): every table or view that does is among
+   * the keys given. With it, a question nothing answers costs a lookup instead of a scan of every table.
    */
-  readonly lookup?: {
+  readonly refs?: {
     tablesWith(t: string): Iterable<string>;
     viewsWith(t: string): Iterable<string>;
   };
@@ -39,8 +39,8 @@ export interface SchemaMaps {
 
 /** Whether a view may read `key`: false only when the lookup says no view does. */
 function mayBeRead(model: SchemaMaps, keys: Iterable<string>): boolean {
-  if (!model.lookup) return true;
-  for (const key of keys) for (const vk of model.lookup.viewsWith(term.reads(key))) if (model.views.get(vk)?.dependsOn.includes(key)) return true;
+  if (!model.refs) return true;
+  for (const key of keys) for (const vk of model.refs.viewsWith(term.reads(key))) if (model.views.get(vk)?.dependsOn.includes(key)) return true;
   return false;
 }
 
@@ -158,8 +158,8 @@ function foreignKeysTo(model: SchemaMaps, tableKey: string, match: (columns: rea
   const out: Dependent[] = [];
   // With a lookup: the tables it names; one of them, alone; several, the whole map, for its order.
   let tables: Iterable<readonly [string, TableModel]> = model.tables;
-  if (model.lookup) {
-    const named = new Set(model.lookup.tablesWith(term.references(tableKey)));
+  if (model.refs) {
+    const named = new Set(model.refs.tablesWith(term.references(tableKey)));
     if (named.size === 0) return out;
     if (named.size === 1) {
       const [only] = named;

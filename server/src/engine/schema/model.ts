@@ -225,7 +225,7 @@ export interface SchemaState {
   extensions: PMap<ExtensionModel>;
   schemas: PMap<SchemaNamespaceModel>;
   unknowns: readonly Unknown[];
-  /** The reverse lookups of these maps (see refs.ts), when known; else built when first asked. */
+  /** The reverse lookups of these maps (see refs.ts), when known (a replay derives them); else built when first asked. */
   refs?: Refs;
 }
 
@@ -289,11 +289,6 @@ export class SchemaModel {
     Object.freeze(this);
   }
 
-  /** The lookups as the dependency queries take them (dependencies.ts `SchemaMaps.lookup`). */
-  get lookup(): Refs {
-    return this.refs;
-  }
-
   /** Who may hold an index or constraint name, reference a table, read a relation, own a sequence (see refs.ts). */
   get refs(): Refs {
     let r = refsOf.get(this);
@@ -318,7 +313,6 @@ export class SchemaModel {
       extensions: this.extensions as PMap<ExtensionModel>,
       schemas: this.schemas as PMap<SchemaNamespaceModel>,
       unknowns: this.unknowns,
-      refs: this.refs,
     };
   }
 
@@ -416,7 +410,7 @@ export class SchemaModel {
     // The lookups say which tables, views and sequences to look at; with more than one, the maps are
     // scanned to list them in their order.
     const refs = this.refs;
-    const referencing = [...refs.tablesWith(term.references(key))].filter((tk) => tk !== key);
+    const referencing = refs.tablesWith(term.references(key)).filter((tk) => tk !== key);
     const scan = referencing.length > 1 ? this.tables : referencing.flatMap((tk) => (this.tables.has(tk) ? [[tk, this.tables.get(tk)!] as const] : []));
     for (const [tk, t] of scan) {
       if (tk === key) continue;
@@ -427,7 +421,7 @@ export class SchemaModel {
       }
     }
     const seen = new Set([key]);
-    let frontier = [...refs.viewsWith(term.reads(key))].length > 0 ? [key] : [];
+    let frontier = refs.viewsWith(term.reads(key)).length > 0 ? [key] : [];
     while (frontier.length > 0) {
       const next: string[] = [];
       for (const [vk, v] of this.views) {
@@ -440,7 +434,7 @@ export class SchemaModel {
     }
     const table = this.tables.get(key);
     for (const c of table?.columns.values() ?? []) if (c.ownedSequence) out.sequences.push(c.ownedSequence);
-    const owned = [...refs.sequencesWith(term.ownedBy(key))];
+    const owned = refs.holders('sequences', term.ownedBy(key));
     const sequences = owned.length > 1 ? this.sequences : owned.flatMap((sk) => (this.sequences.has(sk) ? [[sk, this.sequences.get(sk)!] as const] : []));
     for (const [sk, s] of sequences) {
       if (s.ownedBy?.table === key && !out.sequences.includes(sk)) out.sequences.push(sk);

@@ -103,17 +103,17 @@ export class Refs {
     return Refs.EMPTY.derive({ tables: new Map(), views: new Map(), sequences: new Map() }, maps, { tables: new Set(maps.tables.keys()), views: new Set(maps.views.keys()), sequences: new Set(maps.sequences.keys()) });
   }
 
-  /** Tables that may hold a term (every one that does is among them). */
+  /** The keys of one map that may hold a term (every one that does is among them). */
+  holders(kind: keyof Changed, t: string): readonly string[] {
+    return this[kind].get(termId(t)) ?? NONE;
+  }
+
   tablesWith(t: string): readonly string[] {
-    return this.tables.get(termId(t)) ?? NONE;
+    return this.holders('tables', t);
   }
 
   viewsWith(t: string): readonly string[] {
-    return this.views.get(termId(t)) ?? NONE;
-  }
-
-  sequencesWith(t: string): readonly string[] {
-    return this.sequences.get(termId(t)) ?? NONE;
+    return this.holders('views', t);
   }
 
   /**

@@ -240,7 +240,7 @@ export class Draft {
 
   constructor(private readonly base: SchemaModel) {
     const b = base.state();
-    this.refs = b.refs ?? base.refs;
+    this.refs = base.refs;
     const log = (kind: string) => (key: string) => this.touched.add(`${kind}:${key}`);
     const logChanged = (kind: string, keys: Set<string>) => (key: string) => {
       this.touched.add(`${kind}:${key}`);
@@ -540,48 +540,34 @@ export class Draft {
 
   private constraintTaken(schema: string, name: string, extra: ReadonlySet<string>): boolean {
     if (extra.has(name)) return true;
-    return this.someTable(term.constraint(schema, name), (t) => t.schema === schema && t.constraints.has(name)) !== undefined;
+    return this.holding('tables', this.s.tables, term.constraint(schema, name), (t) => t.schema === schema && t.constraints.has(name)) !== undefined;
   }
 
   /**
-   * The first table (key) that holds a term now and passes `test`: among those that held it before
-   * this draft (see refs.ts) and those the draft wrote; each is checked against the table itself.
+   * The keys of one map that may hold a term now: those the lookups of the snapshot this draft began
+   * from name (see refs.ts), and those the draft wrote. Callers check each against the map itself.
    */
-  private someTable(t: string, test: (table: TableModel) => boolean): string | undefined {
-    for (const k of this.refs.tablesWith(t)) {
-      const table = this.s.tables.get(k);
-      if (table && test(table)) return k;
-    }
-    for (const k of this.changed.tables) {
-      const table = this.s.tables.get(k);
-      if (table && test(table)) return k;
-    }
-    return undefined;
+  private holders(kind: 'tables' | 'views' | 'sequences', t: string): readonly string[] {
+    const before = this.refs.holders(kind, t);
+    return this.changed[kind].size === 0 ? before : [...before, ...this.changed[kind]];
   }
 
-  private someView(t: string, test: (view: ViewModel) => boolean): string | undefined {
-    for (const k of this.refs.viewsWith(t)) {
-      const view = this.s.views.get(k);
-      if (view && test(view)) return k;
-    }
-    for (const k of this.changed.views) {
-      const view = this.s.views.get(k);
-      if (view && test(view)) return k;
-    }
-    return undefined;
+  /** The first key of `map` that may hold a term (see `holders`) and whose value passes `test`. */
+  private holding<V>(kind: 'tables' | 'views' | 'sequences', map: ReadonlyMap<string, V>, t: string, test: (value: V) => boolean): string | undefined {
+    return this.holders(kind, t).find((k) => {
+      const value = map.get(k);
+      return value !== undefined && test(value);
+    });
   }
 
   /** Whether a sequence is owned by table `key` (OWNED BY). */
   private owns(key: string): boolean {
-    const test = (sk: string): boolean => this.s.sequences.get(sk)?.ownedBy?.table === key;
-    for (const sk of this.refs.sequencesWith(term.ownedBy(key))) if (test(sk)) return true;
-    for (const sk of this.changed.sequences) if (test(sk)) return true;
-    return false;
+    return this.holding('sequences', this.s.sequences, term.ownedBy(key), (sq) => sq.ownedBy?.table === key) !== undefined;
   }
 
   /** Whether a view reads relation `key`. */
   private read(key: string): boolean {
-    return this.someView(term.reads(key), (v) => v.dependsOn.includes(key)) !== undefined;
+    return this.holding('views', this.s.views, term.reads(key), (v) => v.dependsOn.includes(key)) !== undefined;
   }
 
   /**
@@ -589,8 +575,7 @@ export class Draft {
    * one that does alone, else every view in the map's order (callers still test each).
    */
   private viewsReading(key: string): [string, ViewModel][] {
-    const readers = new Set<string>();
-    for (const vk of [...this.refs.viewsWith(term.reads(key)), ...this.changed.views]) if (this.s.views.get(vk)?.dependsOn.includes(key)) readers.add(vk);
+    const readers = new Set(this.holders('views', term.reads(key)).filter((vk) => this.s.views.get(vk)?.dependsOn.includes(key)));
     if (readers.size === 0) return [];
     if (readers.size === 1) {
       const [vk] = readers;
@@ -601,7 +586,7 @@ export class Draft {
 
   /** Whether any table has a foreign key to `key` (a lookup, not a scan). */
   private referenced(key: string): boolean {
-    return this.someTable(term.references(key), (t) => {
+    return this.holding('tables', this.s.tables, term.references(key), (t) => {
       for (const k of t.constraints.values()) if (k.references && qualifiedKey(k.references.schema, k.references.table) === key) return true;
       return false;
     }) !== undefined;
@@ -610,12 +595,11 @@ export class Draft {
   /** The table or materialized view with an index of this name in this schema (its key and which map), if any. */
   private indexHolder(schema: string, name: string): { table?: string; view?: string } | undefined {
     const t = term.index(schema, name);
-    const table = this.someTable(t, (x) => x.schema === schema && x.indexes.has(name));
+    const table = this.holding('tables', this.s.tables, t, (x) => x.schema === schema && x.indexes.has(name));
     if (table !== undefined) return { table };
-    const view = this.someView(t, (x) => x.schema === schema && x.indexes.has(name));
+    const view = this.holding('views', this.s.views, t, (x) => x.schema === schema && x.indexes.has(name));
     return view !== undefined ? { view } : undefined;
   }
-
 
   /** `OWNED BY table.column` / `OWNED BY NONE` of CREATE / ALTER SEQUENCE. */
   private sequenceOwner(key: string, options: Node[] | undefined): void {
@@ -1519,10 +1503,7 @@ export class Draft {
       tables: this.s.tables,
       views: this.s.views,
       sequences: this.s.sequences,
-      lookup: {
-        tablesWith: (t) => [...this.refs.tablesWith(t), ...this.changed.tables],
-        viewsWith: (t) => [...this.refs.viewsWith(t), ...this.changed.views],
-      },
+      refs: { tablesWith: (t) => this.holders('tables', t), viewsWith: (t) => this.holders('views', t) },
     };
   }
 
