@@ -5,12 +5,15 @@
 //   N × `ALTER TABLE users ADD COLUMN cN int;` with its N-statement down beside it (the reverse drops),
 //   for N = 1,000 / 4,000 / 16,000 (growth) and 10,000 (the target), and one 150,000-statement,
 //   5 MB up file;
-//   a history of N migrations, each a table with a primary key, a unique column, a foreign key to the
-//   table before it, an unnamed index, a CHECK and a view over it, a column added to the table before
-//   it and one of its own renamed, and a down that undoes it all, for N = 250 / 1,000 / 4,000: the
-//   names PostgreSQL gives, the foreign keys a drop takes along, the views a rename must follow, what
-//   depends on a table, which tables a down touched are questions about every table; they must not
-//   cost more as the tables add up.
+//   a history of N migrations, each an enum and a sequence, a table with a primary key, a unique
+//   column, a column of the enum, a default from the sequence (which it owns) and a foreign key to the
+//   table before it, an unnamed index, a CHECK and a view over it, a trigger function and its trigger,
+//   a schema with a table in it, a column added to the table before it and one of its own renamed,
+//   and a down that undoes it all (DROP SCHEMA and DROP FUNCTION with CASCADE, DROP TYPE), for
+//   N = 250 / 1,000 / 4,000: the names PostgreSQL gives, the foreign keys and sequences a drop takes
+//   along, the views a rename must follow, what depends on a table or a function, which tables use a
+//   type, what a schema holds, which tables a down touched are questions about every table; they
+//   must not cost more as the tables add up.
 //
 // Targets (issue 9; exit 1 when one is missed):
 //   10,000-statement pair: check ≤ 3 s wall and ≤ 400 MB peak RSS
@@ -58,13 +61,19 @@ function historyFolder(n) {
     const prev = `t${Math.max(1, i - 1)}`;
     fs.writeFileSync(
       path.join(dir, `${v}_create_t${i}.up.sql`),
-      `CREATE TABLE t${i} (id bigint PRIMARY KEY, email text UNIQUE, name text${ref});\nCREATE INDEX ON t${i} (email);\n` +
+      `CREATE TYPE mood${i} AS ENUM ('a', 'b');\nCREATE SEQUENCE s${i};\n` +
+        `CREATE TABLE t${i} (id bigint PRIMARY KEY, email text UNIQUE, name text, m mood${i}, n bigint DEFAULT nextval('s${i}')${ref});\n` +
+        `ALTER SEQUENCE s${i} OWNED BY t${i}.n;\nCREATE INDEX ON t${i} (email);\n` +
         `ALTER TABLE t${i} ADD CONSTRAINT t${i}_id_positive CHECK (id > 0);\nCREATE VIEW v${i} AS SELECT id, name FROM t${i};\n` +
+        `CREATE FUNCTION f${i}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;\n` +
+        `CREATE TRIGGER tr${i} BEFORE UPDATE ON t${i} FOR EACH ROW EXECUTE FUNCTION f${i}();\n` +
+        `CREATE SCHEMA sc${i};\nCREATE TABLE sc${i}.u (id int);\n` +
         `ALTER TABLE ${prev} ADD COLUMN x${i} int;\nALTER TABLE t${i} RENAME COLUMN name TO title;\n`,
     );
     fs.writeFileSync(
       path.join(dir, `${v}_create_t${i}.down.sql`),
-      `ALTER TABLE t${i} RENAME COLUMN title TO name;\nALTER TABLE ${prev} DROP COLUMN x${i};\nDROP VIEW v${i};\nDROP TABLE t${i};\n`,
+      `ALTER TABLE t${i} RENAME COLUMN title TO name;\nALTER TABLE ${prev} DROP COLUMN x${i};\nDROP SCHEMA sc${i} CASCADE;\n` +
+        `DROP FUNCTION f${i}() CASCADE;\nDROP VIEW v${i};\nDROP TABLE t${i};\nDROP TYPE mood${i};\n`,
     );
   }
   return dir;

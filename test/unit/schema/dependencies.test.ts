@@ -1,6 +1,7 @@
 /** The schema model follows PostgreSQL's dependency rules: what CASCADE drops, and what it names. */
 import * as assert from 'node:assert/strict';
-import { columnDependents, constraintDependents, defaultSequence, describeDependents, functionDependents, sequenceDependents, tableDependents } from '../../../server/src/engine/schema/dependencies';
+import { columnDependents, constraintDependents, describeDependents, functionDependents, sequenceDependents, tableDependents } from '../../../server/src/engine/schema/dependencies';
+import { defaultSequence } from '../../../server/src/engine/schema/mentions';
 import { columnSummary, constraintSummary, model } from './helpers';
 
 const BASE = [

@@ -46,6 +46,37 @@ const SQL = [
   'DROP TABLE app.posts, users_2;',
 ].join('\n');
 
+/** Types, sequences, functions, triggers, CHECKs and defaults that call functions, a schema dropped and renamed. */
+const RICH = [
+  'CREATE SCHEMA audit;',
+  "CREATE TYPE mood AS ENUM ('ok', 'sad');",
+  'CREATE SEQUENCE order_no;',
+  'CREATE FUNCTION positive(x int) RETURNS boolean LANGUAGE sql AS $$ SELECT x > 0 $$;',
+  'CREATE FUNCTION next_code() RETURNS text LANGUAGE sql AS $$ SELECT \'x\' $$;',
+  'CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;',
+  'CREATE FUNCTION shout(t text) RETURNS text LANGUAGE sql AS $$ SELECT upper(t) $$;',
+  'CREATE FUNCTION shout(n int) RETURNS int LANGUAGE sql AS $$ SELECT n $$;',
+  "CREATE TABLE orders (no bigint DEFAULT nextval('order_no'), code text DEFAULT next_code(), m mood, at timestamptz DEFAULT now());",
+  'CREATE TABLE items (qty int CHECK (positive(qty)), m public.mood, note text);',
+  'CREATE TRIGGER orders_touch BEFORE UPDATE ON orders FOR EACH ROW EXECUTE FUNCTION touch();',
+  'CREATE TRIGGER items_touch BEFORE UPDATE ON items FOR EACH ROW EXECUTE FUNCTION touch();',
+  'CREATE VIEW loud AS SELECT shout(code) AS code FROM orders;',
+  "CREATE TABLE audit.log (id int); CREATE TYPE audit.level AS ENUM ('x'); CREATE FUNCTION audit.note() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$;",
+  'ALTER TABLE orders RENAME COLUMN code TO ref;',
+  'ALTER TABLE orders ALTER COLUMN ref SET DEFAULT upper(next_code());',
+  'ALTER TABLE orders ALTER COLUMN m TYPE text;',
+  'ALTER TABLE items ADD COLUMN extra mood DEFAULT \'ok\';',
+  'ALTER SEQUENCE order_no OWNED BY orders.no;',
+  'DROP TRIGGER items_touch ON items;',
+  'DROP FUNCTION shout(text) CASCADE;',
+  'DROP FUNCTION positive CASCADE;',
+  'ALTER SCHEMA audit RENAME TO archive;',
+  'CREATE TABLE archive.more (m mood);',
+  'DROP SCHEMA archive CASCADE;',
+  'DROP TYPE mood CASCADE;',
+  'ALTER TABLE orders DROP COLUMN no;',
+].join('\n');
+
 describe('schema model: reverse lookups', () => {
   it('after each statement, equal lookups built from scratch (tables, views, sequences; renames, moves, drops with CASCADE)', () => {
     const m = checkEverySnapshot(SQL);
@@ -118,6 +149,44 @@ describe('schema model: reverse lookups', () => {
     // PostgreSQL's name for another unnamed index is not the one tb's index holds.
     const next = checkEverySnapshot(`ALTER INDEX ${b} RENAME TO tb_x_idx;\nCREATE INDEX ON tb (x);`, m);
     assert.deepEqual([...next.table('tb')!.indexes.keys()], ['tb_x_idx', 'tb_x_idx1']);
+  });
+
+  it('after each statement, equal lookups built from scratch (column types, defaults, calls, triggers, functions, schemas)', () => {
+    const m = checkEverySnapshot(RICH);
+    assert.deepEqual([...m.tables.keys()].sort(), ['public.items', 'public.orders']);
+  });
+
+  it('answer which tables use a type or a sequence, which call a function, which functions have a name, what a schema holds', () => {
+    const m = checkEverySnapshot(RICH.split('\n').slice(0, 14).join('\n'));
+    const tables = (t: string): string[] => [...new Set(m.refs.tablesWith(t))].sort();
+    assert.deepEqual(tables(term.columnType('public.mood')), ['public.items', 'public.orders']);
+    // Built-in types named unqualified are not indexed (mentions.ts: callers scan for those).
+    assert.deepEqual(tables(term.columnType('public.text')), []);
+    assert.deepEqual(tables(term.defaultSequence('public.order_no')), ['public.orders']);
+    assert.deepEqual(tables(term.calls('positive')), ['public.items']);
+    assert.deepEqual(tables(term.calls('next_code')), ['public.orders']);
+    assert.deepEqual(tables(term.calls('now')), []);
+    assert.deepEqual(tables(term.trigger('public.touch')), ['public.items', 'public.orders']);
+    assert.deepEqual([...m.refs.viewsWith(term.calls('shout'))], ['public.loud']);
+    assert.deepEqual([...m.refs.holders('functions', term.functionNamed('public', 'shout'))].sort(), ['public.shout(integer)', 'public.shout(text)']);
+    assert.deepEqual([...m.refs.tablesWith(term.inSchema('audit'))], ['audit.log']);
+    assert.deepEqual([...m.refs.holders('types', term.inSchema('audit'))], ['audit.level']);
+    assert.deepEqual([...m.refs.holders('functions', term.inSchema('audit'))], ['audit.note()']);
+    assert.deepEqual(tables(term.inSchema('public')), []);
+  });
+
+  it('count a term once per column that holds it, and keep counting past the few a list holds', () => {
+    // Twenty tables with two columns of one type each: the holders become a map of counts.
+    const lines = ['CREATE TYPE mood AS ENUM (\'a\', \'b\');'];
+    for (let i = 0; i < 20; i++) lines.push(`CREATE TABLE t${i} (x mood, y mood);`);
+    lines.push('ALTER TABLE t3 DROP COLUMN x;', 'ALTER TABLE t3 DROP COLUMN y;', 'ALTER TABLE t4 ALTER COLUMN x TYPE text USING x::text;', 'DROP TABLE t5;');
+    const m = checkEverySnapshot(lines.join('\n'));
+    const holders = m.refs.tablesWith(term.columnType('public.mood'));
+    assert.deepEqual([...new Set(holders)].sort(), Array.from({ length: 20 }, (_, i) => `public.t${i}`).filter((k) => k !== 'public.t3' && k !== 'public.t5').sort());
+    // DROP TYPE ... CASCADE drops every such column, the lookups say where.
+    const after = checkEverySnapshot('DROP TYPE mood CASCADE;', m);
+    assert.deepEqual([...after.table('t4')!.columns.keys()], ['x']);
+    assert.deepEqual([...after.table('t6')!.columns.keys()], []);
   });
 
   it('hold on real migrations: a folder of the corpus replayed file after file', function () {

@@ -66,7 +66,7 @@ function findFunction(model: SchemaModel, a: AlterFunctionStmt, searchPath: read
   const name = names[names.length - 1] ?? '';
   const schemas = names.length > 1 ? [names[names.length - 2]!] : searchPath && searchPath.length > 0 ? searchPath : [DEFAULT_SCHEMA];
   if (a.func?.args_unspecified) {
-    const found = [...model.functions.values()].filter((f) => f.name === name && schemas.includes(f.schema));
+    const found = schemas.flatMap((s) => model.functionsNamed({ schema: s, name }));
     return found.length === 1 ? found[0] : undefined;
   }
   const args = inputArgTypes(a.func?.objfuncargs);

@@ -8,7 +8,9 @@ import { quoteIdent, relationName, stringList } from '../parsing/ast';
 import { alterTableCommandSpans } from '../parsing/clauses';
 import { parseSql } from '../parsing/parser';
 import { replayThrough } from '../schema';
-import type { ColumnModel, SchemaModel } from '../schema/model';
+import { qualifiedKey, type ColumnModel, type SchemaModel } from '../schema/model';
+import { keysInOrder } from '../schema/pmap';
+import { term } from '../schema/refs';
 import { lookupTable, opaqueUnknown } from './lookup';
 import { addConstraintSql, restoreLost } from './restore';
 import {
@@ -464,7 +466,9 @@ function invertCommandWithSchema(cmd: AlterTableCmd, t: Target, isNew: (k: strin
       const extra: InversePart[] = [];
       if (tableBefore && dropped && cmd.behavior === 'DROP_CASCADE' && (dropped.kind === 'primary key' || dropped.kind === 'unique')) {
         const cols = [...dropped.columns].sort().join(',');
-        for (const other of s.before.tables.values()) {
+        // The tables with a foreign key to it (the lookups name them), in the schema's order.
+        for (const ok of keysInOrder(s.before.tables, s.before.refs.tablesWith(term.references(qualifiedKey(tableBefore.schema, tableBefore.name))))) {
+          const other = s.before.tables.get(ok)!;
           for (const k of other.constraints.values()) {
             const r = k.references;
             if (!r || r.schema !== tableBefore.schema || r.table !== tableBefore.name || [...r.columns].sort().join(',') !== cols) continue;

@@ -17,6 +17,8 @@ import { quoteIdent } from '../parsing/ast';
 import { parseSql } from '../parsing/parser';
 import { qualifiedKey, type SchemaModel } from '../schema/model';
 import { term } from '../schema/refs';
+import { typeIndexed } from '../schema/mentions';
+import { keysInOrder } from '../schema/pmap';
 import { qualifiedLabel } from '../schema/render';
 import { replayThrough, type Replay } from '../schema/replay';
 import { opaqueUnknown } from './lookup';
@@ -133,7 +135,8 @@ function cascadeExtras(before: SchemaModel, stmt: Statement): string[] {
       const parts = (o.ObjectWithArgs.objname ?? []).flatMap((n) => ('String' in n ? [n.String.sval ?? ''] : []));
       names.add(parts.length > 1 ? `${parts[parts.length - 2]}.${parts[parts.length - 1]}` : `public.${parts[0] ?? ''}`);
     }
-    for (const t of before.tables.values()) {
+    for (const tk of keysInOrder(before.tables, [...names].flatMap((n) => before.refs.tablesWith(term.trigger(n))))) {
+      const t = before.tables.get(tk)!;
       for (const tr of t.triggers.values()) if (names.has(tr.functionName)) out.push(`DROP TRIGGER IF EXISTS ${quoteIdent(tr.name)} ON ${qualifiedLabel(t.schema, t.name)}`);
     }
   }
@@ -146,7 +149,8 @@ function cascadeExtras(before: SchemaModel, stmt: Statement): string[] {
       const k = table?.constraints.get(cmd.name ?? '');
       if (!table || !k || (k.kind !== 'primary key' && k.kind !== 'unique')) continue;
       const cols = [...k.columns].sort().join(',');
-      for (const other of before.tables.values()) {
+      for (const ok of keysInOrder(before.tables, before.refs.tablesWith(term.references(qualifiedKey(table.schema, table.name))))) {
+        const other = before.tables.get(ok)!;
         for (const fk of other.constraints.values()) {
           const r = fk.references;
           if (r && r.schema === table.schema && r.table === table.name && [...r.columns].sort().join(',') === cols && other !== table) {
@@ -393,9 +397,15 @@ function wrongOrder(down: ParsedFile, schemas: SchemaModel[], touched: readonly 
         }
       }
     } else if (type === 'OBJECT_TYPE') {
-      const gone = [...before.types.values()].filter((t) => !afterStmt.types.has(qualifiedKey(t.schema, t.name)));
+      // The types this statement removed: from its change log when there is one, in the schema's order.
+      const logged = touched[j];
+      const candidates = logged ? keysInOrder(before.types, [...logged].filter((k) => k.startsWith('type:')).map((k) => k.slice('type:'.length))) : [...before.types.keys()];
+      const gone = candidates.map((k) => before.types.get(k)!).filter((t) => !afterStmt.types.has(qualifiedKey(t.schema, t.name)));
       for (const t of gone) {
-        for (const [tk, table] of afterStmt.tables) {
+        // The tables with a column of it (the lookups name them, but for a built-in's name: see mentions.ts).
+        const typeKey = qualifiedKey(t.schema, t.name);
+        for (const tk of typeIndexed(typeKey) ? keysInOrder(afterStmt.tables, afterStmt.refs.tablesWith(term.columnType(typeKey))) : [...afterStmt.tables.keys()]) {
+          const table = afterStmt.tables.get(tk)!;
           const uses = [...table.columns.values()].some((c) => {
             const names = (c.typeName.names ?? []).flatMap((n) => ('String' in n ? [n.String.sval ?? ''] : []));
             return names[names.length - 1] === t.name && (names.length > 1 ? names[names.length - 2] : 'public') === t.schema;

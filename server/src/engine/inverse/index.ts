@@ -6,8 +6,9 @@ import { unmaskNames } from '../parsing/templates';
 import type { ParsedFile, Statement } from '../parsing/parser';
 import { nodeKind } from '../parsing/parser';
 import { replayThrough, SchemaModel, type Replay } from '../schema';
-import { defaultSequence } from '../schema/dependencies';
+import { defaultSequence } from '../schema/mentions';
 import { DEFAULT_SCHEMA, qualifiedKey } from '../schema/model';
+import { term } from '../schema/refs';
 import { invertDropWithSchema } from './drop';
 import { invertWithSchema } from './with-schema';
 import { invertAlterFunction, invertAlterSequence, invertOwner, invertSetSchema } from './alter-options';
@@ -289,8 +290,11 @@ function orderSequenceDrops(steps: { statement: Statement; step: InverseStep }[]
       continue;
     }
     let first: number | undefined;
-    for (const [tk, t] of after.tables) {
+    // The tables whose defaults may take its values (the lookups name them).
+    for (const tk of after.refs.holders('tables', term.defaultSequence(key))) {
+      const t = after.tables.get(tk);
       const j = tableSteps.get(tk);
+      if (!t) continue;
       if (j === undefined || j > i) continue;
       if ([...t.columns.values()].some((c) => defaultSequence(c.defaultText) === key)) first = first === undefined ? j : Math.min(first, j);
     }

@@ -19,8 +19,10 @@ import type { Node } from '@pgsql/types';
 import { stringList } from '../parsing/ast';
 import { tokensOf } from '../parsing/lexer';
 import { parseSql } from '../parsing/parser';
+import { callIndexed, defaultSequence } from './mentions';
 import { DEFAULT_SCHEMA, qualifiedKey, type SequenceModel, type TableModel, type ViewModel } from './model';
-import { term } from './refs';
+import { keysInOrder } from './pmap';
+import { term, type RefKind } from './refs';
 
 /** What the queries below read of a schema (a snapshot, or a replay's draft). */
 export interface SchemaMaps {
@@ -29,19 +31,22 @@ export interface SchemaMaps {
   readonly sequences: ReadonlyMap<string, SequenceModel>;
   /**
    * Who may hold a term (refs.ts; a snapshot's own `refs`): every table or view that does is among
-   * the keys given. With it, a question nothing answers costs a lookup instead of a scan of every table.
+   * the keys given. With it, a question costs a lookup of the few that may answer instead of a scan
+   * of every table.
    */
-  readonly refs?: {
-    tablesWith(t: string): Iterable<string>;
-    viewsWith(t: string): Iterable<string>;
-  };
+  readonly refs?: { holders(kind: RefKind, t: string): readonly string[] };
 }
 
-/** Whether a view may read `key`: false only when the lookup says no view does. */
-function mayBeRead(model: SchemaMaps, keys: Iterable<string>): boolean {
-  if (!model.refs) return true;
-  for (const key of keys) for (const vk of model.refs.viewsWith(term.reads(key))) if (model.views.get(vk)?.dependsOn.includes(key)) return true;
-  return false;
+/**
+ * The entries of one map that may hold any of these terms, in the map's order (every entry without
+ * lookups). Callers test each: a lookup only narrows.
+ */
+function holding<V>(model: SchemaMaps, kind: 'tables' | 'views' | 'sequences', terms: Iterable<string> | 'all'): Iterable<readonly [string, V]> {
+  const map = model[kind] as unknown as ReadonlyMap<string, V>;
+  if (!model.refs || terms === 'all') return map;
+  const keys = new Set<string>();
+  for (const t of terms) for (const k of model.refs.holders(kind, t)) keys.add(k);
+  return keysInOrder(map, keys).map((k) => [k, map.get(k)!] as const);
 }
 
 export type DependentKind = 'view' | 'foreign key' | 'default' | 'trigger' | 'constraint';
@@ -116,15 +121,14 @@ export function viewReadsColumn(view: ViewModel, tableKey: string, column: strin
   return r.star || r.columns.has(column);
 }
 
-/** Views depending on any of `roots` (view keys), transitively, in the schema's order. */
+/** Views depending on any of `roots` (view keys), transitively: level by level, each in the schema's order. */
 function viewsOver(model: SchemaMaps, roots: Iterable<string>): string[] {
   const seen = new Set(roots);
   const out: string[] = [];
-  if (!mayBeRead(model, seen)) return out;
   let frontier = [...seen];
   while (frontier.length > 0) {
     const next: string[] = [];
-    for (const [vk, v] of model.views) {
+    for (const [vk, v] of holding<ViewModel>(model, 'views', frontier.map(term.reads))) {
       if (seen.has(vk) || !v.dependsOn.some((d) => frontier.includes(d))) continue;
       seen.add(vk);
       out.push(vk);
@@ -144,30 +148,10 @@ const viewDependent = (model: SchemaMaps, key: string): Dependent => ({
 
 const fkDependent = (table: string, constraint: string): Dependent => ({ kind: 'foreign key', label: `foreign key ${constraint} of ${display(table)}`, owner: table, name: constraint });
 
-/** The sequence a default names (`nextval('s'::regclass)`), as a qualified key. */
-export function defaultSequence(defaultText: string | undefined): string | undefined {
-  if (!defaultText) return undefined;
-  const m = /nextval\s*\(\s*'((?:[^']|'')+)'/i.exec(defaultText);
-  if (!m) return undefined;
-  const parts = m[1]!.replace(/''/g, "'").split('.').map((p) => (p.startsWith('"') && p.endsWith('"') ? p.slice(1, -1).replace(/""/g, '"') : p.toLowerCase()));
-  return parts.length > 1 ? qualifiedKey(parts[parts.length - 2]!, parts[parts.length - 1]!) : qualifiedKey(DEFAULT_SCHEMA, parts[0]!);
-}
-
 /** Foreign keys of other tables (or the table itself) that reference a table, optionally only through some columns. */
 function foreignKeysTo(model: SchemaMaps, tableKey: string, match: (columns: readonly string[]) => boolean = () => true, selfToo = false): Dependent[] {
   const out: Dependent[] = [];
-  // With a lookup: the tables it names; one of them, alone; several, the whole map, for its order.
-  let tables: Iterable<readonly [string, TableModel]> = model.tables;
-  if (model.refs) {
-    const named = new Set(model.refs.tablesWith(term.references(tableKey)));
-    if (named.size === 0) return out;
-    if (named.size === 1) {
-      const [only] = named;
-      const t = model.tables.get(only!);
-      tables = t ? [[only!, t]] : [];
-    }
-  }
-  for (const [tk, t] of tables) {
+  for (const [tk, t] of holding<TableModel>(model, 'tables', [term.references(tableKey)])) {
     if (tk === tableKey && !selfToo) continue;
     for (const k of t.constraints.values()) {
       if (k.references && qualifiedKey(k.references.schema, k.references.table) === tableKey && match(k.references.columns)) out.push(fkDependent(tk, k.name));
@@ -180,7 +164,7 @@ function foreignKeysTo(model: SchemaMaps, tableKey: string, match: (columns: rea
 function defaultsUsing(model: SchemaMaps, sequences: ReadonlySet<string>, exceptTable?: string): Dependent[] {
   const out: Dependent[] = [];
   if (sequences.size === 0) return out;
-  for (const [tk, t] of model.tables) {
+  for (const [tk, t] of holding<TableModel>(model, 'tables', [...sequences].map(term.defaultSequence))) {
     if (tk === exceptTable) continue;
     for (const c of t.columns.values()) {
       const s = defaultSequence(c.defaultText);
@@ -195,7 +179,7 @@ export function tableDependents(model: SchemaMaps, key: string): Dependent[] {
   const table = model.tables.get(key);
   const owned = new Set<string>();
   for (const c of table?.columns.values() ?? []) if (c.ownedSequence) owned.add(c.ownedSequence);
-  for (const [sk, s] of model.sequences) if (s.ownedBy?.table === key) owned.add(sk);
+  for (const [sk, s] of holding<SequenceModel>(model, 'sequences', [term.ownedBy(key)])) if (s.ownedBy?.table === key) owned.add(sk);
   return [...viewsOver(model, [key]).map((v) => viewDependent(model, v)), ...foreignKeysTo(model, key), ...defaultsUsing(model, owned, key)];
 }
 
@@ -206,7 +190,7 @@ export function viewDependents(model: SchemaMaps, key: string): Dependent[] {
 
 /** What `DROP COLUMN` takes along with CASCADE (its own indexes and constraints go anyway): views reading it, foreign keys to it. */
 export function columnDependents(model: SchemaMaps, tableKey: string, column: string): Dependent[] {
-  const readers = mayBeRead(model, [tableKey]) ? [...model.views].filter(([, v]) => viewReadsColumn(v, tableKey, column)).map(([k]) => k) : [];
+  const readers = [...holding<ViewModel>(model, 'views', [term.reads(tableKey)])].filter(([, v]) => viewReadsColumn(v, tableKey, column)).map(([k]) => k);
   const views = [...readers, ...viewsOver(model, readers)];
   return [...views.map((v) => viewDependent(model, v)), ...foreignKeysTo(model, tableKey, (cols) => cols.includes(column))];
 }
@@ -243,7 +227,9 @@ export function sequenceDependents(model: SchemaMaps, key: string): Dependent[] 
  */
 export function functionDependents(model: SchemaMaps, functionKeys: ReadonlySet<string>, name: string): Dependent[] {
   const out: Dependent[] = [];
-  for (const [tk, t] of model.tables) {
+  // Callers of a built-in's name are not in the lookups (mentions.ts): every table and view, then.
+  const indexed = callIndexed(name);
+  for (const [tk, t] of holding<TableModel>(model, 'tables', indexed ? [...[...functionKeys].map(term.trigger), term.calls(name)] : 'all')) {
     for (const tr of t.triggers.values()) if (functionKeys.has(tr.functionName)) out.push({ kind: 'trigger', label: `trigger ${tr.name} on ${display(tk)}`, owner: tk, name: tr.name });
     for (const c of t.columns.values()) {
       if (c.defaultText && readsOf(`SELECT ${c.defaultText}`).functions.has(name)) out.push({ kind: 'default', label: `the default of ${display(tk)}.${c.name}`, owner: tk, name: c.name });
@@ -252,7 +238,7 @@ export function functionDependents(model: SchemaMaps, functionKeys: ReadonlySet<
       if (k.kind === 'check' && readsOf(`ALTER TABLE t ADD ${k.definitionText}`).functions.has(name)) out.push({ kind: 'constraint', label: `constraint ${k.name} of ${display(tk)}`, owner: tk, name: k.name });
     }
   }
-  const callers = [...model.views].filter(([, v]) => readsOf(v.definitionText).functions.has(name)).map(([k]) => k);
+  const callers = [...holding<ViewModel>(model, 'views', indexed ? [term.calls(name)] : 'all')].filter(([, v]) => readsOf(v.definitionText).functions.has(name)).map(([k]) => k);
   for (const v of [...callers, ...viewsOver(model, callers)]) out.push(viewDependent(model, v));
   return out;
 }

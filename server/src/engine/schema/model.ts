@@ -9,7 +9,7 @@
  */
 import type { RangeVar, TypeName } from '@pgsql/types';
 import type { Span } from '../text';
-import { PMap } from './pmap';
+import { keysInOrder, PMap } from './pmap';
 import { Refs, term } from './refs';
 import type { FunctionAttributes, SequenceParams } from './options';
 
@@ -380,7 +380,7 @@ export class SchemaModel {
   functionsNamed(ref: RelationRef): FunctionModel[] {
     const p = refParts(ref);
     const schema = p.schema ?? DEFAULT_SCHEMA;
-    return [...this.functions.values()].filter((f) => f.schema === schema && f.name === p.name);
+    return keysInOrder(this.functions, this.refs.holders('functions', term.functionNamed(schema, p.name))).map((k) => this.functions.get(k)!).filter((f) => f.schema === schema && f.name === p.name);
   }
 
   /** A function by name and input argument types (rendered as `renderTypeName` does). */

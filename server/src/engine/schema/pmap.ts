@@ -169,3 +169,20 @@ export class PMap<V> implements ReadonlyMap<string, V> {
     return this.entries();
   }
 }
+
+/**
+ * The keys among `wanted` that `map` holds, each once, in the map's order: at the cost of the keys
+ * wanted for a persistent map (`orderOf`), of a scan for any other.
+ */
+export function keysInOrder(map: ReadonlyMap<string, unknown>, wanted: Iterable<string>): string[] {
+  const want = wanted instanceof Set ? (wanted as ReadonlySet<string>) : new Set(wanted);
+  if (want.size === 0) return [];
+  if (want.size === 1) {
+    const [only] = want;
+    return map.has(only!) ? [only!] : [];
+  }
+  if (map instanceof PMap) return map.orderOf(want);
+  const out: string[] = [];
+  for (const k of map.keys()) if (want.has(k)) out.push(k);
+  return out;
+}

@@ -47,8 +47,9 @@ import { columnDependents, constraintDependents, functionDependents, indexDepend
 import { chooseName, figureColname, indexColumnNames, nameAddition } from './names';
 import { sameSchema } from './same';
 import { renameColumnInView, renameRelationInView, type ResolveRelation } from './rewrite';
-import { PMap } from './pmap';
-import { term, type Refs } from './refs';
+import { keysInOrder, PMap } from './pmap';
+import { typeIndexed } from './mentions';
+import { term, type RefKind, type Refs } from './refs';
 import { applyFunctionOptions, applySequenceOptions, createSequenceParams, renderSequenceParams, returnsSet, sameSequenceParams, serialSequenceParams, type FunctionAttributes } from './options';
 import {
   elementEndIn,
@@ -233,8 +234,10 @@ export class Draft {
   /** The member maps `editTable` gave each table it cloned (their writes are logged). */
   private readonly memberDrafts = new Map<string, Pick<MutableTable, MemberKind>>();
 
-  /** The keys written in the tables, views and sequences maps (what the lookups of the next snapshot must look at). */
-  private readonly changed = { tables: new Set<string>(), views: new Set<string>(), sequences: new Set<string>() };
+  /** The keys written in the maps the lookups index (what the lookups of the next snapshot must look at). */
+  private readonly changed = { tables: new Set<string>(), views: new Set<string>(), sequences: new Set<string>(), types: new Set<string>(), functions: new Set<string>() };
+  /** For each table `editTable` cloned from the snapshot this draft began from: the columns written in it. */
+  private readonly columnsWritten = new Map<string, Set<string>>();
   /** The lookups of the snapshot this draft began from (see refs.ts). */
   private readonly refs: Refs;
 
@@ -250,8 +253,8 @@ export class Draft {
       tables: b.tables.draft(logChanged('table', this.changed.tables)),
       views: b.views.draft(logChanged('view', this.changed.views)),
       sequences: b.sequences.draft(logChanged('sequence', this.changed.sequences)),
-      types: b.types.draft(log('type')),
-      functions: b.functions.draft(log('function')),
+      types: b.types.draft(logChanged('type', this.changed.types)),
+      functions: b.functions.draft(logChanged('function', this.changed.functions)),
       extensions: b.extensions.draft(log('extension')),
       schemas: b.schemas.draft(log('schema')),
       unknowns: b.unknowns,
@@ -300,7 +303,10 @@ export class Draft {
       Object.freeze(t);
     }
     const unknowns = this.unknowns.length > 0 ? Object.freeze([...this.s.unknowns, ...this.unknowns]) : this.s.unknowns;
-    return new SchemaModel({ ...this.s, unknowns, refs: this.refs.derive(this.base, this.s, this.changed) });
+    // The columns written are exact only for a table whose columns are still the map editTable drafted from the snapshot's.
+    const columns = new Map<string, ReadonlySet<string>>();
+    for (const [key, names] of this.columnsWritten) if (this.memberDrafts.get(key)?.columns === this.s.tables.get(key)?.columns) columns.set(key, names);
+    return new SchemaModel({ ...this.s, unknowns, refs: this.refs.derive(this.base, this.s, { ...this.changed, columns }) });
   }
 
   // ---------------------------------------------------------------- dispatch
@@ -513,8 +519,15 @@ export class Draft {
     if (this.clonedTables.has(key)) return t as unknown as MutableTable;
     const m = t as unknown as MutableTable;
     const log = (kind: MemberKind) => (name: string) => this.touched.add(`table:${key}#${MEMBER_LABEL[kind]}:${name}`);
+    // The columns written, for the lookups (refs.ts), when this is the snapshot's own table.
+    let written: Set<string> | undefined;
+    if (this.base.tables.get(key) === t) this.columnsWritten.set(key, (written = new Set()));
+    const logColumn = log('columns');
     const members = {
-      columns: m.columns.draft(log('columns')),
+      columns: m.columns.draft((name) => {
+        logColumn(name);
+        written?.add(name);
+      }),
       constraints: m.constraints.draft(log('constraints')),
       indexes: m.indexes.draft(log('indexes')),
       triggers: m.triggers.draft(log('triggers')),
@@ -547,49 +560,29 @@ export class Draft {
    * The keys of one map that may hold a term now: those the lookups of the snapshot this draft began
    * from name (see refs.ts), and those the draft wrote. Callers check each against the map itself.
    */
-  private holders(kind: 'tables' | 'views' | 'sequences', t: string): readonly string[] {
+  private holders(kind: RefKind, t: string): readonly string[] {
     const before = this.refs.holders(kind, t);
     return this.changed[kind].size === 0 ? before : [...before, ...this.changed[kind]];
   }
 
   /** The first key of `map` that may hold a term (see `holders`) and whose value passes `test`. */
-  private holding<V>(kind: 'tables' | 'views' | 'sequences', map: ReadonlyMap<string, V>, t: string, test: (value: V) => boolean): string | undefined {
+  private holding<V>(kind: RefKind, map: ReadonlyMap<string, V>, t: string, test: (value: V) => boolean): string | undefined {
     return this.holders(kind, t).find((k) => {
       const value = map.get(k);
       return value !== undefined && test(value);
     });
   }
 
-  /** Whether a sequence is owned by table `key` (OWNED BY). */
-  private owns(key: string): boolean {
-    return this.holding('sequences', this.s.sequences, term.ownedBy(key), (sq) => sq.ownedBy?.table === key) !== undefined;
+  /** The entries of `map` that may hold any of these terms (see `holders`), in the map's order; a snapshot of them (callers may write). */
+  private inOrder<V>(kind: RefKind, map: ReadonlyMap<string, V>, terms: readonly string[]): [string, V][] {
+    const keys = new Set<string>();
+    for (const t of terms) for (const k of this.holders(kind, t)) keys.add(k);
+    return keysInOrder(map, keys).map((k) => [k, map.get(k)!]);
   }
 
-  /** Whether a view reads relation `key`. */
-  private read(key: string): boolean {
-    return this.holding('views', this.s.views, term.reads(key), (v) => v.dependsOn.includes(key)) !== undefined;
-  }
-
-  /**
-   * The views to visit for those reading relation `key`, as entries: none when no view reads it, the
-   * one that does alone, else every view in the map's order (callers still test each).
-   */
+  /** The views that may read relation `key` (the lookups name them), in the map's order; callers still test each. */
   private viewsReading(key: string): [string, ViewModel][] {
-    const readers = new Set(this.holders('views', term.reads(key)).filter((vk) => this.s.views.get(vk)?.dependsOn.includes(key)));
-    if (readers.size === 0) return [];
-    if (readers.size === 1) {
-      const [vk] = readers;
-      return [[vk!, this.s.views.get(vk!)!]];
-    }
-    return [...this.s.views];
-  }
-
-  /** Whether any table has a foreign key to `key` (a lookup, not a scan). */
-  private referenced(key: string): boolean {
-    return this.holding('tables', this.s.tables, term.references(key), (t) => {
-      for (const k of t.constraints.values()) if (k.references && qualifiedKey(k.references.schema, k.references.table) === key) return true;
-      return false;
-    }) !== undefined;
+    return this.inOrder('views', this.s.views, [term.reads(key)]);
   }
 
   /** The table or materialized view with an index of this name in this schema (its key and which map), if any. */
@@ -1287,9 +1280,9 @@ export class Draft {
     }
     if (table.primaryKey?.includes(col)) delete table.primaryKey;
     if (c.ownedSequence) this.s.sequences.delete(c.ownedSequence);
-    for (const [sk, s] of [...this.s.sequences]) if (s.ownedBy?.table === key && s.ownedBy.column === col) this.s.sequences.delete(sk);
+    for (const [sk, s] of this.inOrder('sequences', this.s.sequences, [term.ownedBy(key)])) if (s.ownedBy?.table === key && s.ownedBy.column === col) this.s.sequences.delete(sk);
     if (cascade) {
-      for (const [tk, t] of this.s.tables) {
+      for (const [tk, t] of this.inOrder('tables', this.s.tables, [term.references(key)])) {
         if (tk === key) continue;
         const fks = [...t.constraints.values()].filter((k) => k.references && qualifiedKey(k.references.schema, k.references.table) === key && k.references.columns.includes(col));
         if (fks.length === 0) continue;
@@ -1337,7 +1330,7 @@ export class Draft {
           const { schema, name } = this.listName(obj);
           if (cascade) {
             const schemas = schema ? [schema] : this.searchPath;
-            const table = [...this.s.tables.values()].find((t) => schemas.includes(t.schema) && t.indexes.has(name));
+            const table = this.inOrder('tables', this.s.tables, schemas.map((s) => term.index(s, name))).find(([, t]) => schemas.includes(t.schema) && t.indexes.has(name))?.[1];
             if (table) this.dropDependents(ctx, indexDependents(this.model(), table, name));
           }
           this.dropIndex(schema, name);
@@ -1410,11 +1403,11 @@ export class Draft {
     this.s.tables.delete(key);
     this.clonedTables.delete(key);
     for (const c of table.columns.values()) if (c.ownedSequence) this.s.sequences.delete(c.ownedSequence);
-    // The scans below run only when a lookup says they find something (their order is the maps').
-    if (this.owns(key)) for (const [sk, s] of [...this.s.sequences]) if (s.ownedBy?.table === key) this.s.sequences.delete(sk);
+    // What the lookups name, in the maps' order.
+    for (const [sk, s] of this.inOrder('sequences', this.s.sequences, [term.ownedBy(key)])) if (s.ownedBy?.table === key) this.s.sequences.delete(sk);
     // Foreign keys to it (dropped with CASCADE; without, the statement fails while they exist).
-    if (this.referenced(key)) {
-      for (const [tk, t] of [...this.s.tables]) {
+    {
+      for (const [tk, t] of this.inOrder('tables', this.s.tables, [term.references(key)])) {
         const fks = [...t.constraints.values()].filter((k) => k.references && qualifiedKey(k.references.schema, k.references.table) === key);
         if (fks.length === 0) continue;
         const other = this.editTable(tk)!;
@@ -1422,7 +1415,7 @@ export class Draft {
       }
     }
     if (cascade) {
-      if (this.read(key)) for (const [vk, v] of [...this.s.views]) if (v.dependsOn.includes(key)) this.dropView(vk, true);
+      for (const [vk, v] of this.inOrder('views', this.s.views, [term.reads(key)])) if (v.dependsOn.includes(key)) this.dropView(vk, true);
       // Defaults elsewhere that name one of its sequences.
       this.dropDependents(undefined, dependentsBefore.filter((d) => d.kind === 'default'));
     }
@@ -1430,19 +1423,19 @@ export class Draft {
 
   private dropView(key: string, cascade: boolean): void {
     if (!this.s.views.delete(key)) return;
-    if (cascade && this.read(key)) for (const [vk, v] of [...this.s.views]) if (v.dependsOn.includes(key)) this.dropView(vk, true);
+    if (cascade) for (const [vk, v] of this.inOrder('views', this.s.views, [term.reads(key)])) if (v.dependsOn.includes(key)) this.dropView(vk, true);
   }
 
   private dropIndex(schema: string | undefined, name: string): void {
     const schemas = schema ? [schema] : this.searchPath;
     for (const s of schemas) {
       if (!this.indexHolder(s, name)) continue;
-      for (const [tk, t] of this.s.tables) {
+      for (const [tk, t] of this.inOrder('tables', this.s.tables, [term.index(s, name)])) {
         if (t.schema !== s || !t.indexes.has(name)) continue;
         this.editTable(tk)!.indexes.delete(name);
         return;
       }
-      for (const [vk, v] of this.s.views) {
+      for (const [vk, v] of this.inOrder('views', this.s.views, [term.index(s, name)])) {
         if (v.schema !== s || !v.indexes.has(name)) continue;
         const indexes = (v.indexes as PMap<IndexModel>).draft();
         indexes.delete(name);
@@ -1454,7 +1447,8 @@ export class Draft {
 
   private dropColumnsOfType(ctx: Ctx, typeKey: string): void {
     const [schema, name] = splitKey(typeKey);
-    for (const [tk, t] of [...this.s.tables]) {
+    // Columns of a built-in's name are not in the lookups (mentions.ts): every table, then.
+    for (const [tk, t] of typeIndexed(typeKey) ? this.inOrder('tables', this.s.tables, [term.columnType(typeKey)]) : [...this.s.tables]) {
       for (const c of [...t.columns.values()]) {
         const parts = stringList(c.typeName.names);
         const last = parts[parts.length - 1];
@@ -1466,11 +1460,24 @@ export class Draft {
   }
 
   private dropSchemaContents(schema: string): void {
-    for (const [k, t] of [...this.s.tables]) if (t.schema === schema) this.dropTable(k, true);
-    for (const [k, v] of [...this.s.views]) if (v.schema === schema) this.dropView(k, true);
-    for (const [k, s] of [...this.s.sequences]) if (s.schema === schema) this.s.sequences.delete(k);
-    for (const [k, t] of [...this.s.types]) if (t.schema === schema) this.s.types.delete(k);
-    for (const [k, f] of [...this.s.functions]) if (f.schema === schema) this.s.functions.delete(k);
+    for (const [k, t] of this.ofSchema('tables', this.s.tables, schema)) if (t.schema === schema) this.dropTable(k, true);
+    for (const [k, v] of this.ofSchema('views', this.s.views, schema)) if (v.schema === schema) this.dropView(k, true);
+    for (const [k, s] of this.ofSchema('sequences', this.s.sequences, schema)) if (s.schema === schema) this.s.sequences.delete(k);
+    for (const [k, t] of this.ofSchema('types', this.s.types, schema)) if (t.schema === schema) this.s.types.delete(k);
+    for (const [k, f] of this.ofSchema('functions', this.s.functions, schema)) if (f.schema === schema) this.s.functions.delete(k);
+  }
+
+  /**
+   * The entries of a map that may be in a schema, in the map's order, as a snapshot (callers write):
+   * those the lookups name, but for `public` (most of the schema: every entry).
+   */
+  private ofSchema<V>(kind: RefKind, map: ReadonlyMap<string, V>, schema: string): [string, V][] {
+    return schema === DEFAULT_SCHEMA ? [...map] : this.inOrder(kind, map, [term.inSchema(schema)]);
+  }
+
+  /** The functions of a name in these schemas, in the map's order (the lookups name them). */
+  private functionsNamed(name: string, schemas: readonly string[]): [string, FunctionModel][] {
+    return this.inOrder('functions', this.s.functions, schemas.map((s) => term.functionNamed(s, name))).filter(([, f]) => f.name === name && schemas.includes(f.schema));
   }
 
   private dropFunction(ctx: Ctx, o: ObjectWithArgs, missingOk: boolean, cascade = false): void {
@@ -1483,7 +1490,7 @@ export class Draft {
     };
     if (o.args_unspecified) {
       const schemas = givenSchema ? [givenSchema] : this.searchPath;
-      const matches = [...this.s.functions].filter(([, f]) => f.name === name && schemas.includes(f.schema));
+      const matches = this.functionsNamed(name, schemas);
       if (matches.length === 1) dropIt(matches[0]![0]);
       else if (matches.length > 1) this.unknown(ctx, ctx.stmt.span, `DROP FUNCTION ${name} without arguments: the model has ${matches.length} functions of that name`);
       return;
@@ -1503,7 +1510,7 @@ export class Draft {
       tables: this.s.tables,
       views: this.s.views,
       sequences: this.s.sequences,
-      refs: { tablesWith: (t) => this.holders('tables', t), viewsWith: (t) => this.holders('views', t) },
+      refs: { holders: (kind, t) => this.holders(kind, t) },
     };
   }
 
@@ -1629,8 +1636,8 @@ export class Draft {
     const { schema, name } = splitNames(stringList(o.objname));
     const schemas = schema ? [schema] : this.searchPath;
     if (o.args_unspecified) {
-      const matches = [...this.s.functions.values()].filter((f) => f.name === name && schemas.includes(f.schema));
-      return matches.length === 1 ? matches[0] : undefined;
+      const matches = this.functionsNamed(name, schemas);
+      return matches.length === 1 ? matches[0]![1] : undefined;
     }
     const args = (o.objfuncargs ?? []).length > 0 ? inputArgTypes(o.objfuncargs) : (o.objargs ?? []).flatMap((a) => ('TypeName' in a ? [signatureType(a.TypeName)] : []));
     for (const s of schemas) {
@@ -1652,7 +1659,7 @@ export class Draft {
     const schemas = rel.schemaname ? [rel.schemaname] : this.searchPath;
     for (const s of schemas) {
       if (!this.indexHolder(s, rel.relname)) continue;
-      for (const [tk, t] of this.s.tables) {
+      for (const [tk, t] of this.inOrder('tables', this.s.tables, [term.index(s, rel.relname)])) {
         if (t.schema !== s || !t.indexes.has(rel.relname)) continue;
         const table = this.editTable(tk)!;
         table.indexes = renameKey(table.indexes, rel.relname, newName, (i) => Object.freeze({ ...i, name: newName, nameDerived: false, definitionText: i.constraint ? i.definitionText.replace(/^CREATE UNIQUE INDEX \S+/, `CREATE UNIQUE INDEX ${quoteIdent(newName)}`) : renameIndexText(i.definitionText, newName) }));
@@ -1664,7 +1671,7 @@ export class Draft {
         }
         return;
       }
-      for (const [vk, v] of this.s.views) {
+      for (const [vk, v] of this.inOrder('views', this.s.views, [term.index(s, rel.relname)])) {
         if (v.schema !== s || !v.indexes.has(rel.relname)) continue;
         this.s.views.set(vk, Object.freeze({ ...v, indexes: renameKey(v.indexes, rel.relname, newName, (i) => Object.freeze({ ...i, name: newName, nameDerived: false, definitionText: renameIndexText(i.definitionText, newName) })).freeze() }));
         return;
@@ -1691,7 +1698,7 @@ export class Draft {
     // Triggers follow the table (PostgreSQL keeps them by oid): `ON old` becomes `ON new` in their text.
     for (const [n, tr] of [...table.triggers]) table.triggers.set(n, Object.freeze({ ...tr, definitionText: replaceNameAfter(tr.definitionText, 'ON', [], label) }));
     this.putTable(newKey, table);
-    for (const [tk, t] of this.referenced(oldKey) ? [...this.s.tables] : []) {
+    for (const [tk, t] of this.inOrder('tables', this.s.tables, [term.references(oldKey)])) {
       const fks = [...t.constraints.values()].filter((k) => k.references && qualifiedKey(k.references.schema, k.references.table) === oldKey);
       if (fks.length === 0) continue;
       const other = this.editTable(tk)!;
@@ -1702,10 +1709,10 @@ export class Draft {
         );
       }
     }
-    for (const [vk, v] of this.read(oldKey) ? [...this.s.views] : []) {
+    for (const [vk, v] of this.inOrder('views', this.s.views, [term.reads(oldKey)])) {
       if (v.dependsOn.includes(oldKey)) this.s.views.set(vk, Object.freeze({ ...v, dependsOn: Object.freeze(v.dependsOn.map((d) => (d === oldKey ? newKey : d))) }));
     }
-    for (const [sk, s] of this.owns(oldKey) ? [...this.s.sequences] : []) {
+    for (const [sk, s] of this.inOrder('sequences', this.s.sequences, [term.ownedBy(oldKey)])) {
       if (s.ownedBy?.table !== oldKey) continue;
       const updated = { ...s, ownedBy: Object.freeze({ ...s.ownedBy, table: newKey }) };
       // Owned sequences follow the table to its new schema.
@@ -1726,7 +1733,7 @@ export class Draft {
     this.s.views.delete(oldKey);
     const label = schema === DEFAULT_SCHEMA ? quoteIdent(name) : `${quoteIdent(schema)}.${quoteIdent(name)}`;
     this.s.views.set(newKey, Object.freeze({ ...v, schema, name, definitionText: renameViewText(v.definitionText, label) }));
-    for (const [vk, o] of this.read(oldKey) ? [...this.s.views] : []) {
+    for (const [vk, o] of this.inOrder('views', this.s.views, [term.reads(oldKey)])) {
       if (o.dependsOn.includes(oldKey)) this.s.views.set(vk, Object.freeze({ ...o, dependsOn: Object.freeze(o.dependsOn.map((d) => (d === oldKey ? newKey : d))) }));
     }
   }
@@ -1809,7 +1816,7 @@ export class Draft {
       );
     }
     // Foreign keys of other tables that reference the column.
-    for (const [tk, t] of this.referenced(key) ? [...this.s.tables] : []) {
+    for (const [tk, t] of this.inOrder('tables', this.s.tables, [term.references(key)])) {
       if (tk === key) continue;
       const fks = [...t.constraints.values()].filter((k) => k.references && qualifiedKey(k.references.schema, k.references.table) === key && k.references.columns.includes(oldName));
       if (fks.length === 0) continue;
@@ -1826,21 +1833,21 @@ export class Draft {
         );
       }
     }
-    for (const [sk, s] of [...this.s.sequences]) {
+    for (const [sk, s] of this.inOrder('sequences', this.s.sequences, [term.ownedBy(key)])) {
       if (s.ownedBy?.table === key && s.ownedBy.column === oldName) this.s.sequences.set(sk, Object.freeze({ ...s, ownedBy: Object.freeze({ table: key, column: newName }) }));
     }
   }
 
   private moveSchemaContents(oldSchema: string, newSchema: string): void {
-    for (const [k, t] of [...this.s.tables]) if (t.schema === oldSchema) this.moveTable(k, newSchema, t.name);
-    for (const [k, v] of [...this.s.views]) if (v.schema === oldSchema) this.moveView(k, newSchema, v.name);
-    for (const [k, s] of [...this.s.sequences]) if (s.schema === oldSchema) this.moveSequence(k, newSchema, s.name);
-    for (const [k, t] of [...this.s.types]) {
+    for (const [k, t] of this.ofSchema('tables', this.s.tables, oldSchema)) if (t.schema === oldSchema) this.moveTable(k, newSchema, t.name);
+    for (const [k, v] of this.ofSchema('views', this.s.views, oldSchema)) if (v.schema === oldSchema) this.moveView(k, newSchema, v.name);
+    for (const [k, s] of this.ofSchema('sequences', this.s.sequences, oldSchema)) if (s.schema === oldSchema) this.moveSequence(k, newSchema, s.name);
+    for (const [k, t] of this.ofSchema('types', this.s.types, oldSchema)) {
       if (t.schema !== oldSchema) continue;
       this.s.types.delete(k);
       this.s.types.set(qualifiedKey(newSchema, t.name), Object.freeze({ ...t, schema: newSchema }));
     }
-    for (const [k, f] of [...this.s.functions]) {
+    for (const [k, f] of this.ofSchema('functions', this.s.functions, oldSchema)) {
       if (f.schema !== oldSchema) continue;
       this.s.functions.delete(k);
       this.s.functions.set(functionKey(newSchema, f.name, f.argTypes), Object.freeze({ ...f, schema: newSchema, signature: functionKey(newSchema, f.name, f.argTypes) }));
