@@ -369,8 +369,7 @@ function wrongOrder(down: ParsedFile, schemas: SchemaModel[], touched: readonly 
       // What this statement removed, from its change log, in the schema's order.
       const logged = touched[j] ?? new Set<string>();
       const removed = (map: ReadonlyMap<string, unknown>, after: ReadonlyMap<string, unknown>, prefix: string): string[] => {
-        const keys = [...logged].filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length)).filter((k) => map.has(k) && !after.has(k));
-        return keys.length <= 1 ? keys : [...map.keys()].filter((k) => keys.includes(k));
+        return keysInOrder(map, [...logged].filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length))).filter((k) => !after.has(k));
       };
       const gone = removed(before.tables, afterStmt.tables, 'table:').map((k) => ({ key: k, label: `table ${k.replace(/^public\./, '')}` }));
       gone.push(...removed(before.views, afterStmt.views, 'view:').map((k) => ({ key: k, label: `view ${k.replace(/^public\./, '')}` })));
@@ -381,9 +380,8 @@ function wrongOrder(down: ParsedFile, schemas: SchemaModel[], touched: readonly 
           if (fk.table === g.key) continue;
           candidates.push({ key: fk.table, label: `table ${fk.table.replace(/^public\./, '')} (foreign key ${fk.constraint})`, exists: (m) => m.tables.has(fk.table) });
         }
-        // The views that read it (the lookups name them; several are listed in the schema's order).
-        const readers = before.refs.viewsWith(term.reads(g.key)).filter((v) => before.views.get(v)?.dependsOn.includes(g.key));
-        for (const v of readers.length <= 1 ? readers : before.views.keys()) {
+        // The views that read it (the lookups name them), in the schema's order.
+        for (const v of keysInOrder(before.views, before.refs.viewsWith(term.reads(g.key)))) {
           if (v === g.key || !before.views.get(v)!.dependsOn.includes(g.key)) continue;
           candidates.push({ key: v, label: `view ${v.replace(/^public\./, '')}`, exists: (m) => m.views.has(v) });
         }

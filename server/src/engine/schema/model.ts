@@ -359,18 +359,14 @@ export class SchemaModel {
     const tables = this.refs.tablesWith(term.index(schema, p.name));
     const views = this.refs.viewsWith(term.index(schema, p.name));
     if (tables.length + views.length === 0) return undefined;
-    if (tables.length + views.length === 1) {
-      const holder = tables.length === 1 ? this.tables.get(tables[0]!) : this.views.get(views[0]!);
-      return holder?.schema === schema ? holder.indexes.get(p.name) : undefined;
-    }
-    for (const t of this.tables.values()) {
-      if (t.schema !== schema) continue;
-      const i = t.indexes.get(p.name);
+    for (const tk of keysInOrder(this.tables, tables)) {
+      const t = this.tables.get(tk)!;
+      const i = t.schema === schema ? t.indexes.get(p.name) : undefined;
       if (i) return i;
     }
-    for (const v of this.views.values()) {
-      if (v.schema !== schema) continue;
-      const i = v.indexes.get(p.name);
+    for (const vk of keysInOrder(this.views, views)) {
+      const v = this.views.get(vk)!;
+      const i = v.schema === schema ? v.indexes.get(p.name) : undefined;
       if (i) return i;
     }
     return undefined;
@@ -407,13 +403,11 @@ export class SchemaModel {
 
   private findDependents(key: string): Dependents {
     const out: Dependents = { foreignKeys: [], views: [], sequences: [] };
-    // The lookups say which tables, views and sequences to look at; with more than one, the maps are
-    // scanned to list them in their order.
+    // The lookups say which tables, views and sequences to look at, listed in their maps' order.
     const refs = this.refs;
-    const referencing = refs.tablesWith(term.references(key)).filter((tk) => tk !== key);
-    const scan = referencing.length > 1 ? this.tables : referencing.flatMap((tk) => (this.tables.has(tk) ? [[tk, this.tables.get(tk)!] as const] : []));
-    for (const [tk, t] of scan) {
+    for (const tk of keysInOrder(this.tables, refs.tablesWith(term.references(key)))) {
       if (tk === key) continue;
+      const t = this.tables.get(tk)!;
       for (const c of t.constraints.values()) {
         if (c.references && qualifiedKey(c.references.schema, c.references.table) === key) {
           out.foreignKeys.push({ table: tk, constraint: c.name });
@@ -421,10 +415,11 @@ export class SchemaModel {
       }
     }
     const seen = new Set([key]);
-    let frontier = refs.viewsWith(term.reads(key)).length > 0 ? [key] : [];
+    let frontier = [key];
     while (frontier.length > 0) {
       const next: string[] = [];
-      for (const [vk, v] of this.views) {
+      for (const vk of keysInOrder(this.views, frontier.flatMap((d) => refs.viewsWith(term.reads(d))))) {
+        const v = this.views.get(vk)!;
         if (seen.has(vk) || !v.dependsOn.some((d) => frontier.includes(d))) continue;
         seen.add(vk);
         out.views.push(vk);
@@ -434,9 +429,8 @@ export class SchemaModel {
     }
     const table = this.tables.get(key);
     for (const c of table?.columns.values() ?? []) if (c.ownedSequence) out.sequences.push(c.ownedSequence);
-    const owned = refs.holders('sequences', term.ownedBy(key));
-    const sequences = owned.length > 1 ? this.sequences : owned.flatMap((sk) => (this.sequences.has(sk) ? [[sk, this.sequences.get(sk)!] as const] : []));
-    for (const [sk, s] of sequences) {
+    for (const sk of keysInOrder(this.sequences, refs.holders('sequences', term.ownedBy(key)))) {
+      const s = this.sequences.get(sk)!;
       if (s.ownedBy?.table === key && !out.sequences.includes(sk)) out.sequences.push(sk);
     }
     return out;

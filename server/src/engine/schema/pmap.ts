@@ -26,7 +26,7 @@ export class PMap<V> implements ReadonlyMap<string, V> {
   private constructor(
     private m: Store<V>,
     private frozen: boolean,
-    private readonly onWrite: ((key: string) => void) | undefined,
+    private onWrite: ((key: string) => void) | undefined,
     /** Whether `m` is a native map this draft made and nobody else holds (it may write to it in place). */
     private owned = false,
   ) {}
@@ -54,6 +54,8 @@ export class PMap<V> implements ReadonlyMap<string, V> {
   freeze(): PMap<V> {
     this.frozen = true;
     this.owned = false;
+    // A frozen map is never written again: it no longer holds on to the draft that listened.
+    this.onWrite = undefined;
     return this;
   }
 
