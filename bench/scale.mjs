@@ -175,7 +175,7 @@ for (const n of [250, 1000, 4000]) {
   o.mb = Math.max(runs[0].mb, runs[1].mb);
   const p = await measure(parsePeer(dir));
   history[n] = o;
-  line(`history of ${n} tables (${2 * n} files)`, o, p);
+  line(`history of ${n} migrations (${2 * n} files)`, o, p);
 }
 const perMigration = (n) => (history[n].seconds - history[250].seconds) / (n - 250);
 const perMigrationMB = (n) => (history[n].mb - history[250].mb) / (n - 250);
@@ -183,6 +183,6 @@ const historyTime = perMigration(4000) / perMigration(1000);
 const historyMem = perMigrationMB(4000) / Math.max(1e-9, perMigrationMB(1000));
 const historyLinear = historyTime <= TARGETS.growth && historyMem <= TARGETS.growth;
 if (!historyLinear) failed = true;
-console.log(`  growth 1,000 → 4,000 tables: time per migration ×${historyTime.toFixed(2)}, memory per migration ×${historyMem.toFixed(2)} (target ≤ ${TARGETS.growth}): ${historyLinear ? 'ok' : 'MISSED'}`);
+console.log(`  growth 1,000 → 4,000 migrations: time per migration ×${historyTime.toFixed(2)}, memory per migration ×${historyMem.toFixed(2)} (target ≤ ${TARGETS.growth}): ${historyLinear ? 'ok' : 'MISSED'}`);
 console.log(failed ? 'scale bench: a target was missed' : 'scale bench: every target met');
 process.exit(failed ? 1 : 0);
