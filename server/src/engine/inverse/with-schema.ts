@@ -9,6 +9,8 @@ import { quoteIdent, relationName, renderTypeName, stringList } from '../parsing
 import type { Statement } from '../parsing/parser';
 import { qualifiedKey, type SchemaModel } from '../schema/model';
 import { qualifiedLabel } from '../schema/render';
+import { keysInOrder } from '../schema/pmap';
+import { term } from '../schema/refs';
 import { inputArgTypes } from '../schema/replay';
 import { literal } from './alter-type';
 import { creationSchema, lookupTable, lookupView, newUnknowns, opaqueUnknown } from './lookup';
@@ -34,7 +36,9 @@ export function dependentViews(model: SchemaModel, key: string): string[] {
   let frontier = [key];
   while (frontier.length > 0) {
     const next: string[] = [];
-    for (const [vk, v] of model.views) {
+    // The views the lookups say may read the frontier, in the map's order.
+    for (const vk of keysInOrder(model.views, frontier.flatMap((d) => model.refs.viewsWith(term.reads(d))))) {
+      const v = model.views.get(vk)!;
       if (out.includes(vk) || vk === key || !v.dependsOn.some((d) => frontier.includes(d))) continue;
       out.push(vk);
       next.push(vk);
