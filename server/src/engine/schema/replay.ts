@@ -1406,13 +1406,11 @@ export class Draft {
     // What the lookups name, in the maps' order.
     for (const [sk, s] of this.inOrder('sequences', this.s.sequences, [term.ownedBy(key)])) if (s.ownedBy?.table === key) this.s.sequences.delete(sk);
     // Foreign keys to it (dropped with CASCADE; without, the statement fails while they exist).
-    {
-      for (const [tk, t] of this.inOrder('tables', this.s.tables, [term.references(key)])) {
-        const fks = [...t.constraints.values()].filter((k) => k.references && qualifiedKey(k.references.schema, k.references.table) === key);
-        if (fks.length === 0) continue;
-        const other = this.editTable(tk)!;
-        for (const fk of fks) other.constraints.delete(fk.name);
-      }
+    for (const [tk, t] of this.inOrder('tables', this.s.tables, [term.references(key)])) {
+      const fks = [...t.constraints.values()].filter((k) => k.references && qualifiedKey(k.references.schema, k.references.table) === key);
+      if (fks.length === 0) continue;
+      const other = this.editTable(tk)!;
+      for (const fk of fks) other.constraints.delete(fk.name);
     }
     if (cascade) {
       for (const [vk, v] of this.inOrder('views', this.s.views, [term.reads(key)])) if (v.dependsOn.includes(key)) this.dropView(vk, true);
