@@ -260,6 +260,13 @@ export interface Dependents {
   sequences: string[];
 }
 
+/**
+ * For tests: with `scan` set, every snapshot's lookups name every key (`Refs.scanning`), so each
+ * question the replay and the dependency queries ask visits every object, as a scan does. A replay in
+ * both modes must give the same snapshots.
+ */
+export const lookupMode = { scan: false };
+
 /** Each snapshot's lookups, kept beside it (a snapshot is frozen). */
 const refsOf = new WeakMap<SchemaModel, Refs>();
 
@@ -291,6 +298,7 @@ export class SchemaModel {
 
   /** Who may hold an index or constraint name, reference a table, read a relation, own a sequence (see refs.ts). */
   get refs(): Refs {
+    if (lookupMode.scan) return Refs.scanning(this);
     let r = refsOf.get(this);
     if (!r) refsOf.set(this, (r = Refs.build(this)));
     return r;

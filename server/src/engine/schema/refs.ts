@@ -241,7 +241,19 @@ function sameMembers(a: ReadonlyMap<string, unknown>, b: ReadonlyMap<string, unk
 const EMPTY_CHANGED: Changed = { tables: new Set(), views: new Set(), sequences: new Set(), types: new Set(), functions: new Set() };
 
 export class Refs {
-  private constructor(private readonly maps: Readonly<Record<RefKind, Holders>>) {}
+  private constructor(
+    private readonly maps: Readonly<Record<RefKind, Holders>>,
+    /** Set for lookups that name every key of these maps (`scanning`). */
+    private readonly every?: IndexedMaps,
+  ) {}
+
+  /**
+   * Lookups that answer every question with every key of `maps`: what a scan visits. Tests replay
+   * with these to check that the lookups never change a result (see `lookupMode` in model.ts).
+   */
+  static scanning(maps: IndexedMaps): Refs {
+    return new Refs(Refs.EMPTY.maps, maps);
+  }
 
   static readonly EMPTY = new Refs({ tables: NO_HOLDERS, views: NO_HOLDERS, sequences: NO_HOLDERS, types: NO_HOLDERS, functions: NO_HOLDERS });
 
@@ -255,6 +267,7 @@ export class Refs {
 
   /** The keys of one map that may hold a term (every one that does is among them; a key may come more than once). */
   holders(kind: RefKind, t: string): readonly string[] {
+    if (this.every) return [...this.every[kind].keys()];
     return bagKeys(this.maps[kind].get(termId(t)));
   }
 
@@ -272,7 +285,7 @@ export class Refs {
    * columns written).
    */
   derive(before: IndexedMaps, now: IndexedMaps, changed: Changed = EMPTY_CHANGED): Refs {
-    if (KINDS.every((k) => changed[k].size === 0)) return this;
+    if (this.every || KINDS.every((k) => changed[k].size === 0)) return this;
     const tables = update(this.maps.tables, changed.tables, (k, removed, added) => {
       const a = before.tables.get(k);
       const b = now.tables.get(k);
