@@ -54,7 +54,11 @@ describe('language server lifecycle', () => {
       ofRules(ds, 'ban-drop-column', 'ban-drop-table', 'ban-truncate', 'missing-down-migration').map((d) => ruleOf(d)).sort(),
       ['ban-drop-column', 'ban-drop-table', 'ban-truncate', 'missing-down-migration'],
     );
+    // Revert acts on the active editor: make it this one (a notification of the restart may have taken
+    // focus), and tell a revert that did not happen from diagnostics that did not follow it.
+    await vscode.window.showTextDocument(editor.document);
     await vscode.commands.executeCommand('workbench.action.files.revert');
+    await waitFor('the document reverted', () => (editor.document.isDirty ? undefined : true));
     await waitForDiagnostics(uri, 'the edit reverted', (d) => !d.some((x) => ruleOf(x) === 'ban-drop-table'));
   });
 });
