@@ -109,6 +109,9 @@ export function writeUserSettings(userDataDir, extra = {}) {
     'workbench.enableExperiments': false,
     'security.workspace.trust.enabled': false,
     'git.enabled': false,
+    // Tests edit documents and expect them to stay dirty until they save or revert them: code-server's
+    // auto save would save an edit a second later, and a revert would then keep it.
+    'files.autoSave': 'off',
     ...extra,
   };
   writeFileSync(join(dir, 'settings.json'), JSON.stringify(settings, null, 2));

@@ -81,7 +81,6 @@ const code = await guarded(TAG, timeoutMs, cleanups, async () => {
     'editor.minimap.enabled': false,
     'editor.fontSize': 14,
     'workbench.colorTheme': 'Default Light Modern',
-    'files.autoSave': 'off',
     // The schema diff's long index definitions stay readable side by side.
     'diffEditor.wordWrap': 'on',
   });
