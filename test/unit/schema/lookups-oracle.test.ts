@@ -2,7 +2,7 @@
  * The schema model's reverse lookups (refs.ts) only narrow what the replay and the dependency
  * queries visit: random DDL programs, replayed once with the lookups and once with lookups that name
  * every key (what a scan visits, `lookupMode.scan`), give the same snapshot after every statement,
- * the same change logs, the same dependents and the same up/down consistency.
+ * the same change logs, the same dependents, the same up/down consistency and the same generated downs.
  */
 import * as assert from 'node:assert/strict';
 import { replayThrough } from '../../../server/src/engine/schema';
@@ -10,6 +10,7 @@ import { columnDependents, functionDependents, tableDependents, viewDependents }
 import { lookupMode, SchemaModel } from '../../../server/src/engine/schema/model';
 import { sameSchema } from '../../../server/src/engine/schema/same';
 import { checkConsistency } from '../../../server/src/engine/inverse/consistency';
+import { invertFile } from '../../../server/src/engine/inverse';
 import { parseSql } from '../../../server/src/engine/parsing/parser';
 
 /** mulberry32: a small seeded generator, so that a failure names its seed. */
@@ -80,6 +81,7 @@ interface Run {
   touched: string[][];
   dependents: string;
   consistency: string;
+  inverse: string;
 }
 
 function run(sql: string, downSql: string, scan: boolean): Run {
@@ -101,13 +103,16 @@ function run(sql: string, downSql: string, scan: boolean): Run {
     const up = parseSql(statements.slice(-6).join('\n'));
     const down = parseSql(downSql);
     const consistency = checkConsistency({ up, down, before, upPath: '/m/2.up.sql', downPath: '/m/2.down.sql' }, true);
-    const plain = JSON.stringify(consistency, (_key, value: unknown) => {
-      if (value instanceof SchemaModel) return '[schema]';
-      if (value instanceof Map) return [...value];
-      if (value && typeof value === 'object' && 'ast' in value && 'index' in value) return `statement ${(value as { index: number }).index}`;
-      return value;
-    });
-    return { models: replay.models, touched: replay.touched.map((t) => [...t]), dependents: JSON.stringify(dependents), consistency: plain };
+    const plain = (x: unknown): string =>
+      JSON.stringify(x, (_key, value: unknown) => {
+        if (value instanceof SchemaModel) return '[schema]';
+        if (value instanceof Map) return [...value];
+        if (value && typeof value === 'object' && 'ast' in value && 'index' in value) return `statement ${(value as { index: number }).index}`;
+        return value;
+      });
+    // The downs generated for the whole program and for the up.
+    const inverse = [invertFile(parseSql(sql), { before: SchemaModel.empty(), filePath: '/m/1.up.sql' }), invertFile(up, { before, filePath: '/m/2.up.sql' })];
+    return { models: replay.models, touched: replay.touched.map((t) => [...t]), dependents: JSON.stringify(dependents), consistency: plain(consistency), inverse: plain(inverse) };
   } finally {
     lookupMode.scan = false;
   }
@@ -124,6 +129,13 @@ const SCENARIOS: [string, string][] = [
     "SELECT 1;\nCREATE TYPE e0 AS ENUM ('a');\nCREATE TYPE s1.e1 AS ENUM ('b');\nCREATE TABLE t0 (e e0);\nCREATE TABLE t1 (id int, e public.e0);\nCREATE SCHEMA s1;\nCREATE TABLE t2 (x s1.e1);",
     'DROP TYPE e0;\nDROP TABLE t1;\nDROP TABLE t0;\nDROP TYPE s1.e1;\nDROP TABLE t2;\nDROP SCHEMA s1;',
   ],
+  // An up that drops a primary key with CASCADE (its down restores the foreign keys resting on it),
+  // and one that replaces a view others read (its down recreates them).
+  [
+    'CREATE TABLE t0 (id int PRIMARY KEY);\nCREATE TABLE t1 (r int REFERENCES t0 (id));\nCREATE TABLE t2 (r int REFERENCES t0 (id));\nCREATE VIEW v0 AS SELECT id FROM t0;\nCREATE VIEW v1 AS SELECT id FROM v0;\nCREATE VIEW v2 AS SELECT * FROM v1;\n' +
+      'ALTER TABLE t0 DROP CONSTRAINT t0_pkey CASCADE;\nCREATE OR REPLACE VIEW v0 AS SELECT id, 1 AS one FROM t0;\nSELECT 1;\nSELECT 1;\nSELECT 1;\nSELECT 1;',
+    'SELECT 1;',
+  ],
 ];
 
 function assertSameRuns(label: string, sql: string, downSql: string): number {
@@ -134,15 +146,16 @@ function assertSameRuns(label: string, sql: string, downSql: string): number {
   assert.deepEqual(looked.touched, scanned.touched, `${label}: change logs differ`);
   assert.equal(looked.dependents, scanned.dependents, `${label}: dependents differ`);
   assert.equal(looked.consistency, scanned.consistency, `${label}: consistency differs\n${sql}\n--- down\n${downSql}`);
+  assert.equal(looked.inverse, scanned.inverse, `${label}: generated downs differ\n${sql}`);
   return looked.models.length - 1;
 }
 
 describe('schema model: the lookups never change a result', () => {
-  it('drops with CASCADE, owned sequences, a down dropping a type too early: as with every key looked at', () => {
+  it('drops with CASCADE, owned sequences, a down dropping a type too early, downs that restore dependents: as with every key looked at', () => {
     SCENARIOS.forEach(([sql, down], i) => assertSameRuns(`scenario ${i}`, sql, down));
   });
 
-  it('random programs replay to the same snapshots, logs, dependents and consistency as with every key looked at', function () {
+  it('random programs replay to the same snapshots, logs, dependents, consistency and generated downs as with every key looked at', function () {
     this.timeout(60_000);
     let statements = 0;
     for (let seed = 1; seed <= 100; seed++) {
