@@ -14,18 +14,7 @@ import { analyzeFile } from '../../../server/src/engine/analyze';
 import { NodeFileHost, OverlayFileHost } from '../../../server/src/engine/host';
 import { Workspace } from '../../../server/src/engine/project/workspace';
 import { Documents } from '../../../server/src/lsp/documents';
-
-/** A small, fast, seeded generator (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../seeded-random';
 
 /** Statements whose effect on the schema (and on the rules) depends on what came before. */
 const SNIPPETS = [
@@ -160,7 +149,7 @@ describe('project: the incremental path gives what a fresh analysis gives', func
   const seeds = process.env.MIGRATION_GUARD_PROPERTY_SEED ? [Number(process.env.MIGRATION_GUARD_PROPERTY_SEED)] : [20261203, 5];
   for (const seed of seeds) it(`after every step of a seeded random edit sequence (seed ${seed})`, () => {
     const steps = Number(process.env.MIGRATION_GUARD_PROPERTY_STEPS ?? 150);
-    const r = rng(seed);
+    const r = seededRandom(seed);
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'mg-incremental-'));
     try {
       const dir = path.join(root, 'migrations');

@@ -9,8 +9,7 @@ import { alterTableCommandSpans } from '../parsing/clauses';
 import { parseSql } from '../parsing/parser';
 import { replayThrough } from '../schema';
 import { qualifiedKey, type ColumnModel, type SchemaModel } from '../schema/model';
-import { keysInOrder } from '../schema/pmap';
-import { term } from '../schema/refs';
+import { entriesHolding, term } from '../schema/refs';
 import { lookupTable, opaqueUnknown } from './lookup';
 import { addConstraintSql, restoreLost } from './restore';
 import {
@@ -467,8 +466,7 @@ function invertCommandWithSchema(cmd: AlterTableCmd, t: Target, isNew: (k: strin
       if (tableBefore && dropped && cmd.behavior === 'DROP_CASCADE' && (dropped.kind === 'primary key' || dropped.kind === 'unique')) {
         const cols = [...dropped.columns].sort().join(',');
         // The tables with a foreign key to it (the lookups name them), in the schema's order.
-        for (const ok of keysInOrder(s.before.tables, s.before.refs.tablesWith(term.references(qualifiedKey(tableBefore.schema, tableBefore.name))))) {
-          const other = s.before.tables.get(ok)!;
+        for (const [, other] of entriesHolding(s.before.refs, 'tables', s.before.tables, [term.references(qualifiedKey(tableBefore.schema, tableBefore.name))])) {
           for (const k of other.constraints.values()) {
             const r = k.references;
             if (!r || r.schema !== tableBefore.schema || r.table !== tableBefore.name || [...r.columns].sort().join(',') !== cols) continue;

@@ -13,11 +13,11 @@
 import type { Statement } from '../parsing/parser';
 import { nodeKind } from '../parsing/parser';
 import type { ParsedFile } from '../parsing/parser';
-import { quoteIdent } from '../parsing/ast';
+import { quoteIdent, stringList } from '../parsing/ast';
 import { parseSql } from '../parsing/parser';
 import { qualifiedKey, type SchemaModel } from '../schema/model';
-import { term } from '../schema/refs';
-import { typeIndexed } from '../schema/mentions';
+import { entriesHolding, term } from '../schema/refs';
+import { columnTypeKey, typeIndexed } from '../schema/mentions';
 import { keysInOrder } from '../schema/pmap';
 import { qualifiedLabel } from '../schema/render';
 import { replayThrough, type Replay } from '../schema/replay';
@@ -135,8 +135,7 @@ function cascadeExtras(before: SchemaModel, stmt: Statement): string[] {
       const parts = (o.ObjectWithArgs.objname ?? []).flatMap((n) => ('String' in n ? [n.String.sval ?? ''] : []));
       names.add(parts.length > 1 ? `${parts[parts.length - 2]}.${parts[parts.length - 1]}` : `public.${parts[0] ?? ''}`);
     }
-    for (const tk of keysInOrder(before.tables, [...names].flatMap((n) => before.refs.tablesWith(term.trigger(n))))) {
-      const t = before.tables.get(tk)!;
+    for (const [, t] of entriesHolding(before.refs, 'tables', before.tables, [...names].map(term.trigger))) {
       for (const tr of t.triggers.values()) if (names.has(tr.functionName)) out.push(`DROP TRIGGER IF EXISTS ${quoteIdent(tr.name)} ON ${qualifiedLabel(t.schema, t.name)}`);
     }
   }
@@ -149,8 +148,7 @@ function cascadeExtras(before: SchemaModel, stmt: Statement): string[] {
       const k = table?.constraints.get(cmd.name ?? '');
       if (!table || !k || (k.kind !== 'primary key' && k.kind !== 'unique')) continue;
       const cols = [...k.columns].sort().join(',');
-      for (const ok of keysInOrder(before.tables, before.refs.tablesWith(term.references(qualifiedKey(table.schema, table.name))))) {
-        const other = before.tables.get(ok)!;
+      for (const [, other] of entriesHolding(before.refs, 'tables', before.tables, [term.references(qualifiedKey(table.schema, table.name))])) {
         for (const fk of other.constraints.values()) {
           const r = fk.references;
           if (r && r.schema === table.schema && r.table === table.name && [...r.columns].sort().join(',') === cols && other !== table) {
@@ -381,8 +379,8 @@ function wrongOrder(down: ParsedFile, schemas: SchemaModel[], touched: readonly 
           candidates.push({ key: fk.table, label: `table ${fk.table.replace(/^public\./, '')} (foreign key ${fk.constraint})`, exists: (m) => m.tables.has(fk.table) });
         }
         // The views that read it (the lookups name them), in the schema's order.
-        for (const v of keysInOrder(before.views, before.refs.viewsWith(term.reads(g.key)))) {
-          if (v === g.key || !before.views.get(v)!.dependsOn.includes(g.key)) continue;
+        for (const [v, view] of entriesHolding(before.refs, 'views', before.views, [term.reads(g.key)])) {
+          if (v === g.key || !view.dependsOn.includes(g.key)) continue;
           candidates.push({ key: v, label: `view ${v.replace(/^public\./, '')}`, exists: (m) => m.views.has(v) });
         }
         const seen = new Set<string>();
@@ -402,13 +400,8 @@ function wrongOrder(down: ParsedFile, schemas: SchemaModel[], touched: readonly 
       for (const t of gone) {
         // The tables with a column of it (the lookups name them, but for a built-in's name: see mentions.ts).
         const typeKey = qualifiedKey(t.schema, t.name);
-        for (const tk of typeIndexed(typeKey) ? keysInOrder(afterStmt.tables, afterStmt.refs.tablesWith(term.columnType(typeKey))) : [...afterStmt.tables.keys()]) {
-          const table = afterStmt.tables.get(tk)!;
-          const uses = [...table.columns.values()].some((c) => {
-            const names = (c.typeName.names ?? []).flatMap((n) => ('String' in n ? [n.String.sval ?? ''] : []));
-            return names[names.length - 1] === t.name && (names.length > 1 ? names[names.length - 2] : 'public') === t.schema;
-          });
-          if (!uses) continue;
+        for (const [tk, table] of typeIndexed(typeKey) ? entriesHolding(afterStmt.refs, 'tables', afterStmt.tables, [term.columnType(typeKey)]) : afterStmt.tables) {
+          if (![...table.columns.values()].some((c) => columnTypeKey(stringList(c.typeName.names)) === typeKey)) continue;
           const k = droppedAt(j + 1, (m) => m.tables.has(tk));
           if (k >= 0) out.push({ statement: stmt, later: down.statements[k]!, dependent: `table ${tk.replace(/^public\./, '')}`, object: `type ${t.name}` });
         }

@@ -9,8 +9,7 @@ import { quoteIdent, relationName, renderTypeName, stringList } from '../parsing
 import type { Statement } from '../parsing/parser';
 import { qualifiedKey, type SchemaModel } from '../schema/model';
 import { qualifiedLabel } from '../schema/render';
-import { keysInOrder } from '../schema/pmap';
-import { term } from '../schema/refs';
+import { viewDependents } from '../schema/dependencies';
 import { inputArgTypes } from '../schema/replay';
 import { literal } from './alter-type';
 import { creationSchema, lookupTable, lookupView, newUnknowns, opaqueUnknown } from './lookup';
@@ -32,19 +31,7 @@ function ifNotExists(node: Node): boolean {
 
 /** Views that read `key`, directly or through other views, each after the views it reads. */
 export function dependentViews(model: SchemaModel, key: string): string[] {
-  const out: string[] = [];
-  let frontier = [key];
-  while (frontier.length > 0) {
-    const next: string[] = [];
-    // The views the lookups say may read the frontier, in the map's order.
-    for (const vk of keysInOrder(model.views, frontier.flatMap((d) => model.refs.viewsWith(term.reads(d))))) {
-      const v = model.views.get(vk)!;
-      if (out.includes(vk) || vk === key || !v.dependsOn.some((d) => frontier.includes(d))) continue;
-      out.push(vk);
-      next.push(vk);
-    }
-    frontier = next;
-  }
+  const out = viewDependents(model, key).map((d) => d.name);
   // Breadth-first order already puts a view after what it reads, except for diamonds: fix those.
   return out.sort((a, b) => (model.views.get(b)!.dependsOn.includes(a) ? -1 : model.views.get(a)!.dependsOn.includes(b) ? 1 : 0));
 }

@@ -21,8 +21,7 @@ import { tokensOf } from '../parsing/lexer';
 import { parseSql } from '../parsing/parser';
 import { callIndexed, defaultSequence } from './mentions';
 import { DEFAULT_SCHEMA, qualifiedKey, type SequenceModel, type TableModel, type ViewModel } from './model';
-import { keysInOrder } from './pmap';
-import { term, type RefKind } from './refs';
+import { entriesHolding, term, type Lookup } from './refs';
 
 /** What the queries below read of a schema (a snapshot, or a replay's draft). */
 export interface SchemaMaps {
@@ -34,7 +33,7 @@ export interface SchemaMaps {
    * the keys given. With it, a question costs a lookup of the few that may answer instead of a scan
    * of every table.
    */
-  readonly refs?: { holders(kind: RefKind, t: string): readonly string[] };
+  readonly refs?: Lookup;
 }
 
 /**
@@ -43,10 +42,7 @@ export interface SchemaMaps {
  */
 function holding<V>(model: SchemaMaps, kind: 'tables' | 'views' | 'sequences', terms: Iterable<string> | 'all'): Iterable<readonly [string, V]> {
   const map = model[kind] as unknown as ReadonlyMap<string, V>;
-  if (!model.refs || terms === 'all') return map;
-  const keys = new Set<string>();
-  for (const t of terms) for (const k of model.refs.holders(kind, t)) keys.add(k);
-  return keysInOrder(map, keys).map((k) => [k, map.get(k)!] as const);
+  return !model.refs || terms === 'all' ? map : entriesHolding(model.refs, kind, map, terms);
 }
 
 export type DependentKind = 'view' | 'foreign key' | 'default' | 'trigger' | 'constraint';

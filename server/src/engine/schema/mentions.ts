@@ -92,8 +92,8 @@ export function typeIndexed(typeKey: string): boolean {
   return !(typeKey.startsWith('public.') && BUILTIN_TYPES.has(typeKey.slice('public.'.length)));
 }
 
-/** Whether a column's type is indexed by the lookups: not a built-in one named unqualified. */
-export function columnTypeIndexed(names: readonly string[]): string | undefined {
+/** The type a column names, as `columnTypeKey` gives it, when the lookups index it: not a built-in one named unqualified. */
+export function indexedColumnType(names: readonly string[]): string | undefined {
   const key = columnTypeKey(names);
   return key !== undefined && (names.length > 1 || typeIndexed(key)) ? key : undefined;
 }

@@ -9,8 +9,8 @@
  */
 import type { RangeVar, TypeName } from '@pgsql/types';
 import type { Span } from '../text';
-import { keysInOrder, PMap } from './pmap';
-import { Refs, term } from './refs';
+import { PMap } from './pmap';
+import { entriesHolding, Refs, term } from './refs';
 import type { FunctionAttributes, SequenceParams } from './options';
 
 export type ConstraintKind = 'primary key' | 'unique' | 'check' | 'foreign key' | 'exclusion' | 'not null';
@@ -364,17 +364,9 @@ export class SchemaModel {
     const p = refParts(ref);
     const schema = p.schema ?? DEFAULT_SCHEMA;
     // The lookups name the holder; more than one (PostgreSQL allows one), the first in the maps' order.
-    const tables = this.refs.tablesWith(term.index(schema, p.name));
-    const views = this.refs.viewsWith(term.index(schema, p.name));
-    if (tables.length + views.length === 0) return undefined;
-    for (const tk of keysInOrder(this.tables, tables)) {
-      const t = this.tables.get(tk)!;
-      const i = t.schema === schema ? t.indexes.get(p.name) : undefined;
-      if (i) return i;
-    }
-    for (const vk of keysInOrder(this.views, views)) {
-      const v = this.views.get(vk)!;
-      const i = v.schema === schema ? v.indexes.get(p.name) : undefined;
+    const t = [term.index(schema, p.name)];
+    for (const [, holder] of [...entriesHolding(this.refs, 'tables', this.tables, t), ...entriesHolding(this.refs, 'views', this.views, t)]) {
+      const i = holder.schema === schema ? holder.indexes.get(p.name) : undefined;
       if (i) return i;
     }
     return undefined;
@@ -384,7 +376,7 @@ export class SchemaModel {
   functionsNamed(ref: RelationRef): FunctionModel[] {
     const p = refParts(ref);
     const schema = p.schema ?? DEFAULT_SCHEMA;
-    return keysInOrder(this.functions, this.refs.holders('functions', term.functionNamed(schema, p.name))).map((k) => this.functions.get(k)!).filter((f) => f.schema === schema && f.name === p.name);
+    return entriesHolding(this.refs, 'functions', this.functions, [term.functionNamed(schema, p.name)]).flatMap(([, f]) => (f.schema === schema && f.name === p.name ? [f] : []));
   }
 
   /** A function by name and input argument types (rendered as `renderTypeName` does). */
@@ -413,9 +405,8 @@ export class SchemaModel {
     const out: Dependents = { foreignKeys: [], views: [], sequences: [] };
     // The lookups say which tables, views and sequences to look at, listed in their maps' order.
     const refs = this.refs;
-    for (const tk of keysInOrder(this.tables, refs.tablesWith(term.references(key)))) {
+    for (const [tk, t] of entriesHolding(refs, 'tables', this.tables, [term.references(key)])) {
       if (tk === key) continue;
-      const t = this.tables.get(tk)!;
       for (const c of t.constraints.values()) {
         if (c.references && qualifiedKey(c.references.schema, c.references.table) === key) {
           out.foreignKeys.push({ table: tk, constraint: c.name });
@@ -426,8 +417,7 @@ export class SchemaModel {
     let frontier = [key];
     while (frontier.length > 0) {
       const next: string[] = [];
-      for (const vk of keysInOrder(this.views, frontier.flatMap((d) => refs.viewsWith(term.reads(d))))) {
-        const v = this.views.get(vk)!;
+      for (const [vk, v] of entriesHolding(refs, 'views', this.views, frontier.map(term.reads))) {
         if (seen.has(vk) || !v.dependsOn.some((d) => frontier.includes(d))) continue;
         seen.add(vk);
         out.views.push(vk);
@@ -437,8 +427,7 @@ export class SchemaModel {
     }
     const table = this.tables.get(key);
     for (const c of table?.columns.values() ?? []) if (c.ownedSequence) out.sequences.push(c.ownedSequence);
-    for (const sk of keysInOrder(this.sequences, refs.holders('sequences', term.ownedBy(key)))) {
-      const s = this.sequences.get(sk)!;
+    for (const [sk, s] of entriesHolding(refs, 'sequences', this.sequences, [term.ownedBy(key)])) {
       if (s.ownedBy?.table === key && !out.sequences.includes(sk)) out.sequences.push(sk);
     }
     return out;

@@ -15,8 +15,8 @@
  */
 import { Map as HashMap } from 'immutable';
 import { stringList } from '../parsing/ast';
-import { callIndexed, callNames, columnTypeIndexed, defaultSequence } from './mentions';
-import { PMap } from './pmap';
+import { callIndexed, callNames, defaultSequence, indexedColumnType } from './mentions';
+import { keysInOrder, PMap } from './pmap';
 import type { ColumnModel, FunctionModel, SequenceModel, TableModel, TypeModel, ViewModel } from './model';
 
 /** The maps the lookups index (a snapshot's, or a draft's). */
@@ -94,7 +94,7 @@ function triggerTerms(t: TableModel): Set<string> {
 /** One column's terms (each once): its type unless a built-in one, the sequence its default takes, the functions it may call. */
 function columnTerms(c: ColumnModel): Set<string> {
   const out = new Set<string>();
-  const type = columnTypeIndexed(stringList(c.typeName.names));
+  const type = indexedColumnType(stringList(c.typeName.names));
   if (type !== undefined) out.add(term.columnType(type));
   if (c.defaultText) {
     const seq = defaultSequence(c.defaultText);
@@ -208,6 +208,21 @@ function bagCounts(bag: Bag): string {
  */
 type Holders = HashMap<number, Bag>;
 const NO_HOLDERS: Holders = HashMap<number, Bag>();
+
+/** Who may hold a term: a snapshot's lookups, or a replay draft's (its snapshot's, and the keys it wrote). */
+export interface Lookup {
+  holders(kind: RefKind, t: string): readonly string[];
+}
+
+/**
+ * The entries of `map` that may hold any of `terms` (each once, in the map's order; a copy, callers
+ * may write to the map). Callers test each: a lookup only narrows.
+ */
+export function entriesHolding<V>(lookup: Lookup, kind: RefKind, map: ReadonlyMap<string, V>, terms: Iterable<string>): [string, V][] {
+  const keys = new Set<string>();
+  for (const t of terms) for (const k of lookup.holders(kind, t)) keys.add(k);
+  return keysInOrder(map, keys).map((k) => [k, map.get(k)!]);
+}
 
 /** FNV-1a, 32 bits. */
 export function termId(t: string): number {

@@ -47,9 +47,9 @@ import { columnDependents, constraintDependents, functionDependents, indexDepend
 import { chooseName, figureColname, indexColumnNames, nameAddition } from './names';
 import { sameSchema } from './same';
 import { renameColumnInView, renameRelationInView, type ResolveRelation } from './rewrite';
-import { keysInOrder, PMap } from './pmap';
-import { typeIndexed } from './mentions';
-import { term, type RefKind, type Refs } from './refs';
+import { PMap } from './pmap';
+import { columnTypeKey, typeIndexed } from './mentions';
+import { entriesHolding, term, type Lookup, type RefKind, type Refs } from './refs';
 import { applyFunctionOptions, applySequenceOptions, createSequenceParams, renderSequenceParams, returnsSet, sameSequenceParams, serialSequenceParams, type FunctionAttributes } from './options';
 import {
   elementEndIn,
@@ -240,6 +240,8 @@ export class Draft {
   private readonly columnsWritten = new Map<string, Set<string>>();
   /** The lookups of the snapshot this draft began from (see refs.ts). */
   private readonly refs: Refs;
+  /** Those lookups with the keys this draft wrote (see `holders`), for the dependency queries and `inOrder`. */
+  private readonly lookup: Lookup = { holders: (kind, t) => this.holders(kind, t) };
 
   constructor(private readonly base: SchemaModel) {
     const b = base.state();
@@ -573,11 +575,9 @@ export class Draft {
     });
   }
 
-  /** The entries of `map` that may hold any of these terms (see `holders`), in the map's order; a snapshot of them (callers may write). */
+  /** The entries of `map` that may hold any of these terms (see `holders`), in the map's order; a copy (callers may write). */
   private inOrder<V>(kind: RefKind, map: ReadonlyMap<string, V>, terms: readonly string[]): [string, V][] {
-    const keys = new Set<string>();
-    for (const t of terms) for (const k of this.holders(kind, t)) keys.add(k);
-    return keysInOrder(map, keys).map((k) => [k, map.get(k)!]);
+    return entriesHolding(this.lookup, kind, map, terms);
   }
 
   /** The views that may read relation `key` (the lookups name them), in the map's order; callers still test each. */
@@ -1444,14 +1444,10 @@ export class Draft {
   }
 
   private dropColumnsOfType(ctx: Ctx, typeKey: string): void {
-    const [schema, name] = splitKey(typeKey);
     // Columns of a built-in's name are not in the lookups (mentions.ts): every table, then.
     for (const [tk, t] of typeIndexed(typeKey) ? this.inOrder('tables', this.s.tables, [term.columnType(typeKey)]) : [...this.s.tables]) {
       for (const c of [...t.columns.values()]) {
-        const parts = stringList(c.typeName.names);
-        const last = parts[parts.length - 1];
-        const typeSchema = parts.length > 1 ? parts[parts.length - 2] : DEFAULT_SCHEMA;
-        if (last !== name || typeSchema !== schema) continue;
+        if (columnTypeKey(stringList(c.typeName.names)) !== typeKey) continue;
         this.dropColumn(ctx, this.editTable(tk)!, tk, c.name, true, ctx.stmt.span);
       }
     }
@@ -1508,7 +1504,7 @@ export class Draft {
       tables: this.s.tables,
       views: this.s.views,
       sequences: this.s.sequences,
-      refs: { holders: (kind, t) => this.holders(kind, t) },
+      refs: this.lookup,
     };
   }
 
