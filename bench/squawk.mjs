@@ -15,6 +15,8 @@
 // `postgresVersion`. Squawk lints each file on its own; ours also reads the file's neighbours
 // (up/down pairs, earlier migrations of the directory): that cost is part of our time.
 //
+// Also measured, the same way: the parse floor (bench/parse-floor.cjs), what Node and libpg-query
+// alone cost to read and parse the files on the CLI's threads; printed beside both, not a target.
 // Measured per tool: wall time (best of 3, after one warm-up run that also fills the OS file
 // cache), CPU time (user + system, of that run, with /usr/bin/time), files/s, peak memory of the child process (maximum resident set size as reported by
 // `/usr/bin/time -f %M`, i.e. getrusage of the child; without /usr/bin/time, VmHWM read from
@@ -154,8 +156,14 @@ function run(name, cmd, cmdArgs) {
   });
 }
 
+// The floor (bench/parse-floor.cjs): Node reading and parsing the same files with libpg-query on the
+// CLI's threads, and nothing else. Not a target: it shows how much of squawk's time any design that
+// keeps this parser and runtime has left for everything else.
+const fileList = path.join(tmp, 'files.txt');
+fs.writeFileSync(fileList, files.join('\n'));
 const tools = {
   ours: { label: 'Migration Guard', cmd: process.execPath, args: [cli, 'check', ...files, '--format', 'json'] },
+  floor: { label: 'parse floor', cmd: process.execPath, args: [path.join(root, 'bench', 'parse-floor.cjs'), fileList] },
   squawk: {
     label: 'squawk',
     cmd: squawkBin,
@@ -166,7 +174,7 @@ const tools = {
 async function measure(tool) {
   const runs = [];
   for (let i = 0; i < 4; i++) {
-    const r = await run(tool === tools.ours ? 'ours' : 'squawk', tool.cmd, tool.args);
+    const r = await run(tool === tools.ours ? 'ours' : tool === tools.floor ? 'floor' : 'squawk', tool.cmd, tool.args);
     // Both exit 1 when they report an error-severity finding; anything else is a failed run.
     if (r.code !== 0 && r.code !== 1) {
       console.error(`squawk bench: ${tool.label} exited with ${r.code}:\n${r.stderr.slice(0, 2000)}`);
@@ -180,6 +188,7 @@ async function measure(tool) {
 
 const ours = await measure(tools.ours);
 const squawk = await measure(tools.squawk);
+const floor = await measure(tools.floor);
 
 // ---- findings --------------------------------------------------------------------------------
 /** { rule, file, from, to } with 0-based inclusive lines. */
@@ -301,6 +310,7 @@ console.log(`  ${pad('tool', 16)}${lpad('wall', 9)}${lpad('CPU', 9)}${lpad('file
 for (const [t, r, n] of [
   [tools.ours.label, ours, ourFindings.length],
   [tools.squawk.label, squawk, squawkFindings.length],
+  [tools.floor.label, floor, '-'],
 ]) {
   console.log(`  ${pad(t, 16)}${lpad(`${sec(r.ms)} s`, 9)}${lpad(r.cpuMs === undefined ? '-' : `${sec(r.cpuMs)} s`, 9)}${lpad(rate(r.ms), 10)}${lpad(mb(r.peakKB), 10)}${lpad(n, 10)}`);
 }
@@ -315,6 +325,10 @@ console.log(
 const wallOk = timeRatio <= TARGET_WALL_OVER_SQUAWK;
 console.log(`  wall time ours/squawk ${timeRatio.toFixed(2)}x (target <= ${TARGET_WALL_OVER_SQUAWK}x): ${wallOk ? 'ok' : 'MISSED'}`);
 if (!wallOk) process.exitCode = 1;
+const floorRatio = floor.ms / squawk.ms;
+console.log(
+  `  parse floor/squawk ${floorRatio.toFixed(2)}x: reading and parsing alone (Node, libpg-query, no rule) ${floorRatio >= TARGET_WALL_OVER_SQUAWK ? "already take squawk's whole time" : `leave ${Math.round((1 - floorRatio) * 100)}% of squawk's time for everything else`}; ours/floor ${(ours.ms / floor.ms).toFixed(2)}x`,
+);
 console.log('');
 console.log('  per rule (findings; "both" = the same rule on the same statement of the same file, by file for require-lock-timeout;');
 console.log('  "+ddfo" = our down-drops-foreign-object findings of that kind, which replace ban-drop-* in down migrations):');
