@@ -71,8 +71,15 @@ function summarize(findings: { ruleId: string; range: unknown; message: string; 
   return JSON.stringify(findings.map((f) => [f.ruleId, f.range, f.message, f.fix ?? null, f.suppress ?? null]));
 }
 
+/** How migrations are laid out: golang-migrate's up and down files, or goose's one file with both sections. */
+type Layout = 'pair' | 'goose';
+
+function gooseText(up: string, down: string): string {
+  return `-- +goose Up\n${up}\n-- +goose Down\n${down}\n`;
+}
+
 /** One random step, as the editor and the file watcher report it to the server. */
-function step(state: State, r: () => number): string {
+function step(state: State, r: () => number, layout: Layout = 'pair'): string {
   const { dir, docs, open } = state;
   const files = migrationFiles(dir);
   const roll = r();
@@ -92,10 +99,10 @@ function step(state: State, r: () => number): string {
   if (roll < 0.68) {
     // A new migration on disk (the next version, or one slipped in before others).
     const version = r() < 0.7 ? files.length + 1 : Math.max(1, Math.floor(r() * files.length));
-    const name = `${String(version).padStart(4, '0')}_${Math.floor(r() * 1000)}.${r() < 0.75 ? 'up' : 'down'}.sql`;
+    const name = `${String(version).padStart(4, '0')}_${Math.floor(r() * 1000)}${layout === 'goose' ? '' : r() < 0.75 ? '.up' : '.down'}.sql`;
     const p = path.join(dir, name);
     if (fs.existsSync(p)) return 'noop';
-    fs.writeFileSync(p, `${pick(r, SNIPPETS)}\n${pick(r, SNIPPETS)}\n`);
+    fs.writeFileSync(p, layout === 'goose' ? gooseText(`${pick(r, SNIPPETS)}\n${pick(r, SNIPPETS)}`, pick(r, SNIPPETS)) : `${pick(r, SNIPPETS)}\n${pick(r, SNIPPETS)}\n`);
     docs.filesChanged([{ path: p, kind: 'created' }]);
     return `create ${name}`;
   }
@@ -131,9 +138,9 @@ function step(state: State, r: () => number): string {
   }
   // Open an unsaved new file, or close a document (its unsaved text is dropped).
   if (r() < 0.5 || open.size === 0) {
-    const p = path.join(dir, `${String(files.length + 1).padStart(4, '0')}_draft.down.sql`);
+    const p = path.join(dir, `${String(files.length + 1).padStart(4, '0')}_draft${layout === 'goose' ? '' : '.down'}.sql`);
     if (fs.existsSync(p) || open.has(p)) return 'noop';
-    open.set(p, pick(r, SNIPPETS));
+    open.set(p, layout === 'goose' ? gooseText(pick(r, SNIPPETS), pick(r, SNIPPETS)) : pick(r, SNIPPETS));
     docs.contentChanged(p, open.get(p)!);
     return `open unsaved ${path.basename(p)}`;
   }
@@ -147,21 +154,27 @@ describe('project: the incremental path gives what a fresh analysis gives', func
   this.timeout(120000);
 
   const seeds = process.env.MIGRATION_GUARD_PROPERTY_SEED ? [Number(process.env.MIGRATION_GUARD_PROPERTY_SEED)] : [20261203, 5];
-  for (const seed of seeds) it(`after every step of a seeded random edit sequence (seed ${seed})`, () => {
+  const runs: [number, Layout][] = [...seeds.map((seed): [number, Layout] => [seed, 'pair']), [seeds[0]!, 'goose']];
+  for (const [seed, layout] of runs) it(`after every step of a seeded random edit sequence (seed ${seed}${layout === 'goose' ? ', goose files: up and down sections in one file' : ''})`, () => {
     const steps = Number(process.env.MIGRATION_GUARD_PROPERTY_STEPS ?? 150);
     const r = seededRandom(seed);
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'mg-incremental-'));
     try {
       const dir = path.join(root, 'migrations');
       fs.mkdirSync(dir);
-      fs.writeFileSync(path.join(dir, '0001_users.up.sql'), `${SNIPPETS[0]}\n`);
-      fs.writeFileSync(path.join(dir, '0001_users.down.sql'), 'DROP TABLE users;\n');
-      fs.writeFileSync(path.join(dir, '0002_name.up.sql'), `${SNIPPETS[1]}\n${SNIPPETS[5]}\n`);
+      if (layout === 'goose') {
+        fs.writeFileSync(path.join(dir, '0001_users.sql'), gooseText(SNIPPETS[0]!, 'DROP TABLE users;'));
+        fs.writeFileSync(path.join(dir, '0002_name.sql'), gooseText(`${SNIPPETS[1]}\n${SNIPPETS[5]}`, 'DROP INDEX users_email_idx;'));
+      } else {
+        fs.writeFileSync(path.join(dir, '0001_users.up.sql'), `${SNIPPETS[0]}\n`);
+        fs.writeFileSync(path.join(dir, '0001_users.down.sql'), 'DROP TABLE users;\n');
+        fs.writeFileSync(path.join(dir, '0002_name.up.sql'), `${SNIPPETS[1]}\n${SNIPPETS[5]}\n`);
+      }
       const state: State = { dir, docs: new Documents(), open: new Map() };
       const log: string[] = [];
       let compared = 0;
       for (let i = 0; i < steps; i++) {
-        log.push(step(state, r));
+        log.push(step(state, r, layout));
         // The open documents and two files from disk, as VS Code re-pulls the open ones.
         const onDisk = migrationFiles(dir).map((n) => path.join(dir, n));
         const targets = new Set([...state.open.keys(), ...(onDisk.length > 0 ? [pick(r, onDisk), onDisk[onDisk.length - 1]!] : [])]);
@@ -175,6 +188,10 @@ describe('project: the incremental path gives what a fresh analysis gives', func
         }
       }
       assert.ok(compared > steps, `compared ${compared} analyses`);
+      if (layout === 'goose') {
+        const first = path.join(dir, migrationFiles(dir)[0]!);
+        assert.equal(analyzeFile({ filePath: first, text: fs.readFileSync(first, 'utf8'), host: new NodeFileHost() }).convention.id, 'goose', 'the folder is read as goose files');
+      }
     } finally {
       fs.rmSync(root, { recursive: true, force: true });
     }
@@ -215,6 +232,47 @@ describe('project: a comment typed in an up keeps what its pair computed', () =>
       // A statement changed: checked again.
       edit(`-- why\n${upText.replace('b (id int)', 'b (id bigint)')}`);
       assert.notEqual(ws.folderOf(up, ws.conventionOf(up)).pairOf(up)!.consistency()!.upSchemas, consistency!.upSchemas);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('project: a keystroke in a single-file migration replays what it changed', () => {
+  it('a comment typed in a goose file replays no statement, parses none again, and gives what a fresh analysis gives', () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'mg-goose-keystroke-'));
+    try {
+      const dir = path.join(root, 'migrations');
+      fs.mkdirSync(dir);
+      fs.writeFileSync(path.join(dir, '0001_users.sql'), gooseText(SNIPPETS[0]!, 'DROP TABLE users;'));
+      const file = path.join(dir, '0002_posts.sql');
+      const up = [SNIPPETS[7], SNIPPETS[1], SNIPPETS[5], 'ALTER TABLE posts ADD COLUMN title text;'].join('\n');
+      const text = gooseText(up, 'DROP INDEX users_email_idx;\nALTER TABLE users DROP COLUMN name;');
+      fs.writeFileSync(file, text);
+      const state: State = { dir, docs: new Documents(), open: new Map() };
+      const ws = state.docs.workspace;
+      const edit = (next: string): string => {
+        state.open.set(file, next);
+        state.docs.contentChanged(file, next);
+        const incremental = incrementalAnalysis(state, file, next);
+        assert.equal(incremental, freshAnalysis(state, file, next));
+        return incremental;
+      };
+      const first = edit(text);
+      // The analysis reads the pair (the down leaves posts behind: missing-inverse on the up).
+      assert.ok((JSON.parse(first) as [string][]).some(([id]) => id === 'missing-inverse'), first);
+      const statements = ws.stats.replayed;
+      const parsed = ws.stats.parses;
+      // The file (its rules), its up section (timeline, pair) and its down section (pair) each
+      // replay from their own last replay: every statement is where it was, nothing is replayed.
+      edit(text.replace('-- +goose Up\n', '-- +goose Up\n-- why\n'));
+      assert.equal(ws.stats.replayed - statements, 0, 'statements replayed after a comment was typed');
+      // The three texts are parsed again (their offsets moved), each once, their statements from the memo.
+      assert.equal(ws.stats.parses - parsed, 3, 'parses after a comment was typed');
+      // A statement changed at the end of the up: the statements before it are not replayed again.
+      const replayed = ws.stats.replayed;
+      edit(text.replace('-- +goose Up\n', '-- +goose Up\n-- why\n').replace('title text', 'title varchar(80)'));
+      assert.ok(ws.stats.replayed - replayed <= 3 * 3, `statements replayed after the last up statement changed: ${ws.stats.replayed - replayed}`);
     } finally {
       fs.rmSync(root, { recursive: true, force: true });
     }

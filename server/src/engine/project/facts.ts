@@ -8,9 +8,9 @@
  * file that an edit elsewhere could not change costs a few pointer comparisons.
  */
 import type { MigrationFile } from '../migrations/convention';
-import type { ParsedFile } from '../parsing/parser';
+import { parseSql, type ParsedFile } from '../parsing/parser';
 import type { SchemaModel } from '../schema/model';
-import type { PairFacts } from './pair';
+import { sectionText, type PairFacts } from './pair';
 import type { Folder } from './workspace';
 
 export interface FileFacts {
@@ -26,6 +26,12 @@ export interface FileFacts {
   pair(): PairFacts | undefined;
   /** The up migration files of a down file's version, parsed (two-file conventions; [] otherwise). */
   upParses(): ParsedFile[];
+  /**
+   * A single-file migration's up sections (goose, dbmate, sql-migrate), parsed as its timeline and
+   * its pair parse them: the rest of the file blanked, so statements keep their file offsets.
+   * Undefined for other files.
+   */
+  upSection(): ParsedFile | undefined;
   /** Whether a file of this name (relative to the directory) exists. */
   exists(fileName: string): boolean;
   /** The current text of a file of the directory (relative name), undefined when it does not exist. */
@@ -63,6 +69,8 @@ export class WorkspaceFileFacts implements FileFacts {
     private readonly local = false,
     /** Texts that count instead of the workspace's (a probe of SQL not written yet: analyze.ts). */
     private readonly texts?: ReadonlyMap<string, string>,
+    /** The checked text is a probe (analyze.ts): its parses are not the workspace's to keep. */
+    private readonly probe = false,
   ) {}
 
   private text(filePath: string): string | undefined {
@@ -128,6 +136,24 @@ export class WorkspaceFileFacts implements FileFacts {
       if (text !== undefined) out.push(this.folder.parse(up.path, 'file', text));
     }
     return out;
+  }
+
+  private upSectionValue: ParsedFile | null | undefined;
+
+  upSection(): ParsedFile | undefined {
+    if (this.upSectionValue !== undefined) return this.upSectionValue ?? undefined;
+    const m = this.migration;
+    const convention = this.folder.convention;
+    if (!m || convention.layout !== 'single') {
+      this.upSectionValue = null;
+      return undefined;
+    }
+    // The file's own text only: nothing to depend on. The workspace's parse is the one the
+    // timeline and the pair use (kept by text, statements from the memo): a keystroke in a comment
+    // parses no statement again.
+    const up = sectionText(convention, m, this.parsed.text, 'up').text;
+    this.upSectionValue = this.probe ? parseSql(up) : this.folder.parse(this.filePath, 'up', up);
+    return this.upSectionValue;
   }
 
   exists(fileName: string): boolean {

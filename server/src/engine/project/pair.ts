@@ -39,11 +39,23 @@ export interface MigrationPair {
 
 /** Spaces for every UTF-16 unit except line breaks (offsets and lines stay the same). */
 function blank(s: string): string {
-  return s.replace(/[^\r\n]/g, ' ');
+  return s.replace(/[^\r\n]+/g, (run) => ' '.repeat(run.length));
 }
+
+/** The last few section texts made (a keystroke asks for the same ones from its pair, its timeline and its rules). */
+const recentSections: { convention: Convention; file: MigrationFile['path']; text: string; direction: Direction; result: { text: string; span?: { start: number; end: number } } }[] = [];
 
 /** The text with everything outside the sections of one direction blanked. */
 export function sectionText(convention: Convention, file: MigrationFile, text: string, direction: Direction): { text: string; span?: { start: number; end: number } } {
+  const hit = recentSections.find((r) => r.text === text && r.direction === direction && r.convention === convention && r.file === file.path);
+  if (hit) return hit.result;
+  const result = blankedSections(convention, file, text, direction);
+  recentSections.unshift({ convention, file: file.path, text, direction, result });
+  if (recentSections.length > 4) recentSections.length = 4;
+  return result;
+}
+
+function blankedSections(convention: Convention, file: MigrationFile, text: string, direction: Direction): { text: string; span?: { start: number; end: number } } {
   let sections;
   try {
     sections = convention.sections(file, text).filter((s) => s.direction === direction);

@@ -32,15 +32,22 @@ export class Workspace {
   private readonly folders = new Map<string, Folder>();
   private readonly parses = new Map<string, { text: string; parsed: ParsedFile }>();
   private readonly through = new WeakMap<ParsedFile, { base: SchemaModel; replay: Replay }>();
-  /** Parses done (tests and the bench: a keystroke parses the edited file only). */
-  readonly stats = { parses: 0 };
+  /** Parses done, statements replayed (tests and the bench: a keystroke parses the edited file only, and replays what it changed). */
+  readonly stats = { parses: 0, replayed: 0 };
   /** Bumped when files appear or disappear: directory readings of an older listing are read again. */
   listing = 0;
 
   /** Statement parses by text (an editor's workspace): an edit re-parses the statements it changed. */
   private readonly memo: StatementMemo | undefined;
-  /** The last replay of each file (an editor's workspace): the next one replays what changed. */
+  /**
+   * The last replay of each part of each file (an editor's workspace), by `path\0part` (see
+   * `parse`): the next one replays what changed. A single-file migration (goose, dbmate,
+   * sql-migrate) is replayed as a whole file (its rules) and as its up and down sections (its
+   * timeline and pair): each keeps its own, or each keystroke would replay them all from scratch.
+   */
   private readonly recent: Map<string, Replay> | undefined;
+  /** The part each parse of `parse` stands for. */
+  private readonly partOf = new WeakMap<ParsedFile, 'file' | 'up' | 'down'>();
 
   /** An editor's workspace: it keeps analyses, statement parses and replays for the next keystroke. */
   readonly incremental: boolean;
@@ -89,8 +96,10 @@ export class Workspace {
     // The other side of its pair was parsed (and replayed) for the pair only: it goes too.
     for (const folder of this.folders.values()) for (const side of folder.forget(key)) sides.add(side);
     for (const side of sides) {
-      this.recent?.delete(side);
-      for (const part of ['file', 'up', 'down']) this.parses.delete(`${side}\0${part}`);
+      for (const part of ['file', 'up', 'down']) {
+        this.recent?.delete(`${side}\0${part}`);
+        this.parses.delete(`${side}\0${part}`);
+      }
     }
   }
 
@@ -133,6 +142,7 @@ export class Workspace {
     this.stats.parses++;
     const parsed = parseSql(text, this.memo);
     this.parses.set(key, { text, parsed });
+    this.partOf.set(parsed, part);
     return parsed;
   }
 
@@ -172,8 +182,9 @@ export class Workspace {
   replayThrough(parsed: ParsedFile, base: SchemaModel, filePath: string): Replay {
     const hit = this.through.get(parsed);
     if (hit && hit.base === base) return hit.replay;
-    const key = keyOf(filePath);
+    const key = `${keyOf(filePath)}\0${this.partOf.get(parsed) ?? 'file'}`;
     const replay = replayThrough(base, filePath, parsed, this.recent?.get(key));
+    this.stats.replayed += replay.applied ?? 0;
     this.through.set(parsed, { base, replay });
     this.recent?.set(key, replay);
     return replay;

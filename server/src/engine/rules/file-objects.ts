@@ -4,7 +4,7 @@
  * quiet about objects that no running application can be using yet, and about a down undoing its up.
  */
 import type { Node } from '@pgsql/types';
-import { parseSql, type ParsedFile, type Statement } from '../parsing/parser';
+import type { ParsedFile, Statement } from '../parsing/parser';
 import type { RuleContext } from './types';
 import { tableKey } from './up-objects';
 
@@ -82,18 +82,6 @@ export function objectsBefore(parsed: ParsedFile, index: number, from = 0): Obje
   return { tables: view(first.tables), columns: view(first.columns), tableRenames: view(first.tableRenames), columnRenames: view(first.columnRenames), setNotNull: view(first.setNotNull) };
 }
 
-const upCache = new Map<string, FileObjects>();
-
-function objectsOfText(text: string): FileObjects {
-  let objects = upCache.get(text);
-  if (!objects) {
-    objects = objectsOfParse(parseSql(text));
-    if (upCache.size > 32) upCache.clear();
-    upCache.set(text, objects);
-  }
-  return objects;
-}
-
 const byParse = new WeakMap<ParsedFile, FileObjects>();
 
 function objectsOfParse(parsed: ParsedFile): FileObjects {
@@ -125,9 +113,9 @@ export function upFileObjects(ctx: RuleContext, stmt?: Statement): FileObjects |
   if (known) return known;
   const out = empty();
   upPerContext.set(ctx, out);
-  const all = single
-    ? ctx.sections.filter((s) => s.direction === 'up').map((s) => objectsOfText(ctx.parsed.text.slice(s.span.start, s.span.end)))
-    : ctx.facts.upParses().map(objectsOfParse);
+  // Single-file: the up sections as the file's timeline and pair parse them (kept by the workspace).
+  const upSection = single && ctx.sections.some((s) => s.direction === 'up') ? ctx.facts.upSection() : undefined;
+  const all = single ? (upSection ? [objectsOfParse(upSection)] : []) : ctx.facts.upParses().map(objectsOfParse);
   for (const objects of all) {
     for (const k of Object.keys(out) as (keyof FileObjects)[]) objects[k].forEach((v) => out[k].add(v));
   }

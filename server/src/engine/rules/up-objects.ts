@@ -3,7 +3,7 @@
  * not data loss. This reads the up file(s) of the same version and lists what they create, so the
  * destructive rules stay quiet about those objects in the down.
  */
-import { parseSql, type ParsedFile, type Statement } from '../parsing/parser';
+import type { ParsedFile, Statement } from '../parsing/parser';
 import type { RangeVar } from '@pgsql/types';
 import type { RuleContext } from './types';
 
@@ -13,8 +13,6 @@ export interface UpObjects {
   columns: Set<string>;
   schemas: Set<string>;
 }
-
-const cache = new Map<string, UpObjects>();
 
 /**
  * Objects created by the up migration of the same version, or undefined when the statement (or,
@@ -33,11 +31,9 @@ export function objectsCreatedByUp(ctx: RuleContext, stmt?: Statement): UpObject
   if (owned === undefined) {
     let found: UpObjects | null = null;
     if (ctx.convention.layout === 'single') {
-      for (const s of ctx.sections) {
-        if (s.direction !== 'up') continue;
-        found ??= empty();
-        merge(found, objectsOf(ctx.parsed.text.slice(s.span.start, s.span.end)));
-      }
+      // The up sections as the file's timeline and pair parse them (kept by the workspace).
+      const up = ctx.sections.some((s) => s.direction === 'up') ? ctx.facts.upSection() : undefined;
+      if (up) merge((found = empty()), objectsOfParse(up));
     } else {
       for (const up of ctx.facts.upParses()) {
         found ??= empty();
@@ -60,16 +56,6 @@ function merge(into: UpObjects, from: UpObjects): void {
   from.tables.forEach((t) => into.tables.add(t));
   from.columns.forEach((c) => into.columns.add(c));
   from.schemas.forEach((s) => into.schemas.add(s));
-}
-
-function objectsOf(text: string): UpObjects {
-  let objects = cache.get(text);
-  if (!objects) {
-    objects = collect(parseSql(text));
-    if (cache.size > 32) cache.clear();
-    cache.set(text, objects);
-  }
-  return objects;
 }
 
 const byParse = new WeakMap<ParsedFile, UpObjects>();

@@ -2148,6 +2148,8 @@ export interface Replay {
   searchPaths: (readonly string[])[];
   /** The statements' texts, to compare with the next replay of the same file. */
   texts: string[];
+  /** How many statements this replay applied (the others were the earlier replay's). */
+  applied?: number;
 }
 
 /**
@@ -2184,7 +2186,7 @@ export function replayThrough(base: SchemaModel, file: string, parsed: ParsedFil
         models.push(...previous.models.slice(k + 1));
         touched.push(...previous.touched.slice(k));
         searchPaths.push(...previous.searchPaths.slice(k + 1));
-        return { models, touched, searchPaths, texts };
+        return { models, touched, searchPaths, texts, applied: j - prefix };
       }
     }
     const draft = new Draft(model);
@@ -2196,7 +2198,7 @@ export function replayThrough(base: SchemaModel, file: string, parsed: ParsedFil
     touched.push(draft.touched);
     searchPaths.push(searchPath);
   }
-  return { models, touched, searchPaths, texts };
+  return { models, touched, searchPaths, texts, applied: n - prefix };
 }
 
 function sameSearchPath(a: readonly string[], b: readonly string[]): boolean {
