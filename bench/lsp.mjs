@@ -21,7 +21,8 @@
 //   `workspace/diagnostic`, every file's findings)          ≤ 1.5 × our CLI's `check` of that folder
 //   (spawn → exit, one thread: the same engine without an editor); squawk's CLI over the same
 //   files is reported beside it.
-// Reported too: a keystroke in migration 10 then the re-pull of the open newest file, peak memory.
+// Reported too: a keystroke in migration 10 then the re-pull of the open newest file, peak memory,
+// and keystrokes in the big file as a goose file (up and down sections) after 299 goose migrations.
 //
 // usage: node bench/lsp.mjs [--edits N] [--json out.json]   (needs `npm run build`; installs squawk-cli on first use)
 import { spawn, spawnSync } from 'node:child_process';
@@ -216,10 +217,16 @@ function buildFixtures(work) {
   let big = '';
   const add = (label, text) => {
     const chunk = `-- from ${label}\n${text.endsWith('\n') ? text : `${text}\n`}\n`;
-    if (lines(big + chunk) > 2000) return;
+    if (lines(big + chunk) > 2000) return false;
     big += chunk;
+    return true;
   };
-  for (const f of later) if (f !== smallFolder) add(`lemmy ${f}`, fs.readFileSync(path.join(lemmy, f, 'up.sql'), 'utf8'));
+  // The downs of the lemmy migrations the big file holds, last first: the goose file's down section.
+  const bigDowns = [];
+  for (const f of later) {
+    if (f === smallFolder || !add(`lemmy ${f}`, fs.readFileSync(path.join(lemmy, f, 'up.sql'), 'utf8'))) continue;
+    if (fs.existsSync(path.join(lemmy, f, 'down.sql'))) bigDowns.unshift(fs.readFileSync(path.join(lemmy, f, 'down.sql'), 'utf8'));
+  }
   const manifest = fs.readFileSync(path.join(corpus, 'manifest.tsv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split('\t'));
   for (const [repo, , p, kind, bytes] of manifest.sort((a, b) => Number(b[4]) - Number(a[4]))) {
     if (kind === 'down' || repo === 'LemmyNet/lemmy' || lines(big) > 1990) continue;
@@ -245,7 +252,21 @@ function buildFixtures(work) {
     const early = path.join(dir, fs.readdirSync(dir).find((n) => n.startsWith('000010_') && n.endsWith('.up.sql')));
     return { root: path.join(work, name), dir, big: bigPath, small, early };
   };
-  return { f300: make('f300', H), f30: make('f30', 29) };
+  // The same history as goose files (one file per migration, its up and down sections), and the big
+  // file as one with its down section: a single-file convention's keystroke (reported, no target).
+  const goose = (up, down) => `-- +goose Up\n${up.endsWith('\n') ? up : `${up}\n`}\n-- +goose Down\n${down.endsWith('\n') ? down : `${down}\n`}`;
+  const makeGoose = (name, history) => {
+    const dir = path.join(work, name, 'migrations');
+    fs.mkdirSync(dir, { recursive: true });
+    folders.slice(0, history).forEach((f, i) => {
+      const down = path.join(lemmy, f, 'down.sql');
+      fs.writeFileSync(path.join(dir, `${pad(i + 1)}_${title(f)}.sql`), goose(fs.readFileSync(path.join(lemmy, f, 'up.sql'), 'utf8'), fs.existsSync(down) ? fs.readFileSync(down, 'utf8') : ''));
+    });
+    const bigPath = path.join(dir, `${pad(history + 1)}_big.sql`);
+    fs.writeFileSync(bigPath, goose(big, bigDowns.join('\n')));
+    return { root: path.join(work, name), dir, big: bigPath };
+  };
+  return { f300: make('f300', H), f30: make('f30', 29), g300: makeGoose('g300', H) };
 }
 
 // ---------------------------------------------------------------- typing
@@ -433,6 +454,18 @@ try {
   }
   console.log(`  peak memory after these: ours ${c300[0].memoryMiB().toFixed(0)} MiB, squawk ${c300[1].memoryMiB().toFixed(0)} MiB`);
   await Promise.all(c300.map((c) => c.stop()));
+
+  // Reported, no target: the same typing in a goose file (the big up as its up section, with a down
+  // section) after the same 299 migrations as goose files. Its whole file, up section and down section
+  // are each parsed and replayed, and its pair is in the same file.
+  {
+    const g300 = [ours(), squawk()];
+    await Promise.all(g300.map((c) => c.initialize(fx.g300.root)));
+    const typed = await type(g300, fx.g300.big, EDITS);
+    const lineCount = fs.readFileSync(fx.g300.big, 'utf8').split('\n').length;
+    row(`keystroke, goose file of ${lineCount.toLocaleString("en")} lines (p50)`, median(typed.ours), median(typed.squawk), 'squawk', median(typed.ours) / median(typed.squawk));
+    await Promise.all(g300.map((c) => c.stop()));
+  }
 
   // History growth: the same small-file typing after 29 migrations, ours only, against the 299 run,
   // each on a fresh server once it has read the folder's history (both folders are over the size
