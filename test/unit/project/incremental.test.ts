@@ -247,7 +247,7 @@ describe('project: a keystroke in a single-file migration replays what it change
       fs.writeFileSync(path.join(dir, '0001_users.sql'), gooseText(SNIPPETS[0]!, 'DROP TABLE users;'));
       const file = path.join(dir, '0002_posts.sql');
       const up = [SNIPPETS[7], SNIPPETS[1], SNIPPETS[5], 'ALTER TABLE posts ADD COLUMN title text;'].join('\n');
-      const text = gooseText(up, 'DROP INDEX users_email_idx;\nALTER TABLE users DROP COLUMN name;');
+      const text = gooseText(up, 'ALTER TABLE users ADD COLUMN extra int;\nDROP INDEX users_email_idx;\nALTER TABLE users DROP COLUMN name;');
       fs.writeFileSync(file, text);
       const state: State = { dir, docs: new Documents(), open: new Map() };
       const ws = state.docs.workspace;
@@ -259,16 +259,26 @@ describe('project: a keystroke in a single-file migration replays what it change
         return incremental;
       };
       const first = edit(text);
-      // The analysis reads the pair (the down leaves posts behind: missing-inverse on the up).
-      assert.ok((JSON.parse(first) as [string][]).some(([id]) => id === 'missing-inverse'), first);
+      // The analysis reads the pair: the down leaves posts behind (missing-inverse on the up) and
+      // adds a column the up never touched (unexpected-down-statement on the down).
+      const ids = (JSON.parse(first) as [string][]).map(([id]) => id);
+      assert.ok(ids.includes('missing-inverse') && ids.includes('unexpected-down-statement'), first);
+      const pairNow = () => ws.folderOf(file, ws.conventionOf(file)).pairOf(file)!;
+      const checked = pairNow().consistency()!;
       const statements = ws.stats.replayed;
       const parsed = ws.stats.parses;
       // The file (its rules), its up section (timeline, pair) and its down section (pair) each
       // replay from their own last replay: every statement is where it was, nothing is replayed.
-      edit(text.replace('-- +goose Up\n', '-- +goose Up\n-- why\n'));
+      const commented = text.replace('-- +goose Up\n', '-- +goose Up\n-- why\n');
+      edit(commented);
       assert.equal(ws.stats.replayed - statements, 0, 'statements replayed after a comment was typed');
       // The three texts are parsed again (their offsets moved), each once, their statements from the memo.
       assert.equal(ws.stats.parses - parsed, 3, 'parses after a comment was typed');
+      // The pair is not checked again: its findings are taken over, on the moved statements of both sections.
+      const moved = pairNow().consistency()!;
+      assert.equal(moved.undoes, checked.undoes, 'the pair was not checked again');
+      assert.equal(moved.unexpected[0]!.statement.span.start, commented.indexOf('ALTER TABLE users ADD COLUMN extra'));
+      assert.equal(moved.missing[0]!.statement.span.start, commented.indexOf(SNIPPETS[7]!));
       // A statement changed at the end of the up: the statements before it are not replayed again.
       const replayed = ws.stats.replayed;
       edit(text.replace('-- +goose Up\n', '-- +goose Up\n-- why\n').replace('title text', 'title varchar(80)'));

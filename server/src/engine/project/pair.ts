@@ -154,17 +154,27 @@ export class PairFacts {
   }
 
   /**
-   * These facts for the same pair after an edit of the up that left every statement as it was (its
-   * text and parse tree; only comments, blank lines or a statement's place changed): the same
-   * schema before, the same down. What was computed is kept, its up statements taken from the new
-   * parse (the results depend on the statements, never on where they are), so typing a comment
-   * does not check the pair again.
+   * These facts for the same pair after an edit that left every statement as it was (its text and
+   * parse tree; only comments, blank lines or a statement's place changed): the same schema before;
+   * for two files an edit of the up (the down is the very same), for a single file an edit anywhere
+   * (both sections hold the same statements). What was computed is kept, its statements taken from
+   * the new parses (the results depend on the statements, never on where they are), so typing a
+   * comment does not check the pair again.
    */
   rebased(pair: MigrationPair, schema: ResolvedSchema): PairFacts {
     const next = new PairFacts(pair, schema, this.replay);
-    const statements = pair.up.parsed.statements;
+    // The same statements, maybe moved (a comment typed above them): each finding takes the new parse's statement of its index.
+    const ups = pair.up.parsed.statements;
+    const downs = pair.down.parsed.statements;
     const move = (c: Consistency | null | undefined): Consistency | null | undefined =>
-      c ? { ...c, missing: c.missing.map((m) => ({ ...m, statement: statements[m.statement.index]! })) } : c;
+      c
+        ? {
+            ...c,
+            missing: c.missing.map((m) => ({ ...m, statement: ups[m.statement.index]! })),
+            unexpected: c.unexpected.map((u) => ({ ...u, statement: downs[u.statement.index]! })),
+            order: c.order.map((o) => ({ ...o, statement: downs[o.statement.index]!, later: downs[o.later.index]! })),
+          }
+        : c;
     next.consistencyValue = move(this.consistencyValue);
     next.lenientValue = move(this.lenientValue);
     next.steps = this.steps;

@@ -279,8 +279,15 @@ export class Folder implements TimelineSource, PairSource {
     const key = keyOf(pair.up.path);
     const hit = this.pairs.get(key);
     if (hit && hit.up === pair.up.parsed && hit.down === pair.down.parsed && hit.downText === pair.down.text && hit.schema === schema) return hit.facts;
-    // An edit of the up that changed no statement (a comment typed): what was computed still holds.
-    const same = hit !== undefined && hit.down === pair.down.parsed && hit.downText === pair.down.text && hit.schema === schema && !pair.single && sameStatements(hit.up, pair.up.parsed);
+    // An edit that changed no statement (a comment typed): what was computed still holds. Two files:
+    // an edit of the up (the down is the very same). One file (goose, dbmate, sql-migrate): an edit
+    // anywhere in it moves both sections' statements, so both sides must hold the same statements.
+    const same =
+      hit !== undefined &&
+      hit.schema === schema &&
+      (pair.single
+        ? (hit.downText === undefined) === (pair.down.text === undefined) && sameStatements(hit.down, pair.down.parsed) && sameStatements(hit.up, pair.up.parsed)
+        : hit.down === pair.down.parsed && hit.downText === pair.down.text && sameStatements(hit.up, pair.up.parsed));
     const facts = same ? hit.facts.rebased(pair, this.resolvedSchema(pair.migration)) : new PairFacts(pair, this.resolvedSchema(pair.migration), (parsed, base, file) => this.workspace.replayThrough(parsed, base, file));
     this.pairs.set(key, { up: pair.up.parsed, down: pair.down.parsed, downPath: keyOf(pair.down.path), downText: pair.down.text, schema, facts });
     return facts;
