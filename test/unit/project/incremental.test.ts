@@ -67,6 +67,17 @@ function incrementalAnalysis(state: State, file: string, text: string): string {
   return summarize(analyzeFile({ filePath: file, text, host: ws.host, workspace: ws }).findings);
 }
 
+/** Typing into an open document: its incremental analysis, checked against a fresh one of the same files. */
+function typist(state: State, file: string): (text: string) => string {
+  return (text) => {
+    state.open.set(file, text);
+    state.docs.contentChanged(file, text);
+    const incremental = incrementalAnalysis(state, file, text);
+    assert.equal(incremental, freshAnalysis(state, file, text));
+    return incremental;
+  };
+}
+
 function summarize(findings: { ruleId: string; range: unknown; message: string; fix?: unknown; suppress?: unknown }[]): string {
   return JSON.stringify(findings.map((f) => [f.ruleId, f.range, f.message, f.fix ?? null, f.suppress ?? null]));
 }
@@ -210,13 +221,7 @@ describe('project: a comment typed in an up keeps what its pair computed', () =>
       fs.writeFileSync(path.join(dir, '0001_init.down.sql'), 'DROP TABLE b;\n');
       const state: State = { dir, docs: new Documents(), open: new Map() };
       const ws = state.docs.workspace;
-      const edit = (text: string): string => {
-        state.open.set(up, text);
-        state.docs.contentChanged(up, text);
-        const incremental = incrementalAnalysis(state, up, text);
-        assert.equal(incremental, freshAnalysis(state, up, text));
-        return incremental;
-      };
+      const edit = typist(state, up);
       const missingAt = (summary: string): unknown[] => (JSON.parse(summary) as [string, unknown][]).filter(([id]) => id === 'missing-inverse').map(([, range]) => range);
       const first = edit(upText);
       assert.deepEqual(missingAt(first), [{ start: { line: 0, character: 0 }, end: { line: 0, character: 23 } }]);
@@ -251,13 +256,7 @@ describe('project: a keystroke in a single-file migration replays what it change
       fs.writeFileSync(file, text);
       const state: State = { dir, docs: new Documents(), open: new Map() };
       const ws = state.docs.workspace;
-      const edit = (next: string): string => {
-        state.open.set(file, next);
-        state.docs.contentChanged(file, next);
-        const incremental = incrementalAnalysis(state, file, next);
-        assert.equal(incremental, freshAnalysis(state, file, next));
-        return incremental;
-      };
+      const edit = typist(state, file);
       const first = edit(text);
       // The analysis reads the pair: the down leaves posts behind (missing-inverse on the up) and
       // adds a column the up never touched (unexpected-down-statement on the down).

@@ -231,11 +231,8 @@ export function checkConsistency(input: ConsistencyInput, lenient = false): Cons
     const m = /^table:([^#]*)#column:(.*)$/.exec(key);
     const table = m ? after.tables.get(m[1]!) : undefined;
     const column = table?.columns.get(m![2]!);
-    if (!column) return false;
-    const names = (column.typeName.names ?? []).flatMap((n) => ('String' in n ? [n.String.sval ?? ''] : []));
-    const name = names[names.length - 1] ?? '';
-    const schema = names.length > 1 ? names[names.length - 2]! : 'public';
-    return upKeys.has(`type:${schema}.${name}`);
+    const typeKey = column ? columnTypeKey(stringList(column.typeName.names)) : undefined;
+    return typeKey !== undefined && upKeys.has(`type:${typeKey}`);
   };
 
   // The last up statement that changed each key, and each owner through one of its members:

@@ -149,10 +149,9 @@ export class WorkspaceFileFacts implements FileFacts {
       return undefined;
     }
     // The file's own text only: nothing to depend on. The workspace's parse is the one the
-    // timeline and the pair use (kept by text, statements from the memo): a keystroke in a comment
-    // parses no statement again.
-    const up = sectionText(convention, m, this.parsed.text, 'up').text;
-    this.upSectionValue = this.probe ? parseSql(up) : this.folder.parse(this.filePath, 'up', up);
+    // timeline and the pair use (kept by the file's text, statements from the memo): a keystroke in
+    // a comment parses no statement again. A probe's text is not the file's: parsed here.
+    this.upSectionValue = this.probe ? parseSql(sectionText(convention, m, this.parsed.text, 'up').text) : this.folder.section(m, this.parsed.text, 'up').parsed;
     return this.upSectionValue;
   }
 

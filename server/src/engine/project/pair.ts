@@ -42,20 +42,8 @@ function blank(s: string): string {
   return s.replace(/[^\r\n]+/g, (run) => ' '.repeat(run.length));
 }
 
-/** The last few section texts made (a keystroke asks for the same ones from its pair, its timeline and its rules). */
-const recentSections: { convention: Convention; file: MigrationFile['path']; text: string; direction: Direction; result: { text: string; span?: { start: number; end: number } } }[] = [];
-
 /** The text with everything outside the sections of one direction blanked. */
 export function sectionText(convention: Convention, file: MigrationFile, text: string, direction: Direction): { text: string; span?: { start: number; end: number } } {
-  const hit = recentSections.find((r) => r.text === text && r.direction === direction && r.convention === convention && r.file === file.path);
-  if (hit) return hit.result;
-  const result = blankedSections(convention, file, text, direction);
-  recentSections.unshift({ convention, file: file.path, text, direction, result });
-  if (recentSections.length > 4) recentSections.length = 4;
-  return result;
-}
-
-function blankedSections(convention: Convention, file: MigrationFile, text: string, direction: Direction): { text: string; span?: { start: number; end: number } } {
   let sections;
   try {
     sections = convention.sections(file, text).filter((s) => s.direction === direction);
@@ -79,6 +67,14 @@ export interface PairSource {
   text(filePath: string): string | undefined;
   /** A cached parse of a text standing for one part (`file`, `up`, `down`) of a file. */
   parse(filePath: string, part: 'file' | 'up' | 'down', text: string): ParsedFile;
+  /** A single-file migration's sections of one direction (`sectionText`), parsed; cached by the file's text. */
+  section(file: MigrationFile, text: string, direction: Direction): SectionParse;
+}
+
+/** A single-file migration's sections of one direction, the rest blanked, parsed; where they are in the file. */
+export interface SectionParse {
+  parsed: ParsedFile;
+  span?: { start: number; end: number };
 }
 
 /**
@@ -92,15 +88,15 @@ export function migrationPair(source: PairSource, filePath: string): MigrationPa
   const directory = source.directory();
   const text = source.text(filePath) ?? '';
   if (convention.layout === 'single') {
-    const up = sectionText(convention, file, text, 'up');
-    const down = sectionText(convention, file, text, 'down');
+    const up = source.section(file, text, 'up');
+    const down = source.section(file, text, 'down');
     return {
       directory,
       convention,
       migration: file,
       single: true,
-      up: { path: filePath, text, parsed: source.parse(filePath, 'up', up.text), span: up.span },
-      down: { path: filePath, text: down.span ? text : undefined, parsed: source.parse(filePath, 'down', down.text), span: down.span },
+      up: { path: filePath, text, parsed: up.parsed, span: up.span },
+      down: { path: filePath, text: down.span ? text : undefined, parsed: down.parsed, span: down.span },
     };
   }
   const otherPath = convention.counterpartIn?.(file, directory) ?? convention.counterpartPath(file);

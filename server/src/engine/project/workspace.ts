@@ -24,13 +24,15 @@ import type { SchemaModel } from '../schema/model';
 import type { ResolvedSchema } from '../inverse/index';
 import { replayThrough, type Replay } from '../schema/replay';
 import { CachedHost } from './cached-host';
-import { migrationPair, PairFacts, sameStatements, sectionText, type PairSource } from './pair';
+import { migrationPair, PairFacts, sameStatements, sectionText, type PairSource, type SectionParse } from './pair';
 import { Timeline, type TimelineSource } from './timeline';
 
 export class Workspace {
   readonly host: CachedHost;
   private readonly folders = new Map<string, Folder>();
   private readonly parses = new Map<string, { text: string; parsed: ParsedFile }>();
+  /** A single-file migration's sections of each direction, parsed, by `path\0direction`, with the file's text they come from. */
+  private readonly sections = new Map<string, { raw: string; convention: Convention; section: SectionParse }>();
   private readonly through = new WeakMap<ParsedFile, { base: SchemaModel; replay: Replay }>();
   /** Parses done, statements replayed (tests and the bench: a keystroke parses the edited file only, and replays what it changed). */
   readonly stats = { parses: 0, replayed: 0 };
@@ -99,6 +101,7 @@ export class Workspace {
       for (const part of ['file', 'up', 'down']) {
         this.recent?.delete(`${side}\0${part}`);
         this.parses.delete(`${side}\0${part}`);
+        this.sections.delete(`${side}\0${part}`);
       }
     }
   }
@@ -116,6 +119,7 @@ export class Workspace {
     this.host.clear();
     this.folders.clear();
     this.parses.clear();
+    this.sections.clear();
     this.analyses.clear();
     this.recent?.clear();
   }
@@ -124,7 +128,10 @@ export class Workspace {
   release(folder: Folder): void {
     this.folders.delete(folder.key);
     for (const m of folder.directory().migrations) {
-      for (const part of ['file', 'up', 'down']) this.parses.delete(`${keyOf(m.path)}\0${part}`);
+      for (const part of ['file', 'up', 'down']) {
+        this.parses.delete(`${keyOf(m.path)}\0${part}`);
+        this.sections.delete(`${keyOf(m.path)}\0${part}`);
+      }
     }
   }
 
@@ -144,6 +151,21 @@ export class Workspace {
     this.parses.set(key, { text, parsed });
     this.partOf.set(parsed, part);
     return parsed;
+  }
+
+  /**
+   * A single-file migration's sections of one direction, the rest of the file blanked (offsets
+   * kept), parsed as `parse` does: worked out again only when the file's text differs (a keystroke
+   * asks for them from the file's pair, its timeline entry and its rules).
+   */
+  section(file: MigrationFile, convention: Convention, raw: string, direction: 'up' | 'down'): SectionParse {
+    const key = `${keyOf(file.path)}\0${direction}`;
+    const hit = this.sections.get(key);
+    if (hit && hit.raw === raw && hit.convention === convention) return hit.section;
+    const blanked = sectionText(convention, file, raw, direction);
+    const section: SectionParse = { parsed: this.parse(file.path, direction, blanked.text), ...(blanked.span ? { span: blanked.span } : {}) };
+    this.sections.set(key, { raw, convention, section });
+    return section;
   }
 
   /**
@@ -184,7 +206,7 @@ export class Workspace {
     if (hit && hit.base === base) return hit.replay;
     const key = `${keyOf(filePath)}\0${this.partOf.get(parsed) ?? 'file'}`;
     const replay = replayThrough(base, filePath, parsed, this.recent?.get(key));
-    this.stats.replayed += replay.applied ?? 0;
+    this.stats.replayed += replay.applied;
     this.through.set(parsed, { base, replay });
     this.recent?.set(key, replay);
     return replay;
@@ -230,9 +252,13 @@ export class Folder implements TimelineSource, PairSource {
     return this.workspace.replayThrough(parsed, base, filePath);
   }
 
+  section(file: MigrationFile, raw: string, direction: 'up' | 'down'): SectionParse {
+    return this.workspace.section(file, this.convention, raw, direction);
+  }
+
   parseUp(file: MigrationFile, raw: string): ParsedFile {
     if (this.convention.layout !== 'single') return this.workspace.parse(file.path, 'file', raw);
-    return this.workspace.parse(file.path, 'up', sectionText(this.convention, file, raw, 'up').text);
+    return this.section(file, raw, 'up').parsed;
   }
 
   /** The schema a migration runs against: every up migration of a lower version; without a migration, all of them. */

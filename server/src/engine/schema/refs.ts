@@ -253,8 +253,6 @@ function sameMembers(a: ReadonlyMap<string, unknown>, b: ReadonlyMap<string, unk
   return a === b || (a instanceof PMap && b instanceof PMap && a.sameEntries(b));
 }
 
-const EMPTY_CHANGED: Changed = { tables: new Set(), views: new Set(), sequences: new Set(), types: new Set(), functions: new Set() };
-
 export class Refs {
   private constructor(
     private readonly maps: Readonly<Record<RefKind, Holders>>,
@@ -299,7 +297,7 @@ export class Refs {
    * table whose member maps are the very same maps costs a comparison, a table changed in place the
    * columns written).
    */
-  derive(before: IndexedMaps, now: IndexedMaps, changed: Changed = EMPTY_CHANGED): Refs {
+  derive(before: IndexedMaps, now: IndexedMaps, changed: Changed): Refs {
     if (this.every || KINDS.every((k) => changed[k].size === 0)) return this;
     const tables = update(this.maps.tables, changed.tables, (k, removed, added) => {
       const a = before.tables.get(k);
@@ -339,12 +337,10 @@ export class Refs {
         const a = (before[kind] as ReadonlyMap<string, V>).get(k);
         const b = (now[kind] as ReadonlyMap<string, V>).get(k);
         if (a !== undefined && b !== undefined && same(a, b)) return;
-        const was = a !== undefined ? termsOf(a) : [];
-        const is = b !== undefined ? termsOf(b) : [];
-        const wasSet = new Set(was);
-        const isSet = new Set(is);
-        for (const t of was) if (!isSet.has(t)) removed.push(t);
-        for (const t of is) if (!wasSet.has(t)) added.push(t);
+        const was = new Set(a !== undefined ? termsOf(a) : []);
+        const is = new Set(b !== undefined ? termsOf(b) : []);
+        minus(was, is, removed);
+        minus(is, was, added);
       };
     const views = update(this.maps.views, changed.views, whole<ViewModel>('views', viewTerms));
     // A sequence keeps its key's schema: only its owner can change its terms.

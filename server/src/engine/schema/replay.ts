@@ -2149,7 +2149,7 @@ export interface Replay {
   /** The statements' texts, to compare with the next replay of the same file. */
   texts: string[];
   /** How many statements this replay applied (the others were the earlier replay's). */
-  applied?: number;
+  applied: number;
 }
 
 /**
