@@ -10,7 +10,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { analyzeFile } from '../../../server/src/engine/analyze';
+import { THROUGH_KEPT, Workspace } from '../../../server/src/engine/project/workspace';
 import { Documents } from '../../../server/src/lsp/documents';
+import { RunFileHost } from '../../../cli/src/check';
 
 const UP = 'CREATE TABLE t$i (id bigint PRIMARY KEY, name text);\nALTER TABLE t$i ADD COLUMN email text;\n';
 const DOWN = 'ALTER TABLE t$i DROP COLUMN email;\nDROP TABLE t$i;\n';
@@ -62,8 +64,11 @@ describe('workspace caches follow the open documents', () => {
     if (process.env.MG_DEBUG_SIZES) console.log(sizes);
     // The document still open: its analysis, replay, parses (its own and its down's, for the pair), one pair.
     assert.ok(sizes.analyses <= 1, `analyses ${sizes.analyses}`);
-    // Replays: the 3 up migrations of its history (the open document is one of them) and its down (its pair's consistency).
-    assert.ok(sizes.replays <= 4, `replays ${sizes.replays}`);
+    // The last replays of edited files: the open document's (the others were closed).
+    assert.ok(sizes.replays <= 1, `replays ${sizes.replays}`);
+    // The replays kept for whoever asks next: those files' (the 3 ups and the open document's down),
+    // one each, not one per version typed, nor those of the documents closed.
+    assert.ok(sizes.lastReplays <= 4, `last replays ${sizes.lastReplays}`);
     assert.ok(sizes.pairs <= 1, `pairs ${sizes.pairs}`);
     // Parses of the files the open document's history and pair need (the 3 migrations on disk, each side).
     assert.ok(sizes.parses <= 8, `parses ${sizes.parses}`);
@@ -100,5 +105,59 @@ describe('workspace caches follow the open documents', () => {
     assert.ok(sizes.replays <= 8, `replays ${sizes.replays}`);
     assert.ok(sizes.analyses <= 1, `analyses ${sizes.analyses}`);
     assert.deepEqual(pull(last, lastText), before);
+  });
+});
+
+describe('replays kept do not grow with the history', () => {
+  const MIGRATIONS = 150;
+  let dir: string;
+  const files: string[] = [];
+
+  before(() => {
+    dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'mg-cache-history-')));
+    for (let i = 1; i <= MIGRATIONS; i++) {
+      for (const direction of ['up', 'down'] as const) {
+        const p = path.join(dir, `${String(i).padStart(6, '0')}_m${i}.${direction}.sql`);
+        fs.writeFileSync(p, (direction === 'up' ? UP : DOWN).replace(/\$i/g, String(i)));
+        files.push(p);
+      }
+    }
+    files.sort();
+  });
+
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  const statements = (p: string): number => fs.readFileSync(p, 'utf8').split(';').length - 1;
+
+  it('a one-run check replays each file once and keeps at most THROUGH_KEPT replays', () => {
+    const ws = new Workspace(new RunFileHost());
+    for (const p of files) analyzeFile({ filePath: p, text: fs.readFileSync(p, 'utf8'), host: ws.host, workspace: ws });
+    // Every up once (its timeline entry, its rules, its pair), every down once (its pair, its rules):
+    // the replays let go were not needed again.
+    assert.equal(ws.stats.replayed, files.reduce((n, p) => n + statements(p), 0));
+    const sizes = ws.cacheSizes();
+    assert.ok(sizes.lastReplays <= THROUGH_KEPT, `last replays ${sizes.lastReplays}`);
+    assert.equal(sizes.replays, 0);
+  });
+
+  it("an editor's workspace keeps the last replay of the edited files only, not of their history", () => {
+    const docs = new Documents();
+    const ws = docs.workspace;
+    const open = files[files.length - 1]!; // the newest up
+    let text = fs.readFileSync(open, 'utf8');
+    docs.contentChanged(open, text);
+    // The workspace report: every file of the folder analysed.
+    for (const p of files) analyzeFile({ filePath: p, text: p === open ? text : fs.readFileSync(p, 'utf8'), host: ws.host, workspace: ws });
+    const sizes = ws.cacheSizes();
+    assert.equal(sizes.replays, 1, `replays ${sizes.replays}`);
+    assert.ok(sizes.lastReplays <= THROUGH_KEPT, `last replays ${sizes.lastReplays}`);
+    // Its next keystroke still replays only what it changed: the statement typed at its end, then
+    // its down's two statements, against the schema that statement changed.
+    const replayed = ws.stats.replayed;
+    text += `ALTER TABLE t${MIGRATIONS} ADD COLUMN typed int;\n`;
+    docs.contentChanged(open, text);
+    const findings = analyzeFile({ filePath: open, text, host: ws.host, workspace: ws }).findings.map((f) => `${f.ruleId}@${f.range.start.line}`);
+    assert.equal(ws.stats.replayed - replayed, 1 + statements(files[files.length - 2]!));
+    assert.deepEqual(findings, analyzeFile({ filePath: open, text, host: new Documents().workspace.host }).findings.map((f) => `${f.ruleId}@${f.range.start.line}`));
   });
 });

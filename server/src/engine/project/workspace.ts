@@ -27,13 +27,25 @@ import { CachedHost } from './cached-host';
 import { migrationPair, PairFacts, sameStatements, sectionText, type PairSource, type SectionParse } from './pair';
 import { Timeline, type TimelineSource } from './timeline';
 
+/** How many replays the workspace keeps beyond the edited files' (see `Workspace.through`). */
+export const THROUGH_KEPT = 64;
+
 export class Workspace {
   readonly host: CachedHost;
   private readonly folders = new Map<string, Folder>();
   private readonly parses = new Map<string, { text: string; parsed: ParsedFile }>();
   /** A single-file migration's sections of each direction, parsed, by `path\0direction`, with the file's text they come from. */
   private readonly sections = new Map<string, { raw: string; convention: Convention; section: SectionParse }>();
-  private readonly through = new WeakMap<ParsedFile, { base: SchemaModel; replay: Replay }>();
+  /**
+   * The last replays asked for, by file part (`path\0part`, as `recent`), most recent last, at most
+   * `THROUGH_KEPT`: a file's replay serves its timeline entry, its rules and its pair's consistency,
+   * which ask one after another. One per part, so a file typed into keeps only its latest; and not
+   * one per parse alive, which was every up migration's (the timeline holds their parses): a third
+   * of a long history's memory.
+   */
+  private readonly through = new Map<string, { parsed: ParsedFile; base: SchemaModel; replay: Replay }>();
+  /** The files edited (a document opened or changed, a file changed on disk): the ones whose last replay `recent` keeps. */
+  private readonly edited = new Set<string>();
   /** Parses done, statements replayed (tests and the bench: a keystroke parses the edited file only, and replays what it changed). */
   readonly stats = { parses: 0, replayed: 0 };
   /** Bumped when files appear or disappear: directory readings of an older listing are read again. */
@@ -68,6 +80,7 @@ export class Workspace {
 
   /** A file's text changed (edited, saved, changed on disk). */
   changed(filePath: string): void {
+    if (this.recent) this.edited.add(keyOf(filePath));
     this.host.changed(filePath);
     for (const folder of this.folders.values()) folder.timeline.invalidate(filePath);
   }
@@ -94,23 +107,29 @@ export class Workspace {
   forget(filePath: string): void {
     const key = keyOf(filePath);
     this.analyses.delete(key);
+    this.edited.delete(key);
     const sides = new Set([key]);
     // The other side of its pair was parsed (and replayed) for the pair only: it goes too.
     for (const folder of this.folders.values()) for (const side of folder.forget(key)) sides.add(side);
     for (const side of sides) {
       for (const part of ['file', 'up', 'down']) {
         this.recent?.delete(`${side}\0${part}`);
+        this.through.delete(`${side}\0${part}`);
         this.parses.delete(`${side}\0${part}`);
         this.sections.delete(`${side}\0${part}`);
       }
     }
   }
 
-  /** How many entries each per-file cache holds (tests: they stay bounded by what is open). */
-  cacheSizes(): { analyses: number; parses: number; replays: number; pairs: number; statements: number } {
+  /**
+   * How many entries each per-file cache holds (tests: they stay bounded by what is open).
+   * `replays`: the last replay of each edited file, for its next keystroke; `lastReplays`: the
+   * replays kept for whoever asks next (at most `THROUGH_KEPT`, whatever the history's length).
+   */
+  cacheSizes(): { analyses: number; parses: number; replays: number; lastReplays: number; pairs: number; statements: number } {
     let pairs = 0;
     for (const folder of this.folders.values()) pairs += folder.pairCount;
-    return { analyses: this.analyses.size, parses: this.parses.size, replays: this.recent?.size ?? 0, pairs, statements: this.memo?.size ?? 0 };
+    return { analyses: this.analyses.size, parses: this.parses.size, replays: this.recent?.size ?? 0, lastReplays: this.through.size, pairs, statements: this.memo?.size ?? 0 };
   }
 
   /** Forget everything. */
@@ -122,6 +141,8 @@ export class Workspace {
     this.sections.clear();
     this.analyses.clear();
     this.recent?.clear();
+    this.through.clear();
+    this.edited.clear();
   }
 
   /** Forget a folder's timeline and parses (the CLI, once it has checked the folder). */
@@ -202,13 +223,22 @@ export class Workspace {
    * with the same base (the rules, the consistency of its pair, the inverses).
    */
   replayThrough(parsed: ParsedFile, base: SchemaModel, filePath: string): Replay {
-    const hit = this.through.get(parsed);
-    if (hit && hit.base === base) return hit.replay;
-    const key = `${keyOf(filePath)}\0${this.partOf.get(parsed) ?? 'file'}`;
+    const path = keyOf(filePath);
+    const key = `${path}\0${this.partOf.get(parsed) ?? 'file'}`;
+    const hit = this.through.get(key);
+    if (hit) {
+      this.through.delete(key);
+      if (hit.parsed === parsed && hit.base === base) {
+        this.through.set(key, hit);
+        return hit.replay;
+      }
+    }
     const replay = replayThrough(base, filePath, parsed, this.recent?.get(key));
     this.stats.replayed += replay.applied;
-    this.through.set(parsed, { base, replay });
-    this.recent?.set(key, replay);
+    this.through.set(key, { parsed, base, replay });
+    if (this.through.size > THROUGH_KEPT) this.through.delete(this.through.keys().next().value!);
+    // The next keystroke in an edited file replays what it changed from this one.
+    if (this.edited.has(path)) this.recent?.set(key, replay);
     return replay;
   }
 
