@@ -196,9 +196,9 @@ check   Lints SQL migration files. Paths are files or directories (searched recu
         changes a rule's severity or turns it off on top of it (repeatable; the last one wins).
         --format: text (default), json, sarif (SARIF 2.1.0 for code scanning), github (workflow
         commands: annotations on a pull request), gitlab (code quality report).
-        --changed-since <ref>: every file is still analysed (earlier migrations feed the schema
-        model), but only the migrations that differ from the merge base of <ref> and HEAD (added,
-        modified or renamed, uncommitted and untracked included) are reported.
+        --changed-since <ref>: only the migrations that differ from the merge base of <ref> and
+        HEAD (added, modified or renamed, uncommitted and untracked included) are checked and
+        reported; the earlier ones still feed the schema model.
         --max-warnings <n>: exit 1 when more than n warnings are reported.
         --jobs <n>: threads that check folders in parallel on a large tree (default: one per core).
         --baseline <version>: migrations at or below this version are applied history: they feed the

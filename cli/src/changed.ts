@@ -1,7 +1,8 @@
 /**
  * Which checked files `--changed-since` reports: a file that changed, and every file of a migration
  * (same directory, same version) of which one file changed, so a changed down still reports what
- * the consistency rules say on its up. Everything is analysed first; this only filters the report.
+ * the consistency rules say on its up. Only those files are analysed (`migrationKeys` in check.ts
+ * keys every file from its name and folder); the others still feed the schema model.
  */
 import type { Analysis } from '../../server/src/engine/analyze';
 import { versionIdentity } from '../../server/src/engine/migrations/convention';

@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { analyzeFile, type Analysis } from '../../server/src/engine/analyze';
 import type { EngineOptions } from '../../server/src/engine/config';
-import { NodeFileHost, type FileHost } from '../../server/src/engine/host';
+import { keyOf, NodeFileHost, type FileHost } from '../../server/src/engine/host';
 import type { Convention } from '../../server/src/engine/migrations/convention';
 import { conventionById } from '../../server/src/engine/migrations/detect';
 import { MIGRATION_DIR_NAME } from '../../server/src/engine/migrations/directory';
@@ -105,6 +105,23 @@ export function* checkFiles(files: readonly InputFile[], options: Options, host:
   }
 }
 
+/**
+ * Each file's migration key (`directory\0version`, see changed.ts) from its name and its folder's
+ * listing alone, as its analysis would give it: no file is read or analysed. `--changed-since`
+ * picks the files to check with it, so a pull request that touches one migration of a long history
+ * analyses that migration's files; the history is still replayed for their schema.
+ */
+export function migrationKeys(files: readonly InputFile[], options: Options, host: FileHost = new RunFileHost()): Map<string, string | undefined> {
+  const ws = new Workspace(host);
+  const keys = new Map<string, string | undefined>();
+  for (const file of files) {
+    const filePath = keyOf(file.path);
+    const convention = ws.conventionOf(filePath, optionsOf(options, file.path).convention);
+    keys.set(file.path, migrationKey({ migration: convention.parse(filePath), directory: ws.folderOf(filePath, convention).directory() }));
+  }
+  return keys;
+}
+
 function optionsOf(options: Options, filePath: string): EngineOptions & { convention?: Convention } {
   return typeof options === 'function' ? options(filePath) : options;
 }
@@ -164,7 +181,7 @@ export interface FileOutcome {
   /** `directory\0version` (see changed.ts), undefined when the file is not a migration. */
   migrationKey: string | undefined;
   /** The migrations folder and how its convention was chosen (see Analysis.conventionState). */
-  folder: { dir: string; convention: string; state: Analysis['conventionState']; migrationsLike: boolean };
+  folder: { dir: string; convention: string; state: Analysis['conventionState']; migrationsLike: boolean; sqlFiles: number };
   /** Why the file was not checked as PostgreSQL (see Analysis.notChecked). */
   notChecked?: string;
 }
@@ -172,7 +189,7 @@ export interface FileOutcome {
 const outcomeOf = (analysis: Analysis): FileOutcome => ({
   findings: analysis.findings,
   migrationKey: migrationKey(analysis),
-  folder: { dir: analysis.directory.dir, convention: analysis.convention.id, state: analysis.conventionState, migrationsLike: migrationsLike(analysis) },
+  folder: { dir: analysis.directory.dir, convention: analysis.convention.id, state: analysis.conventionState, migrationsLike: migrationsLike(analysis), sqlFiles: sqlFilesOf(analysis.directory) },
   ...(analysis.notChecked !== undefined ? { notChecked: analysis.notChecked } : {}),
 });
 
@@ -188,14 +205,20 @@ function migrationsLike(analysis: Analysis): boolean {
 }
 const migrationsLikeOf = new WeakMap<Analysis['directory'], boolean>();
 
+/** How many `.sql` files the directory holds: the names its tool was recognised from (or not). */
+function sqlFilesOf(d: Analysis['directory']): number {
+  return d.migrations.length + d.invalid.length + d.notPostgres.size;
+}
+
 /**
  * What `check` says beside its findings (on stderr, so that every format's output stays as it
  * is): each folder whose tool is not recognised, and the files not checked as PostgreSQL.
  */
 export function checkNotes(outcomes: readonly FileOutcome[], display: (abs: string) => string): string[] {
   const notes: string[] = [];
+  // Once per folder that a checked file is in (with --changed-since, the folders a change touches).
   const unknown = new Map<string, number>();
-  for (const o of outcomes) if (o.folder.state === 'unknown' && o.folder.migrationsLike) unknown.set(o.folder.dir, (unknown.get(o.folder.dir) ?? 0) + 1);
+  for (const o of outcomes) if (o.folder.state === 'unknown' && o.folder.migrationsLike) unknown.set(o.folder.dir, o.folder.sqlFiles);
   for (const [dir, n] of unknown) {
     notes.push(
       `note: ${display(dir) || '.'}: no supported migration tool recognised from the names of its ${n === 1 ? '.sql file' : `${n} .sql files`}; ` +

@@ -11,7 +11,7 @@ import { RULES } from '../../server/src/engine/rules/registry';
 import { loadParser } from '../../server/src/engine/parsing/parser';
 import { parseArgs, USAGE, type Command } from './args';
 import { filesToReport } from './changed';
-import { checkNotes, checkProject, describeReadError, FileReadError, readSqlFile, RunFileHost } from './check';
+import { checkNotes, checkProject, describeReadError, FileReadError, migrationKeys, readSqlFile, RunFileHost } from './check';
 import { collectFiles, displayPath } from './files';
 import { FORMATS, type ReportedFinding } from './format/index';
 import { changedFilesSince, type ChangedSet } from './git';
@@ -91,27 +91,26 @@ async function check(command: Extract<Command, { kind: 'check' }>, io: CliIO): P
     return EXIT_USAGE;
   }
   await loadParser();
-  const findings: ReportedFinding[] = [];
-  const keys = new Map<string, string | undefined>();
+  // With --changed-since, only the changed migrations' files are analysed (the others still feed
+  // the schema model, from the folder's listing, as they always do).
+  const reportedFiles = changed ? filesToReport(migrationKeys(collected.files, project.optionsFor, host), changed) : undefined;
+  const checked = reportedFiles ? collected.files.filter((f) => reportedFiles.has(f.path)) : collected.files;
+  const reported: ReportedFinding[] = [];
   try {
-    const perFile = await checkProject(collected.files, project.optionsFor, command.jobs);
+    const perFile = await checkProject(checked, project.optionsFor, command.jobs);
     for (const note of checkNotes(perFile, (abs) => displayPath(io.cwd, abs))) io.stderr(`migration-guard: ${note}\n`);
-    collected.files.forEach((file, i) => {
-      const outcome = perFile[i]!;
-      for (const f of outcome.findings) findings.push({ file, finding: f });
-      if (changed) keys.set(file.path, outcome.migrationKey);
+    checked.forEach((file, i) => {
+      for (const f of perFile[i]!.findings) reported.push({ file, finding: f });
     });
   } catch (e) {
     if (!(e instanceof FileReadError)) throw e;
     io.stderr(`migration-guard: ${e.message}\n`);
     return EXIT_USAGE;
   }
-  const reportedFiles = changed ? filesToReport(keys, changed) : undefined;
-  const reported = reportedFiles ? findings.filter((f) => reportedFiles.has(f.file.path)) : findings;
   io.stdout(
     FORMATS[format]({
       findings: reported,
-      fileCount: reportedFiles ? reportedFiles.size : collected.files.length,
+      fileCount: checked.length,
       cwd: io.cwd,
       toolVersion: packageVersion(),
       ...(command.changedSince !== undefined ? { changedSince: command.changedSince } : {}),

@@ -5,8 +5,13 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { changedFilesSince } from '../../cli/src/git';
 import { filesToReport, migrationKey } from '../../cli/src/changed';
+import { migrationKeys } from '../../cli/src/check';
+import { collectFiles } from '../../cli/src/files';
+import * as analyzeModule from '../../server/src/engine/analyze';
+import { NodeFileHost } from '../../server/src/engine/host';
+import { loadParser } from '../../server/src/engine/parsing/parser';
 import { flyway } from '../../server/src/engine/migrations/flyway';
-import { changedSinceRepo, cli, M, type Finding } from './changed-since-repo';
+import { changedSinceRepo, cli, git, M, type Finding } from './changed-since-repo';
 import { writeTree } from './golden-folder';
 
 describe('--changed-since', () => {
@@ -44,6 +49,85 @@ describe('--changed-since', () => {
     const text = await cli(root, 'check', '--changed-since=base', M, '--rule', 'narrowing-column-type=off', '--rule', 'missing-down-migration=off', '--rule', 'require-lock-timeout=off', '--rule', 'changing-column-type=off', '--rule', 'ban-drop-column=off', '--rule', 'unexpected-down-statement=off');
     assert.equal(text.code, 0);
     assert.match(text.stdout, /in 5 changed files\.\n$/);
+  });
+
+  it('check analyses the changed migrations only: their files, not the history that feeds their schema', async () => {
+    const analysed: string[] = [];
+    // The CLI's thread calls the module's export at each use (CommonJS), so a spy sees every analysis.
+    const mod = analyzeModule as { analyzeFile: typeof analyzeModule.analyzeFile };
+    const real = mod.analyzeFile;
+    mod.analyzeFile = (input) => {
+      analysed.push(path.basename(input.filePath));
+      return real(input);
+    };
+    try {
+      const r = await cli(root, 'check', '--format', 'json', '--changed-since', 'base', M);
+      assert.equal(r.stderr, '');
+    } finally {
+      mod.analyzeFile = real;
+    }
+    // 000001's down is analysed with its changed up (the consistency rules report on the pair); 000002 is not.
+    assert.deepEqual(analysed.sort(), ['000001_create_users.down.sql', '000001_create_users.up.sql', '000003_add_nick.down.sql', '000003_add_nick.up.sql', '000004_shorten_label.up.sql']);
+  });
+
+  it("each file's key, from its name and folder, is the one its analysis gives, whatever the tool", async () => {
+    await loadParser();
+    const tree = writeTree(
+      {
+        'golang/000001_a.up.sql': 'CREATE TABLE a (id int);\n',
+        'golang/000001_a.down.sql': 'DROP TABLE a;\n',
+        'golang/000002_b.up.sql': 'CREATE TABLE b (id int);\n',
+        'goose/20240101000000_a.sql': '-- +goose Up\nCREATE TABLE a (id int);\n-- +goose Down\nDROP TABLE a;\n',
+        'goose/20240102000000_b.sql': '-- +goose Up\nCREATE TABLE b (id int);\n',
+        'flyway/V1.2__a.sql': 'CREATE TABLE a (id int);\n',
+        'flyway/U1.2.0__a.sql': 'DROP TABLE a;\n',
+        'flyway/V1.3__b.sql': 'CREATE TABLE b (id int);\n',
+        'pop/20200101000000_a.postgres.up.sql': 'CREATE TABLE a (id int);\n',
+        'pop/20200101000000_a.mysql.up.sql': 'CREATE TABLE a (id int);\n',
+        'pop/20200101000000_a.postgres.down.sql': 'DROP TABLE a;\n',
+        'scripts/seed.sql': 'SELECT 1;\n',
+      },
+      'mg-keys-',
+    );
+    try {
+      const files = collectFiles([tree], tree);
+      assert.ok(files.ok);
+      const keys = migrationKeys(files.files, {});
+      const fromAnalysis = new Map(files.files.map((f) => [f.path, migrationKey(analyzeModule.analyzeFile({ filePath: f.path, text: fs.readFileSync(f.path, 'utf8'), host: new NodeFileHost() }))] as const));
+      assert.deepEqual([...keys], [...fromAnalysis]);
+      // Versions group a migration's files.
+      const v = (f: string): string | undefined => keys.get(path.join(tree, f));
+      assert.equal(v('golang/000001_a.up.sql'), v('golang/000001_a.down.sql'));
+      assert.notEqual(v('golang/000001_a.up.sql'), v('golang/000002_b.up.sql'));
+      assert.equal(v('flyway/V1.2__a.sql'), v('flyway/U1.2.0__a.sql'));
+      assert.equal(v('pop/20200101000000_a.postgres.up.sql'), v('pop/20200101000000_a.postgres.down.sql'));
+    } finally {
+      fs.rmSync(tree, { recursive: true, force: true });
+    }
+  });
+
+  it('the note on a folder whose tool is not recognised counts its files, for the folders a change touches', async () => {
+    const tree = writeTree(
+      {
+        'db/migrations/001-a.sql': 'CREATE TABLE a (id int);\n',
+        'db/migrations/002-b.sql': 'CREATE TABLE b (id int);\n',
+        'db/migrations/003-c.sql': 'CREATE TABLE c (id int);\n',
+        'other/migrations/001-a.sql': 'CREATE TABLE a (id int);\n',
+        'other/migrations/002-b.sql': 'CREATE TABLE b (id int);\n',
+      },
+      'mg-note-',
+    );
+    try {
+      git(tree, 'init', '-q');
+      git(tree, 'add', '-A');
+      git(tree, 'commit', '-q', '-m', 'first');
+      fs.appendFileSync(path.join(tree, 'db/migrations/002-b.sql'), 'CREATE INDEX b_id ON b (id);\n');
+      const r = await cli(tree, 'check', '--changed-since', 'HEAD', '.');
+      const notes = r.stderr.split('\n').filter(Boolean).map((l) => l.replace(/;.*/, ''));
+      assert.deepEqual(notes, ['migration-guard: note: db/migrations: no supported migration tool recognised from the names of its 3 .sql files']);
+    } finally {
+      fs.rmSync(tree, { recursive: true, force: true });
+    }
   });
 
   it('an uncommitted or untracked migration counts as changed', async () => {
