@@ -1,5 +1,6 @@
 /** The schema model: ALTER TABLE, DROP, RENAME, SET SCHEMA. */
 import * as assert from 'node:assert/strict';
+import { tableDependents } from '../../../server/src/engine/schema/dependencies';
 import { renderTable } from '../../../server/src/engine/schema';
 import { columnSummary, constraintSummary, definitions, indexSummary, model, unknownReasons } from './helpers';
 
@@ -244,8 +245,9 @@ describe('schema model: DROP and RENAME of every kind', () => {
 
   it('lists what depends on a table', () => {
     const m = model(`${ALL}\nCREATE TABLE likes (id serial, post int REFERENCES posts);`);
-    assert.deepEqual(m.dependents('users'), { foreignKeys: [{ table: 'public.posts', constraint: 'posts_author_fkey' }], views: ['public.active', 'public.active_posts'], sequences: [] });
-    assert.deepEqual(m.dependents('likes').sequences, ['public.likes_id_seq']);
+    const deps = (key: string): string[] => tableDependents(m, key).map((d) => `${d.kind} ${d.owner} ${d.name}`);
+    assert.deepEqual(deps('public.users'), ['view public.active public.active', 'view public.active_posts public.active_posts', 'foreign key public.posts posts_author_fkey']);
+    assert.deepEqual(m.sequence('likes_id_seq')!.ownedBy, { table: 'public.likes', column: 'id' });
   });
 
   it('DROP TYPE CASCADE drops the columns of that type; DROP SCHEMA CASCADE everything in it', () => {

@@ -80,7 +80,7 @@ function run(sql: string, downSql: string, scan: boolean): Run {
     const last = replay.models[replay.models.length - 1]!;
     const dependents: unknown[] = [];
     for (const [tk, t] of last.tables) {
-      dependents.push(tableDependents(last, tk), last.dependents(tk));
+      dependents.push(tableDependents(last, tk));
       for (const c of t.columns.keys()) dependents.push(columnDependents(last, tk, c));
     }
     for (const vk of last.views.keys()) dependents.push(viewDependents(last, vk));

@@ -16,6 +16,7 @@ import type { ParsedFile } from '../parsing/parser';
 import { quoteIdent, stringList } from '../parsing/ast';
 import { parseSql } from '../parsing/parser';
 import { qualifiedKey, type SchemaModel } from '../schema/model';
+import { foreignKeysTo } from '../schema/dependencies';
 import { entriesHolding, term } from '../schema/refs';
 import { columnTypeKey, typeIndexed } from '../schema/mentions';
 import { keysInOrder } from '../schema/pmap';
@@ -369,11 +370,11 @@ function wrongOrder(down: ParsedFile, schemas: SchemaModel[], touched: readonly 
       const gone = removed(before.tables, afterStmt.tables, 'table:').map((k) => ({ key: k, label: `table ${k.replace(/^public\./, '')}` }));
       gone.push(...removed(before.views, afterStmt.views, 'view:').map((k) => ({ key: k, label: `view ${k.replace(/^public\./, '')}` })));
       for (const g of gone) {
-        const deps = before.dependents(g.key);
         const candidates: { key: string; label: string; exists: (m: SchemaModel) => boolean }[] = [];
-        for (const fk of deps.foreignKeys) {
-          if (fk.table === g.key) continue;
-          candidates.push({ key: fk.table, label: `table ${fk.table.replace(/^public\./, '')} (foreign key ${fk.constraint})`, exists: (m) => m.tables.has(fk.table) });
+        // The other tables' foreign keys to it (dependencies.ts, as DROP ... CASCADE finds them).
+        for (const fk of foreignKeysTo(before, g.key)) {
+          const table = fk.owner;
+          candidates.push({ key: table, label: `table ${table.replace(/^public\./, '')} (foreign key ${fk.name})`, exists: (m) => m.tables.has(table) });
         }
         // The views that read it (the lookups name them), in the schema's order.
         for (const [v, view] of entriesHolding(before.refs, 'views', before.views, [term.reads(g.key)])) {

@@ -145,7 +145,7 @@ const viewDependent = (model: SchemaMaps, key: string): Dependent => ({
 const fkDependent = (table: string, constraint: string): Dependent => ({ kind: 'foreign key', label: `foreign key ${constraint} of ${display(table)}`, owner: table, name: constraint });
 
 /** Foreign keys of other tables (or the table itself) that reference a table, optionally only through some columns. */
-function foreignKeysTo(model: SchemaMaps, tableKey: string, match: (columns: readonly string[]) => boolean = () => true, selfToo = false): Dependent[] {
+export function foreignKeysTo(model: SchemaMaps, tableKey: string, match: (columns: readonly string[]) => boolean = () => true, selfToo = false): Dependent[] {
   const out: Dependent[] = [];
   for (const [tk, t] of holding<TableModel>(model, 'tables', [term.references(tableKey)])) {
     if (tk === tableKey && !selfToo) continue;

@@ -250,16 +250,6 @@ export function refParts(ref: RelationRef): { schema?: string; name: string } {
   return { name: '' };
 }
 
-/** What dropping a table takes with it (the names `ban-drop-cascade` reports). */
-export interface Dependents {
-  /** Foreign keys of other tables that reference it: `schema.table.constraint`. */
-  foreignKeys: { table: string; constraint: string }[];
-  /** Views whose query reads it (qualified keys), transitively. */
-  views: string[];
-  /** Sequences owned by its columns. */
-  sequences: string[];
-}
-
 /**
  * For tests: with `scan` set, every snapshot's lookups name every key (`Refs.scanning`), so each
  * question the replay and the dependency queries ask visits every object, as a scan does. A replay in
@@ -388,53 +378,7 @@ export class SchemaModel {
   extension(name: string): ExtensionModel | undefined {
     return this.extensions.get(name);
   }
-
-  /** Objects that depend on a table: other tables' foreign keys to it, views reading it, its sequences. */
-  dependents(ref: RelationRef): Dependents {
-    const p = refParts(ref);
-    const key = qualifiedKey(p.schema ?? DEFAULT_SCHEMA, p.name);
-    // A snapshot never changes: what depends on a table is worked out once per snapshot and table.
-    let known = dependentsMemo.get(this);
-    if (!known) dependentsMemo.set(this, (known = new Map()));
-    let found = known.get(key);
-    if (!found) known.set(key, (found = this.findDependents(key)));
-    return found;
-  }
-
-  private findDependents(key: string): Dependents {
-    const out: Dependents = { foreignKeys: [], views: [], sequences: [] };
-    // The lookups say which tables, views and sequences to look at, listed in their maps' order.
-    const refs = this.refs;
-    for (const [tk, t] of entriesHolding(refs, 'tables', this.tables, [term.references(key)])) {
-      if (tk === key) continue;
-      for (const c of t.constraints.values()) {
-        if (c.references && qualifiedKey(c.references.schema, c.references.table) === key) {
-          out.foreignKeys.push({ table: tk, constraint: c.name });
-        }
-      }
-    }
-    const seen = new Set([key]);
-    let frontier = [key];
-    while (frontier.length > 0) {
-      const next: string[] = [];
-      for (const [vk, v] of entriesHolding(refs, 'views', this.views, frontier.map(term.reads))) {
-        if (seen.has(vk) || !v.dependsOn.some((d) => frontier.includes(d))) continue;
-        seen.add(vk);
-        out.views.push(vk);
-        next.push(vk);
-      }
-      frontier = next;
-    }
-    const table = this.tables.get(key);
-    for (const c of table?.columns.values() ?? []) if (c.ownedSequence) out.sequences.push(c.ownedSequence);
-    for (const [sk, s] of entriesHolding(refs, 'sequences', this.sequences, [term.ownedBy(key)])) {
-      if (s.ownedBy?.table === key && !out.sequences.includes(sk)) out.sequences.push(sk);
-    }
-    return out;
-  }
 }
-
-const dependentsMemo = new WeakMap<SchemaModel, Map<string, Dependents>>();
 
 export function functionKey(schema: string, name: string, argTypes: readonly string[]): string {
   return `${schema}.${name}(${argTypes.join(', ')})`;
