@@ -57,7 +57,17 @@ ruleTester(rule, {
       fileName: UP,
       files: { ...INIT, [DOWN]: 'ALTER TABLE users ALTER COLUMN name TYPE varchar(10);' },
       code: 'ALTER TABLE users ALTER COLUMN name TYPE varchar(200);',
-      errors: [{ messageId: 'notUndone', range: '0:0-0:53', message: 'The down migration does not undo this statement: column users.name is not restored as it was.' }],
+      errors: [{ messageId: 'notUndone', range: '0:0-0:53', message: 'The down migration does not undo this statement: column users.name is not restored as it was (type character varying(10) where it was text).' }],
+    },
+    {
+      name: 'a dropped NOT NULL column added back with a default it never had; one added back as another type, without its index',
+      fileName: UP,
+      files: { ...INIT, [DOWN]: "ALTER TABLE users ADD COLUMN email text NOT NULL DEFAULT '';\nALTER TABLE users ADD COLUMN name varchar(50);" },
+      code: 'ALTER TABLE users DROP COLUMN email;\nALTER TABLE users DROP COLUMN name;',
+      errors: [
+        { messageId: 'notUndone', range: '0:0-0:35', message: "The down migration does not undo this statement: column users.email is not restored as it was (default '' where it had none)." },
+        { messageId: 'notUndone', range: '1:0-1:34', message: 'The down migration does not undo this statement: column users.name is not restored as it was (type character varying(50) where it was text); index users_name_idx is not restored.' },
+      ],
     },
     {
       name: 'goose: the up section against the down section of the same file',

@@ -23,6 +23,11 @@ export interface SchemaChange {
   kind: ChangeKind;
   /** For messages: `table users`, `column users.email`, `index users_email_idx on users`. */
   label: string;
+  /**
+   * For a changed column: how the second snapshot's differs from the first's, for messages
+   * (`default 0 where it had none`, `type text where it was character varying(255)`).
+   */
+  readonly detail?: string;
 }
 
 /**
@@ -36,10 +41,15 @@ class Change implements SchemaChange {
     readonly kind: ChangeKind,
     private readonly describe: (name: string) => string,
     private readonly name: string,
+    private readonly explain?: () => string | undefined,
   ) {}
 
   get label(): string {
     return (this.text ??= this.describe(this.name));
+  }
+
+  get detail(): string | undefined {
+    return this.explain?.();
   }
 
   toJSON(): SchemaChange {
@@ -160,6 +170,32 @@ function sameExpression(a: string | undefined, b: string | undefined): boolean {
   return sameSql(`SELECT ${a}`, `SELECT ${b}`);
 }
 
+/**
+ * How column `b` differs from `a` (the same column in two snapshots), in the terms `sameColumn`
+ * compares: `type text where it was character varying(255)`, `default 0 where it had none`.
+ */
+export function columnDifference(a: ColumnModel, b: ColumnModel): string | undefined {
+  const parts: string[] = [];
+  const type = (c: ColumnModel): string => short(c.typeText.replace(/^public\./, ''));
+  if (type(a) !== type(b)) parts.push(`type ${type(b)} where it was ${type(a)}`);
+  if (a.notNull !== b.notNull) parts.push(b.notNull ? 'NOT NULL where it was nullable' : 'nullable where it was NOT NULL');
+  const da = defaultOf(a.defaultText);
+  const db = defaultOf(b.defaultText);
+  const serialBoth = a.ownedSequence !== undefined && a.ownedSequence === b.ownedSequence && /^nextval\(/i.test(da ?? '') && /^nextval\(/i.test(db ?? '');
+  if (!serialBoth && !sameExpression(da, db)) parts.push(db === undefined ? `no default where it had ${short(da!)}` : da === undefined ? `default ${short(db)} where it had none` : `default ${short(db)} where it was ${short(da)}`);
+  if (a.identity !== b.identity) parts.push(b.identity ? `an identity (GENERATED ${b.identity.toUpperCase()}) where it was none` : `no identity where it was GENERATED ${a.identity!.toUpperCase()}`);
+  const collation = (c: string | undefined): string => (c === undefined ? 'the default' : `"${c}"`);
+  if (a.collation !== b.collation) parts.push(b.collation ? `collation ${collation(b.collation)} where it was ${collation(a.collation)}` : `the default collation where it was ${collation(a.collation)}`);
+  if (!sameExpression(a.generatedText, b.generatedText)) parts.push(b.generatedText ? `generated as (${short(b.generatedText)}) where it was ${a.generatedText ? `(${short(a.generatedText)})` : 'a plain column'}` : 'a plain column where it was generated');
+  return parts.length > 0 ? parts.join(', ') : undefined;
+}
+
+/** An expression or type for a message: whitespace folded, at most 60 characters. */
+function short(text: string): string {
+  const t = text.replace(/\s+/g, ' ').trim();
+  return t.length > 60 ? `${t.slice(0, 59)}…` : t;
+}
+
 function sameColumn(a: ColumnModel, b: ColumnModel): boolean {
   if (a === b) return true;
   return (
@@ -199,6 +235,8 @@ function diffMembers<V>(
   same: (x: V, y: V) => boolean,
   describe: (name: string) => string,
   logged?: ReadonlySet<string>,
+  /** How a changed member differs (`SchemaChange.detail`). */
+  explain?: (x: V, y: V) => string | undefined,
 ): void {
   if (a && b && a instanceof PMap && b instanceof PMap && a.sameEntries(b)) return;
   // With a change log (and the owner on both sides), only the members it names: in map order.
@@ -219,7 +257,7 @@ function diffMembers<V>(
     const y = b?.get(name);
     const key = `${owner}#${kind}:${name}`;
     if (y === undefined) out.push(new Change(key, 'removed', describe, name));
-    else if (x !== y && !same(x, y)) out.push(new Change(key, 'changed', describe, name));
+    else if (x !== y && !same(x, y)) out.push(new Change(key, 'changed', describe, name, explain && (() => explain(x, y))));
   }
   for (const name of inB) {
     if (b?.has(name) && !a?.has(name)) out.push(new Change(`${owner}#${kind}:${name}`, 'added', describe, name));
@@ -234,7 +272,7 @@ function diffTable(out: SchemaChange[], key: string, a: TableModel | undefined, 
   if (!a) out.push(new Change(key, 'added', whole, ''));
   else if (!b) out.push(new Change(key, 'removed', whole, ''));
   else if (a.unlogged !== b.unlogged || a.parents.join() !== b.parents.join()) out.push(new Change(key, 'changed', whole, ''));
-  diffMembers(out, key, 'column', a?.columns, b?.columns, sameColumn, (c) => `column ${tableName()}.${label('public', c)}`, logged);
+  diffMembers(out, key, 'column', a?.columns, b?.columns, sameColumn, (c) => `column ${tableName()}.${label('public', c)}`, logged, columnDifference);
   diffMembers(
     out,
     key,

@@ -6,7 +6,7 @@ import { consistencyFor, ownStatement } from '../up-down-pair';
 function describe(c: SchemaChange): string {
   if (c.kind === 'added') return `${c.label} is still there after the down`;
   if (c.kind === 'removed') return `${c.label} is not restored`;
-  return `${c.label} is not restored as it was`;
+  return `${c.label} is not restored as it was${c.detail ? ` (${c.detail})` : ''}`;
 }
 
 /**
