@@ -140,6 +140,17 @@ describe('replays kept do not grow with the history', () => {
     assert.equal(sizes.replays, 0);
   });
 
+  it('a history replayed only for the schema it leaves is applied file by file, with no replay kept', () => {
+    const ws = new Workspace(new RunFileHost());
+    const newest = files[files.length - 1]!;
+    analyzeFile({ filePath: newest, text: fs.readFileSync(newest, 'utf8'), host: ws.host, workspace: ws });
+    // Every statement of the history applied once, each earlier up as one snapshot (replayFile)...
+    const history = files.filter((p) => p.endsWith('.up.sql') && p !== newest).reduce((n, p) => n + statements(p), 0);
+    assert.ok(ws.stats.replayed >= history, `replayed ${ws.stats.replayed}`);
+    // ...so the only replays kept are the newest's and its down's (its rules, its pair).
+    assert.ok(ws.cacheSizes().lastReplays <= 2, `last replays ${ws.cacheSizes().lastReplays}`);
+  });
+
   it("an editor's workspace keeps the last replay of the edited files only, not of their history", () => {
     const docs = new Documents();
     const ws = docs.workspace;

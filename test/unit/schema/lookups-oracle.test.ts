@@ -6,6 +6,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { replayThrough } from '../../../server/src/engine/schema';
+import { replayFile } from '../../../server/src/engine/schema/replay';
 import { columnDependents, functionDependents, tableDependents, viewDependents } from '../../../server/src/engine/schema/dependencies';
 import { lookupMode, SchemaModel } from '../../../server/src/engine/schema/model';
 import { sameSchema } from '../../../server/src/engine/schema/same';
@@ -158,5 +159,35 @@ describe('schema model: the lookups never change a result', () => {
       statements += assertSameRuns(`seed ${seed}`, sql, downSql);
     }
     assert.equal(statements, 100 * 40);
+  });
+});
+
+/**
+ * A migration that is only history is applied at once (`replayFile`: one draft, one snapshot; the
+ * timeline's entries), the others statement by statement: both must end with the same schema and
+ * the same lookups.
+ */
+describe('schema model: a file applied at once ends as its statement-by-statement replay', () => {
+  function assertSameEnd(label: string, sql: string): void {
+    const parsed = parseSql(sql);
+    const models = replayThrough(SchemaModel.empty(), '/m/1.up.sql', parsed).models;
+    const stepwise = models[models.length - 1]!;
+    const atOnce = replayFile(SchemaModel.empty(), '/m/1.up.sql', parsed);
+    assert.ok(sameSchema(atOnce, stepwise), `${label}: the schemas differ\n${sql}`);
+    const dependents = (m: SchemaModel): string =>
+      JSON.stringify([
+        ...[...m.tables.keys()].map((tk) => tableDependents(m, tk)),
+        ...[...m.views.keys()].map((vk) => viewDependents(m, vk)),
+        ...[...m.functions.values()].map((f) => functionDependents(m, new Set([`${f.schema}.${f.name}`]), f.name)),
+      ]);
+    assert.equal(dependents(atOnce), dependents(stepwise), `${label}: the lookups answer differently\n${sql}`);
+  }
+
+  it('the scenarios and 100 random programs', () => {
+    SCENARIOS.forEach(([sql, down], i) => {
+      assertSameEnd(`scenario ${i}`, sql);
+      assertSameEnd(`scenario ${i}, down`, `${sql}\n${down}`);
+    });
+    for (let seed = 1; seed <= 100; seed++) assertSameEnd(`seed ${seed}`, program(seed, 40));
   });
 });

@@ -22,7 +22,7 @@ import { readMigrationDirectory, type MigrationDirectory } from '../migrations/d
 import { parseSql, StatementMemo, type ParsedFile } from '../parsing/parser';
 import type { SchemaModel } from '../schema/model';
 import type { ResolvedSchema } from '../inverse/index';
-import { replayThrough, type Replay } from '../schema/replay';
+import { replayFile, replayThrough, type Replay } from '../schema/replay';
 import { CachedHost } from './cached-host';
 import { migrationPair, PairFacts, sameStatements, sectionText, type PairSource, type SectionParse } from './pair';
 import { Timeline, type TimelineSource } from './timeline';
@@ -242,6 +242,22 @@ export class Workspace {
     return replay;
   }
 
+  /**
+   * The schema after a parse, from `base` (a timeline entry): the last snapshot of its replay when
+   * one is kept, or when the file is edited (its next keystroke replays what changed from it); else
+   * the whole file applied at once, one snapshot instead of one per statement, and nothing kept.
+   */
+  schemaAfterParse(parsed: ParsedFile, base: SchemaModel, filePath: string): SchemaModel {
+    const path = keyOf(filePath);
+    const hit = this.through.get(`${path}\0${this.partOf.get(parsed) ?? 'file'}`);
+    if ((hit?.parsed === parsed && hit.base === base) || this.edited.has(path)) {
+      const models = this.replayThrough(parsed, base, filePath).models;
+      return models[models.length - 1]!;
+    }
+    this.stats.replayed += parsed.statements.length;
+    return replayFile(base, filePath, parsed);
+  }
+
   schemasThrough(parsed: ParsedFile, base: SchemaModel, filePath: string): SchemaModel[] {
     return this.replayThrough(parsed, base, filePath).models;
   }
@@ -280,6 +296,10 @@ export class Folder implements TimelineSource, PairSource {
 
   replayThrough(parsed: ParsedFile, base: SchemaModel, filePath: string): Replay {
     return this.workspace.replayThrough(parsed, base, filePath);
+  }
+
+  schemaAfterParse(parsed: ParsedFile, base: SchemaModel, filePath: string): SchemaModel {
+    return this.workspace.schemaAfterParse(parsed, base, filePath);
   }
 
   section(file: MigrationFile, raw: string, direction: 'up' | 'down'): SectionParse {
