@@ -139,7 +139,9 @@ export function diagnoseText(filePath: string, text: string, version: number | n
   }
   const analysis = analyzeText(filePath, text, ctx);
   if (!analysis) return { items: [], identity: ['not checked'] };
-  const notices = analysis.notices.map((n) => n.message).join('\n');
+  // The notices whole (the broken config's related range too: an edit of the config can move its end
+  // and leave the message as it was).
+  const notices = analysis.notices.length === 0 ? '' : JSON.stringify(analysis.notices);
   const fingerprint = textFingerprint(text);
   return { items: [...analysis.notices, ...analysis.findings.map((f) => toDiagnostic(f, fingerprint))], identity: [analysis.analysis, notices] };
 }
