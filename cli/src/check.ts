@@ -98,6 +98,7 @@ type Options = EngineOptions | ((filePath: string) => EngineOptions & { conventi
  */
 export function* checkFiles(files: readonly InputFile[], options: Options, host: FileHost = new RunFileHost()): Generator<FileResult> {
   const ws = new Workspace(host);
+  ws.willAnalyse(files.map((f) => f.path));
   for (const group of groupByFolder(files, options, ws)) {
     const results = group.members.map((i) => analyzeOne(files[i]!, options, ws));
     ws.release(group.folder(ws));
@@ -244,6 +245,7 @@ const PARALLEL_BYTES = 512 * 1024;
 export async function checkProject(files: readonly InputFile[], options: Options, jobs?: number): Promise<FileOutcome[]> {
   await loadParser();
   const ws = new Workspace(new RunFileHost());
+  ws.willAnalyse(files.map((f) => f.path));
   const groups = groupByFolder(files, options, ws);
   const total = groups.reduce((n, g) => n + g.bytes, 0);
   const out: FileOutcome[] = new Array(files.length);
@@ -317,6 +319,7 @@ function runWorker(task: WorkerTask): Promise<WorkerReply> {
 async function workerMain(task: WorkerTask): Promise<void> {
   await loadParser();
   const ws = new Workspace(new RunFileHost());
+  ws.willAnalyse(task.files.map((f) => f.file.path));
   const byPath = new Map(task.files.map((f) => [f.file.path, f] as const));
   const options = (p: string): EngineOptions & { convention?: Convention } => {
     const f = byPath.get(p);

@@ -243,14 +243,25 @@ export class Workspace {
   }
 
   /**
+   * Files this workspace's owner will analyse (the CLI's run: its input files): their timeline
+   * entries take the statement-by-statement replay their rules and pair need anyway.
+   */
+  willAnalyse(filePaths: Iterable<string>): void {
+    for (const p of filePaths) this.analysed.add(keyOf(p));
+  }
+
+  private readonly analysed = new Set<string>();
+
+  /**
    * The schema after a parse, from `base` (a timeline entry): the last snapshot of its replay when
-   * one is kept, or when the file is edited (its next keystroke replays what changed from it); else
-   * the whole file applied at once, one snapshot instead of one per statement, and nothing kept.
+   * one is kept, when the file is edited (its next keystroke replays what changed from it) or will be
+   * analysed (its rules and pair replay it statement by statement anyway); else the whole file
+   * applied at once, one snapshot instead of one per statement, and nothing kept.
    */
   schemaAfterParse(parsed: ParsedFile, base: SchemaModel, filePath: string): SchemaModel {
     const path = keyOf(filePath);
     const hit = this.through.get(`${path}\0${this.partOf.get(parsed) ?? 'file'}`);
-    if ((hit?.parsed === parsed && hit.base === base) || this.edited.has(path)) {
+    if ((hit?.parsed === parsed && hit.base === base) || this.edited.has(path) || this.analysed.has(path)) {
       const models = this.replayThrough(parsed, base, filePath).models;
       return models[models.length - 1]!;
     }
