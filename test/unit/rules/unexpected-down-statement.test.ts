@@ -29,6 +29,19 @@ ruleTester(rule, {
   ],
   invalid: [
     {
+      name: 'changing a column the up never touched says how',
+      fileName: DOWN,
+      files: { ...INIT, [UP]: up },
+      code: "ALTER TABLE users DROP COLUMN bio;\nDROP TABLE posts;\nALTER TABLE users ALTER COLUMN email SET NOT NULL, ALTER COLUMN email SET DEFAULT '';",
+      errors: [
+        {
+          messageId: 'unrelated',
+          range: '2:0-2:84',
+          message: "This statement undoes nothing of the up migration: it changes column users.email (NOT NULL where it was nullable, default '' where it had none), which the up migration does not change.",
+        },
+      ],
+    },
+    {
       name: 'dropping a table the up only pretends to create (IF NOT EXISTS of an existing table)',
       fileName: DOWN,
       files: { ...INIT, [UP]: up },

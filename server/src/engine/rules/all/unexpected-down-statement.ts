@@ -49,7 +49,7 @@ function plain(reason: string): string {
 function describe(c: SchemaChange): string {
   if (c.kind === 'added') return `creates ${c.label}`;
   if (c.kind === 'removed') return `drops ${c.label}`;
-  return `changes ${c.label}`;
+  return `changes ${c.label}${c.detail ? ` (${c.detail})` : ''}`;
 }
 
 /**
