@@ -241,10 +241,11 @@ const PARALLEL_BYTES = 512 * 1024;
  * The findings of every file, in input order. On a large tree with several folders, folders are
  * shared out to threads (`jobs`; default: one per core, at most 8, when the tree holds more than
  * 512 KiB of SQL), the largest first, each to the least loaded thread; this thread takes a share too.
+ * `host`: the run's view of the files (shared with `migrationKeys`: listings and conventions read once).
  */
-export async function checkProject(files: readonly InputFile[], options: Options, jobs?: number): Promise<FileOutcome[]> {
+export async function checkProject(files: readonly InputFile[], options: Options, jobs?: number, host: FileHost = new RunFileHost()): Promise<FileOutcome[]> {
   await loadParser();
-  const ws = new Workspace(new RunFileHost());
+  const ws = new Workspace(host);
   ws.willAnalyse(files.map((f) => f.path));
   const groups = groupByFolder(files, options, ws);
   const total = groups.reduce((n, g) => n + g.bytes, 0);

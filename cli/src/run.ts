@@ -97,7 +97,7 @@ async function check(command: Extract<Command, { kind: 'check' }>, io: CliIO): P
   const checked = reportedFiles ? collected.files.filter((f) => reportedFiles.has(f.path)) : collected.files;
   const reported: ReportedFinding[] = [];
   try {
-    const perFile = await checkProject(checked, project.optionsFor, command.jobs);
+    const perFile = await checkProject(checked, project.optionsFor, command.jobs, host);
     for (const note of checkNotes(perFile, (abs) => displayPath(io.cwd, abs))) io.stderr(`migration-guard: ${note}\n`);
     checked.forEach((file, i) => {
       for (const f of perFile[i]!.findings) reported.push({ file, finding: f });

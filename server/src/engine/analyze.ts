@@ -140,7 +140,7 @@ export function analyzeFile(input: AnalyzeInput): Analysis {
     return skipped;
   }
   const sections = migration ? convention.sections(migration, input.text) : [];
-  const facts = new WorkspaceFileFacts(folder, filePath, parsed, migration, local, typeof input.probe === 'object' ? input.probe.texts : undefined, input.probe !== undefined && input.probe !== false);
+  const facts = new WorkspaceFileFacts(folder, filePath, parsed, migration, local, typeof input.probe === 'object' ? input.probe.texts : undefined, Boolean(input.probe));
   const baseline = input.baseline !== undefined ? parseVersion(input.baseline) : undefined;
   const history = migration !== undefined && atOrBelowBaseline(migration, baseline);
   let partial = false;

@@ -67,6 +67,18 @@ function incrementalAnalysis(state: State, file: string, text: string): string {
   return summarize(analyzeFile({ filePath: file, text, host: ws.host, workspace: ws }).findings);
 }
 
+/** Runs `body` with a new `migrations` folder in a temporary directory, removed afterwards. */
+function inMigrationsFolder(prefix: string, body: (dir: string) => void): void {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  try {
+    const dir = path.join(root, 'migrations');
+    fs.mkdirSync(dir);
+    body(dir);
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+}
+
 /** Typing into an open document: its incremental analysis, checked against a fresh one of the same files. */
 function typist(state: State, file: string): (text: string) => string {
   return (text) => {
@@ -169,10 +181,7 @@ describe('project: the incremental path gives what a fresh analysis gives', func
   for (const [seed, layout] of runs) it(`after every step of a seeded random edit sequence (seed ${seed}${layout === 'goose' ? ', goose files: up and down sections in one file' : ''})`, () => {
     const steps = Number(process.env.MIGRATION_GUARD_PROPERTY_STEPS ?? 150);
     const r = seededRandom(seed);
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'mg-incremental-'));
-    try {
-      const dir = path.join(root, 'migrations');
-      fs.mkdirSync(dir);
+    inMigrationsFolder('mg-incremental-', (dir) => {
       if (layout === 'goose') {
         fs.writeFileSync(path.join(dir, '0001_users.sql'), gooseText(SNIPPETS[0]!, 'DROP TABLE users;'));
         fs.writeFileSync(path.join(dir, '0002_name.sql'), gooseText(`${SNIPPETS[1]}\n${SNIPPETS[5]}`, 'DROP INDEX users_email_idx;'));
@@ -203,18 +212,13 @@ describe('project: the incremental path gives what a fresh analysis gives', func
         const first = path.join(dir, migrationFiles(dir)[0]!);
         assert.equal(analyzeFile({ filePath: first, text: fs.readFileSync(first, 'utf8'), host: new NodeFileHost() }).convention.id, 'goose', 'the folder is read as goose files');
       }
-    } finally {
-      fs.rmSync(root, { recursive: true, force: true });
-    }
+    });
   });
 });
 
 describe('project: a comment typed in an up keeps what its pair computed', () => {
   it('the findings move with their statements, as a fresh analysis puts them, without checking the pair again', () => {
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'mg-rebase-'));
-    try {
-      const dir = path.join(root, 'migrations');
-      fs.mkdirSync(dir);
+    inMigrationsFolder('mg-rebase-', (dir) => {
       const up = path.join(dir, '0001_init.up.sql');
       const upText = 'CREATE TABLE a (id int);\nCREATE TABLE b (id int);\n';
       fs.writeFileSync(up, upText);
@@ -237,18 +241,13 @@ describe('project: a comment typed in an up keeps what its pair computed', () =>
       // A statement changed: checked again.
       edit(`-- why\n${upText.replace('b (id int)', 'b (id bigint)')}`);
       assert.notEqual(ws.folderOf(up, ws.conventionOf(up)).pairOf(up)!.consistency()!.upSchemas, consistency!.upSchemas);
-    } finally {
-      fs.rmSync(root, { recursive: true, force: true });
-    }
+    });
   });
 });
 
 describe('project: a keystroke in a single-file migration replays what it changed', () => {
   it('a comment typed in a goose file replays no statement, parses none again, and gives what a fresh analysis gives', () => {
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'mg-goose-keystroke-'));
-    try {
-      const dir = path.join(root, 'migrations');
-      fs.mkdirSync(dir);
+    inMigrationsFolder('mg-goose-keystroke-', (dir) => {
       fs.writeFileSync(path.join(dir, '0001_users.sql'), gooseText(SNIPPETS[0]!, 'DROP TABLE users;'));
       const file = path.join(dir, '0002_posts.sql');
       const up = [SNIPPETS[7], SNIPPETS[1], SNIPPETS[5], 'ALTER TABLE posts ADD COLUMN title text;'].join('\n');
@@ -282,8 +281,6 @@ describe('project: a keystroke in a single-file migration replays what it change
       const replayed = ws.stats.replayed;
       edit(text.replace('-- +goose Up\n', '-- +goose Up\n-- why\n').replace('title text', 'title varchar(80)'));
       assert.ok(ws.stats.replayed - replayed <= 3 * 3, `statements replayed after the last up statement changed: ${ws.stats.replayed - replayed}`);
-    } finally {
-      fs.rmSync(root, { recursive: true, force: true });
-    }
+    });
   });
 });

@@ -176,13 +176,13 @@ function sameExpression(a: string | undefined, b: string | undefined): boolean {
  */
 export function columnDifference(a: ColumnModel, b: ColumnModel): string | undefined {
   const parts: string[] = [];
-  const type = (c: ColumnModel): string => short(c.typeText.replace(/^public\./, ''));
-  if (type(a) !== type(b)) parts.push(`type ${type(b)} where it was ${type(a)}`);
+  if (columnType(a) !== columnType(b)) parts.push(`type ${short(columnType(b))} where it was ${short(columnType(a))}`);
   if (a.notNull !== b.notNull) parts.push(b.notNull ? 'NOT NULL where it was nullable' : 'nullable where it was NOT NULL');
-  const da = defaultOf(a.defaultText);
-  const db = defaultOf(b.defaultText);
-  const serialBoth = a.ownedSequence !== undefined && a.ownedSequence === b.ownedSequence && /^nextval\(/i.test(da ?? '') && /^nextval\(/i.test(db ?? '');
-  if (!serialBoth && !sameExpression(da, db)) parts.push(db === undefined ? `no default where it had ${short(da!)}` : da === undefined ? `default ${short(db)} where it had none` : `default ${short(db)} where it was ${short(da)}`);
+  if (!sameDefault(a, b)) {
+    const da = defaultOf(a.defaultText);
+    const db = defaultOf(b.defaultText);
+    parts.push(db === undefined ? `no default where it had ${short(da!)}` : da === undefined ? `default ${short(db)} where it had none` : `default ${short(db)} where it was ${short(da)}`);
+  }
   if (a.identity !== b.identity) parts.push(b.identity ? `an identity (GENERATED ${b.identity.toUpperCase()}) where it was none` : `no identity where it was GENERATED ${a.identity!.toUpperCase()}`);
   const collation = (c: string | undefined): string => (c === undefined ? 'the default' : `"${c}"`);
   if (a.collation !== b.collation) parts.push(b.collation ? `collation ${collation(b.collation)} where it was ${collation(a.collation)}` : `the default collation where it was ${collation(a.collation)}`);
@@ -196,18 +196,20 @@ function short(text: string): string {
   return t.length > 60 ? `${t.slice(0, 59)}…` : t;
 }
 
+const columnType = (c: ColumnModel): string => c.typeText.replace(/^public\./, '');
+
+function sameDefault(a: ColumnModel, b: ColumnModel): boolean {
+  return (
+    // A serial column's default names its sequence, which the model follows through renames by key.
+    (a.ownedSequence !== undefined && a.ownedSequence === b.ownedSequence && /^nextval\(/i.test(a.defaultText ?? '') && /^nextval\(/i.test(b.defaultText ?? '')) ||
+    sameExpression(defaultOf(a.defaultText), defaultOf(b.defaultText))
+  );
+}
+
+/** The same column in the terms `columnDifference` names. */
 function sameColumn(a: ColumnModel, b: ColumnModel): boolean {
   if (a === b) return true;
-  return (
-    a.typeText.replace(/^public\./, '') === b.typeText.replace(/^public\./, '') &&
-    a.notNull === b.notNull &&
-    a.identity === b.identity &&
-    a.collation === b.collation &&
-    sameExpression(a.generatedText, b.generatedText) &&
-    // A serial column's default names its sequence, which the model follows through renames by key.
-    ((a.ownedSequence !== undefined && a.ownedSequence === b.ownedSequence && /^nextval\(/i.test(a.defaultText ?? '') && /^nextval\(/i.test(b.defaultText ?? '')) ||
-      sameExpression(defaultOf(a.defaultText), defaultOf(b.defaultText)))
-  );
+  return columnType(a) === columnType(b) && a.notNull === b.notNull && a.identity === b.identity && a.collation === b.collation && sameExpression(a.generatedText, b.generatedText) && sameDefault(a, b);
 }
 
 const label = (schema: string, name: string): string => qualifiedLabel(schema, name);

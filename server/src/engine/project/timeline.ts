@@ -37,8 +37,8 @@ export interface TimelineSource {
   replayThrough(parsed: ParsedFile, base: SchemaModel, filePath: string): Replay;
   /**
    * The schema after a parse, from `base`: the last snapshot of its statement-by-statement replay
-   * when one was made (or the file is being edited), else the whole file applied at once (one
-   * snapshot: what a migration that is only history needs).
+   * when one was made (or the file is being edited, or will be analysed), else the whole file
+   * applied at once (one snapshot: what a migration that is only history needs).
    */
   schemaAfterParse(parsed: ParsedFile, base: SchemaModel, filePath: string): SchemaModel;
 }

@@ -224,7 +224,7 @@ export class Workspace {
    */
   replayThrough(parsed: ParsedFile, base: SchemaModel, filePath: string): Replay {
     const path = keyOf(filePath);
-    const key = `${path}\0${this.partOf.get(parsed) ?? 'file'}`;
+    const key = this.partKey(parsed, path);
     const hit = this.through.get(key);
     if (hit) {
       this.through.delete(key);
@@ -260,13 +260,18 @@ export class Workspace {
    */
   schemaAfterParse(parsed: ParsedFile, base: SchemaModel, filePath: string): SchemaModel {
     const path = keyOf(filePath);
-    const hit = this.through.get(`${path}\0${this.partOf.get(parsed) ?? 'file'}`);
+    const hit = this.through.get(this.partKey(parsed, path));
     if ((hit?.parsed === parsed && hit.base === base) || this.edited.has(path) || this.analysed.has(path)) {
       const models = this.replayThrough(parsed, base, filePath).models;
       return models[models.length - 1]!;
     }
     this.stats.replayed += parsed.statements.length;
     return replayFile(base, filePath, parsed);
+  }
+
+  /** `path\0part`: the key `recent` and `through` keep a parse's replay by (see `parse`). */
+  private partKey(parsed: ParsedFile, path: string): string {
+    return `${path}\0${this.partOf.get(parsed) ?? 'file'}`;
   }
 
   schemasThrough(parsed: ParsedFile, base: SchemaModel, filePath: string): SchemaModel[] {
